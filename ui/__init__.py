@@ -1,0 +1,1 @@
+"""Streamlit-aware helpers shared by the pages: cached loaders, filter widgets, map rendering."""
