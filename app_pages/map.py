@@ -1,0 +1,56 @@
+"""Map page: filters → filtered records → map, legend, and a table of what the map shows."""
+
+import streamlit as st
+
+from parks.query import filter_enterprises, filter_parks, filter_projects, unlocated
+from parks.symbology import Selection, records_map
+from parks.tables import display_table
+from ui import loaders
+from ui.context import region
+from ui.filters import filter_widgets, map_option_widgets
+from ui.i18n import lang, t
+from ui.mapview import show_map
+
+language = lang()
+dataset = loaders.dataset(region())
+if dataset is None:
+    st.stop()
+
+filters = filter_widgets(dataset, language)
+options = map_option_widgets(language)
+tax = dataset.taxonomy
+selection = Selection(filter_parks(dataset.parks, filters, tax),
+                      filter_enterprises(dataset.enterprises, filters, tax),
+                      filter_projects(dataset.projects, filters, tax))
+
+st.title(f"{t('app_title')} · {dataset.region.label(language)}")
+cols = st.columns(4)
+for col, name in zip(cols, ("parks", "enterprises", "projects"), strict=False):
+    col.metric(t(name), len(selection.frames()[name]))
+cols[3].metric(t("data_date"), dataset.as_of)
+
+fmap = records_map(dataset, selection, basemap=options.basemap, lang=language,
+                   system=options.system, layers=options.layers,
+                   asset_base_url=loaders.asset_base_url())
+show_map(fmap, key="map_main")
+st.caption(t("approx_caption"))
+
+park_names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
+tabs = st.tabs([f"{t(name)} ({len(frame)})" for name, frame in selection.frames().items()])
+for tab, (name, frame) in zip(tabs, selection.frames().items(), strict=True):
+    with tab:
+        if frame.empty:
+            st.info(t("no_match"))
+            continue
+        st.dataframe(display_table(frame, name, tax, language, park_names), hide_index=True,
+                     width="stretch", key=f"map_table_{name}")
+
+missing = {name: unlocated(frame) for name, frame in selection.frames().items()}
+count = sum(len(f) for f in missing.values())
+with st.expander(f"{t('unlocated_title')} ({count})"):
+    st.caption(t("unlocated_help"))
+    for name, frame in missing.items():
+        if len(frame):
+            st.markdown(f"**{t(name)}**")
+            st.dataframe(display_table(frame, name, tax, language, park_names), hide_index=True,
+                         width="stretch", key=f"map_unlocated_{name}")

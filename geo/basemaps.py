@@ -1,0 +1,95 @@
+"""Registry of basemaps (offline outlines, OSM, Esri, 高德, 天地图, custom) and their datums."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class TileSource:
+    """One XYZ tile layer."""
+
+    url: str
+    attribution: str
+    subdomains: str = "abc"
+    max_zoom: int = 18
+
+
+@dataclass(frozen=True)
+class Basemap:
+    """A basemap choice: its tile layers, the datum its tiles use, and the setting it needs."""
+
+    key: str
+    zh: str
+    en: str
+    help: str
+    tiles: tuple[TileSource, ...] = ()
+    crs: str = "WGS84"  # GCJ02 tiles need the data shifted to GCJ-02 while they are shown
+    needs: str = ""  # settings key that must be set for this basemap to be offered
+
+    def label(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+    @property
+    def offline(self) -> bool:
+        return not self.tiles
+
+
+_TDT = ("https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+        "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
+        "&TILECOL={x}&tk={key}")
+
+BASEMAPS: tuple[Basemap, ...] = (
+    Basemap("offline", "离线底图（县界）", "Offline (county outlines)",
+            "County outlines only, drawn from the installed boundary package; needs no network."),
+    Basemap("osm", "OpenStreetMap", "OpenStreetMap", "OpenStreetMap standard tiles (WGS-84).",
+            (TileSource("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                        "© OpenStreetMap contributors", "", 19),)),
+    Basemap("esri", "Esri 影像", "Esri imagery", "Esri World Imagery satellite tiles (WGS-84).",
+            (TileSource("https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/"
+                        "MapServer/tile/{z}/{y}/{x}",
+                        "Tiles © Esri — Esri, Maxar, Earthstar Geographics", "", 19),)),
+    Basemap("amap", "高德地图", "Amap (高德)",
+            "高德 road map. Its tiles are GCJ-02, so the data is shifted to GCJ-02 while shown.",
+            (TileSource("https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1"
+                        "&style=8&x={x}&y={y}&z={z}", "© 高德地图 AutoNavi", "1234", 18),),
+            crs="GCJ02"),
+    Basemap("tianditu", "天地图", "Tianditu (天地图)",
+            "National basemap (CGCS2000 ≈ WGS-84); needs a key in Streamlit secrets.",
+            (TileSource(_TDT.replace("{layer}", "vec"), "© 天地图 国家地理信息公共服务平台",
+                        "01234567", 18),
+             TileSource(_TDT.replace("{layer}", "cva"), "", "01234567", 18)),
+            needs="tianditu_key"),
+    Basemap("custom", "自定义瓦片", "Custom tiles",
+            "An intranet or other tile server set in settings (custom_tile_url).",
+            needs="custom_tile_url"),
+)
+
+
+def available_basemaps(settings: Mapping[str, str]) -> tuple[Basemap, ...]:
+    """The basemaps that can be offered: those needing a setting are hidden without it."""
+    return tuple(resolve(b.key, settings) for b in BASEMAPS
+                 if not b.needs or settings.get(b.needs, "").strip())
+
+
+def resolve(key: str, settings: Mapping[str, str]) -> Basemap:
+    """The basemap `key` with keys and URLs from settings filled in."""
+    base = next((b for b in BASEMAPS if b.key == key), None)
+    if base is None:
+        raise KeyError(f"unknown basemap {key!r}; known: {', '.join(b.key for b in BASEMAPS)}")
+    if base.key == "tianditu":
+        token = settings.get("tianditu_key", "").strip()
+        tiles = tuple(replace(t, url=t.url.replace("{key}", token)) for t in base.tiles)
+        return replace(base, tiles=tiles)
+    if base.key == "custom":
+        url = settings.get("custom_tile_url", "").strip()
+        if not url:
+            return base
+        crs = settings.get("custom_tile_crs", "WGS84").strip().upper() or "WGS84"
+        if crs not in ("WGS84", "GCJ02"):
+            raise ValueError(f"custom_tile_crs must be WGS84 or GCJ02, not {crs!r}")
+        tile = TileSource(url, settings.get("custom_tile_attribution", "").strip() or url,
+                          settings.get("custom_tile_subdomains", "abc"))
+        return replace(base, tiles=(tile,), crs=crs)
+    return base

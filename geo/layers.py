@@ -1,0 +1,167 @@
+"""Folium layers built from plain frames: outlines with labels, styled point sets, choropleths."""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from folium.elements import JSCSSMixin
+from folium.plugins import MarkerCluster
+from jinja2 import Environment, FileSystemLoader, Template
+
+POINT_COLUMNS = ("lon", "lat", "colour", "hollow", "shape", "glyph", "popup", "tooltip")
+SHAPES = ("circle", "square", "diamond", "triangle")
+_TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                         autoescape=False)
+
+
+def template(name: str) -> Template:
+    """A Leaflet script template from geo/templates (JS lives in .js files, not in strings)."""
+    return _TEMPLATES.get_template(name)
+
+
+def script_json(value: object) -> str:
+    """JSON safe to embed inside a <script> element (no '</script>' can close it early)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+@dataclass(frozen=True)
+class PointLayer:
+    """Styled points. `frame` has POINT_COLUMNS; popup is trusted HTML (already escaped),
+    tooltip is plain text (escaped here)."""
+
+    name: str
+    frame: pd.DataFrame
+    cluster: bool = False
+    show: bool = True
+    size: int = 18
+    css_class: str = "hz-point"
+
+
+@dataclass(frozen=True)
+class OutlineLayer:
+    """Polygons drawn as outlines, optionally with a text label at each label point."""
+
+    name: str
+    frame: gpd.GeoDataFrame  # geometry, label, label_lon, label_lat
+    colour: str = "#3B3B3B"
+    weight: float = 1.6
+    fill_colour: str = ""
+    labels: bool = True
+    show: bool = True
+    in_control: bool = True
+    css_class: str = "hz-outline"
+
+
+@dataclass(frozen=True)
+class ChoroplethLayer:
+    """Polygons filled by a value; `frame` has geometry, label, value and fill (a colour)."""
+
+    name: str
+    frame: gpd.GeoDataFrame
+    show: bool = False
+
+
+class JsonPoints(JSCSSMixin, folium.MacroElement):
+    """All points of one layer in a single element: a JSON array turned into markers in the
+    browser (one folium Marker per point costs ~0.5 ms in Python and bloats the page)."""
+
+    _template = template("points.js")
+    default_js = MarkerCluster.default_js
+    default_css = MarkerCluster.default_css
+
+    def __init__(self, layer: PointLayer) -> None:
+        super().__init__()
+        self._name = "JsonPoints"
+        self.cluster = layer.cluster
+        self.size = int(layer.size)
+        self.css_class = layer.css_class
+        self.rows = script_json(point_rows(layer.frame))
+        if not layer.cluster:  # no plugin script needed
+            self.default_js, self.default_css = [], []
+
+
+def point_rows(frame: pd.DataFrame) -> list[list[object]]:
+    """Compact rows for the browser; coordinates rounded to ~1 m, tooltips escaped."""
+    missing = [c for c in POINT_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"point frame lacks columns {missing}; has {list(frame.columns)}")
+    bad = sorted(set(frame["shape"]) - set(SHAPES))
+    if bad:
+        raise ValueError(f"unknown marker shape(s) {bad}; use one of {SHAPES}")
+    return [[round(float(r.lon), 5), round(float(r.lat), 5), r.colour, bool(r.hollow), r.shape,
+             html.escape(str(r.glyph)), str(r.popup), html.escape(str(r.tooltip))]
+            for r in frame.itertuples(index=False)]
+
+
+def point_group(layer: PointLayer) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=layer.name, show=layer.show)
+    if len(layer.frame):
+        group.add_child(JsonPoints(layer))
+    return group
+
+
+def _label_icon(text: str) -> folium.DivIcon:
+    style = ("font: 600 13px 'Noto Sans CJK SC','Microsoft YaHei',sans-serif; color:#222;"
+             "white-space:nowrap; text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;"
+             "transform:translate(-50%,-50%); pointer-events:none;")
+    return folium.DivIcon(html=f'<div class="hz-label" style="{style}">{html.escape(text)}</div>',
+                          icon_size=(0, 0), icon_anchor=(0, 0))
+
+
+def outline_group(layer: OutlineLayer) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=layer.name, show=layer.show, control=layer.in_control)
+    style = {"color": layer.colour, "weight": layer.weight, "fillOpacity": 0.12 if
+             layer.fill_colour else 0.0, "fillColor": layer.fill_colour or layer.colour,
+             "className": layer.css_class}
+    frame = layer.frame[["label", "geometry"]]
+    folium.GeoJson(frame.to_json(drop_id=True), style_function=lambda _f: style,
+                   tooltip=folium.GeoJsonTooltip(["label"], labels=False)
+                   if layer.labels else None).add_to(group)
+    if layer.labels:
+        for row in layer.frame.itertuples(index=False):
+            folium.Marker([row.label_lat, row.label_lon], icon=_label_icon(row.label),
+                          interactive=False).add_to(group)
+    return group
+
+
+def choropleth_group(layer: ChoroplethLayer) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=layer.name, show=layer.show)
+    frame = layer.frame[["label", "value", "fill", "geometry"]].copy()
+    frame["label"] = frame["label"].map(html.escape)
+    folium.GeoJson(
+        frame.to_json(drop_id=True),
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "fillOpacity": 0.6,
+                                  "color": "#555555", "weight": 0.8},
+        tooltip=folium.GeoJsonTooltip(["label", "value"], labels=False),
+    ).add_to(group)
+    return group
+
+
+def spread_coincident(lon: np.ndarray, lat: np.ndarray,
+                      radius_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """Display positions where points sharing a coordinate are fanned out on a small disc
+    (sunflower pattern), so every record stays visible and clickable; others are unchanged."""
+    lon = np.asarray(lon, dtype=float).copy()
+    lat = np.asarray(lat, dtype=float).copy()
+    keys = pd.Series(list(zip(np.round(lon, 6), np.round(lat, 6), strict=True)))
+    golden = np.pi * (3 - np.sqrt(5))
+    for _key, idx in keys.groupby(keys).groups.items():
+        n = len(idx)
+        if n < 2:
+            continue
+        k = np.arange(n)
+        r = radius_m * np.sqrt((k + 0.5) / n)
+        theta = k * golden
+        pos = np.asarray(idx)
+        dlat = r * np.cos(theta) / 111_320.0
+        dlon = r * np.sin(theta) / (111_320.0 * np.cos(np.radians(lat[pos[0]])))
+        lon[pos] += dlon
+        lat[pos] += dlat
+    return lon, lat

@@ -1,0 +1,167 @@
+"""Assemble a folium map from layers: basemap (with offline fallback), legend, controls, assets."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import folium
+import geopandas as gpd
+from folium.plugins import Fullscreen
+
+from geo import assets
+from geo.basemaps import Basemap
+from geo.crs import shift_frame
+from geo.layers import (
+    ChoroplethLayer,
+    OutlineLayer,
+    PointLayer,
+    choropleth_group,
+    outline_group,
+    point_group,
+    script_json,
+    template,
+)
+
+Layer = PointLayer | OutlineLayer | ChoroplethLayer
+OFFLINE_BACKGROUND = "#EEF1F4"
+
+
+@dataclass(frozen=True)
+class LegendItem:
+    label: str
+    colour: str
+    shape: str = "circle"  # circle, square, diamond, triangle, line, fill
+    hollow: bool = False
+
+
+@dataclass(frozen=True)
+class LegendSection:
+    title: str
+    items: tuple[LegendItem, ...]
+
+
+@dataclass(frozen=True)
+class Legend:
+    title: str
+    sections: tuple[LegendSection, ...]
+    note: str = ""
+
+
+def _swatch(item: LegendItem) -> str:
+    fill = "#fff" if item.hollow else item.colour
+    stroke = item.colour if item.hollow else "#222"
+    dash = ' stroke-dasharray="3 2"' if item.hollow else ""
+    shapes = {
+        "square": '<rect x="2" y="2" width="12" height="12" rx="2"',
+        "diamond": '<polygon points="8,1 15,8 8,15 1,8"',
+        "triangle": '<polygon points="8,1 15,14 1,14"',
+        "line": '<rect x="0" y="7" width="16" height="2"',
+        "fill": '<rect x="1" y="3" width="14" height="10"',
+    }
+    body = shapes.get(item.shape, '<circle cx="8" cy="8" r="6"')
+    return (f'<svg width="16" height="16">{body} fill="{fill}" stroke="{stroke}" '
+            f'stroke-width="1.5"{dash}/></svg>')
+
+
+def legend_html(legend: Legend) -> str:
+    """Self-contained legend HTML (inline styles: no stylesheet needs to load)."""
+    parts = [f'<details open class="hz-legend-body"><summary style="font-weight:700;cursor:pointer">'
+             f"{html.escape(legend.title)}</summary>"]
+    for section in legend.sections:
+        parts.append(f'<div style="margin-top:6px;font-weight:600">{html.escape(section.title)}</div>')
+        for item in section.items:
+            parts.append(f'<div style="display:flex;align-items:center;gap:6px;line-height:18px">'
+                         f"{_swatch(item)}<span>{html.escape(item.label)}</span></div>")
+    if legend.note:
+        parts.append(f'<div style="margin-top:6px;color:#555;max-width:220px">'
+                     f"{html.escape(legend.note)}</div>")
+    parts.append("</details>")
+    return "".join(parts)
+
+
+class LegendControl(folium.MacroElement):
+    """The legend as a Leaflet control, so it renders the same in st_folium and standalone HTML."""
+
+    _template = template("legend.js")
+
+    def __init__(self, legend: Legend) -> None:
+        super().__init__()
+        self._name = "LegendControl"
+        self.html = script_json(legend_html(legend))
+
+
+class OfflineFallback(folium.MacroElement):
+    """Sets the offline background and drops tile layers that cannot be reached, with a notice."""
+
+    _template = template("fallback.js")
+
+    def __init__(self, tile_names: Sequence[str], notice: str, timeout_ms: int = 8000) -> None:
+        super().__init__()
+        self._name = "OfflineFallback"
+        self.tiles = list(tile_names)
+        self.notice = script_json(notice)
+        self.background = OFFLINE_BACKGROUND
+        self.timeout_ms = int(timeout_ms)
+
+
+def _shift_layer(layer: Layer, to: str) -> Layer:
+    """A copy of a layer with its coordinates in another datum (for GCJ-02 tiles)."""
+    if isinstance(layer, PointLayer):
+        frame = layer.frame.copy()
+        if len(frame):
+            pts = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]),
+                                   crs="EPSG:4326")
+            moved = shift_frame(pts, to=to)
+            frame["lon"], frame["lat"] = moved.geometry.x.to_numpy(), moved.geometry.y.to_numpy()
+        return replace(layer, frame=frame)
+    frame = shift_frame(layer.frame, to=to)
+    if isinstance(layer, OutlineLayer) and len(frame):
+        pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(frame["label_lon"], frame["label_lat"]),
+                               crs="EPSG:4326")
+        moved = shift_frame(pts, to=to)
+        frame["label_lon"], frame["label_lat"] = moved.geometry.x.values, moved.geometry.y.values
+    return replace(layer, frame=frame)
+
+
+def _add_tiles(fmap: folium.Map, basemap: Basemap) -> list[str]:
+    names = []
+    for i, tile in enumerate(basemap.tiles):
+        layer = folium.TileLayer(tiles=tile.url, attr=tile.attribution or basemap.label("en"),
+                                 name=basemap.zh if i == 0 else f"{basemap.zh} 注记",
+                                 subdomains=tile.subdomains or "abc", max_zoom=tile.max_zoom,
+                                 overlay=i > 0, control=False)
+        layer.add_to(fmap)
+        names.append(layer.get_name())
+    return names
+
+
+def build_map(layers: Sequence[Layer], *, basemap: Basemap, bounds: tuple[float, ...],
+              legend: Legend | None = None, offline_notice: str = "Tiles unreachable",
+              asset_base_url: str = assets.DEFAULT_BASE_URL) -> folium.Map:
+    """A folium map: one FeatureGroup per layer, legend, scale, fullscreen, LayerControl last.
+
+    Data is WGS-84; for a GCJ-02 basemap (高德) every layer is shifted to GCJ-02 here, at render
+    time only. `bounds` is (minx, miny, maxx, maxy) in WGS-84.
+    """
+    if basemap.crs not in ("WGS84", "GCJ02"):
+        raise ValueError(f"basemap {basemap.key!r} has unknown datum {basemap.crs!r}")
+    if basemap.crs == "GCJ02":
+        layers = [_shift_layer(layer, "gcj02") for layer in layers]
+    minx, miny, maxx, maxy = bounds
+    fmap = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=9, tiles=None,
+                      control_scale=True, prefer_canvas=False, zoom_snap=0.25)
+    tile_names = _add_tiles(fmap, basemap)
+    builders = {PointLayer: point_group, OutlineLayer: outline_group,
+                ChoroplethLayer: choropleth_group}
+    for layer in layers:
+        builders[type(layer)](layer).add_to(fmap)
+    fmap.add_child(OfflineFallback(tile_names, offline_notice))
+    if legend is not None:
+        fmap.add_child(LegendControl(legend))
+    Fullscreen(position="topleft").add_to(fmap)
+    folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    assets.localize(fmap, asset_base_url)
+    return fmap

@@ -1,0 +1,30 @@
+{# rendered by geo/layers.py #}
+{% macro script(this, kwargs) %}
+(function() {
+  var target = {{ this._parent.get_name() }};
+  var group = {{ "L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 45})"
+                 if this.cluster else "target" }};
+  var rows = {{ this.rows }};
+  var size = {{ this.size }};
+  function svg(colour, hollow, shape, glyph) {
+    var fill = hollow ? "#ffffff" : colour, dash = hollow ? ' stroke-dasharray="3 2"' : "";
+    var s = size, h = s / 2, body;
+    if (shape === "square") body = '<rect x="2" y="2" width="' + (s - 4) + '" height="' + (s - 4) + '" rx="3"';
+    else if (shape === "diamond") body = '<polygon points="' + h + ',1 ' + (s - 1) + ',' + h + ' ' + h + ',' + (s - 1) + ' 1,' + h + '"';
+    else if (shape === "triangle") body = '<polygon points="' + h + ',1 ' + (s - 1) + ',' + (s - 2) + ' 1,' + (s - 2) + '"';
+    else body = '<circle cx="' + h + '" cy="' + h + '" r="' + (h - 2) + '"';
+    var text = glyph ? '<text x="' + h + '" y="' + (h + 1) + '" text-anchor="middle" dominant-baseline="middle" font-size="' + Math.round(s * 0.55) + '" font-weight="bold" fill="' + (hollow ? colour : "#ffffff") + '">' + glyph + '</text>' : "";
+    return '<svg xmlns="http://www.w3.org/2000/svg" width="' + s + '" height="' + s + '">' + body + ' fill="' + fill + '" stroke="' + (hollow ? colour : "#222222") + '" stroke-width="' + (hollow ? 2.2 : 1.2) + '"' + dash + '/>' + text + '</svg>';
+  }
+  for (var i = 0; i < rows.length; i++) {
+    var r = rows[i];
+    var icon = L.divIcon({className: "{{ this.css_class }}", html: svg(r[2], r[3], r[4], r[5]),
+                          iconSize: [size, size], iconAnchor: [size / 2, size / 2]});
+    var m = L.marker([r[1], r[0]], {icon: icon, title: ""});
+    if (r[6]) m.bindPopup(r[6], {maxWidth: 340});
+    if (r[7]) m.bindTooltip(r[7]);
+    group.addLayer(m);
+  }
+  if (group !== target) target.addLayer(group);
+})();
+{% endmacro %}

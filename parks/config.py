@@ -1,0 +1,79 @@
+"""One frozen configuration table: regions, map layers and their help text, passed in explicitly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass(frozen=True)
+class Region:
+    """A prefecture-level city, loaded by adcode."""
+
+    adcode: str
+    name_zh: str
+    name_en: str
+
+    def label(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_zh
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """An overlay of the map page: key, labels, help and whether it starts switched on."""
+
+    key: str
+    zh: str
+    en: str
+    help: str
+    default_on: bool = True
+
+    def label(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    regions: tuple[Region, ...]
+    layers: tuple[LayerSpec, ...]
+    data_dir: Path = DATA_DIR
+    default_region: str = "371700"
+    boundary_source: str = "tianditu"
+    spread_radius_m: float = 900.0  # records sharing a point are fanned out this far for display
+
+    def region(self, adcode: str) -> Region:
+        for region in self.regions:
+            if region.adcode == str(adcode):
+                return region
+        raise KeyError(f"unknown region {adcode!r}; configured: "
+                       f"{', '.join(r.adcode for r in self.regions)}")
+
+    def layer(self, key: str) -> LayerSpec:
+        for layer in self.layers:
+            if layer.key == key:
+                return layer
+        raise KeyError(key)
+
+
+DEFAULT_CONFIG = AppConfig(
+    regions=(
+        Region("371700", "菏泽市", "Heze"),
+        Region("370800", "济宁市", "Jining"),
+    ),
+    layers=(
+        LayerSpec("counties", "县区界", "County boundaries",
+                  "County outlines and names from the installed boundary package (天地图, WGS-84)."),
+        LayerSpec("chemical_parks", "化工园区", "Chemical parks",
+                  "Provincially recognised chemical parks, their 片区 and unverified candidates."),
+        LayerSpec("parks", "园区与枢纽", "Parks and hubs",
+                  "Development zones, industrial parks, logistics hubs, digital, health, tourism, markets."),
+        LayerSpec("enterprises", "企业", "Enterprises",
+                  "Enterprises coloured by industry and clustered; hollow markers are approximate."),
+        LayerSpec("projects", "项目", "Projects",
+                  "Projects coloured by 四个一批 stage; hollow markers are approximate."),
+        LayerSpec("choropleth", "县区数量分级", "Counts by county",
+                  "County fill by the number of records shown (all layers after filters).", False),
+    ),
+)

@@ -1,0 +1,123 @@
+"""Tables behind charts and the data-quality page: counts by county, industry, precision, source."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+
+from parks.industries import Taxonomy
+from parks.query import normalise, record_codes
+from parks.vocab import PRECISION
+
+_URL = re.compile(r"https?://([^/\s;)]+)")
+_SEED = re.compile(r"\bseed-\d{3}\b")
+# Suffixes and prefixes that make two names of one place look different.
+_NOISE = re.compile(r"[（(].*?[)）]|菏泽市?|山东省?|有限公司|股份|集团|项目|·")
+
+
+def counts_by_county(frames: Mapping[str, pd.DataFrame], counties: pd.DataFrame) -> pd.DataFrame:
+    """One row per county (adcode, name_zh, one column per frame, total), zeros included."""
+    out = counties[["adcode", "name_zh"]].copy().reset_index(drop=True)
+    for name, frame in frames.items():
+        counts = frame["county_adcode"].value_counts()
+        out[name] = out["adcode"].map(counts).fillna(0).astype(int)
+    out["total"] = out[list(frames)].sum(axis=1) if frames else 0
+    return out
+
+
+def counts_by_industry(frame: pd.DataFrame, taxonomy: Taxonomy, system: str = "sei") -> pd.Series:
+    """Records per top-level industry of a system; a record with several codes counts once each."""
+    tops = record_codes(frame).map(
+        lambda cs: sorted({taxonomy.in_system(c, system) for c in cs} - {""}))
+    exploded = tops.explode().dropna()
+    order = [i.code for i in taxonomy.system_members(system)]
+    return exploded.value_counts().reindex(order, fill_value=0).astype(int)
+
+
+def counts_by_precision(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Precision × table counts, in the vocabulary's order."""
+    data = {name: f["precision"].value_counts() for name, f in frames.items()}
+    table = pd.DataFrame(data).reindex(list(PRECISION.codes)).fillna(0).astype(int)
+    table.index.name = "precision"
+    return table
+
+
+def source_keys(source: str) -> list[str]:
+    """The citable keys in a source cell: seed keys and web hosts."""
+    keys = _SEED.findall(source) + [h.lower() for h in _URL.findall(source)]
+    return keys or ["(other)"]
+
+
+def counts_by_source(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """How many records cite each seed document or web host."""
+    rows = []
+    for name, frame in frames.items():
+        for key in frame["source"].map(lambda s: sorted(set(source_keys(s)))).explode():
+            rows.append((key, name))
+    table = pd.DataFrame(rows, columns=["source", "table"])
+    if table.empty:
+        return pd.DataFrame(columns=["source", *frames, "total"])
+    pivot = table.pivot_table(index="source", columns="table", aggfunc="size", fill_value=0)
+    pivot = pivot.reindex(columns=list(frames), fill_value=0)
+    pivot["total"] = pivot.sum(axis=1)
+    return pivot.sort_values("total", ascending=False).reset_index()
+
+
+def _core(name: str) -> str:
+    return normalise(_NOISE.sub("", name))
+
+
+def likely_duplicates(frame: pd.DataFrame, *, threshold: float = 0.85) -> pd.DataFrame:
+    """Pairs of records whose cleaned names are near-identical; parent/child pairs are left out."""
+    rows = []
+    cores = [(r.id, r.name_zh, _core(r.name_zh), getattr(r, "parent_id", ""))
+             for r in frame.itertuples(index=False)]
+    for i, (id_a, name_a, core_a, parent_a) in enumerate(cores):
+        for id_b, name_b, core_b, parent_b in cores[i + 1:]:
+            if not core_a or not core_b or id_a in (parent_b,) or id_b in (parent_a,):
+                continue
+            ratio = difflib.SequenceMatcher(None, core_a, core_b).ratio()
+            contained = len(min(core_a, core_b, key=len)) >= 4 and (
+                core_a in core_b or core_b in core_a)
+            if ratio >= threshold or contained:
+                rows.append((id_a, name_a, id_b, name_b, round(ratio, 2)))
+    return pd.DataFrame(rows, columns=["id_a", "name_a", "id_b", "name_b", "similarity"])
+
+
+def target_label(value: float, unit: str, qualifier: str) -> str:
+    """A target as the document writes it: 1200 亿元以上, 力争 360 亿元, 8% 左右."""
+    if pd.isna(value):
+        return ""
+    number = f"{value:g}{unit}" if unit == "%" else f"{value:g} {unit}"
+    if qualifier in ("力争", "突破", "基本达到"):
+        return f"{qualifier} {number}"
+    return f"{number}{qualifier}"
+
+
+def targets_wide(targets: pd.DataFrame, industry: str, lang: str = "zh") -> pd.DataFrame:
+    """One row per indicator of an industry ('' = overall), one column per year."""
+    rows = targets[targets["industry"] == industry].copy()
+    if rows.empty:
+        return pd.DataFrame(columns=["indicator"])
+    rows["indicator"] = rows["indicator_en" if lang == "en" else "indicator_zh"]
+    rows["label"] = [target_label(r.value, r.unit, r.qualifier) or r.text_zh
+                     for r in rows.itertuples(index=False)]
+    wide = rows.pivot_table(index="indicator", columns="year", values="label", aggfunc="first",
+                            sort=False).fillna("")
+    wide.columns = [str(c) for c in wide.columns]
+    return wide.reset_index()
+
+
+def records_by_industry(frames: Mapping[str, pd.DataFrame], taxonomy: Taxonomy,
+                        system: str = "sei") -> pd.DataFrame:
+    """Long table: industry code, table name, count — for the targets page chart."""
+    parts = []
+    for name, frame in frames.items():
+        counts = counts_by_industry(frame, taxonomy, system)
+        parts.append(pd.DataFrame({"industry": counts.index, "table": name,
+                                   "count": counts.to_numpy()}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["industry", "table", "count"])

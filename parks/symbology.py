@@ -1,0 +1,200 @@
+"""How records are drawn: marker styles, shared-point fan-out, legend and the records map."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.basemaps import Basemap
+from geo.layers import ChoroplethLayer, OutlineLayer, PointLayer, spread_coincident
+from geo.maps import Legend, LegendItem, LegendSection, build_map
+from parks.config import DEFAULT_CONFIG, AppConfig
+from parks.industries import UNCLASSIFIED_COLOUR, Taxonomy
+from parks.load import Dataset
+from parks.popups import enterprise_popup, park_popup, project_popup, shared_note
+from parks.query import record_codes
+from parks.stats import counts_by_county
+from parks.vocab import APPROXIMATE, KIND, STAGE, STAGE_UNKNOWN_COLOUR
+
+CHOROPLETH_COLOURS = ("#EFF3FF", "#BDD7E7", "#6BAED6", "#3182BD", "#08519C")  # ColorBrewer Blues
+_TEXT = {
+    "legend": ("图例", "Legend"), "parks": ("园区（形状/字：类型）", "Parks (shape/letter: kind)"),
+    "enterprises": ("企业（颜色：产业）", "Enterprises (colour: industry)"),
+    "projects": ("项目（颜色：阶段）", "Projects (colour: stage)"),
+    "precision": ("定位精度", "Location precision"), "exact": ("实测/标绘位置", "Surveyed/digitised"),
+    "approx": ("近似位置（乡镇/县城驻地）", "Approximate (town/county seat)"),
+    "unclassified": ("未分类", "Unclassified"), "stage_unknown": ("阶段未说明", "Stage not stated"),
+    "counties": ("县区界", "County boundary"), "counts": ("记录数（按县区）", "Records per county"),
+    "note": ("空心虚线标记为近似位置；点击标记查看来源。",
+             "Hollow dashed markers are approximate; click a marker for its source."),
+    "offline": ("底图瓦片无法访问，已切换为离线底图（县界）",
+                "Tiles unreachable: showing the offline basemap (county outlines)"),
+}
+
+
+def text(key: str, lang: str) -> str:
+    zh, en = _TEXT[key]
+    return en if lang == "en" else zh
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The filtered records a map or table shows."""
+
+    parks: pd.DataFrame
+    enterprises: pd.DataFrame
+    projects: pd.DataFrame
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return {"parks": self.parks, "enterprises": self.enterprises, "projects": self.projects}
+
+
+def _base_points(frame: pd.DataFrame) -> pd.DataFrame:
+    located = frame[frame.geometry.notna()] if len(frame) else frame
+    out = pd.DataFrame({"lon": located["lon"].astype(float), "lat": located["lat"].astype(float),
+                        "hollow": located["precision"].isin(APPROXIMATE)}, index=located.index)
+    return out
+
+
+def park_points(parks: pd.DataFrame, taxonomy: Taxonomy, lang: str) -> pd.DataFrame:
+    pts = _base_points(parks)
+    rows = parks.loc[pts.index]
+    pts["colour"] = rows["kind"].map(lambda k: KIND.get(k).colour)
+    pts["shape"] = np.where(rows["kind"] == "chemical_park", "diamond", "square")
+    pts["glyph"] = rows["kind"].map(lambda k: KIND.get(k).glyph(lang))
+    codes = record_codes(rows)
+    pts["popup"] = [park_popup(r, c, taxonomy, lang) for r, c in
+                    zip(rows.itertuples(index=False), codes, strict=True)]
+    pts["tooltip"] = [r.name_en if lang == "en" and r.name_en else r.name_zh
+                      for r in rows.itertuples(index=False)]
+    return pts
+
+
+def enterprise_points(enterprises: pd.DataFrame, taxonomy: Taxonomy, lang: str,
+                      system: str = "sei", park_names: dict[str, str] | None = None) -> pd.DataFrame:
+    pts = _base_points(enterprises)
+    rows = enterprises.loc[pts.index]
+    pts["colour"] = rows["industry"].map(
+        lambda c: taxonomy.colour(c, system) if c else UNCLASSIFIED_COLOUR)
+    pts["shape"], pts["glyph"] = "circle", ""
+    names = park_names or {}
+    pts["popup"] = [enterprise_popup(r, taxonomy, lang, names.get(r.park_id, ""))
+                    for r in rows.itertuples(index=False)]
+    pts["tooltip"] = rows["name_zh"].to_numpy()
+    return pts
+
+
+def project_points(projects: pd.DataFrame, taxonomy: Taxonomy, lang: str,
+                   enterprise_names: dict[str, str] | None = None) -> pd.DataFrame:
+    pts = _base_points(projects)
+    rows = projects.loc[pts.index]
+    pts["colour"] = rows["stage"].map(lambda s: STAGE.get(s).colour if s else STAGE_UNKNOWN_COLOUR)
+    pts["shape"], pts["glyph"] = "triangle", ""
+    names = enterprise_names or {}
+    pts["popup"] = [project_popup(r, taxonomy, lang, names.get(r.enterprise_id, ""))
+                    for r in rows.itertuples(index=False)]
+    pts["tooltip"] = rows["name_zh"].to_numpy()
+    return pts
+
+
+def spread_points(points: dict[str, pd.DataFrame], radius_m: float,
+                  note_html: str) -> dict[str, pd.DataFrame]:
+    """Fan out records that share a coordinate, across all layers at once."""
+    frames = [f.assign(_layer=name) for name, f in points.items() if len(f)]
+    if not frames:
+        return points
+    allp = pd.concat(frames, ignore_index=True)
+    lon, lat = spread_coincident(allp["lon"].to_numpy(), allp["lat"].to_numpy(), radius_m)
+    moved = (lon != allp["lon"].to_numpy()) | (lat != allp["lat"].to_numpy())
+    allp["lon"], allp["lat"] = lon, lat
+    # the note goes inside the popup's outer <div>
+    allp.loc[moved, "popup"] = allp.loc[moved, "popup"].map(lambda p: p[:-6] + note_html + p[-6:])
+    return {name: allp[allp["_layer"] == name].drop(columns="_layer").reset_index(drop=True)
+            for name in points} | {n: f for n, f in points.items() if not len(f)}
+
+
+def county_frame(dataset: Dataset, lang: str) -> gpd.GeoDataFrame:
+    frame = dataset.counties.copy()
+    if lang == "en":
+        names = dataset.gazetteer.seats.set_index("adcode")["name_en"]
+        frame["label"] = frame["adcode"].map(names).fillna(frame["name_zh"])
+    else:
+        frame["label"] = frame["name_zh"]
+    return frame
+
+
+def choropleth_frame(dataset: Dataset, selection: Selection, lang: str) -> gpd.GeoDataFrame:
+    counts = counts_by_county(selection.frames(), dataset.counties)
+    frame = county_frame(dataset, lang).merge(counts[["adcode", "total"]], on="adcode")
+    frame["value"] = frame["total"].astype(int)
+    top = max(int(frame["value"].max()), 1)
+    bins = np.minimum((frame["value"] * len(CHOROPLETH_COLOURS) - 1) // top, 4).clip(lower=0)
+    frame["fill"] = [CHOROPLETH_COLOURS[int(b)] for b in bins]
+    return frame
+
+
+def build_legend(taxonomy: Taxonomy, lang: str, system: str, layers: Collection[str]) -> Legend:
+    sections = []
+    if {"parks", "chemical_parks"} & set(layers):
+        sections.append(LegendSection(text("parks", lang), tuple(
+            LegendItem(f"{t.glyph(lang)} {t.label(lang)}", t.colour,
+                       "diamond" if t.code == "chemical_park" else "square")
+            for t in KIND.terms)))
+    if "enterprises" in layers:
+        items = [LegendItem(i.label(lang), i.colour) for i in taxonomy.system_members(system)]
+        items.append(LegendItem(text("unclassified", lang), UNCLASSIFIED_COLOUR))
+        sections.append(LegendSection(text("enterprises", lang), tuple(items)))
+    if "projects" in layers:
+        items = [LegendItem(t.label(lang), t.colour, "triangle") for t in STAGE.terms]
+        items.append(LegendItem(text("stage_unknown", lang), STAGE_UNKNOWN_COLOUR, "triangle"))
+        sections.append(LegendSection(text("projects", lang), tuple(items)))
+    sections.append(LegendSection(text("precision", lang), (
+        LegendItem(text("exact", lang), "#666666"),
+        LegendItem(text("approx", lang), "#666666", hollow=True))))
+    sections.append(LegendSection("", (LegendItem(text("counties", lang), "#3B3B3B", "line"),)))
+    return Legend(text("legend", lang), tuple(sections), text("note", lang))
+
+
+def record_layers(dataset: Dataset, selection: Selection, *, lang: str, system: str,
+                  layers: Collection[str], config: AppConfig = DEFAULT_CONFIG) -> list:
+    """The map layers for a selection, in drawing order (outlines first, points last)."""
+    park_names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
+    ent_names = dict(zip(dataset.enterprises["id"], dataset.enterprises["name_zh"], strict=True))
+    chem = selection.parks["kind"] == "chemical_park"
+    points = spread_points({
+        "chemical_parks": park_points(selection.parks[chem], dataset.taxonomy, lang),
+        "parks": park_points(selection.parks[~chem], dataset.taxonomy, lang),
+        "enterprises": enterprise_points(selection.enterprises, dataset.taxonomy, lang, system,
+                                         park_names),
+        "projects": project_points(selection.projects, dataset.taxonomy, lang, ent_names),
+    }, config.spread_radius_m, shared_note(lang))
+    out: list = []
+    if "choropleth" in layers:
+        out.append(ChoroplethLayer(config.layer("choropleth").label(lang),
+                                   choropleth_frame(dataset, selection, lang), show=True))
+    out.append(OutlineLayer(config.layer("counties").label(lang), county_frame(dataset, lang),
+                            in_control=False))
+    for key, size, cluster in (("enterprises", 14, True), ("projects", 16, False),
+                               ("parks", 20, False), ("chemical_parks", 22, False)):
+        if key in layers:
+            out.append(PointLayer(config.layer(key).label(lang), points[key], cluster=cluster,
+                                  size=size, css_class=f"hz-{key.replace('_', '-')}"))
+    return out
+
+
+def records_map(dataset: Dataset, selection: Selection, *, basemap: Basemap, lang: str = "zh",
+                system: str = "sei", layers: Collection[str] = ("chemical_parks", "parks",
+                                                               "enterprises", "projects"),
+                asset_base_url: str | None = None, config: AppConfig = DEFAULT_CONFIG) -> folium.Map:
+    """The map page's map: county outlines, filtered records, legend, chosen basemap."""
+    kwargs = {"asset_base_url": asset_base_url} if asset_base_url else {}
+    return build_map(
+        record_layers(dataset, selection, lang=lang, system=system, layers=layers, config=config),
+        basemap=basemap, bounds=tuple(dataset.counties.total_bounds),
+        legend=build_legend(dataset.taxonomy, lang, system, layers),
+        offline_notice=text("offline", lang), **kwargs)

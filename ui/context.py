@@ -1,0 +1,23 @@
+"""Session state shared by all pages: language and region, initialised once with setdefault."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from parks.config import DEFAULT_CONFIG
+from ui.i18n import LANGS, lang, t
+
+
+def region() -> str:
+    return st.session_state.setdefault("region", DEFAULT_CONFIG.default_region)
+
+
+def sidebar_frame() -> None:
+    """Language and city switches at the top of the sidebar (shared by every page)."""
+    lang()
+    region()
+    st.sidebar.radio(t("language"), LANGS, key="lang", horizontal=True,
+                     format_func=lambda code: "中文" if code == "zh" else "English")
+    codes = [r.adcode for r in DEFAULT_CONFIG.regions]
+    st.sidebar.selectbox(t("region"), codes, key="region",
+                         format_func=lambda code: DEFAULT_CONFIG.region(code).label(lang()))

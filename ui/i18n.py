@@ -1,0 +1,79 @@
+"""Interface strings in Chinese (default) and English."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+LANGS = ("zh", "en")
+STRINGS: dict[str, tuple[str, str]] = {
+    "app_title": ("菏泽产业园区地图", "Heze Park Map"),
+    "language": ("语言 / Language", "语言 / Language"),
+    "region": ("城市", "City"),
+    "page_map": ("地图", "Map"),
+    "page_targets": ("产业目标", "Targets"),
+    "page_quality": ("数据质量", "Data quality"),
+    "filters": ("筛选", "Filters"),
+    "county": ("县区", "County"),
+    "industry_system": ("产业体系", "Industry system"),
+    "system_sei": ("战略性新兴产业（菏政发〔2024〕1号）", "Strategic emerging industries (2024)"),
+    "system_231": ("“231”特色产业体系", "The \"231\" industrial system"),
+    "industry": ("产业", "Industry"),
+    "tier": ("“231”层级", "\"231\" tier"),
+    "park_kind": ("园区类型", "Park kind"),
+    "stage": ("项目阶段", "Project stage"),
+    "stage_unstated": ("阶段未说明", "Stage not stated"),
+    "search": ("名称搜索", "Search by name"),
+    "search_help": ("按名称、全称或编号查找（不区分全角半角）", "Name, full name or id"),
+    "basemap": ("底图", "Basemap"),
+    "layers": ("图层", "Layers"),
+    "colour_by": ("企业着色依据", "Colour enterprises by"),
+    "shown": ("当前显示", "Shown"),
+    "parks": ("园区", "Parks"),
+    "enterprises": ("企业", "Enterprises"),
+    "projects": ("项目", "Projects"),
+    "unlocated_title": ("位置未知（未上图）", "Location unknown (not on the map)"),
+    "unlocated_help": ("这些记录连所在县区都不确定，只计入表格，不在地图上标注。",
+                       "Not even the county is known: counted in tables, not drawn."),
+    "approx_caption": ("空心虚线标记为近似位置（乡镇或县城驻地），不是实际位置。",
+                       "Hollow dashed markers are approximate (town or county seat), not the site."),
+    "data_error": ("数据文件有问题，已继续使用上次有效的数据。", "The data files have problems; "
+                   "the last good data is still shown."),
+    "data_error_none": ("数据文件有问题，暂时无法显示。", "The data files have problems and "
+                        "nothing can be shown yet."),
+    "problems": ("问题清单", "Problems"),
+    "data_date": ("数据日期", "Data date"),
+    "choropleth_by": ("县区分级", "Counts by county"),
+    "no_match": ("没有符合筛选条件的记录。", "No records match the filters."),
+    "targets_title": ("战略性新兴产业目标与现有记录", "Strategic industry targets and recorded data"),
+    "targets_intro": ("左：菏政发〔2024〕1号 提出的 2025/2027 年目标（原文数值与单位）；"
+                      "右：本数据集中对应产业的企业、园区和项目数。两者单位不同，不能直接比较。",
+                      "Left: the 2025/2027 targets of 菏政发〔2024〕1号 as written; right: "
+                      "what this dataset records for each industry. Units differ; "
+                      "they are not comparable."),
+    "overall_targets": ("总体目标", "Overall targets"),
+    "industry_targets": ("分产业目标", "Targets by industry"),
+    "records_by_industry": ("数据集记录数（按产业）", "Records in the dataset by industry"),
+    "quality_title": ("数据质量", "Data quality"),
+    "by_precision": ("按定位精度", "By location precision"),
+    "by_source": ("按来源", "By source"),
+    "failing_rows": ("未通过校验的行", "Rows failing validation"),
+    "all_valid": ("所有数据行均通过校验。", "Every data row passes validation."),
+    "duplicates": ("疑似重复", "Likely duplicates"),
+    "no_duplicates": ("未发现疑似重复。", "No likely duplicates found."),
+    "county_only": ("仅定位到县区的记录", "Records located only to county"),
+    "town_only": ("仅定位到乡镇的记录", "Records located only to town"),
+    "tiers_2": ("两大核心产业", "2 core industries"),
+    "tiers_3": ("三个优势产业", "3 advantage industries"),
+    "tiers_1": ("一批新兴产业集群", "Emerging clusters"),
+    "unexpected_error": ("页面出错了，请刷新重试。", "Something went wrong; please reload."),
+}
+
+
+def lang() -> str:
+    """The current interface language ('zh' unless the user switched)."""
+    return st.session_state.setdefault("lang", "zh")
+
+
+def t(key: str, language: str | None = None) -> str:
+    zh, en = STRINGS[key]
+    return en if (language or lang()) == "en" else zh

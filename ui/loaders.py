@@ -1,0 +1,54 @@
+"""Cached loaders: the dataset per region (with the last good copy kept) and the asset URL."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import streamlit as st
+
+from parks.config import DEFAULT_CONFIG
+from parks.errors import DataValidationError
+from parks.load import Dataset, load_dataset
+from ui.errors import show_data_error
+
+
+def data_fingerprint(data_dir: Path) -> str:
+    """Changes whenever a data file changes, so edited CSVs are re-read on the next run."""
+    digest = hashlib.sha1()
+    for path in sorted(data_dir.glob("*.csv")):
+        stat = path.stat()
+        digest.update(f"{path.name}:{stat.st_mtime_ns}:{stat.st_size};".encode())
+    return digest.hexdigest()
+
+
+@st.cache_data(show_spinner="正在载入数据 / Loading data…", max_entries=8)
+def _load(region: str, fingerprint: str, data_dir: str) -> Dataset:
+    del fingerprint  # part of the cache key only
+    return load_dataset(region, data_dir=Path(data_dir))
+
+
+@st.cache_resource
+def _last_good() -> dict[str, Dataset]:
+    """The last dataset that passed validation, per region, shared by all sessions."""
+    return {}
+
+
+def dataset(region: str, data_dir: Path | None = None) -> Dataset | None:
+    """The region's dataset; on bad data, show the problems and keep serving the last good one."""
+    folder = data_dir or DEFAULT_CONFIG.data_dir
+    key = f"{region}:{folder}"
+    try:
+        loaded = _load(region, data_fingerprint(folder), str(folder))
+    except DataValidationError as error:
+        fallback = _last_good().get(key)
+        show_data_error(error, have_fallback=fallback is not None)
+        return fallback
+    _last_good()[key] = loaded
+    return loaded
+
+
+def asset_base_url() -> str:
+    """Where the vendored Leaflet files are served, honouring server.baseUrlPath."""
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/app/static/vendor" if base else "/app/static/vendor"
