@@ -32,7 +32,7 @@ def _to_wgs84(frame: pd.DataFrame, file: str) -> pd.DataFrame:
     if len(unknown):
         raise GazetteerError(f"{file}: unknown crs {sorted(set(unknown))}; use WGS84 or GCJ02")
     gcj = (out["crs"] == "GCJ02").to_numpy() & lon.notna().to_numpy()
-    lon_v, lat_v = lon.to_numpy(dtype=float), lat.to_numpy(dtype=float)
+    lon_v, lat_v = np.array(lon, dtype=float), np.array(lat, dtype=float)  # writable copies
     lon_v[gcj], lat_v[gcj] = gcj02_to_wgs84(lon_v[gcj], lat_v[gcj])
     out["lon"], out["lat"] = lon_v, lat_v
     out["crs"] = np.where(lon.notna(), "WGS84", "")

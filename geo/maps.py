@@ -151,7 +151,8 @@ def build_map(layers: Sequence[Layer], *, basemap: Basemap, bounds: tuple[float,
         layers = [_shift_layer(layer, "gcj02") for layer in layers]
     minx, miny, maxx, maxy = bounds
     fmap = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=9, tiles=None,
-                      control_scale=True, prefer_canvas=False, zoom_snap=0.25)
+                      control_scale=True, zoom_snap=0.25, max_zoom=18,
+                      min_zoom=6)
     tile_names = _add_tiles(fmap, basemap)
     builders = {PointLayer: point_group, OutlineLayer: outline_group,
                 ChoroplethLayer: choropleth_group}
