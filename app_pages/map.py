@@ -31,7 +31,8 @@ cols[3].metric(t("data_date"), dataset.as_of)
 
 fmap = records_map(dataset, selection, basemap=options.basemap, lang=language,
                    system=options.system, layers=options.layers,
-                   asset_base_url=loaders.asset_base_url())
+                   asset_base_url=loaders.asset_base_url(),
+                   context=loaders.context_counties(dataset.region.adcode))
 show_map(fmap, key="map_main")
 st.caption(t("approx_caption"))
 

@@ -1,9 +1,10 @@
 """Data-quality page: precision and source counts, failing rows, likely duplicates, weak locations."""
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
-from parks.config import DEFAULT_CONFIG
 from parks.load import check_data
 from parks.stats import counts_by_precision, counts_by_source, likely_duplicates
 from parks.tables import display_table
@@ -14,9 +15,9 @@ from ui.i18n import lang, t
 
 
 @st.cache_data(show_spinner=False)
-def _problems(fingerprint: str) -> pd.DataFrame:
+def _problems(folder: str, fingerprint: str) -> pd.DataFrame:
     del fingerprint  # cache key only
-    return pd.DataFrame([p.as_dict() for p in check_data()],
+    return pd.DataFrame([p.as_dict() for p in check_data(Path(folder))],
                         columns=["file", "row", "field", "value", "reason"])
 
 
@@ -42,7 +43,8 @@ with right:
                  key="quality_source")
 
 st.subheader(t("failing_rows"))
-problems = _problems(loaders.data_fingerprint(DEFAULT_CONFIG.data_dir))
+folder = loaders.data_dir()
+problems = _problems(str(folder), loaders.data_fingerprint(folder))
 if problems.empty:
     st.success(t("all_valid"))
 else:

@@ -145,9 +145,9 @@ def choropleth_group(layer: ChoroplethLayer) -> folium.FeatureGroup:
 
 
 def spread_coincident(lon: np.ndarray, lat: np.ndarray,
-                      radius_m: float) -> tuple[np.ndarray, np.ndarray]:
-    """Display positions where points sharing a coordinate are fanned out on a small disc
-    (sunflower pattern), so every record stays visible and clickable; others are unchanged."""
+                      spacing_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """Display positions where points sharing a coordinate are fanned out on a disc (sunflower
+    pattern, about `spacing_m` apart), so every record stays visible and clickable."""
     lon = np.asarray(lon, dtype=float).copy()
     lat = np.asarray(lat, dtype=float).copy()
     keys = pd.Series(list(zip(np.round(lon, 6), np.round(lat, 6), strict=True)))
@@ -157,11 +157,10 @@ def spread_coincident(lon: np.ndarray, lat: np.ndarray,
         if n < 2:
             continue
         k = np.arange(n)
-        r = radius_m * np.sqrt((k + 0.5) / n)
+        # equal area per point: the disc grows with the number of records sharing the point
+        r = spacing_m * np.sqrt((k + 0.5) / np.pi)
         theta = k * golden
         pos = np.asarray(idx)
-        dlat = r * np.cos(theta) / 111_320.0
-        dlon = r * np.sin(theta) / (111_320.0 * np.cos(np.radians(lat[pos[0]])))
-        lon[pos] += dlon
-        lat[pos] += dlat
+        lat[pos] += r * np.cos(theta) / 111_320.0
+        lon[pos] += r * np.sin(theta) / (111_320.0 * np.cos(np.radians(lat[pos[0]])))
     return lon, lat

@@ -151,8 +151,10 @@ def build_map(layers: Sequence[Layer], *, basemap: Basemap, bounds: tuple[float,
         layers = [_shift_layer(layer, "gcj02") for layer in layers]
     minx, miny, maxx, maxy = bounds
     fmap = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=9, tiles=None,
-                      control_scale=True, zoom_snap=0.25, max_zoom=18,
-                      min_zoom=6)
+                      control_scale=True, zoom_snap=0.25)
+    # folium only hands zoom limits to tile layers; with no tiles (offline basemap) the map
+    # itself needs them or marker clustering fails ("Map has no maxZoom specified")
+    fmap.options.update(max_zoom=18, min_zoom=6)
     tile_names = _add_tiles(fmap, basemap)
     builders = {PointLayer: point_group, OutlineLayer: outline_group,
                 ChoroplethLayer: choropleth_group}
@@ -163,6 +165,8 @@ def build_map(layers: Sequence[Layer], *, basemap: Basemap, bounds: tuple[float,
         fmap.add_child(LegendControl(legend))
     Fullscreen(position="topleft").add_to(fmap)
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    # leave room on the right for the legend so no county hides under it
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10),
+                    padding_bottom_right=(230 if legend else 10, 10))
     assets.localize(fmap, asset_base_url)
     return fmap

@@ -41,7 +41,7 @@ class AppConfig:
     data_dir: Path = DATA_DIR
     default_region: str = "371700"
     boundary_source: str = "tianditu"
-    spread_radius_m: float = 900.0  # records sharing a point are fanned out this far for display
+    spread_spacing_m: float = 350.0  # records sharing a point are fanned out this far apart
 
     def region(self, adcode: str) -> Region:
         for region in self.regions:

@@ -102,14 +102,14 @@ def project_points(projects: pd.DataFrame, taxonomy: Taxonomy, lang: str,
     return pts
 
 
-def spread_points(points: dict[str, pd.DataFrame], radius_m: float,
+def spread_points(points: dict[str, pd.DataFrame], spacing_m: float,
                   note_html: str) -> dict[str, pd.DataFrame]:
     """Fan out records that share a coordinate, across all layers at once."""
     frames = [f.assign(_layer=name) for name, f in points.items() if len(f)]
     if not frames:
         return points
     allp = pd.concat(frames, ignore_index=True)
-    lon, lat = spread_coincident(allp["lon"].to_numpy(), allp["lat"].to_numpy(), radius_m)
+    lon, lat = spread_coincident(allp["lon"].to_numpy(), allp["lat"].to_numpy(), spacing_m)
     moved = (lon != allp["lon"].to_numpy()) | (lat != allp["lat"].to_numpy())
     allp["lon"], allp["lat"] = lon, lat
     # the note goes inside the popup's outer <div>
@@ -161,8 +161,12 @@ def build_legend(taxonomy: Taxonomy, lang: str, system: str, layers: Collection[
 
 
 def record_layers(dataset: Dataset, selection: Selection, *, lang: str, system: str,
-                  layers: Collection[str], config: AppConfig = DEFAULT_CONFIG) -> list:
-    """The map layers for a selection, in drawing order (outlines first, points last)."""
+                  layers: Collection[str], config: AppConfig = DEFAULT_CONFIG,
+                  context: gpd.GeoDataFrame | None = None) -> list:
+    """The map layers for a selection, in drawing order (outlines first, points last).
+
+    `context`: counties around the region, drawn faintly (the offline basemap's surroundings).
+    """
     park_names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
     ent_names = dict(zip(dataset.enterprises["id"], dataset.enterprises["name_zh"], strict=True))
     chem = selection.parks["kind"] == "chemical_park"
@@ -172,8 +176,12 @@ def record_layers(dataset: Dataset, selection: Selection, *, lang: str, system: 
         "enterprises": enterprise_points(selection.enterprises, dataset.taxonomy, lang, system,
                                          park_names),
         "projects": project_points(selection.projects, dataset.taxonomy, lang, ent_names),
-    }, config.spread_radius_m, shared_note(lang))
+    }, config.spread_spacing_m, shared_note(lang))
     out: list = []
+    if context is not None and len(context):
+        frame = context.assign(label=context["name_zh"])
+        out.append(OutlineLayer("context", frame, colour="#AEB6BF", weight=0.8, labels=False,
+                                in_control=False, css_class="hz-context"))
     if "choropleth" in layers:
         out.append(ChoroplethLayer(config.layer("choropleth").label(lang),
                                    choropleth_frame(dataset, selection, lang), show=True))
@@ -190,11 +198,18 @@ def record_layers(dataset: Dataset, selection: Selection, *, lang: str, system: 
 def records_map(dataset: Dataset, selection: Selection, *, basemap: Basemap, lang: str = "zh",
                 system: str = "sei", layers: Collection[str] = ("chemical_parks", "parks",
                                                                "enterprises", "projects"),
-                asset_base_url: str | None = None, config: AppConfig = DEFAULT_CONFIG) -> folium.Map:
-    """The map page's map: county outlines, filtered records, legend, chosen basemap."""
+                asset_base_url: str | None = None, config: AppConfig = DEFAULT_CONFIG,
+                context: gpd.GeoDataFrame | None = None) -> folium.Map:
+    """The map page's map: county outlines, filtered records, legend, chosen basemap.
+
+    `context` (neighbouring counties) is drawn only on the offline basemap, where there are no
+    tiles to show the surroundings.
+    """
     kwargs = {"asset_base_url": asset_base_url} if asset_base_url else {}
+    shown_context = context if basemap.offline else None
     return build_map(
-        record_layers(dataset, selection, lang=lang, system=system, layers=layers, config=config),
+        record_layers(dataset, selection, lang=lang, system=system, layers=layers, config=config,
+                      context=shown_context),
         basemap=basemap, bounds=tuple(dataset.counties.total_bounds),
         legend=build_legend(dataset.taxonomy, lang, system, layers),
         offline_notice=text("offline", lang), **kwargs)

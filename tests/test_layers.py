@@ -37,18 +37,22 @@ def test_script_json_cannot_close_the_script_element():
 def test_spread_moves_only_shared_points_and_keeps_them_close_and_apart():
     lon = np.array([115.4, 115.4, 115.4, 115.9])
     lat = np.array([35.2, 35.2, 35.2, 35.5])
-    new_lon, new_lat = spread_coincident(lon, lat, 900.0)
+    new_lon, new_lat = spread_coincident(lon, lat, 350.0)
     assert (new_lon[3], new_lat[3]) == (115.9, 35.5)
     shared = list(zip(new_lon[:3], new_lat[:3], strict=True))
     assert len(set(shared)) == 3
     moved = distance_m(new_lon[:3], new_lat[:3], lon[:3], lat[:3])
-    assert (moved > 50).all() and (moved <= 900.5).all()
+    assert (moved > 50).all() and (moved < 350).all()
     gaps = [distance_m(*shared[i], *shared[j]) for i in range(3) for j in range(i + 1, 3)]
-    assert min(gaps) > 100
+    assert min(gaps) > 150
     assert (lon == 115.4)[:3].all()  # inputs untouched
 
 
 def test_spread_handles_a_hundred_records_on_one_seat():
     lon, lat = np.full(100, 115.41), np.full(100, 35.25)
-    new_lon, new_lat = spread_coincident(lon, lat, 900.0)
+    new_lon, new_lat = spread_coincident(lon, lat, 350.0)
     assert len(set(zip(np.round(new_lon, 6), np.round(new_lat, 6), strict=True))) == 100
+    # nearest neighbours stay roughly `spacing` apart, so markers do not pile up
+    pts = np.c_[new_lon, new_lat]
+    nearest = [np.sort(distance_m(*pts[i], pts[:, 0], pts[:, 1]))[1] for i in range(100)]
+    assert np.median(nearest) > 200

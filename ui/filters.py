@@ -42,19 +42,19 @@ def filter_widgets(dataset: Dataset, lang: str) -> Filters:
     side.subheader(t("filters"))
     names = dict(zip(dataset.counties["adcode"], dataset.counties["name_zh"], strict=True))
     en = dataset.gazetteer.seats.set_index("adcode")["name_en"].to_dict()
-    counties = side.multiselect(t("county"), list(names), key="map_counties",
+    counties = side.multiselect(t("county"), list(names), key="map_counties", placeholder=t("choose"),
                                 format_func=lambda c: en.get(c, names[c]) if lang == "en"
                                 else names[c])
     system = side.radio(t("industry_system"), ("sei", "231"), key="map_system",
                         format_func=lambda s: t(f"system_{s}"))
-    industries = side.multiselect(t("industry"), _industry_options(dataset, system),
+    industries = side.multiselect(t("industry"), _industry_options(dataset, system), placeholder=t("choose"),
                                   key=f"map_industries_{system}",
                                   format_func=lambda c: _industry_label(dataset, c, lang))
-    tiers = side.multiselect(t("tier"), list(TIERS), key="map_tiers",
+    tiers = side.multiselect(t("tier"), list(TIERS), key="map_tiers", placeholder=t("choose"),
                              format_func=lambda x: t(f"tiers_{x}"))
-    kinds = side.multiselect(t("park_kind"), list(KIND.codes), key="map_kinds",
+    kinds = side.multiselect(t("park_kind"), list(KIND.codes), key="map_kinds", placeholder=t("choose"),
                              format_func=lambda k: KIND.label(k, lang))
-    stages = side.multiselect(t("stage"), [*STAGE.codes, ""], key="map_stages",
+    stages = side.multiselect(t("stage"), [*STAGE.codes, ""], key="map_stages", placeholder=t("choose"),
                               format_func=lambda s: STAGE.label(s, lang) if s
                               else t("stage_unstated"))
     text = side.text_input(t("search"), key="map_search", help=t("search_help"))

@@ -13,6 +13,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_targets": ("产业目标", "Targets"),
     "page_quality": ("数据质量", "Data quality"),
     "filters": ("筛选", "Filters"),
+    "choose": ("不限（可多选）", "Any (choose one or more)"),
     "county": ("县区", "County"),
     "industry_system": ("产业体系", "Industry system"),
     "system_sei": ("战略性新兴产业（菏政发〔2024〕1号）", "Strategic emerging industries (2024)"),

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
+import geopandas as gpd
 import streamlit as st
 
+from geo.boundaries import load_context, simplify_for_display
 from parks.config import DEFAULT_CONFIG
 from parks.errors import DataValidationError
 from parks.load import Dataset, load_dataset
@@ -28,15 +31,27 @@ def _load(region: str, fingerprint: str, data_dir: str) -> Dataset:
     return load_dataset(region, data_dir=Path(data_dir))
 
 
+@st.cache_data(show_spinner=False)
+def context_counties(region: str) -> gpd.GeoDataFrame:
+    """Counties of neighbouring cities, simplified for display (the offline basemap's setting)."""
+    return simplify_for_display(load_context(region), tolerance_m=150.0)
+
+
 @st.cache_resource
 def _last_good() -> dict[str, Dataset]:
     """The last dataset that passed validation, per region, shared by all sessions."""
     return {}
 
 
-def dataset(region: str, data_dir: Path | None = None) -> Dataset | None:
+def data_dir() -> Path:
+    """The data folder: HEZE_DATA_DIR if set (e.g. a shared drive), else the repository's data/."""
+    configured = os.environ.get("HEZE_DATA_DIR", "").strip()
+    return Path(configured) if configured else DEFAULT_CONFIG.data_dir
+
+
+def dataset(region: str) -> Dataset | None:
     """The region's dataset; on bad data, show the problems and keep serving the last good one."""
-    folder = data_dir or DEFAULT_CONFIG.data_dir
+    folder = data_dir()
     key = f"{region}:{folder}"
     try:
         loaded = _load(region, data_fingerprint(folder), str(folder))

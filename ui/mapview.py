@@ -6,6 +6,6 @@ import folium
 from streamlit_folium import st_folium
 
 
-def show_map(fmap: folium.Map, *, key: str, height: int = 640) -> None:
+def show_map(fmap: folium.Map, *, key: str, height: int = 700) -> None:
     """Render the map; returned_objects=[] keeps panning and zooming from rerunning the page."""
     st_folium(fmap, key=key, height=height, use_container_width=True, returned_objects=[])

@@ -2,7 +2,7 @@
 {% macro script(this, kwargs) %}
 (function() {
   var target = {{ this._parent.get_name() }};
-  var group = {{ "L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 45})"
+  var group = {{ "L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 45, disableClusteringAtZoom: 13, spiderfyOnMaxZoom: false})"
                  if this.cluster else "target" }};
   var rows = {{ this.rows }};
   var size = {{ this.size }};

@@ -1,0 +1,125 @@
+"""Streamlit AppTest: every page runs, filters change the table, bad data is shown plainly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from parks.industries import load_taxonomy
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def _app(monkeypatch: pytest.MonkeyPatch, data_dir: Path | None = None) -> AppTest:
+    if data_dir is not None:
+        monkeypatch.setenv("HEZE_DATA_DIR", str(data_dir))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_map_page_runs_and_counts_records(monkeypatch):
+    at = _app(monkeypatch)
+    assert "菏泽产业园区地图" in at.title[0].value
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["园区"]) > 50 and int(metrics["企业"]) == 90
+    assert not at.error
+
+
+def test_county_filter_changes_the_table(monkeypatch):
+    at = _app(monkeypatch)
+    before = len(at.dataframe[0].value)
+    at.multiselect(key="map_counties").set_value(["371728"]).run()  # 东明县
+    assert not at.exception
+    after = at.dataframe[0].value
+    assert 0 < len(after) < before
+    assert set(after["县区"]) == {"东明县"}
+    assert int(next(m.value for m in at.metric if m.label == "园区")) == len(after)
+
+
+def test_kind_filter_and_search(monkeypatch):
+    at = _app(monkeypatch)
+    at.multiselect(key="map_kinds").set_value(["chemical_park"]).run()
+    kinds = set(at.dataframe[0].value["类型"])
+    assert kinds == {"化工园区"}
+    at.text_input(key="map_search").set_value("郓城").run()
+    names = list(at.dataframe[0].value["名称"])
+    assert names and all("郓城" in n for n in names)
+
+
+def test_filter_with_no_match_says_so(monkeypatch):
+    at = _app(monkeypatch)
+    at.text_input(key="map_search").set_value("没有这个名字").run()
+    assert not at.exception
+    assert any("没有符合" in i.value for i in at.info)
+
+
+def test_231_tier_filter(monkeypatch):
+    at = _app(monkeypatch)
+    at.multiselect(key="map_tiers").set_value(["2"]).run()  # 生物医药 + 高端化工
+    assert not at.exception
+    shown = at.dataframe[0].value
+    tax = load_taxonomy(DATA / "industries.csv")
+    core = [i.name_zh for i in tax.industries if tax.tier(i.code) == "2"]
+    assert "现代中药" in core and "高端化工" in core
+    assert len(shown) > 0 and shown["产业"].str.contains("|".join(core)).all()
+    assert "济铁菏泽物流园" not in set(shown["名称"])  # 商贸物流 only: tier 3
+
+
+def test_english_switch(monkeypatch):
+    at = _app(monkeypatch)
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert "Heze Park Map" in at.title[0].value
+    assert "Precision" in at.dataframe[0].value.columns
+
+
+def test_jining_region_loads_the_same_way(monkeypatch):
+    at = _app(monkeypatch)
+    at.selectbox(key="region").set_value("370800").run()
+    assert not at.exception
+    assert "济宁市" in at.title[0].value
+
+
+def test_targets_page(monkeypatch):
+    at = _app(monkeypatch)
+    at.switch_page("app_pages/targets.py").run()
+    assert not at.exception
+    assert "战略性新兴产业目标" in at.title[0].value
+    texts = " ".join(str(df.value.to_numpy().tolist()) for df in at.dataframe)
+    assert "1200 亿元以上" in texts and "力争 360 亿元" in texts
+
+
+def test_quality_page(monkeypatch):
+    at = _app(monkeypatch)
+    at.switch_page("app_pages/quality.py").run()
+    assert not at.exception
+    assert any("所有数据行均通过校验" in s.value for s in at.success)
+    subheaders = [s.value for s in at.subheader]
+    assert "仅定位到县区的记录" in subheaders
+
+
+def test_bad_data_is_shown_plainly_and_last_good_data_kept(monkeypatch, data_copy):
+    at = _app(monkeypatch, data_copy)
+    good = len(at.dataframe[0].value)
+    parks = data_copy / "parks.csv"
+    text = parks.read_text(encoding="utf-8")
+    parks.write_text(text.replace("chemical_park", "chem_park", 1), encoding="utf-8")
+    at.run()
+    assert not at.exception
+    assert at.error and "上次有效的数据" in at.error[0].value
+    problems = at.dataframe[0].value
+    assert list(problems.columns) == ["file", "row", "field", "value", "reason"]
+    assert problems.iloc[0]["field"] == "kind"
+    assert len(at.dataframe[1].value) == good  # the map page still shows the last good data
+
+
+def test_bad_data_without_fallback_shows_problems_only(monkeypatch, data_copy):
+    (data_copy / "projects.csv").write_bytes("id,name_zh\npr-x,达孚\n".encode("gbk"))
+    at = _app(monkeypatch, data_copy)
+    assert at.error
+    assert "UTF-8" in " ".join(at.dataframe[0].value["reason"])
