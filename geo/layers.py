@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, Template
 
 POINT_COLUMNS = ("lon", "lat", "colour", "hollow", "shape", "glyph", "popup", "tooltip")
 SHAPES = ("circle", "square", "diamond", "triangle")
+LABEL_PANE = "hz-labels"  # above markers so names stay readable; labels ignore the mouse
 _TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                          autoescape=False)
 
@@ -127,7 +128,7 @@ def outline_group(layer: OutlineLayer) -> folium.FeatureGroup:
     if layer.labels:
         for row in layer.frame.itertuples(index=False):
             folium.Marker([row.label_lat, row.label_lon], icon=_label_icon(row.label),
-                          interactive=False).add_to(group)
+                          interactive=False, pane=LABEL_PANE).add_to(group)
     return group
 
 

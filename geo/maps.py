@@ -14,6 +14,7 @@ from geo import assets
 from geo.basemaps import Basemap
 from geo.crs import shift_frame
 from geo.layers import (
+    LABEL_PANE,
     ChoroplethLayer,
     OutlineLayer,
     PointLayer,
@@ -156,6 +157,7 @@ def build_map(layers: Sequence[Layer], *, basemap: Basemap, bounds: tuple[float,
     # itself needs them or marker clustering fails ("Map has no maxZoom specified")
     fmap.options.update(max_zoom=18, min_zoom=6)
     tile_names = _add_tiles(fmap, basemap)
+    folium.map.CustomPane(LABEL_PANE, z_index=640, pointer_events=False).add_to(fmap)
     builders = {PointLayer: point_group, OutlineLayer: outline_group,
                 ChoroplethLayer: choropleth_group}
     for layer in layers:

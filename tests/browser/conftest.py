@@ -72,6 +72,8 @@ def _run_dir(script: Path, base: Path) -> Path:
     Streamlit serves static/ from beside the main script, not from the working directory,
     so a script under tests/ would otherwise get no /app/static/vendor files.
     """
+    if (script.parent / "static").is_dir():  # the real app.py: run it where it lives
+        return script.parent
     run_dir = base / script.stem
     run_dir.mkdir(parents=True, exist_ok=True)
     for link, target in ((run_dir / script.name, script), (run_dir / "static", ROOT / "static")):
@@ -80,7 +82,8 @@ def _run_dir(script: Path, base: Path) -> Path:
     return run_dir
 
 
-def _start(script: Path, run_root: Path, cache_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
+def _start(script: Path, run_root: Path, cache_dir: Path,
+           extra_env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     log = run_root / f"{script.stem}-{port}.log"
@@ -89,7 +92,7 @@ def _start(script: Path, run_root: Path, cache_dir: Path) -> tuple[subprocess.Po
         "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]
-    env = {**os.environ, "HEZE_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "HEZE_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(ROOT), **extra_env}
     with log.open("wb") as sink:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + START_TIMEOUT_S
@@ -103,17 +106,21 @@ def _start(script: Path, run_root: Path, cache_dir: Path) -> tuple[subprocess.Po
 
 
 @pytest.fixture(scope="session")
-def streamlit_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Path | str], str]]:
-    """Factory: start (once per session) `streamlit run <script>` and return its base URL."""
+def streamlit_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., str]]:
+    """Factory: start (once per session and environment) `streamlit run <script>`; returns its URL.
+
+    `env` adds environment variables (e.g. HEZE_DATA_DIR) for that server only.
+    """
     run_root = tmp_path_factory.mktemp("streamlit-apps")
     cache_dir = tmp_path_factory.mktemp("heze-cache")
-    running: dict[Path, tuple[subprocess.Popen[bytes], str]] = {}
+    running: dict[tuple, tuple[subprocess.Popen[bytes], str]] = {}
 
-    def start(script: Path | str) -> str:
+    def start(script: Path | str, env: dict[str, str] | None = None) -> str:
         path = Path(script).resolve()
-        if path not in running:
-            running[path] = _start(path, run_root, cache_dir)
-        return running[path][1]
+        key = (path, tuple(sorted((env or {}).items())))
+        if key not in running:
+            running[key] = _start(path, run_root, cache_dir, dict(env or {}))
+        return running[key][1]
 
     yield start
     for process, _ in running.values():

@@ -1,0 +1,74 @@
+"""The real app in Chromium with the internet cut off: counties, markers, legend, escaped popups."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from .test_offline_assets import BROKEN_IMAGES, FAILED_RESOURCES, map_frame
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "app.py"
+ARTIFACTS = ROOT / "test-artifacts"
+EVIL = '<img src=x onerror="window.__xss=1">测试园区'
+FIND_MAP = "Object.values(window).find(v => v instanceof L.Map)"
+
+
+def test_map_page_shows_counties_parks_and_legend_offline(page: Page,
+                                                           streamlit_app: Callable[..., str]):
+    page.goto(streamlit_app(APP))
+    frame = map_frame(page, timeout_s=60)
+    frame.wait_for_selector(".leaflet-container")
+    frame.wait_for_selector("path.hz-outline")
+    assert frame.locator("path.hz-outline").count() == 9  # Heze's 2 districts and 7 counties
+    labels = frame.locator(".hz-label").all_inner_texts()
+    assert {"牡丹区", "定陶区", "曹县", "单县", "成武县", "巨野县", "郓城县", "鄄城县", "东明县"} <= set(labels)
+    frame.wait_for_selector(".hz-chemical-parks svg")
+    assert frame.locator(".hz-parks svg").count() > 10
+    assert frame.locator(".hz-chemical-parks svg polygon").count() > 0  # diamonds: chemical parks
+    assert frame.locator(".marker-cluster, .hz-enterprises").count() > 0
+    legend = frame.locator(".hz-legend").inner_text()
+    for text in ("图例", "化工园区", "生物医药", "竣工", "近似位置"):
+        assert text in legend
+    frame.wait_for_function("() => [...document.images].every(i => i.complete)")
+    assert frame.evaluate(BROKEN_IMAGES) == []
+    assert frame.evaluate(FAILED_RESOURCES) == []
+    assert page.blocked_requests == []  # type: ignore[attr-defined]  # nothing tried the internet
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(ARTIFACTS / "map_page.png"))
+
+
+def test_popup_shows_html_in_a_name_as_text(page: Page, streamlit_app: Callable[..., str],
+                                            tmp_path: Path):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    parks = data / "parks.csv"
+    text = parks.read_text(encoding="utf-8")
+    parks.write_text(text.replace("郓城化工产业园,", f'"{EVIL.replace(chr(34), chr(34) * 2)}",', 1),
+                     encoding="utf-8")
+    page.goto(streamlit_app(APP, env={"HEZE_DATA_DIR": str(data)}))
+    frame = map_frame(page, timeout_s=60)
+    frame.wait_for_selector(".hz-chemical-parks svg")
+    opened = frame.evaluate(f"""() => {{
+        const map = {FIND_MAP};
+        let hit = false;
+        map.eachLayer(l => {{
+            const p = l.getPopup && l.getPopup();
+            if (!hit && p && String(p.getContent()).includes("测试园区")) {{ l.openPopup(); hit = true; }}
+        }});
+        return hit;
+    }}""")
+    assert opened
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert '<img src=x onerror="window.__xss=1">测试园区' in popup.inner_text()
+    assert popup.locator("img").count() == 0
+    assert frame.evaluate("() => window.__xss") is None
+    assert page.evaluate("() => window.__xss") is None
