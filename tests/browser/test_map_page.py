@@ -6,8 +6,15 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
 from playwright.sync_api import Page
+from shapely.geometry import box
+
+from geo.assets import inline_html
+from geo.basemaps import resolve
+from geo.layers import OutlineLayer
+from geo.maps import build_map
 
 from .test_offline_assets import BROKEN_IMAGES, FAILED_RESOURCES, map_frame
 
@@ -28,7 +35,8 @@ def test_map_page_shows_counties_parks_and_legend_offline(page: Page,
     frame.wait_for_selector("path.hz-outline")
     assert frame.locator("path.hz-outline").count() == 9  # Heze's 2 districts and 7 counties
     labels = frame.locator(".hz-label").all_inner_texts()
-    assert {"牡丹区", "定陶区", "曹县", "单县", "成武县", "巨野县", "郓城县", "鄄城县", "东明县"} <= set(labels)
+    counties = {"牡丹区", "定陶区", "曹县", "单县", "成武县", "巨野县", "郓城县", "鄄城县", "东明县"}
+    assert counties <= set(labels)
     frame.wait_for_selector(".hz-chemical-parks svg")
     assert frame.locator(".hz-parks svg").count() > 10
     assert frame.locator(".hz-chemical-parks svg polygon").count() > 0  # diamonds: chemical parks
@@ -72,3 +80,19 @@ def test_popup_shows_html_in_a_name_as_text(page: Page, streamlit_app: Callable[
     assert popup.locator("img").count() == 0
     assert frame.evaluate("() => window.__xss") is None
     assert page.evaluate("() => window.__xss") is None
+
+
+def test_unreachable_tiles_fall_back_to_the_offline_basemap(page: Page, tmp_path: Path):
+    outline = gpd.GeoDataFrame({"label": ["甲县"], "label_lon": [115.5], "label_lat": [35.2]},
+                               geometry=[box(115.3, 35.0, 115.7, 35.4)], crs="EPSG:4326")
+    fmap = build_map([OutlineLayer("counties", outline)], basemap=resolve("osm", {}),
+                     bounds=(115.3, 35.0, 115.7, 35.4), offline_notice="底图瓦片无法访问")
+    exported = tmp_path / "map.html"
+    exported.write_text(inline_html(fmap.get_root().render(), ROOT / "static" / "vendor"),
+                        encoding="utf-8")
+    page.goto(exported.as_uri())
+    page.wait_for_selector(".hz-offline-note", timeout=15_000)
+    assert page.locator(".hz-offline-note").inner_text() == "底图瓦片无法访问"
+    assert page.locator(".leaflet-tile-container img").count() == 0  # the tile layer is gone
+    assert page.locator("path.hz-outline").count() == 1  # the outlines stay
+    assert any("tile.openstreetmap.org" in url for url in page.blocked_requests)  # type: ignore[attr-defined]
