@@ -2,11 +2,12 @@
 
 from pathlib import Path
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from parks.load import check_data
-from parks.stats import counts_by_precision, counts_by_source, likely_duplicates
+from parks.stats import counts_by_precision, counts_by_source, likely_duplicates, place_words
 from parks.tables import display_table
 from parks.vocab import PRECISION
 from ui import loaders
@@ -36,11 +37,16 @@ with left:
     table.index = [PRECISION.label(code, language) for code in table.index]
     table.columns = [t(c) for c in table.columns]
     st.dataframe(table, width="stretch", key="quality_precision")
-    st.bar_chart(table, horizontal=True, stack=True)
+    long = table.reset_index(names="precision").melt("precision", var_name="table")
+    st.altair_chart(alt.Chart(long).mark_bar().encode(
+        y=alt.Y("precision:N", sort=list(table.index), title=None),
+        x=alt.X("value:Q", title=None), color=alt.Color("table:N", title=None),
+        tooltip=["precision", "table", "value"]).properties(height=180), width="stretch")
 with right:
     st.subheader(t("by_source"))
-    st.dataframe(counts_by_source(frames), hide_index=True, width="stretch", height=360,
-                 key="quality_source")
+    by_source = counts_by_source(frames).rename(columns={**{n: t(n) for n in frames},
+                                                          "source": t("source"), "total": t("total")})
+    st.dataframe(by_source, hide_index=True, width="stretch", height=360, key="quality_source")
 
 st.subheader(t("failing_rows"))
 folder = loaders.data_dir()
@@ -51,7 +57,9 @@ else:
     st.dataframe(problems, hide_index=True, width="stretch", key="quality_problems")
 
 st.subheader(t("duplicates"))
-dupes = pd.concat([likely_duplicates(f).assign(table=t(name)) for name, f in frames.items()])
+places = place_words(dataset.region.name_zh, list(dataset.counties["name_zh"]))
+dupes = pd.concat([likely_duplicates(f, places=places).assign(table=t(name))
+                   for name, f in frames.items()])
 if dupes.empty:
     st.success(t("no_duplicates"))
 else:

@@ -43,16 +43,19 @@ for ind in tax.system_members("sei"):
     left, right = st.columns([3, 2])
     with left:
         wide = pd.concat([targets_wide(targets, code, language) for code in sorted(codes)])
-        st.dataframe(wide, hide_index=True, width="stretch", key=f"targets_{ind.code}")
+        st.dataframe(wide.fillna("").rename(columns={"indicator": t("indicator")}),
+                     hide_index=True, width="stretch", key=f"targets_{ind.code}")
         numeric = targets[targets["industry"].isin(codes) & targets["value"].notna()].copy()
         if len(numeric):
-            numeric["indicator"] = numeric["indicator_en" if language == "en" else "indicator_zh"]
+            name = numeric["indicator_en" if language == "en" else "indicator_zh"]
+            numeric["indicator"] = name + "（" + numeric["unit"] + "）"
             numeric["year"] = numeric["year"].astype(str)
             bars = alt.Chart(numeric).mark_bar(color=ind.colour).encode(
                 x=alt.X("year:N", title=None), y=alt.Y("value:Q", title=None),
-                column=alt.Column("indicator:N", title=None),
+                column=alt.Column("indicator:N", title=None,
+                                  header=alt.Header(labelLimit=150, labelFontSize=10)),
                 tooltip=["indicator", "year", "value", "unit", "qualifier", "text_zh"],
-            ).properties(width=110, height=140)
+            ).properties(width=120, height=140).resolve_scale(y="independent")
             st.altair_chart(bars)
     with right:
         sub = counts[counts["industry"] == ind.code]
@@ -60,8 +63,8 @@ for ind in tax.system_members("sei"):
             col.metric(row.table_label, int(row.count))
 
 st.subheader(t("overall_targets"))
-st.dataframe(targets_wide(targets, "", language), hide_index=True, width="stretch",
-             key="targets_overall")
+st.dataframe(targets_wide(targets, "", language).rename(columns={"indicator": t("indicator")}),
+             hide_index=True, width="stretch", key="targets_overall")
 with st.expander("原文 / Source text"):
     shown = targets[["id", "industry", "year", "text_zh", "source"]]
     st.dataframe(shown, hide_index=True, width="stretch", key="targets_source")

@@ -14,8 +14,11 @@ from parks.vocab import PRECISION
 
 _URL = re.compile(r"https?://([^/\s;)]+)")
 _SEED = re.compile(r"\bseed-\d{3}\b")
-# Suffixes and prefixes that make two names of one place look different.
-_NOISE = re.compile(r"[（(].*?[)）]|菏泽市?|山东省?|有限公司|股份|集团|项目|·")
+# Words that make two names of one place look different, or two different places look alike;
+# what is left after removing them (and place names) is the distinctive part of a name.
+_NOISE = re.compile(
+    r"[（(].*?[)）]|山东省?|有限公司|股份|集团|项目|·|科技|高新技术产业开发区|经济技术开发区|"
+    r"经济开发区|开发区|高新区|产业园区|产业园|工业园区|工业园|园区|化工|作业区|港区|物流园|新区")
 
 
 def counts_by_county(frames: Mapping[str, pd.DataFrame], counties: pd.DataFrame) -> pd.DataFrame:
@@ -66,24 +69,47 @@ def counts_by_source(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     return pivot.sort_values("total", ascending=False).reset_index()
 
 
-def _core(name: str) -> str:
-    return normalise(_NOISE.sub("", name))
+def place_words(city: str, counties: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """City and county names with and without their 市/县/区 suffix, longest first."""
+    words = {city, *counties}
+    words |= {w[:-1] for w in words if len(w) > 2 and w[-1] in "市县区"}
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
 
 
-def likely_duplicates(frame: pd.DataFrame, *, threshold: float = 0.85) -> pd.DataFrame:
-    """Pairs of records whose cleaned names are near-identical; parent/child pairs are left out."""
+def _core(name: str, places: tuple[str, ...]) -> str:
+    core = _NOISE.sub("", name)
+    for place in places:
+        core = core.replace(place, "")
+    return normalise(core)
+
+
+def _similar(core_a: str, core_b: str, threshold: float) -> float | None:
+    """Similarity of two distinctive cores, or None when they do not look alike."""
+    if not core_a or not core_b:
+        return None
+    ratio = difflib.SequenceMatcher(None, core_a, core_b).ratio()
+    shorter = min(core_a, core_b, key=len)
+    if ratio >= threshold or (len(shorter) >= 3 and (core_a in core_b or core_b in core_a)):
+        return round(ratio, 2)
+    return None
+
+
+def likely_duplicates(frame: pd.DataFrame, *, places: tuple[str, ...] = (),
+                      threshold: float = 0.85) -> pd.DataFrame:
+    """Pairs of records whose names, once generic words and `places` (city and county names)
+    are removed, are near-identical; records in different counties and parent/child pairs are
+    never pairs."""
     rows = []
-    cores = [(r.id, r.name_zh, _core(r.name_zh), getattr(r, "parent_id", ""))
-             for r in frame.itertuples(index=False)]
-    for i, (id_a, name_a, core_a, parent_a) in enumerate(cores):
-        for id_b, name_b, core_b, parent_b in cores[i + 1:]:
-            if not core_a or not core_b or id_a in (parent_b,) or id_b in (parent_a,):
+    items = [(r.id, r.name_zh, _core(r.name_zh, places), getattr(r, "parent_id", ""),
+              getattr(r, "county_adcode", "")) for r in frame.itertuples(index=False)]
+    for i, (id_a, name_a, core_a, parent_a, county_a) in enumerate(items):
+        for id_b, name_b, core_b, parent_b, county_b in items[i + 1:]:
+            if id_a == parent_b or id_b == parent_a or (county_a and county_b
+                                                        and county_a != county_b):
                 continue
-            ratio = difflib.SequenceMatcher(None, core_a, core_b).ratio()
-            contained = len(min(core_a, core_b, key=len)) >= 4 and (
-                core_a in core_b or core_b in core_a)
-            if ratio >= threshold or contained:
-                rows.append((id_a, name_a, id_b, name_b, round(ratio, 2)))
+            similarity = _similar(core_a, core_b, threshold)
+            if similarity is not None:
+                rows.append((id_a, name_a, id_b, name_b, similarity))
     return pd.DataFrame(rows, columns=["id_a", "name_a", "id_b", "name_b", "similarity"])
 
 
