@@ -115,6 +115,8 @@ def locate(frame: pd.DataFrame, gaz: Gazetteer, counties: gpd.GeoDataFrame) -> g
     out["approximate"] = out["precision"].isin(APPROXIMATE)
     names = counties.set_index("adcode")["name_zh"]
     out["county"] = out["county_adcode"].map(names).fillna("")
+    english = gaz.seats.set_index("adcode")["name_en"]
+    out["county_en"] = out["county_adcode"].map(english).fillna(out["county"])
     for col in ("area_km2", "investment_yi"):
         if col in out.columns:
             out[col] = pd.to_numeric(out[col].replace("", np.nan))

@@ -55,7 +55,7 @@ def _line(key: str, value: object, lang: str) -> str:
 
 
 def place_text(row: object, lang: str) -> str:
-    county = getattr(row, "county", "") or ""
+    county = getattr(row, "county_en" if lang == "en" else "county", "") or ""
     town = getattr(row, "town", "") or ""
     parts = [p for p in (county, town) if p]
     if not parts:

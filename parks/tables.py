@@ -57,7 +57,8 @@ def display_table(frame: pd.DataFrame, table: str, taxonomy: Taxonomy, lang: str
         out[_h("area_km2", lang)] = frame["area_km2"]
     if "park_id" in frame.columns and park_names is not None:
         out[_h("park", lang)] = frame["park_id"].map(park_names).fillna("")
-    out[_h("county", lang)] = frame["county"]
+    county = "county_en" if lang == "en" and "county_en" in frame.columns else "county"
+    out[_h("county", lang)] = frame[county]
     out[_h("town", lang)] = frame["town"]
     out[_h("precision", lang)] = frame["precision"].map(lambda p: PRECISION.label(p, lang))
     out[_h("confidence", lang)] = frame["confidence"]

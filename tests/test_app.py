@@ -33,7 +33,7 @@ def test_map_page_runs_and_counts_records(monkeypatch):
 def test_county_filter_changes_the_table(monkeypatch):
     at = _app(monkeypatch)
     before = len(at.dataframe[0].value)
-    at.multiselect(key="map_counties").set_value(["371728"]).run()  # 东明县
+    at.multiselect(key="map_counties__zh").set_value(["371728"]).run()  # 东明县
     assert not at.exception
     after = at.dataframe[0].value
     assert 0 < len(after) < before
@@ -43,24 +43,24 @@ def test_county_filter_changes_the_table(monkeypatch):
 
 def test_kind_filter_and_search(monkeypatch):
     at = _app(monkeypatch)
-    at.multiselect(key="map_kinds").set_value(["chemical_park"]).run()
+    at.multiselect(key="map_kinds__zh").set_value(["chemical_park"]).run()
     kinds = set(at.dataframe[0].value["类型"])
     assert kinds == {"化工园区"}
-    at.text_input(key="map_search").set_value("郓城").run()
+    at.text_input(key="map_search__zh").set_value("郓城").run()
     names = list(at.dataframe[0].value["名称"])
     assert names and all("郓城" in n for n in names)
 
 
 def test_filter_with_no_match_says_so(monkeypatch):
     at = _app(monkeypatch)
-    at.text_input(key="map_search").set_value("没有这个名字").run()
+    at.text_input(key="map_search__zh").set_value("没有这个名字").run()
     assert not at.exception
     assert any("没有符合" in i.value for i in at.info)
 
 
 def test_231_tier_filter(monkeypatch):
     at = _app(monkeypatch)
-    at.multiselect(key="map_tiers").set_value(["2"]).run()  # 生物医药 + 高端化工
+    at.multiselect(key="map_tiers__zh").set_value(["2"]).run()  # 生物医药 + 高端化工
     assert not at.exception
     shown = at.dataframe[0].value
     tax = load_taxonomy(DATA / "industries.csv")
@@ -80,7 +80,7 @@ def test_english_switch(monkeypatch):
 
 def test_jining_region_loads_the_same_way(monkeypatch):
     at = _app(monkeypatch)
-    at.selectbox(key="region").set_value("370800").run()
+    at.selectbox(key="region__zh").set_value("370800").run()
     assert not at.exception
     assert "济宁市" in at.title[0].value
 
@@ -123,3 +123,14 @@ def test_bad_data_without_fallback_shows_problems_only(monkeypatch, data_copy):
     at = _app(monkeypatch, data_copy)
     assert at.error
     assert "UTF-8" in " ".join(at.dataframe[0].value["reason"])
+
+
+def test_language_switch_keeps_the_filters(monkeypatch):
+    at = _app(monkeypatch)
+    at.multiselect(key="map_counties__zh").set_value(["371728"]).run()
+    rows = len(at.dataframe[0].value)
+    at.radio(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.multiselect(key="map_counties__en").value == ["371728"]
+    assert len(at.dataframe[0].value) == rows
+    assert set(at.dataframe[0].value["County"]) == {"Dongming County"}

@@ -6,6 +6,7 @@ import streamlit as st
 
 from parks.config import DEFAULT_CONFIG
 from ui.i18n import LANGS, lang, t
+from ui.state import lang_key, remember
 
 
 def region() -> str:
@@ -18,6 +19,8 @@ def sidebar_frame() -> None:
     region()
     st.sidebar.radio(t("language"), LANGS, key="lang", horizontal=True,
                      format_func=lambda code: "中文" if code == "zh" else "English")
+    language = lang()
     codes = [r.adcode for r in DEFAULT_CONFIG.regions]
-    st.sidebar.selectbox(t("region"), codes, key="region",
-                         format_func=lambda code: DEFAULT_CONFIG.region(code).label(lang()))
+    remember("region", st.sidebar.selectbox(
+        t("region"), codes, key=lang_key("region", language, region()),
+        format_func=lambda code: DEFAULT_CONFIG.region(code).label(language)))
