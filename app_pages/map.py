@@ -21,13 +21,13 @@ options = map_option_widgets(language)
 tax = dataset.taxonomy
 selection = Selection(filter_parks(dataset.parks, filters, tax),
                       filter_enterprises(dataset.enterprises, filters, tax),
-                      filter_projects(dataset.projects, filters, tax))
+                      filter_projects(dataset.projects, filters, tax)).visible(options.layers)
 
 st.title(f"{t('app_title')} · {dataset.region.label(language)}")
 cols = st.columns(4)
 for col, name in zip(cols, ("parks", "enterprises", "projects"), strict=False):
     col.metric(t(name), len(selection.frames()[name]))
-cols[3].metric(t("data_date"), dataset.as_of)
+cols[3].metric(t("data_date"), dataset.as_of or "—")
 
 fmap = records_map(dataset, selection, basemap=options.basemap, lang=language,
                    system=options.system, layers=options.layers,

@@ -53,6 +53,14 @@ class Selection:
     def frames(self) -> dict[str, pd.DataFrame]:
         return {"parks": self.parks, "enterprises": self.enterprises, "projects": self.projects}
 
+    def visible(self, layers: Collection[str]) -> Selection:
+        """Only what the chosen map layers draw (chemical parks and other parks are two layers)."""
+        chem = self.parks["kind"] == "chemical_park"
+        keep = (chem & ("chemical_parks" in layers)) | (~chem & ("parks" in layers))
+        return Selection(self.parks[keep],
+                         self.enterprises if "enterprises" in layers else self.enterprises.iloc[0:0],
+                         self.projects if "projects" in layers else self.projects.iloc[0:0])
+
 
 def _base_points(frame: pd.DataFrame) -> pd.DataFrame:
     located = frame[frame.geometry.notna()] if len(frame) else frame

@@ -134,3 +134,12 @@ def test_language_switch_keeps_the_filters(monkeypatch):
     assert at.multiselect(key="map_counties__en").value == ["371728"]
     assert len(at.dataframe[0].value) == rows
     assert set(at.dataframe[0].value["County"]) == {"Dongming County"}
+
+
+def test_tables_follow_the_layers_shown(monkeypatch):
+    at = _app(monkeypatch)
+    at.multiselect(key="map_layers__zh").set_value(["chemical_parks"]).run()
+    assert not at.exception
+    assert set(at.dataframe[0].value["类型"]) == {"化工园区"}
+    metrics = {m.label: int(m.value) for m in at.metric if m.label != "数据日期"}
+    assert metrics["企业"] == 0 and metrics["项目"] == 0
