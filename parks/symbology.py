@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import folium
@@ -17,7 +17,6 @@ from parks.config import DEFAULT_CONFIG, AppConfig
 from parks.industries import UNCLASSIFIED_COLOUR, Taxonomy
 from parks.load import Dataset
 from parks.popups import enterprise_popup, park_popup, project_popup, shared_note
-from parks.query import record_codes
 from parks.stats import counts_by_county
 from parks.vocab import APPROXIMATE, KIND, STAGE, STAGE_UNKNOWN_COLOUR
 
@@ -69,45 +68,51 @@ def _base_points(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def park_points(parks: pd.DataFrame, taxonomy: Taxonomy, lang: str) -> pd.DataFrame:
-    pts = _base_points(parks)
-    rows = parks.loc[pts.index]
-    pts["colour"] = rows["kind"].map(lambda k: KIND.get(k).colour)
-    pts["shape"] = np.where(rows["kind"] == "chemical_park", "diamond", "square")
-    pts["glyph"] = rows["kind"].map(lambda k: KIND.get(k).glyph(lang))
-    codes = record_codes(rows)
-    pts["popup"] = [park_popup(r, c, taxonomy, lang) for r, c in
-                    zip(rows.itertuples(index=False), codes, strict=True)]
-    pts["tooltip"] = [r.name_en if lang == "en" and r.name_en else r.name_zh
+def _styled(frame: pd.DataFrame, lang: str, colour: Callable[[pd.DataFrame], object],
+            shape: Callable[[pd.DataFrame], object], glyph: Callable[[pd.DataFrame], object],
+            popup: Callable[[object], str]) -> pd.DataFrame:
+    """Point rows (geo.layers.POINT_COLUMNS) of the located records of `frame`."""
+    pts = _base_points(frame)
+    rows = frame.loc[pts.index]
+    pts["colour"], pts["shape"], pts["glyph"] = colour(rows), shape(rows), glyph(rows)
+    pts["popup"] = [popup(r) for r in rows.itertuples(index=False)]
+    pts["tooltip"] = [r.name_en if lang == "en" and getattr(r, "name_en", "") else r.name_zh
                       for r in rows.itertuples(index=False)]
     return pts
 
 
+def park_points(parks: pd.DataFrame, taxonomy: Taxonomy, lang: str) -> pd.DataFrame:
+    """Parks: colour and glyph by kind; chemical parks are diamonds, others squares."""
+    return _styled(
+        parks, lang,
+        colour=lambda rows: rows["kind"].map(lambda k: KIND.get(k).colour),
+        shape=lambda rows: np.where(rows["kind"] == "chemical_park", "diamond", "square"),
+        glyph=lambda rows: rows["kind"].map(lambda k: KIND.get(k).glyph(lang)),
+        popup=lambda r: park_popup(r, tuple(c for c in r.industries.split(";") if c),
+                                   taxonomy, lang))
+
+
 def enterprise_points(enterprises: pd.DataFrame, taxonomy: Taxonomy, lang: str,
                       system: str = "sei", park_names: dict[str, str] | None = None) -> pd.DataFrame:
-    pts = _base_points(enterprises)
-    rows = enterprises.loc[pts.index]
-    pts["colour"] = rows["industry"].map(
-        lambda c: taxonomy.colour(c, system) if c else UNCLASSIFIED_COLOUR)
-    pts["shape"], pts["glyph"] = "circle", ""
+    """Enterprises: circles coloured by industry in the chosen system's view."""
     names = park_names or {}
-    pts["popup"] = [enterprise_popup(r, taxonomy, lang, names.get(r.park_id, ""))
-                    for r in rows.itertuples(index=False)]
-    pts["tooltip"] = rows["name_zh"].to_numpy()
-    return pts
+    return _styled(
+        enterprises, lang,
+        colour=lambda rows: rows["industry"].map(lambda c: taxonomy.colour(c, system)),
+        shape=lambda _rows: "circle", glyph=lambda _rows: "",
+        popup=lambda r: enterprise_popup(r, taxonomy, lang, names.get(r.park_id, "")))
 
 
 def project_points(projects: pd.DataFrame, taxonomy: Taxonomy, lang: str,
                    enterprise_names: dict[str, str] | None = None) -> pd.DataFrame:
-    pts = _base_points(projects)
-    rows = projects.loc[pts.index]
-    pts["colour"] = rows["stage"].map(lambda s: STAGE.get(s).colour if s else STAGE_UNKNOWN_COLOUR)
-    pts["shape"], pts["glyph"] = "triangle", ""
+    """Projects: triangles coloured by 四个一批 stage (grey when the source states none)."""
     names = enterprise_names or {}
-    pts["popup"] = [project_popup(r, taxonomy, lang, names.get(r.enterprise_id, ""))
-                    for r in rows.itertuples(index=False)]
-    pts["tooltip"] = rows["name_zh"].to_numpy()
-    return pts
+    return _styled(
+        projects, lang,
+        colour=lambda rows: rows["stage"].map(
+            lambda s: STAGE.get(s).colour if s else STAGE_UNKNOWN_COLOUR),
+        shape=lambda _rows: "triangle", glyph=lambda _rows: "",
+        popup=lambda r: project_popup(r, taxonomy, lang, names.get(r.enterprise_id, "")))
 
 
 def spread_points(points: dict[str, pd.DataFrame], spacing_m: float,
