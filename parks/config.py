@@ -15,6 +15,7 @@ class Region:
     adcode: str
     name_zh: str
     name_en: str
+    central_county: str = ""  # the district of the city seat: where "<city> + street" lies
 
     def label(self, lang: str) -> str:
         return self.name_en if lang == "en" else self.name_zh
@@ -59,8 +60,8 @@ class AppConfig:
 
 DEFAULT_CONFIG = AppConfig(
     regions=(
-        Region("371700", "菏泽市", "Heze"),
-        Region("370800", "济宁市", "Jining"),
+        Region("371700", "菏泽市", "Heze", central_county="371702"),
+        Region("370800", "济宁市", "Jining", central_county="370811"),
     ),
     layers=(
         LayerSpec("counties", "县区界", "County boundaries",

@@ -136,40 +136,51 @@ def read_tables(data_dir: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]
     return tables, problems
 
 
-def _read_and_check(data_dir: Path, config: AppConfig, cache_dir: Path | None) -> tuple[
-        Taxonomy, dict[str, RegionContext], dict[str, pd.DataFrame], list[Problem]]:
+def validation_context(data_dir: Path, config: AppConfig = DEFAULT_CONFIG,
+                       cache_dir: Path | None = None) -> ValidationContext:
+    """Taxonomy, counties and gazetteer of every configured region: what validation needs."""
     taxonomy = load_taxonomy(data_dir / "industries.csv")
     contexts = {r.adcode: region_context(r, data_dir, config, cache_dir) for r in config.regions}
-    tables, problems = read_tables(data_dir)
-    problems += validate_tables(tables, ValidationContext(taxonomy, contexts))
-    return taxonomy, contexts, tables, problems
+    return ValidationContext(taxonomy, contexts)
 
 
 def check_data(data_dir: Path | None = None, *, config: AppConfig = DEFAULT_CONFIG,
-               cache_dir: Path | None = None) -> list[Problem]:
-    """Every problem of the data files, without raising (for the data-quality page)."""
+               cache_dir: Path | None = None,
+               tables: Mapping[str, pd.DataFrame] | None = None) -> list[Problem]:
+    """Every problem of the records (the CSVs, or `tables` from the store), without raising."""
+    folder = data_dir or config.data_dir
     try:
-        return _read_and_check(data_dir or config.data_dir, config, cache_dir)[3]
+        ctx = validation_context(folder, config, cache_dir)
     except DataValidationError as error:  # the taxonomy itself is broken
         return list(error.problems)
+    problems: list[Problem] = []
+    if tables is None:
+        tables, problems = read_tables(folder)
+    return problems + validate_tables(tables, ctx)
 
 
 def load_dataset(region_adcode: str | None = None, *, config: AppConfig = DEFAULT_CONFIG,
-                 data_dir: Path | None = None, cache_dir: Path | None = None) -> Dataset:
-    """Read, validate (all regions, all tables) and locate the records of one region.
+                 data_dir: Path | None = None, cache_dir: Path | None = None,
+                 tables: Mapping[str, pd.DataFrame] | None = None) -> Dataset:
+    """Read (from data/ CSVs, or `tables` from the working store), validate all regions and
+    tables, and locate the records of one region.
 
     Raises DataValidationError listing every problem of every file; nothing is half-loaded.
     """
     data_dir = data_dir or config.data_dir
     region = config.region(region_adcode or config.default_region)
-    taxonomy, contexts, tables, problems = _read_and_check(data_dir, config, cache_dir)
+    ctx = validation_context(data_dir, config, cache_dir)
+    problems: list[Problem] = []
+    if tables is None:
+        tables, problems = read_tables(data_dir)
+    problems += validate_tables(tables, ctx)
     if problems:
         raise DataValidationError(problems)
-    ctx = contexts[region.adcode]
+    here = ctx.regions[region.adcode]
     located = {name: locate(frame[frame["region_adcode"] == region.adcode].reset_index(drop=True),
-                            ctx.gazetteer, ctx.counties)
+                            here.gazetteer, here.counties)
                for name, frame in tables.items()}
     sources = pd.read_csv(data_dir / "sources.csv", dtype=str, keep_default_na=False)
-    return Dataset(region, ctx.counties, located["parks"], located["enterprises"],
-                   located["projects"], taxonomy, load_targets(data_dir / "targets.csv", taxonomy),
-                   sources, ctx.gazetteer)
+    return Dataset(region, here.counties, located["parks"], located["enterprises"],
+                   located["projects"], ctx.taxonomy,
+                   load_targets(data_dir / "targets.csv", ctx.taxonomy), sources, here.gazetteer)

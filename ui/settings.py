@@ -13,6 +13,10 @@ KEYS = {
     "custom_tile_attribution": "Attribution text shown for the custom tiles.",
     "custom_tile_crs": "Datum of the custom tiles: WGS84 (default) or GCJ02.",
     "custom_tile_subdomains": "Subdomain letters for {s} in the custom URL (default abc).",
+    "geocoder": "Address geocoding: offline (default), tianditu or amap (needs the key below).",
+    "amap_key": "高德 Web-service key for online geocoding (geocoder = amap).",
+    "tianditu_geocode_url": "Override of the 天地图 geocoding URL (e.g. an intranet proxy).",
+    "amap_geocode_url": "Override of the 高德 geocoding URL (e.g. an intranet proxy).",
 }
 
 

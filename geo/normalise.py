@@ -1,0 +1,46 @@
+"""Normalising Chinese address text: full width to half, traditional to simplified, no noise."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import opencc
+
+_TAGS = re.compile(r"<[^>]{0,200}>")
+# kept: CJK, letters, digits and the few signs that carry meaning in an address
+_NOISE = re.compile(r"[^\w#\-·]+")
+_CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
+
+
+@cache
+def _t2s_table() -> dict[int, str]:
+    """Traditional → simplified, character by character (OpenCC's TSCharacters table).
+
+    Character-level is enough for place names and keeps normalising at microseconds per address.
+    """
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    table: dict[int, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        trad, _, simp = line.partition("\t")
+        if len(trad) == 1 and simp:
+            table[ord(trad)] = simp.split()[0]
+    return table
+
+
+def strip_markup(text: str) -> str:
+    """Text without HTML tags and entities (an address pasted from a web page)."""
+    return html.unescape(_TAGS.sub(" ", text))
+
+
+def normalise(text: str) -> str:
+    """Comparable form: NFKC (全角 → 半角), simplified characters, no spaces or punctuation."""
+    text = unicodedata.normalize("NFKC", strip_markup(text)).translate(_t2s_table())
+    return _NOISE.sub("", text).replace("_", "")
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))

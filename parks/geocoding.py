@@ -1,0 +1,45 @@
+"""The region's offline geocoder, built from the data files (towns, villages, aliases, parks)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from geo.boundaries import admin_table
+from geo.gazetteer import load_gazetteer
+from geo.geocode import AddressIndex, build_index, outside_names
+from parks.config import DEFAULT_CONFIG
+
+_ALIAS_COLUMNS = ["alias", "kind", "county_adcode", "town", "weight"]
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+@cache
+def _outside() -> pd.DataFrame:
+    """Every province, city and county of China (names only), from the boundary package."""
+    levels = ("province", "city", "district")
+    return outside_names([(level, admin_table("tianditu", level)) for level in levels])
+
+
+@cache
+def region_index(region_adcode: str, data_dir: str | None = None) -> AddressIndex:
+    """The address index of a region; built once per process (about 0.3 s)."""
+    folder = Path(data_dir) if data_dir else DEFAULT_CONFIG.data_dir
+    region = DEFAULT_CONFIG.region(region_adcode)
+    gaz = load_gazetteer(folder / "towns.csv", folder / "county_seats.csv", region.adcode)
+    villages = _read(folder / "villages.csv")
+    aliases = _read(folder / "place_aliases.csv")
+    parks = _read(folder / "parks.csv")
+    mine = parks[(parks["region_adcode"] == region.adcode) & (parks["county_adcode"] != "")]
+    places = pd.DataFrame({"name": mine["name_zh"], "county_adcode": mine["county_adcode"],
+                           "town": mine["town"]})
+    return build_index(
+        region.adcode, region.name_zh, gaz,
+        villages[villages["region_adcode"] == region.adcode],
+        aliases.loc[aliases["region_adcode"] == region.adcode, _ALIAS_COLUMNS], places,
+        _outside(), region.central_county)

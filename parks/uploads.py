@@ -1,0 +1,122 @@
+"""Reading uploaded spreadsheets (CSV in UTF-8/GBK/GB18030, XLSX) into text frames, safely."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+
+import pandas as pd
+
+from parks.errors import Problem
+
+MAX_BYTES = 20 * 1024 * 1024
+ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig reads plain UTF-8 too; GB18030 ⊃ GBK ⊃ GB2312
+_MAGIC = {b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
+          b"\xd0\xcf\x11\xe0": "an old binary Office file (XLS/DOC): save it as XLSX or CSV",
+          b"GIF8": "a GIF image", b"\x1f\x8b": "a gzip archive"}
+
+
+class UploadError(ValueError):
+    """The file as a whole cannot be read (too big, not a spreadsheet, unknown encoding)."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded table: text cells under the original headers, and what reading found."""
+
+    name: str
+    frame: pd.DataFrame
+    encoding: str  # utf-8, utf-8 with BOM, gb18030 or xlsx
+    problems: tuple[Problem, ...] = ()
+
+
+def read_upload(data: bytes, filename: str) -> Upload:
+    """Read CSV or XLSX bytes; raise UploadError for files that are not readable tables."""
+    if len(data) > MAX_BYTES:
+        raise UploadError(f"{filename}: {len(data) / 1e6:.1f} MB is too large; the limit is "
+                          f"{MAX_BYTES // (1024 * 1024)} MB — split the file")
+    if not data.strip():
+        raise UploadError(f"{filename}: the file is empty")
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise UploadError(f"{filename}: not a spreadsheet — this is {what}")
+    if data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(data, filename)
+    return _read_csv(data, filename)
+
+
+def _decode(data: bytes, filename: str) -> tuple[str, str]:
+    if b"\x00" in data[:4096]:
+        raise UploadError(f"{filename}: not a text CSV (binary content); upload CSV or XLSX")
+    for encoding in ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "utf-8-sig":
+            return text, "utf-8 with BOM" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+        return text, "gb18030"
+    raise UploadError(f"{filename}: text is neither UTF-8 nor GBK/GB18030; save as UTF-8 CSV")
+
+
+def _read_csv(data: bytes, filename: str) -> Upload:
+    text, encoding = _decode(data, filename)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=delimiter)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise UploadError(f"{filename}: not a readable CSV table ({exc})") from exc
+    frame, problems = _clean(frame, filename)
+    return Upload(filename, frame, encoding, tuple(problems))
+
+
+def _read_xlsx(data: bytes, filename: str) -> Upload:
+    import openpyxl  # imported here: only XLSX uploads need it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise UploadError(f"{filename}: not a readable XLSX workbook ({exc})") from exc
+    sheet = book.worksheets[0]
+    problems = [Problem(filename, 1, str(rng), "", "merged header cells: unmerge them so each "
+                        "column has its own header") for rng in sheet.merged_cells.ranges
+                if rng.min_row == 1]
+    rows = [[_cell_text(c) for c in row] for row in sheet.iter_rows()]
+    if not rows:
+        raise UploadError(f"{filename}: the first sheet is empty")
+    header = [h or f"column {i + 1}" for i, h in enumerate(rows[0])]
+    frame = pd.DataFrame(rows[1:], columns=header, dtype=str).fillna("")
+    frame, found = _clean(frame, filename)
+    return Upload(filename, frame, "xlsx", tuple(problems + found))
+
+
+def _cell_text(cell: object) -> str:
+    value = getattr(cell, "value", None)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _clean(frame: pd.DataFrame, filename: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Strip cells and headers, drop empty rows; formulas are reported and emptied, never kept."""
+    out = frame.copy()
+    out.columns = [str(c).strip() for c in out.columns]
+    out = out.map(lambda v: str(v).strip())
+    problems = []
+    for col in out.columns:
+        for idx in out.index[out[col].str.startswith("=")]:
+            problems.append(Problem(filename, idx + 2, col, out.at[idx, col],
+                                    "a formula is not imported: paste values instead"))
+            out.at[idx, col] = ""
+    out = out[(out != "").any(axis=1)]
+    dupes = [c for c in out.columns if list(out.columns).count(c) > 1]
+    problems += [Problem(filename, 1, c, "", "duplicate header") for c in sorted(set(dupes))]
+    return out, problems
