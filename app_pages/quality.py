@@ -16,9 +16,10 @@ from ui.i18n import lang, t
 
 
 @st.cache_data(show_spinner=False)
-def _problems(folder: str, fingerprint: str) -> pd.DataFrame:
-    del fingerprint  # cache key only
-    return pd.DataFrame([p.as_dict() for p in check_data(Path(folder))],
+def _problems(folder: str, fingerprint: str, version: int) -> pd.DataFrame:
+    del fingerprint, version  # cache key only
+    tables = loaders.store().read_tables()
+    return pd.DataFrame([p.as_dict() for p in check_data(Path(folder), tables=tables)],
                         columns=["file", "row", "field", "value", "reason"])
 
 
@@ -50,7 +51,7 @@ with right:
 
 st.subheader(t("failing_rows"))
 folder = loaders.data_dir()
-problems = _problems(str(folder), loaders.data_fingerprint(folder))
+problems = _problems(str(folder), loaders.data_fingerprint(folder), loaders.store().version())
 if problems.empty:
     st.success(t("all_valid"))
 else:

@@ -305,8 +305,9 @@ def geocode(address: str, index: AddressIndex) -> GeocodeResult:
     note = "" if precision == "town" or not town else f"{town} has no point: at the county seat"
     if confidence <= 0.5:
         note = f"no county in the address: placed in {index.county_names.get(county)}"
+    lon, lat = (round(v, 6) if v is not None else None for v in point)
     return GeocodeResult(
-        address, "ok", county, index.county_names.get(county, ""), town, point[0], point[1],
+        address, "ok", county, index.county_names.get(county, ""), town, lon, lat,
         precision, "+".join(t for t in dict.fromkeys((matched, town_text)) if t),
         round(min(confidence + (0.05 if town else 0.0), 1.0), 2), note)
 

@@ -42,6 +42,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "data_error_none": ("数据文件有问题，暂时无法显示。", "The data files have problems and "
                         "nothing can be shown yet."),
     "problems": ("问题清单", "Problems"),
+    "store_error": ("工作数据库无法打开", "The working store cannot be opened"),
     "data_date": ("数据日期", "Data date"),
     "choropleth_by": ("县区分级", "Counts by county"),
     "no_match": ("没有符合筛选条件的记录。", "No records match the filters."),

@@ -13,7 +13,9 @@ from geo.boundaries import load_context, simplify_for_display
 from parks.config import DEFAULT_CONFIG
 from parks.errors import DataValidationError
 from parks.load import Dataset, load_dataset
+from parks.store import GeoPackageStore, StoreError, default_store_path, open_store
 from ui.errors import show_data_error
+from ui.i18n import t
 
 
 def data_fingerprint(data_dir: Path) -> str:
@@ -25,10 +27,22 @@ def data_fingerprint(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
+@st.cache_resource
+def _open_store(path: str, folder: str) -> GeoPackageStore:
+    """One store connection per file for the whole server (the store locks its own writes)."""
+    return open_store(Path(path), data_dir=Path(folder))
+
+
+def store() -> GeoPackageStore:
+    """The working store (HEZE_STORE_PATH, else .store/heze.gpkg), created from data/ once."""
+    return _open_store(str(default_store_path()), str(data_dir()))
+
+
 @st.cache_data(show_spinner="正在载入数据 / Loading data…", max_entries=8)
-def _load(region: str, fingerprint: str, data_dir: str) -> Dataset:
-    del fingerprint  # part of the cache key only
-    return load_dataset(region, data_dir=Path(data_dir))
+def _load(region: str, fingerprint: str, folder: str, store_path: str, version: int) -> Dataset:
+    del fingerprint, version  # part of the cache key only: a new commit means new data
+    tables = _open_store(store_path, folder).read_tables()
+    return load_dataset(region, data_dir=Path(folder), tables=tables)
 
 
 @st.cache_data(show_spinner=False)
@@ -54,7 +68,12 @@ def dataset(region: str) -> Dataset | None:
     folder = data_dir()
     key = f"{region}:{folder}"
     try:
-        loaded = _load(region, data_fingerprint(folder), str(folder))
+        working = store()
+        loaded = _load(region, data_fingerprint(folder), str(folder), str(working.path),
+                       working.version())
+    except StoreError as error:
+        st.error(f"{t('store_error')}: {error}")
+        return _last_good().get(key)
     except DataValidationError as error:
         fallback = _last_good().get(key)
         show_data_error(error, have_fallback=fallback is not None)

@@ -92,7 +92,9 @@ def _start(script: Path, run_root: Path, cache_dir: Path,
         "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]
-    env = {**os.environ, "HEZE_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(ROOT), **extra_env}
+    # each server gets its own working store, created from its data folder on first use
+    env = {**os.environ, "HEZE_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(ROOT),
+           "HEZE_STORE_PATH": str(run_root / f"store-{port}.gpkg"), **extra_env}
     with log.open("wb") as sink:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + START_TIMEOUT_S

@@ -1,0 +1,92 @@
+"""Command line: `python -m parks geocode …` and `python -m parks import …`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from geo.geocode import geocode, geocode_many
+from parks.config import DEFAULT_CONFIG
+from parks.errors import DataValidationError
+from parks.geocoding import region_index
+from parks.uploads import UploadError, read_upload
+
+OUT_COLUMNS = ["county_adcode", "county", "town", "lon", "lat", "precision", "status"]
+
+
+def _geocode_file(args: argparse.Namespace) -> int:
+    upload = read_upload(Path(args.file).read_bytes(), Path(args.file).name)
+    if args.column not in upload.frame.columns:
+        print(f"error: {args.file} has no column {args.column!r}; columns: "
+              f"{', '.join(upload.frame.columns)}", file=sys.stderr)
+        return 2
+    found = geocode_many(upload.frame[args.column], region_index(args.region))
+    out = pd.concat([upload.frame.reset_index(drop=True), found[OUT_COLUMNS]], axis=1)
+    out.to_csv(args.out, index=False, encoding="utf-8-sig")
+    counts = found["status"].value_counts().to_dict()
+    print(f"{len(out)} rows → {args.out}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
+def cmd_geocode(args: argparse.Namespace) -> int:
+    if args.file:
+        if not (args.column and args.out):
+            print("error: --file needs --column and --out", file=sys.stderr)
+            return 2
+        return _geocode_file(args)
+    if not args.address:
+        print("error: give an ADDRESS or --file", file=sys.stderr)
+        return 2
+    result = geocode(args.address, region_index(args.region))
+    print(json.dumps(result.as_dict(), ensure_ascii=False))
+    return 0 if result.status == "ok" else 1
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from parks.imports import run_import  # the store is only needed by this command
+
+    report = run_import(Path(args.file), args.kind, region=args.region, dry_run=args.dry_run,
+                        store_path=Path(args.store) if args.store else None, user=args.user,
+                        as_of=date.today().isoformat())
+    print(report.text)
+    return 1 if report.failed else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="python -m parks", description=__doc__)
+    sub = main.add_subparsers(dest="command", required=True)
+    geo = sub.add_parser("geocode", help="address → county, town, point (offline)")
+    geo.add_argument("address", nargs="?", help="one address; prints a JSON object")
+    geo.add_argument("--file", help="CSV or XLSX with an address column")
+    geo.add_argument("--column", help="the address column of --file")
+    geo.add_argument("--out", help="CSV to write: input columns + " + ", ".join(OUT_COLUMNS))
+    geo.add_argument("--region", default=DEFAULT_CONFIG.default_region, help="city adcode")
+    geo.set_defaults(run=cmd_geocode)
+    imp = sub.add_parser("import", help="import a CSV/XLSX of parks, enterprises or projects")
+    imp.add_argument("file")
+    imp.add_argument("--kind", required=True, choices=("parks", "enterprises", "projects"))
+    imp.add_argument("--dry-run", action="store_true", help="report only; store nothing")
+    imp.add_argument("--region", default=DEFAULT_CONFIG.default_region)
+    imp.add_argument("--store", help="working store file (default: HEZE_STORE_PATH or .store/)")
+    imp.add_argument("--user", default="cli", help="name recorded in the audit trail")
+    imp.set_defaults(run=cmd_import)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except (UploadError, DataValidationError, OSError, KeyError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

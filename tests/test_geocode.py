@@ -1,0 +1,98 @@
+"""Tests for geo.geocode and geo.normalise: the hard cases of Heze addresses, and bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.geocode import geocode, geocode_many, scan
+from geo.normalise import normalise
+from parks.geocoding import region_index
+
+
+@pytest.fixture(scope="module")
+def heze():
+    return region_index("371700")
+
+
+@pytest.fixture(scope="module")
+def jining():
+    return region_index("370800")
+
+
+def test_normalise_width_traditional_markup_and_spaces():
+    assert normalise("山東省 菏澤市\u3000鄆城縣隨官屯鎮１２３号") == "山东省菏泽市郓城县随官屯镇123号"
+    assert normalise("<b>曹县</b>&amp;") == "曹县"
+
+
+@pytest.mark.parametrize(("address", "county", "town"), [
+    ("山东省菏泽市郓城县随官屯镇工业园区经七路123号", "371725", "随官屯镇"),
+    ("郓城县随官屯镇", "371725", "随官屯镇"),  # no province or city
+    ("鄆城縣隨官屯鎮", "371725", "随官屯镇"),  # traditional characters
+    ("定陶县杜堂镇", "371703", "杜堂镇"),  # old name of 定陶区
+    ("城武县文亭街道", "371723", "文亭街道"),  # old spelling of 成武
+    ("菏泽高新区万福办事处长江路", "371702", "万福街道"),  # functional area + 办事处
+    ("菏泽经济开发区岳程街道", "371702", "岳程街道"),
+    ("鲁西新区陈集镇", "371703", "陈集镇"),  # a 鲁西新区 town in 定陶区
+    ("郓城化工产业园", "371725", "随官屯镇"),  # a named park → host county and town
+    ("曹县　普连集镇 ８号", "371721", "普连集镇"),  # full width and stray spaces
+    ("随官屯", "371725", "随官屯镇"),  # a town stem that exists in one county only
+    ("黄岗镇", "371722", "黄岗镇"),
+    ("单县东城街道", "371722", "东城街道"),  # a town name shared by two counties + county
+])
+def test_heze_addresses(heze, address, county, town):
+    result = geocode(address, heze)
+    assert (result.status, result.county_adcode, result.town) == ("ok", county, town), result
+
+
+def test_precision_and_point(heze):
+    town = geocode("郓城县随官屯镇", heze)
+    assert town.precision == "town" and town.lon == pytest.approx(116.0153, abs=1e-3)
+    no_point = geocode("成武县文亭街道", heze)  # 成武 towns have no offline point
+    assert no_point.precision == "county" and "no point" in no_point.message
+    city = geocode("菏泽市中华西路369号", heze)
+    assert (city.county_adcode, city.precision, city.confidence) == ("371702", "county", 0.5)
+
+
+@pytest.mark.parametrize("address", [
+    "河南省濮阳市华龙区东明路", "濮阳市东明路", "洛阳市牡丹大道", "青岛市菏泽路", "济宁市任城区",
+    "北京市东城区东直门", "华龙区东明路",
+])
+def test_other_places_are_rejected_even_with_heze_words(heze, address):
+    assert geocode(address, heze).status == "not_in_region"
+
+
+@pytest.mark.parametrize(("address", "fragment"), [
+    ("", "empty"), ("   ", "empty"), ("山东省", "no county"), ("山东省菏泽市", "no county"),
+    ("No. 1 Zhonghua Road, Heze", "English"), ("菏" * 5000, "5,000"),
+    ('=HYPERLINK("http://x","郓城")', "formula"), ("<script>x</script>", "no Chinese"),
+    ("东明路88号", "no county"), ("1234", "no Chinese"),
+])
+def test_malformed_input_gets_a_clear_answer(heze, address, fragment):
+    result = geocode(address, heze)
+    assert result.status == "unparseable"
+    assert fragment in result.message
+
+
+def test_town_in_two_counties_without_county_is_ambiguous(heze):
+    result = geocode("东城街道", heze)
+    assert result.status == "ambiguous"
+    assert "牡丹区" in result.message and "单县" in result.message
+
+
+def test_road_named_after_a_place_is_not_the_place(heze):
+    hits = scan(normalise("曹县东明路"), heze)
+    assert [h.text for h in hits] == ["曹县"]
+    assert geocode("菏泽市牡丹区郓城路8号", heze).county_adcode == "371702"
+
+
+def test_jining_uses_the_same_code(jining):
+    result = geocode("济宁市任城区许庄街道", jining)
+    assert (result.status, result.county_adcode, result.town) == ("ok", "370811", "许庄街道办事处")
+    assert geocode("兖州市", jining).county_adcode == "370812"
+    assert geocode("菏泽市郓城县", jining).status == "not_in_region"
+
+
+def test_geocode_many_keeps_order_and_columns(heze):
+    frame = geocode_many(["曹县", None, "濮阳市"], heze)
+    assert list(frame["status"]) == ["ok", "unparseable", "not_in_region"]
+    assert list(frame.columns[:3]) == ["query", "status", "county_adcode"]
