@@ -50,8 +50,9 @@ class Entry:
     county: str = ""  # county adcode in the region
     town: str = ""
     weight: float = 1.0  # how much a match of this spelling is trusted
-    guarded: bool = False  # a short form: ignored before a road word (东明路)
+    guarded: bool = False  # ignored before a road word (东明路, 城武路)
     at_start: bool = False  # only counts at the start of the address (short city names)
+    weak: bool = False  # a short form (郓城 for 郓城县): weaker evidence than a full name
 
 
 @dataclass(frozen=True)
@@ -83,14 +84,16 @@ def _add_outside(names: dict[str, list[Entry]], outside: pd.DataFrame, region: s
     for row in outside.itertuples(index=False):
         if row.level == "province" and row.adcode[:2] != region[:2]:
             _add(names, row.name, Entry("province_other"))
-            _add(names, row.short_name, Entry("province_other", guarded=True, at_start=True))
+            _add(names, row.short_name, Entry("province_other", guarded=True, at_start=True,
+                                              weak=True))
         elif row.level == "province":
             _add(names, row.name, Entry("province"))
-            _add(names, row.short_name, Entry("province", guarded=True, at_start=True))
+            _add(names, row.short_name, Entry("province", guarded=True, at_start=True,
+                                              weak=True))
         elif row.level == "city":
             kind = "city" if row.adcode == region else "city_other"
             _add(names, row.name, Entry(kind))
-            _add(names, row.short_name, Entry(kind, guarded=True, at_start=True))
+            _add(names, row.short_name, Entry(kind, guarded=True, at_start=True, weak=True))
         elif row.level == "district" and row.adcode[:4] != region[:4]:
             _add(names, row.name, Entry("county_other"))
 
@@ -100,10 +103,11 @@ def _add_counties(names: dict[str, list[Entry]], gaz: Gazetteer, aliases: pd.Dat
         _add(names, seat.name_zh, Entry("county", seat.adcode))
         stem = _stem(seat.name_zh, _COUNTY_SUFFIX)
         if len(stem) >= 2:
-            _add(names, stem, Entry("county", seat.adcode, weight=0.9, guarded=True))
+            _add(names, stem, Entry("county", seat.adcode, weight=0.9, guarded=True, weak=True))
     for row in aliases.itertuples(index=False):
         kind = "county" if row.kind in ("old_name", "variant") and not row.town else "place"
-        _add(names, row.alias, Entry(kind, row.county_adcode, row.town, float(row.weight)))
+        _add(names, row.alias, Entry(kind, row.county_adcode, row.town, float(row.weight),
+                                     guarded=True, weak=len(row.alias) <= 2))
 
 
 def _add_towns(names: dict[str, list[Entry]], gaz: Gazetteer, villages: pd.DataFrame) -> None:
@@ -114,10 +118,12 @@ def _add_towns(names: dict[str, list[Entry]], gaz: Gazetteer, villages: pd.DataF
         if len(stem) >= 2:
             for form in (stem, stem + "办事处", stem + "街道办", stem + "街道", stem + "镇",
                          stem + "乡"):
-                _add(names, form, Entry("town", row.county_adcode, town, 0.95, guarded=True))
+                weak = form == stem
+                _add(names, form, Entry("town", row.county_adcode, town, 0.95, guarded=True,
+                                        weak=weak))
     for row in villages.itertuples(index=False):
         _add(names, row.village, Entry("village", row.county_adcode, row.town, 0.8,
-                                       guarded=True))
+                                       guarded=True, weak=True))
 
 
 def _current_name(gaz: Gazetteer, former: object) -> str:
@@ -207,13 +213,18 @@ def _precheck(query: str) -> GeocodeResult | None:
     return None
 
 
+_OURS = frozenset({"county", "town", "place", "village", "city"})
+_THEIRS = frozenset({"province_other", "city_other", "county_other"})
+
+
 def _outside(hits: list[Hit]) -> Hit | None:
-    """The first hit that places the address elsewhere, unless a region name comes first."""
+    """The first hit that places the address elsewhere, unless a full name of the region comes
+    first. Short forms of ours do not count: in 平邑至鄄城高速…济宁市兖州区, 鄄城 is a road."""
     for hit in hits:
-        kinds = {e.kind for e in hit.entries}
-        if kinds & {"county", "town", "place", "village", "city"}:
+        strong = {e.kind for e in hit.entries if not e.weak}
+        if strong & _OURS:
             return None
-        if kinds & {"province_other", "city_other", "county_other"}:
+        if {e.kind for e in hit.entries} & _THEIRS:
             return hit
     return None
 
@@ -252,13 +263,13 @@ def _county(hits: list[Hit]) -> tuple[str, float, str]:
 
 
 def _central(text: str, hits: list[Hit], index: AddressIndex) -> tuple[str, float, str]:
-    """A city address with a street but no county lies in the central district (菏泽市中华西路…
-    → 牡丹区), with low confidence; the city name alone is not an address."""
+    """A city address with a street or building but no county lies in the central district
+    (菏泽市中华西路…, 菏泽学院… → 牡丹区), with low confidence; the city alone is no address."""
     city = next((h for h in hits if any(e.kind == "city" for e in h.entries)), None)
     if city is None or not index.central_county:
         return "", 0.0, ""
     rest = text[city.start + len(city.text):]
-    if not _ROAD.search(rest) and not re.search(r"\d", rest):
+    if len(rest) < 2:  # the city name alone is not an address
         return "", 0.0, ""
     return index.central_county, 0.5, city.text
 

@@ -13,6 +13,9 @@ import opencc
 _TAGS = re.compile(r"<[^>]{0,200}>")
 # kept: CJK, letters, digits and the few signs that carry meaning in an address
 _NOISE = re.compile(r"[^\w#\-·]+")
+# Variant characters of place names that OpenCC's table leaves alone (茍村集 = 苟村集,
+# 冉堌 = 冉固); applied to the query and the gazetteer alike, so matching stays consistent.
+_VARIANTS = str.maketrans({"茍": "苟", "堌": "固", "邨": "村", "峯": "峰", "衚": "胡", "衕": "同"})
 _CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
 
 
@@ -39,6 +42,7 @@ def strip_markup(text: str) -> str:
 def normalise(text: str) -> str:
     """Comparable form: NFKC (全角 → 半角), simplified characters, no spaces or punctuation."""
     text = unicodedata.normalize("NFKC", strip_markup(text)).translate(_t2s_table())
+    text = text.translate(_VARIANTS)
     return _NOISE.sub("", text).replace("_", "")
 
 

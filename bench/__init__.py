@@ -1,0 +1,1 @@
+"""Benchmarks that print figures (speed, accuracy, payload size); run each as a script."""

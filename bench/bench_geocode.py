@@ -1,0 +1,92 @@
+"""Benchmark: offline geocoding accuracy on the public test set, addresses/s, points/s."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from geo.boundaries import load_counties
+from geo.geocode import geocode
+from geo.reverse import assign_counties, county_index
+from parks.geocoding import region_index
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = ROOT / "tests" / "data"
+REPEAT = "<<REPEAT:菏:5000>>"
+
+
+def read_cases(name: str) -> pd.DataFrame:
+    frame = pd.read_csv(TESTS / name, dtype=str, keep_default_na=False)
+    frame["address"] = frame["address"].str.replace(REPEAT, "菏" * 5000, regex=False)
+    return frame
+
+
+def accuracy(cases: pd.DataFrame, region: str) -> dict[str, float]:
+    """Share of in-region addresses with the right county, and the right town where one is
+    expected; failures are listed so a regression is easy to read."""
+    index = region_index(region)
+    results = [geocode(a, index) for a in cases["address"]]
+    ok = cases["expected_status"] == "ok"
+    county = np.array([r.county_adcode for r in results]) == cases["expected_county_adcode"]
+    town = np.array([r.town for r in results]) == cases["expected_town"]
+    wants_town = ok & (cases["expected_town"] != "")
+    for i in np.flatnonzero(ok & ~(county & (town | ~wants_town))):
+        r = results[i]
+        print(f"  miss {cases['id'].iloc[i]}: {cases['address'].iloc[i][:40]} → {r.status} "
+              f"{r.county} {r.town} {r.message}")
+    return {"county": float(county[ok].mean()), "town": float(town[wants_town].mean()),
+            "n": int(ok.sum()), "n_town": int(wants_town.sum())}
+
+
+def rejected_share(cases: pd.DataFrame, region: str) -> float:
+    index = region_index(region)
+    statuses = [geocode(a, index).status for a in cases["address"]]
+    return float(np.mean([s != "ok" for s in statuses]))
+
+
+def speed(region: str, addresses: list[str], seconds: float = 2.0) -> float:
+    index = region_index(region)
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for address in addresses:
+            geocode(address, index)
+        done += len(addresses)
+    return done / (time.perf_counter() - start)
+
+
+def pip_seconds(n: int = 1_000_000) -> float:
+    counties = load_counties("371700")
+    index = county_index(counties)
+    rng = np.random.default_rng(0)
+    minx, miny, maxx, maxy = counties.total_bounds
+    lon, lat = rng.uniform(minx, maxx, n), rng.uniform(miny, maxy, n)
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        assign_counties(lon, lat, index)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    heze, jining = read_cases("addresses_heze.csv"), read_cases("addresses_jining.csv")
+    rejected = read_cases("addresses_rejected.csv")
+    for name, cases, region in (("菏泽", heze, "371700"), ("济宁", jining, "370800")):
+        acc = accuracy(cases, region)
+        print(f"{name}: county {acc['county']:.1%} of {acc['n']}, town {acc['town']:.1%} "
+              f"of {acc['n_town']}")
+    print(f"rejected (out of region or malformed): {rejected_share(rejected, '371700'):.1%} "
+          f"of {len(rejected)}")
+    rate = speed("371700", list(heze["address"]))
+    print(f"offline geocoding: {rate:,.0f} addresses/s (one core)")
+    print(f"point-in-county, 1,000,000 points: {pip_seconds():.2f} s")
+
+
+if __name__ == "__main__":
+    main()
