@@ -87,13 +87,23 @@ def _read_xlsx(data: bytes, filename: str) -> Upload:
     problems = [Problem(filename, 1, str(rng), "", "merged header cells: unmerge them so each "
                         "column has its own header") for rng in sheet.merged_cells.ranges
                 if rng.min_row == 1]
-    rows = [[_cell_text(c) for c in row] for row in sheet.iter_rows()]
+    rows = list(sheet.iter_rows())
     if not rows:
         raise UploadError(f"{filename}: the first sheet is empty")
-    header = [h or f"column {i + 1}" for i, h in enumerate(rows[0])]
-    frame = pd.DataFrame(rows[1:], columns=header, dtype=str).fillna("")
-    frame, found = _clean(frame, filename)
+    header = [_cell_text(c) or f"column {i + 1}" for i, c in enumerate(rows[0])]
+    problems += _formula_problems(rows, header, filename)
+    body = [["" if c.data_type == "f" else _cell_text(c) for c in row] for row in rows[1:]]
+    frame = pd.DataFrame(body, columns=header, dtype=str).fillna("")
+    frame, found = _clean(frame, filename, formulas=False)
     return Upload(filename, frame, "xlsx", tuple(problems + found))
+
+
+def _formula_problems(rows: list, header: list[str], filename: str) -> list[Problem]:
+    """XLSX cells that hold formulas (not text that happens to start with '=')."""
+    return [Problem(filename, n, header[i], str(cell.value),
+                    "a formula is not imported: paste values instead")
+            for n, row in enumerate(rows[1:], start=2) for i, cell in enumerate(row)
+            if cell.data_type == "f"]
 
 
 def _cell_text(cell: object) -> str:
@@ -105,13 +115,15 @@ def _cell_text(cell: object) -> str:
     return str(value).strip()
 
 
-def _clean(frame: pd.DataFrame, filename: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """Strip cells and headers, drop empty rows; formulas are reported and emptied, never kept."""
+def _clean(frame: pd.DataFrame, filename: str,
+           formulas: bool = True) -> tuple[pd.DataFrame, list[Problem]]:
+    """Strip cells and headers, drop empty rows; in a CSV a cell starting with '=' is a formula
+    for Excel: it is reported and emptied, never kept."""
     out = frame.copy()
     out.columns = [str(c).strip() for c in out.columns]
     out = out.map(lambda v: str(v).strip())
     problems = []
-    for col in out.columns:
+    for col in out.columns if formulas else ():
         for idx in out.index[out[col].str.startswith("=")]:
             problems.append(Problem(filename, idx + 2, col, out.at[idx, col],
                                     "a formula is not imported: paste values instead"))
