@@ -14,5 +14,7 @@ pages = [
             url_path="targets"),
     st.Page("app_pages/quality.py", title=t("page_quality", lang()),
             url_path="quality"),
+    st.Page("app_pages/import_data.py", title=t("page_import", lang()),
+            url_path="import"),
 ]
 st.navigation(pages).run()

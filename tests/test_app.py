@@ -151,3 +151,39 @@ def test_tables_follow_the_layers_shown(monkeypatch):
     assert set(at.dataframe[0].value["类型"]) == {"化工园区"}
     metrics = {m.label: int(m.value) for m in at.metric if m.label != "数据日期"}
     assert metrics["企业"] == 0 and metrics["项目"] == 0
+
+
+def _import_page(monkeypatch) -> AppTest:
+    at = _app(monkeypatch)
+    at.switch_page("app_pages/import_data.py").run()
+    assert not at.exception
+    return at
+
+
+def test_import_page_checks_previews_and_commits(monkeypatch):
+    at = _import_page(monkeypatch)
+    at.radio(key="import_kind").set_value("enterprises").run()
+    sheet = "企业名称,注册地址,行业\n新材料公司,巨野县麒麟镇,新材料\n外地公司,濮阳市东明路,新能源\n"
+    at.file_uploader(key="import_file").set_value(("list.csv", sheet.encode("gbk"),
+                                                   "text/csv")).run()
+    assert not at.exception
+    assert "gb18030" in " ".join(c.value for c in at.caption)
+    at.button(key="import_check").click().run()
+    assert not at.exception
+    report = next(df.value for df in at.dataframe if "status" in df.value.columns)
+    assert list(report["status"]) == ["ok", "error"], report.to_dict("records")
+    assert "1 行可以导入，1 行有错误" in at.warning[0].value
+    assert at.button(key="import_commit").disabled  # no name yet: nothing can be committed
+    at.text_input(key="import_user").set_value("测试员").run()
+    at.button(key="import_commit").click().run()
+    assert not at.exception
+    assert "新增 1" in at.success[0].value
+    at.switch_page("app_pages/map.py").run()
+    assert int(next(m.value for m in at.metric if m.label == "企业")) == 91
+
+
+def test_import_page_refuses_a_non_spreadsheet_plainly(monkeypatch):
+    at = _import_page(monkeypatch)
+    at.file_uploader(key="import_file").set_value(("x.csv", b"%PDF-1.4 binary", "text/csv")).run()
+    assert not at.exception
+    assert "not a spreadsheet" in at.error[0].value

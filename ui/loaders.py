@@ -9,6 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import streamlit as st
 
+from geo.basemaps import Basemap, resolve
 from geo.boundaries import load_context, simplify_for_display
 from parks.config import DEFAULT_CONFIG
 from parks.errors import DataValidationError
@@ -80,6 +81,10 @@ def dataset(region: str) -> Dataset | None:
         return fallback
     _last_good()[key] = loaded
     return loaded
+
+
+def basemap_offline() -> Basemap:
+    return resolve("offline", {})
 
 
 def asset_base_url() -> str:

@@ -1,0 +1,71 @@
+"""Import page: upload CSV/XLSX → map columns → validate and geocode → preview → commit."""
+
+import hashlib
+from datetime import date
+
+import streamlit as st
+
+from parks.geocoding import region_index
+from parks.headers import match_headers
+from parks.importers import ImportSettings, prepare_import, report_csv
+from parks.imports import commit_preview
+from parks.load import SPECS, validation_context
+from parks.symbology import records_map
+from parks.uploads import UploadError, read_upload
+from ui import loaders
+from ui.context import region
+from ui.i18n import lang, t
+from ui.importing import Progress, mapping_editor, preview_selection
+from ui.mapview import show_map
+
+language = lang()
+dataset = loaders.dataset(region())
+if dataset is None:
+    st.stop()
+st.title(t("import_title"))
+st.caption(t("import_intro"))
+
+kind = st.radio(t("import_kind"), list(SPECS), key="import_kind", horizontal=True,
+                format_func=t)
+file = st.file_uploader(t("import_file"), type=["csv", "xlsx", "txt"], key="import_file")
+if file is None:
+    st.stop()
+try:
+    upload = read_upload(file.getvalue(), file.name)
+except UploadError as error:
+    st.error(str(error))
+    st.stop()
+st.caption(f"{t('import_read')}: {len(upload.frame)} · {upload.encoding}")
+
+mapping = mapping_editor(match_headers(list(upload.frame.columns), SPECS[kind]), SPECS[kind],
+                         key=f"import_mapping_{kind}_{file.file_id}")
+signature = hashlib.sha1(f"{file.file_id}|{kind}|{sorted(mapping.items())}".encode()).hexdigest()
+if st.button(t("import_check"), key="import_check", type="primary"):
+    settings = ImportSettings(kind, dataset.region.adcode, f"import: {file.name}",
+                              date.today().isoformat())
+    st.session_state["import_preview"] = (signature, prepare_import(
+        upload, mapping, settings, index=region_index(dataset.region.adcode),
+        ctx=validation_context(loaders.data_dir()), stored=loaders.store().read_tables(),
+        progress=Progress(t("import_progress"))))
+
+saved = st.session_state.get("import_preview")
+if not saved or saved[0] != signature:
+    st.stop()
+preview = saved[1]
+ok, bad = len(preview.records), preview.failed
+(st.success if not bad else st.warning)(t("import_summary").format(ok=ok, bad=bad))
+st.dataframe(preview.report, hide_index=True, width="stretch", key="import_report")
+st.download_button(t("import_report_csv"), report_csv(preview), file_name="import-report.csv",
+                   mime="text/csv", key="import_download")
+if ok:
+    show_map(records_map(dataset, preview_selection(dataset, kind, preview.records),
+                         basemap=loaders.basemap_offline(), lang=language,
+                         asset_base_url=loaders.asset_base_url()), key="import_map", height=480)
+    user = st.text_input(t("import_user"), key="import_user")
+    if st.button(t("import_commit"), key="import_commit", disabled=not user.strip()):
+        result = commit_preview(loaders.store(), preview, user=user.strip(),
+                                reason=f"import {file.name}", data_dir=loaders.data_dir())
+        st.session_state.pop("import_preview", None)
+        st.success(t("import_done").format(new=result.inserted[kind],
+                                           updated=result.updated[kind],
+                                           same=result.unchanged[kind]))
