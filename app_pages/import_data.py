@@ -5,7 +5,7 @@ from datetime import date
 
 import streamlit as st
 
-from parks.geocoding import region_index
+from parks.geocoding import address_geocoder, region_locator
 from parks.headers import match_headers
 from parks.importers import ImportSettings, prepare_import, report_csv
 from parks.imports import commit_preview
@@ -17,6 +17,7 @@ from ui.context import region
 from ui.i18n import lang, t
 from ui.importing import Progress, mapping_editor, preview_selection
 from ui.mapview import show_map
+from ui.settings import settings
 
 language = lang()
 dataset = loaders.dataset(region())
@@ -41,10 +42,12 @@ mapping = mapping_editor(match_headers(list(upload.frame.columns), SPECS[kind]),
                          key=f"import_mapping_{kind}_{file.file_id}")
 signature = hashlib.sha1(f"{file.file_id}|{kind}|{sorted(mapping.items())}".encode()).hexdigest()
 if st.button(t("import_check"), key="import_check", type="primary"):
-    settings = ImportSettings(kind, dataset.region.adcode, f"import: {file.name}",
+    defaults = ImportSettings(kind, dataset.region.adcode, f"import: {file.name}",
                               date.today().isoformat())
     st.session_state["import_preview"] = (signature, prepare_import(
-        upload, mapping, settings, index=region_index(dataset.region.adcode),
+        upload, mapping, defaults, locate_address=address_geocoder(
+            dataset.region.adcode, settings(),
+            region_locator(dataset.region.adcode, dataset.counties, dataset.gazetteer.town_points())),
         ctx=validation_context(loaders.data_dir()), stored=loaders.store().read_tables(),
         progress=Progress(t("import_progress"))))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -48,12 +49,18 @@ def cmd_geocode(args: argparse.Namespace) -> int:
     return 0 if result.status == "ok" else 1
 
 
+def env_settings() -> dict[str, str]:
+    """Online geocoder settings from HEZE_GEOCODER, HEZE_AMAP_KEY, HEZE_TIANDITU_KEY, …"""
+    keys = ("geocoder", "amap_key", "tianditu_key", "amap_geocode_url", "tianditu_geocode_url")
+    return {k: os.environ[f"HEZE_{k.upper()}"] for k in keys if f"HEZE_{k.upper()}" in os.environ}
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from parks.imports import run_import  # the store is only needed by this command
 
     report = run_import(Path(args.file), args.kind, region=args.region, dry_run=args.dry_run,
                         store_path=Path(args.store) if args.store else None, user=args.user,
-                        as_of=date.today().isoformat())
+                        as_of=date.today().isoformat(), online=env_settings())
     print(report.text)
     return 1 if report.failed else 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 
@@ -9,7 +10,9 @@ import pandas as pd
 
 from geo.boundaries import admin_table
 from geo.gazetteer import load_gazetteer
-from geo.geocode import AddressIndex, build_index, outside_names
+from geo.geocode import AddressIndex, GeocodeResult, build_index, geocode, outside_names
+from geo.providers import Geocoder, provider_from_settings
+from geo.reverse import county_index, reverse
 from parks.config import DEFAULT_CONFIG
 
 _ALIAS_COLUMNS = ["alias", "kind", "county_adcode", "town", "weight"]
@@ -43,3 +46,37 @@ def region_index(region_adcode: str, data_dir: str | None = None) -> AddressInde
         villages[villages["region_adcode"] == region.adcode],
         aliases.loc[aliases["region_adcode"] == region.adcode, _ALIAS_COLUMNS], places,
         _outside(), region.central_county)
+
+
+def region_locator(region_adcode: str, counties, towns: pd.DataFrame
+                   ) -> Callable[[float, float], tuple[str, str, str]]:
+    """(lon, lat) → (county adcode, county, nearest town seat), for online providers' points."""
+    index = county_index(counties)
+
+    def locate(lon: float, lat: float) -> tuple[str, str, str]:
+        found = reverse(lon, lat, index, towns)
+        return str(found["county_adcode"]), str(found["county"]), str(found["town"])
+
+    return locate
+
+
+def address_geocoder(region_adcode: str, settings: Mapping[str, str],
+                     locate: Callable[[float, float], tuple[str, str, str]] | None = None,
+                     ) -> Callable[[str], GeocodeResult]:
+    """The geocoder imports use: the online provider when one is configured (settings
+    `geocoder` + key), falling back to the offline one whenever the service fails; else offline."""
+    index = region_index(region_adcode)
+    online: Geocoder | None = provider_from_settings(settings, locate=locate,
+                                                     region_adcode=region_adcode)
+    if online is None:
+        return lambda address: geocode(address, index)
+
+    def combined(address: str) -> GeocodeResult:
+        found = online.geocode(address)
+        if found.status != "unparseable":
+            return found
+        offline = geocode(address, index)
+        note = f"{online.name} failed ({found.message}); offline result"
+        return GeocodeResult(**{**offline.as_dict(), "message": f"{note}. {offline.message}"})
+
+    return combined

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.geocode import AddressIndex, geocode
+from geo.geocode import GeocodeResult
 from geo.normalise import normalise
 from geo.reverse import assign_counties, county_index
 from parks.errors import Problem
@@ -103,7 +103,8 @@ def _markup_problems(rec: dict[str, str], row: int, file: str) -> list[Problem]:
             for f in _TEXT_FIELDS if _MARKUP.search(rec.get(f, ""))]
 
 
-def _locate_row(rec: dict[str, str], index: AddressIndex, county_of: Callable[[float, float], str],
+def _locate_row(rec: dict[str, str], locate_address: Callable[[str], GeocodeResult],
+                county_of: Callable[[float, float], str],
                 settings: ImportSettings) -> tuple[str, str]:
     """Fill county/town/precision of one record; returns (field, error) or ('', warning)."""
     if rec.get("lon") or rec.get("lat"):
@@ -124,13 +125,16 @@ def _locate_row(rec: dict[str, str], index: AddressIndex, county_of: Callable[[f
     if not address:
         rec["precision"] = "unlocated"
         return "", "no address or coordinates: counted in tables, not drawn on the map"
-    found = geocode(address, index)
+    found = locate_address(address)
     if found.status != "ok":
         rec["precision"] = "unlocated"  # the row is rejected for its address, not for this
         return "address", f"{found.status}: {found.message}"
     rec["county_adcode"], rec["town"] = found.county_adcode, found.town
     rec["precision"] = found.precision
-    return "", f"geocoded from the address ({found.matched}, confidence {found.confidence})"
+    if found.precision == "digitised":  # an online service placed the address itself
+        rec["lon"], rec["lat"], rec["crs"] = f"{found.lon:.6f}", f"{found.lat:.6f}", "WGS84"
+    return "", (f"geocoded ({found.provider}) from the address ({found.matched or found.message}"
+                f", confidence {found.confidence})")
 
 
 def _record(row: pd.Series, mapping: Mapping[str, str], settings: ImportSettings) -> dict[str, str]:
@@ -171,7 +175,7 @@ def _row_problems(frame: pd.DataFrame, spec: TableSpec, ctx: ValidationContext,
 
 
 def prepare_import(upload: Upload, mapping: Mapping[str, str], settings: ImportSettings, *,
-                   index: AddressIndex, ctx: ValidationContext,
+                   locate_address: Callable[[str], GeocodeResult], ctx: ValidationContext,
                    stored: Mapping[str, pd.DataFrame],
                    progress: Callable[[int, int], None] | None = None) -> ImportPreview:
     """Map, code, geocode and validate every row; rows with an error are reported, not kept.
@@ -188,7 +192,7 @@ def prepare_import(upload: Upload, mapping: Mapping[str, str], settings: ImportS
         rec = _record(row, mapping, settings)
         _apply_codes(rec, ctx.taxonomy)
         problems += _markup_problems(rec, line, upload.name)
-        field, message = _locate_row(rec, index, county_of, settings)
+        field, message = _locate_row(rec, locate_address, county_of, settings)
         if field:
             problems.append(Problem(upload.name, line, field, rec.get(field, ""), message))
         notes[idx] = message if not field else ""

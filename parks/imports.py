@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from parks.config import DEFAULT_CONFIG
-from parks.geocoding import region_index
+from parks.geocoding import address_geocoder
 from parks.headers import HeaderMatch, match_headers
 from parks.importers import ImportPreview, ImportSettings, prepare_import
 from parks.load import SPECS, validate_tables, validation_context
@@ -56,9 +56,11 @@ def commit_preview(store: Store, preview: ImportPreview, *, user: str, reason: s
 
 
 def run_import(path: Path, kind: str, *, region: str, dry_run: bool, store_path: Path | None,
-               user: str, as_of: str,
+               user: str, as_of: str, online: Mapping[str, str] | None = None,
                progress: Callable[[int, int], None] | None = None) -> ImportRun:
-    """Import one CSV/XLSX file of `kind` records into the working store (unless dry_run)."""
+    """Import one CSV/XLSX file of `kind` records into the working store (unless dry_run).
+
+    `online`: geocoder settings (geocoder, amap_key, …); offline when empty."""
     upload = read_upload(path.read_bytes(), path.name)
     matches = tuple(match_headers(list(upload.frame.columns), SPECS[kind]))
     mapping = {m.header: m.field for m in matches}
@@ -66,7 +68,8 @@ def run_import(path: Path, kind: str, *, region: str, dry_run: bool, store_path:
     try:
         ctx = validation_context(DEFAULT_CONFIG.data_dir)
         settings = ImportSettings(kind, region, f"import: {path.name}", as_of)
-        preview = prepare_import(upload, mapping, settings, index=region_index(region), ctx=ctx,
+        preview = prepare_import(upload, mapping, settings,
+                                 locate_address=address_geocoder(region, online or {}), ctx=ctx,
                                  stored=store.read_tables(), progress=progress)
         committed = None
         if not dry_run and len(preview.records):

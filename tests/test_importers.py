@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from parks.exports import records_xlsx
-from parks.geocoding import region_index
+from parks.geocoding import address_geocoder
 from parks.headers import match_headers
 from parks.importers import ImportSettings, prepare_import, report_csv, stable_id
 from parks.imports import commit_preview, run_import
@@ -36,7 +36,8 @@ def _preview(data: bytes, ctx, name: str = "list.csv", table: str = "enterprises
     mapping = {m.header: m.field for m in match_headers(list(upload.frame.columns), SPECS[table])}
     stored, _ = read_tables(DATA)
     settings = ImportSettings(table, "371700", f"import: {name}", "2026-11-21")
-    return prepare_import(upload, mapping, settings, index=region_index("371700"), ctx=ctx,
+    return prepare_import(upload, mapping, settings, locate_address=address_geocoder("371700", {}),
+                          ctx=ctx,
                           stored=stored)
 
 
