@@ -65,6 +65,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+def cmd_store(args: argparse.Namespace) -> int:
+    from parks.store import export_csv, open_store
+
+    store = open_store(Path(args.store) if args.store else None)
+    try:
+        if args.action == "export":
+            for path in export_csv(store, Path(args.folder)):
+                print(path)
+            return 0
+        tables = store.read_tables()
+        print(f"{store.location} version {store.version()}: " + ", ".join(
+            f"{name} {len(frame)}" for name, frame in tables.items()))
+        print(store.audit().head(args.last).to_string(index=False))
+        return 0
+    finally:
+        store.close()
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m parks", description=__doc__)
     sub = main.add_subparsers(dest="command", required=True)
@@ -83,6 +101,13 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--store", help="working store file (default: HEZE_STORE_PATH or .store/)")
     imp.add_argument("--user", default="cli", help="name recorded in the audit trail")
     imp.set_defaults(run=cmd_import)
+    sto = sub.add_parser("store", help="the working store: info and audit, or export to CSV")
+    sto.add_argument("action", choices=("info", "export"))
+    sto.add_argument("folder", nargs="?", default="data",
+                     help="export: folder for parks/enterprises/projects.csv (default data/)")
+    sto.add_argument("--store", help="store file (default: HEZE_STORE_PATH or .store/)")
+    sto.add_argument("--last", type=int, default=10, help="info: audit rows to show")
+    sto.set_defaults(run=cmd_store)
     return main
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 
 import pandas as pd
 import pytest
@@ -168,3 +169,16 @@ def test_cli_geocode(tmp_path, capsys):
                                    "precision", "status"]
     assert list(table["status"]) == ["ok", "not_in_region"]
     assert main(["geocode", "--file", str(source), "--column", "nope", "--out", str(out)]) == 2
+
+
+def test_cli_store_info_and_export(tmp_path, capsys):
+    from parks.__main__ import main
+
+    store = str(tmp_path / "s.gpkg")
+    assert main(["store", "info", "--store", store]) == 0
+    assert "enterprises 90" in capsys.readouterr().out
+    out = tmp_path / "out"
+    shutil.copytree(DATA, out)  # exporting over the baseline keeps its row order: a clean diff
+    assert main(["store", "export", str(out), "--store", store]) == 0
+    for name in ("parks.csv", "enterprises.csv", "projects.csv"):
+        assert (out / name).read_bytes() == (DATA / name).read_bytes()
