@@ -15,7 +15,7 @@ from parks.uploads import UploadError, read_upload
 from ui import loaders
 from ui.context import region
 from ui.i18n import lang, t
-from ui.importing import Progress, mapping_editor, preview_selection
+from ui.importing import Progress, mapping_editor, preview_selection, report_table
 from ui.mapview import show_map
 from ui.settings import settings
 
@@ -57,7 +57,8 @@ if not saved or saved[0] != signature:
 preview = saved[1]
 ok, bad = len(preview.records), preview.failed
 (st.success if not bad else st.warning)(t("import_summary").format(ok=ok, bad=bad))
-st.dataframe(preview.report, hide_index=True, width="stretch", key="import_report")
+st.dataframe(report_table(preview.report, language), hide_index=True, width="stretch",
+             key="import_report")
 st.download_button(t("import_report_csv"), report_csv(preview), file_name="import-report.csv",
                    mime="text/csv", key="import_download")
 if ok:

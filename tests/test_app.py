@@ -170,8 +170,9 @@ def test_import_page_checks_previews_and_commits(monkeypatch):
     assert "gb18030" in " ".join(c.value for c in at.caption)
     at.button(key="import_check").click().run()
     assert not at.exception
-    report = next(df.value for df in at.dataframe if "status" in df.value.columns)
-    assert list(report["status"]) == ["ok", "error"], report.to_dict("records")
+    report = next(df.value for df in at.dataframe if "结果" in df.value.columns)
+    assert list(report["结果"]) == ["✔ 通过", "✘ 错误"], report.to_dict("records")
+    assert report.iloc[0]["定位精度"] == "乡镇驻地（近似）"
     assert "1 行可以导入，1 行有错误" in at.warning[0].value
     assert at.button(key="import_commit").disabled  # no name yet: nothing can be committed
     at.text_input(key="import_user").set_value("测试员").run()

@@ -9,6 +9,7 @@ from parks.headers import HeaderMatch
 from parks.load import Dataset, locate
 from parks.schema import TableSpec
 from parks.symbology import Selection
+from parks.vocab import PRECISION
 from ui.i18n import t
 
 
@@ -51,3 +52,19 @@ def preview_selection(dataset: Dataset, table: str, records: pd.DataFrame) -> Se
               "projects": dataset.projects.iloc[0:0]}
     frames[table] = located
     return Selection(frames["parks"], frames["enterprises"], frames["projects"])
+
+
+_REPORT_HEADERS = {"row": ("行", "Row"), "status": ("结果", "Result"), "id": ("编号", "ID"),
+                   "name": ("名称", "Name"), "county": ("县区代码", "County code"),
+                   "town": ("乡镇/街道", "Town"), "precision": ("定位精度", "Precision"),
+                   "message": ("说明", "Message")}
+
+
+def report_table(report: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The import report with headers and results in the interface language."""
+    out = report.copy()
+    out["status"] = out["status"].map({"ok": "✔ 通过" if lang != "en" else "✔ ok",
+                                       "error": "✘ 错误" if lang != "en" else "✘ error"})
+    out["precision"] = out["precision"].map(lambda p: PRECISION.label(p, lang))
+    return out.rename(columns={k: (en if lang == "en" else zh)
+                               for k, (zh, en) in _REPORT_HEADERS.items()})
