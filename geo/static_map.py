@@ -1,0 +1,265 @@
+"""Static maps without a browser: layers drawn with matplotlib into a print layout (PNG, PDF)."""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from matplotlib import font_manager, patheffects, rc_context
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrow, Rectangle
+from matplotlib.patches import Polygon as MplPolygon
+from pyproj import Transformer
+
+from geo.layers import ChoroplethLayer, OutlineLayer, PointLayer
+from geo.maps import Legend, LegendItem
+
+WEB_MERCATOR = "EPSG:3857"
+_TO_3857 = Transformer.from_crs("EPSG:4326", WEB_MERCATOR, always_xy=True)
+_MARKERS = {"circle": "o", "square": "s", "diamond": "D", "triangle": "^"}
+
+
+@cache
+def cjk_font() -> str:
+    """Register the packaged Noto Sans CJK SC (mplfonts, SIL OFL) and return its family name, so
+    Chinese renders the same on every machine, with or without system fonts."""
+    import mplfonts  # imported here: only static exports need the 16 MB font
+
+    path = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+    if not path.exists():
+        raise FileNotFoundError(f"CJK font missing from the mplfonts package: {path}")
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The print layout around a map: title, subtitle, legend, source line, date, note."""
+
+    title: str
+    subtitle: str = ""
+    source: str = ""
+    data_date: str = ""
+    note: str = ""
+    legend: Legend | None = None
+    north: str = "N"  # label of the north arrow
+    date_label: str = "Data date"
+
+
+def to_mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return _TO_3857.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+
+
+def _rings(geometry) -> list[np.ndarray]:
+    polygons = getattr(geometry, "geoms", [geometry])
+    rings = []
+    for polygon in polygons:
+        for ring in (polygon.exterior, *polygon.interiors):
+            xy = np.asarray(ring.coords)
+            x, y = to_mercator(xy[:, 0], xy[:, 1])
+            rings.append(np.column_stack([x, y]))
+    return rings
+
+
+def draw_polygons(ax: Axes, frame, *, edge: str, width: float, fills=None, alpha=0.0) -> None:
+    for i, geometry in enumerate(frame.geometry):
+        fill = fills[i] if fills is not None else "none"
+        for ring in _rings(geometry):
+            ax.add_patch(MplPolygon(ring, closed=True, facecolor=fill, edgecolor=edge,
+                                    linewidth=width, alpha=None if fill == "none" else alpha,
+                                    zorder=2 if fill == "none" else 1))
+
+
+def draw_labels(ax: Axes, frame, size: float) -> None:
+    x, y = to_mercator(frame["label_lon"].to_numpy(), frame["label_lat"].to_numpy())
+    for xi, yi, text in zip(x, y, frame["label"], strict=True):
+        ax.text(xi, yi, text, ha="center", va="center", fontsize=size, color="#222222",
+                zorder=6, path_effects=[_halo()])
+
+
+def _halo() -> patheffects.withStroke:
+    return patheffects.withStroke(linewidth=2.5, foreground="white")
+
+
+def draw_points(ax: Axes, layer: PointLayer, size_pt: float) -> None:
+    frame = layer.frame
+    if frame.empty:
+        return
+    x, y = to_mercator(frame["lon"].to_numpy(), frame["lat"].to_numpy())
+    for shape, marker in _MARKERS.items():
+        for hollow in (True, False):
+            pick = ((frame["shape"] == shape) & (frame["hollow"] == hollow)).to_numpy()
+            if not pick.any():
+                continue
+            colours = frame["colour"].to_numpy()[pick]
+            # in print a hollow marker is approximate enough: dashes blur at this size
+            ax.scatter(x[pick], y[pick], s=size_pt ** 2, marker=marker, zorder=5,
+                       facecolors="white" if hollow else colours,
+                       edgecolors=colours if hollow else "#222222",
+                       linewidths=1.3 if hollow else 0.6)
+
+
+def nice_length(span_m: float) -> float:
+    """A round scale-bar length (1, 2 or 5 × 10^k m) near a fifth of the map width."""
+    target = span_m / 5
+    base = 10 ** math.floor(math.log10(target))
+    return max(step * base for step in (1, 2, 5) if step * base <= target)
+
+
+def draw_scale_bar(ax: Axes, lat: float) -> None:
+    """Scale bar in ground metres (Web Mercator stretches by 1/cos(latitude))."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    stretch = 1 / math.cos(math.radians(lat))
+    length = nice_length((x1 - x0) / stretch)
+    left, bottom = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.04
+    height = (y1 - y0) * 0.008
+    for i in range(2):
+        ax.add_patch(Rectangle((left + i * length * stretch / 2, bottom), length * stretch / 2,
+                               height, facecolor="#222222" if i == 0 else "white",
+                               edgecolor="#222222", linewidth=0.8, zorder=7))
+    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+    ax.text(left + length * stretch, bottom + height * 2.2, label, fontsize=8, ha="right",
+            zorder=7, path_effects=[_halo()])
+    ax.text(left, bottom + height * 2.2, "0", fontsize=8, ha="left", zorder=7,
+            path_effects=[_halo()])
+
+
+def draw_north_arrow(ax: Axes, label: str) -> None:
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    x, y = x0 + (x1 - x0) * 0.06, y1 - (y1 - y0) * 0.16
+    ax.add_patch(FancyArrow(x, y, 0, (y1 - y0) * 0.07, width=(x1 - x0) * 0.005,
+                            head_width=(x1 - x0) * 0.022, head_length=(y1 - y0) * 0.03,
+                            color="#222222", zorder=7, length_includes_head=True))
+    ax.text(x, y + (y1 - y0) * 0.08, label, ha="center", va="bottom", fontsize=11,
+            fontweight="bold", zorder=7, path_effects=[_halo()])
+
+
+def map_extent(bounds: tuple[float, float, float, float], aspect: float,
+               margin: float = 0.04) -> tuple[float, float, float, float]:
+    """Mercator extent around WGS-84 `bounds`, padded to the axes' width/height ratio."""
+    xs, ys = to_mercator(np.array([bounds[0], bounds[2]]), np.array([bounds[1], bounds[3]]))
+    w, h = (xs[1] - xs[0]) * (1 + 2 * margin), (ys[1] - ys[0]) * (1 + 2 * margin)
+    if w / h < aspect:
+        w = h * aspect
+    else:
+        h = w / aspect
+    cx, cy = xs.mean(), ys.mean()
+    return cx - w / 2, cx + w / 2, cy - h / 2, cy + h / 2
+
+
+def _legend_marker(ax: Axes, x: float, y: float, item: LegendItem, size: float) -> None:
+    if item.shape in ("line", "fill"):
+        tall = 0.004 if item.shape == "line" else 0.012
+        ax.add_patch(Rectangle((x - 0.03, y - tall / 2), 0.06, tall, facecolor=item.colour,
+                               edgecolor="#555555", linewidth=0.4))
+        return
+    ax.scatter([x], [y], s=size ** 2 * 1.1, marker=_MARKERS.get(item.shape, "o"),
+               facecolors="white" if item.hollow else item.colour,
+               edgecolors=item.colour if item.hollow else "#222222",
+               linewidths=1.1 if item.hollow else 0.5)
+
+
+def _legend_rows(legend: Legend) -> list[tuple[str, object]]:
+    rows: list[tuple[str, object]] = [("title", legend.title)]
+    for section in legend.sections:
+        if section.title:
+            rows.append(("section", section.title))
+        rows += [("item", item) for item in section.items]
+    return rows
+
+
+def draw_legend(ax: Axes, legend: Legend, size: float = 8.0) -> None:
+    """The legend as a column of sections in its own axes (a side panel of the layout); rows
+    shrink to fit the panel's height."""
+    ax.set_axis_off()
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    rows = _legend_rows(legend)
+    height_pt = ax.bbox.height * 72 / ax.figure.dpi
+    step = min(size * 1.55 / height_pt, 0.97 / (len(rows) * 1.4))
+    size = min(size, step * height_pt / 1.55)
+    y = 0.99
+    for kind, value in rows:
+        if kind == "title":
+            ax.text(0.0, y, value, fontsize=size + 2, fontweight="bold", va="top")
+        elif kind == "section":
+            ax.text(0.0, y - step * 0.3, value, fontsize=size + 0.3, fontweight="bold", va="top")
+        else:
+            _legend_marker(ax, 0.05, y - step * 0.45, value, size)
+            ax.text(0.12, y, value.label, fontsize=size, va="top")
+        y -= step * (1.35 if kind != "section" else 1.5)
+    if legend.note:
+        ax.text(0.0, y - step * 0.3, legend.note, fontsize=size - 0.5, va="top", wrap=True,
+                color="#444444")
+
+
+def draw_map(ax: Axes, layers: list, bounds: tuple[float, float, float, float], *,
+             point_size: float = 7.0, label_size: float = 9.0, north: str = "N") -> None:
+    """All layers into `ax` (Web Mercator), with scale bar and north arrow."""
+    width, height = ax.bbox.width, ax.bbox.height
+    x0, x1, y0, y1 = map_extent(bounds, width / height)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_facecolor("#EEF1F4")
+    for layer in layers:
+        if isinstance(layer, ChoroplethLayer):
+            draw_polygons(ax, layer.frame, edge="#555555", width=0.6,
+                          fills=list(layer.frame["fill"]), alpha=0.7)
+        elif isinstance(layer, OutlineLayer):
+            draw_polygons(ax, layer.frame, edge=layer.colour, width=layer.weight * 0.6)
+            if layer.labels:
+                draw_labels(ax, layer.frame, label_size)
+    for layer in layers:
+        if isinstance(layer, PointLayer):
+            draw_points(ax, layer, point_size)
+    draw_scale_bar(ax, (bounds[1] + bounds[3]) / 2)
+    draw_north_arrow(ax, north)
+
+
+def compose(layers: list, bounds: tuple[float, float, float, float], frame: Frame, *,
+            width_px: int = 1600, height_px: int = 1200, dpi: int = 150) -> Figure:
+    """A whole map sheet: title, subtitle, map with scale bar and north arrow, legend panel,
+    footer with source line, data date and note. An empty title and source give a bare map with
+    its legend (for slides, which carry their own title and source line)."""
+    with rc_context({"font.family": [cjk_font(), "DejaVu Sans"], "pdf.fonttype": 42}):
+        fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
+        top = 0.89 if frame.title else 0.98
+        bottom = 0.11 if (frame.source or frame.note) else 0.02
+        if frame.title:
+            fig.text(0.03, 0.965, frame.title, fontsize=17, fontweight="bold", va="top")
+        if frame.subtitle:
+            fig.text(0.03, 0.915, frame.subtitle, fontsize=10, va="top", color="#444444")
+        if frame.data_date:
+            fig.text(0.97, 0.915, f"{frame.date_label}: {frame.data_date}", fontsize=10,
+                     va="top", ha="right", color="#444444")
+        legend_w = 0.22 if frame.legend else 0.0
+        ax = fig.add_axes((0.03, bottom, 0.94 - legend_w, top - bottom))
+        draw_map(ax, layers, bounds, north=frame.north)
+        if frame.legend:
+            draw_legend(fig.add_axes((0.99 - legend_w, bottom, legend_w - 0.01, top - bottom)),
+                        frame.legend)
+        _footer(fig, frame)
+    return fig
+
+
+def _footer(fig: Figure, frame: Frame) -> None:
+    if frame.source:
+        fig.text(0.03, 0.09, frame.source, fontsize=7.5, va="top", color="#333333", wrap=True)
+    if frame.note:
+        fig.text(0.03, 0.03, frame.note, fontsize=8, va="bottom", color="#8A4B00")
+
+
+def to_png(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=fig.dpi, facecolor="white")
+    return buffer.getvalue()
