@@ -147,3 +147,17 @@ def records_by_industry(frames: Mapping[str, pd.DataFrame], taxonomy: Taxonomy,
                                    "count": counts.to_numpy()}))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
         columns=["industry", "table", "count"])
+
+
+_STAGE_RANK = {"completed": 0, "under_construction": 1, "reserve": 2, "planned": 3, "": 4}
+
+
+def main_projects(projects: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
+    """Projects for a briefing table: furthest along first, then the largest investment."""
+    if projects.empty:
+        return projects.iloc[0:0].copy()
+    order = projects.assign(
+        _rank=projects["stage"].map(_STAGE_RANK).fillna(4),
+        _money=pd.to_numeric(projects["investment_yi"], errors="coerce").fillna(-1))
+    top = order.sort_values(["_rank", "_money", "name_zh"], ascending=[True, False, True])
+    return top.drop(columns=["_rank", "_money"]).head(limit)
