@@ -78,8 +78,9 @@ def draw_polygons(ax: Axes, frame, *, edge: str, width: float, fills=None, alpha
 def draw_labels(ax: Axes, frame, size: float) -> None:
     x, y = to_mercator(frame["label_lon"].to_numpy(), frame["label_lat"].to_numpy())
     for xi, yi, text in zip(x, y, frame["label"], strict=True):
+        # under the markers: a county name must never hide a record
         ax.text(xi, yi, text, ha="center", va="center", fontsize=size, color="#222222",
-                zorder=6, path_effects=[_halo()])
+                zorder=4, path_effects=[_halo()])
 
 
 def _halo() -> patheffects.withStroke:

@@ -83,6 +83,51 @@ def cmd_store(args: argparse.Namespace) -> int:
         store.close()
 
 
+def _resolve_counties(values: list[str], region: str) -> tuple[str, ...]:
+    """County names (郓城县 or 郓城) or adcodes → adcodes; an unknown one is an error."""
+    from parks.geocoding import region_index
+
+    names = region_index(region).county_names
+    by_name = {n: c for c, n in names.items()} | {n[:-1]: c for c, n in names.items()
+                                                    if len(n) > 2}
+    out = []
+    for value in values:
+        code = value if value in names else by_name.get(value)
+        if code is None:
+            raise KeyError(f"unknown county {value!r}; use one of {', '.join(names.values())}")
+        out.append(code)
+    return tuple(out)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from parks.briefing import BriefingSpec
+    from parks.exporting import export
+    from parks.load import load_dataset
+    from parks.query import Filters, filter_enterprises, filter_parks, filter_projects
+    from parks.store import open_store
+    from parks.symbology import Selection
+
+    store = open_store(Path(args.store) if args.store else None)
+    try:
+        dataset = load_dataset(args.region, tables=store.read_tables())
+    finally:
+        store.close()
+    filters = Filters(_resolve_counties(args.county or [], args.region),
+                      tuple(args.industry or ()), kinds=tuple(args.kind or ()),
+                      stages=tuple("" if s == "none" else s for s in args.stage or ()))
+    tax = dataset.taxonomy
+    selection = Selection(filter_parks(dataset.parks, filters, tax),
+                          filter_enterprises(dataset.enterprises, filters, tax),
+                          filter_projects(dataset.projects, filters, tax))
+    spec = BriefingSpec(lang=args.lang, title=args.title or "", width_px=args.width,
+                        height_px=args.height, dpi=args.dpi, layers=tuple(args.layers))
+    result = export(args.format, dataset, selection, spec, filters)
+    Path(args.out).write_bytes(result.data)
+    print(f"{args.out}: {args.format}, {len(result.data):,} bytes, "
+          f"{sum(len(f) for f in selection.visible(spec.layers).frames().values())} records")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m parks", description=__doc__)
     sub = main.add_subparsers(dest="command", required=True)
@@ -108,6 +153,26 @@ def parser() -> argparse.ArgumentParser:
     sto.add_argument("--store", help="store file (default: HEZE_STORE_PATH or .store/)")
     sto.add_argument("--last", type=int, default=10, help="info: audit rows to show")
     sto.set_defaults(run=cmd_store)
+    exp = sub.add_parser("export", help="briefing map or data of a selection")
+    exp.add_argument("--format", required=True,
+                     choices=("png", "snapshot", "pdf", "pptx", "html", "csv", "geojson", "xlsx"))
+    exp.add_argument("--out", required=True)
+    exp.add_argument("--county", nargs="*", help="county names or adcodes")
+    exp.add_argument("--industry", nargs="*", help="industry codes (BIO, HEM.PARTS, CHEM …)")
+    exp.add_argument("--kind", nargs="*", help="park kinds (chemical_park …)")
+    exp.add_argument("--stage", nargs="*", help="project stages (completed …; none = unstated)")
+    exp.add_argument("--layers", nargs="*", default=["chemical_parks", "parks", "enterprises",
+                                                      "projects"],
+                     choices=("chemical_parks", "parks", "enterprises", "projects"),
+                     help="what the map and data show (default: all four)")
+    exp.add_argument("--title")
+    exp.add_argument("--lang", default="zh", choices=("zh", "en"))
+    exp.add_argument("--width", type=int, default=1600, help="PNG width in pixels")
+    exp.add_argument("--height", type=int, default=1200, help="PNG height in pixels")
+    exp.add_argument("--dpi", type=int, default=150)
+    exp.add_argument("--region", default=DEFAULT_CONFIG.default_region)
+    exp.add_argument("--store", help="working store file (default: HEZE_STORE_PATH or .store/)")
+    exp.set_defaults(run=cmd_export)
     return main
 
 
@@ -115,7 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except (UploadError, DataValidationError, OSError, KeyError) as exc:
+    except (UploadError, DataValidationError, OSError, KeyError, ValueError,
+            RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

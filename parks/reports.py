@@ -24,7 +24,8 @@ _HEAD = {
     "projects": ("主要项目（按阶段、投资）", "Main projects (by stage, investment)"),
     "county": ("县区", "County"), "industry": ("产业", "Industry"), "parks": ("园区", "Parks"),
     "enterprises": ("企业", "Enterprises"), "projects_n": ("项目", "Projects"),
-    "total": ("合计", "Total"), "unknown": ("县区未知", "County unknown"), "name": ("项目", "Project"), "stage": ("阶段", "Stage"),
+    "total": ("合计", "Total"), "unknown": ("县区未知", "County unknown"),
+    "name": ("项目", "Project"), "stage": ("阶段", "Stage"),
     "investment": ("投资(亿元)", "Investment (100M yuan)"), "none": ("（无）", "(none)"),
     "generated": ("生成日期", "Generated"), "more": ("另有 {n} 个项目未列出", "{n} more not listed"),
 }

@@ -154,10 +154,12 @@ def choropleth_frame(dataset: Dataset, selection: Selection, lang: str) -> gpd.G
 def build_legend(taxonomy: Taxonomy, lang: str, system: str, layers: Collection[str]) -> Legend:
     sections = []
     if {"parks", "chemical_parks"} & set(layers):
+        # chemical parks and the other kinds are separate layers: list what is drawn
+        shown = [t for t in KIND.terms if ("chemical_parks" if t.code == "chemical_park"
+                                           else "parks") in layers]
         sections.append(LegendSection(text("parks", lang), tuple(
             LegendItem(f"{t.glyph(lang)} {t.label(lang)}", t.colour,
-                       "diamond" if t.code == "chemical_park" else "square")
-            for t in KIND.terms)))
+                       "diamond" if t.code == "chemical_park" else "square") for t in shown)))
     if "enterprises" in layers:
         items = [LegendItem(i.label(lang), i.colour) for i in taxonomy.system_members(system)]
         items.append(LegendItem(text("unclassified", lang), UNCLASSIFIED_COLOUR))
