@@ -7,6 +7,7 @@ from parks.symbology import Selection, records_map
 from parks.tables import display_table
 from ui import loaders
 from ui.context import region
+from ui.export_panel import export_panel
 from ui.filters import filter_widgets, map_option_widgets
 from ui.i18n import lang, t
 from ui.mapview import show_map
@@ -35,6 +36,8 @@ fmap = records_map(dataset, selection, basemap=options.basemap, lang=language,
                    context=loaders.context_counties(dataset.region.adcode))
 show_map(fmap, key="map_main")
 st.caption(t("approx_caption"))
+export_panel(dataset, selection, filters, lang=language, system=options.system,
+             layers=options.layers, basemap=options.basemap)
 
 park_names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
 tabs = st.tabs([f"{t(name)} ({len(frame)})" for name, frame in selection.frames().items()])

@@ -188,3 +188,25 @@ def test_import_page_refuses_a_non_spreadsheet_plainly(monkeypatch):
     at.file_uploader(key="import_file").set_value(("x.csv", b"%PDF-1.4 binary", "text/csv")).run()
     assert not at.exception
     assert "not a spreadsheet" in at.error[0].value
+
+
+def test_export_panel_makes_files_for_download(monkeypatch):
+    at = _app(monkeypatch)
+    at.multiselect(key="map_kinds__zh").set_value(["chemical_park"]).run()
+    for fmt in ("png", "csv", "xlsx"):
+        at.button(key=f"map_export_make_{fmt}").click().run()
+        assert not at.exception
+    names = [b.proto.label for b in at.get("download_button")]
+    assert any(n.endswith(".png") for n in names) and any(n.endswith(".xlsx") for n in names)
+    at.multiselect(key="map_kinds__zh").set_value([]).run()  # another view: stale files go
+    assert not at.get("download_button")
+
+
+def test_snapshot_without_a_browser_says_so(monkeypatch):
+    import geo.snapshot
+
+    monkeypatch.setattr(geo.snapshot, "find_browser", lambda: None)
+    at = _app(monkeypatch)
+    at.button(key="map_export_make_snapshot").click().run()
+    assert not at.exception
+    assert any("Chromium" in e.value for e in at.error)

@@ -98,6 +98,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tiers_2": ("两大核心产业", "2 core industries"),
     "tiers_3": ("三个优势产业", "3 advantage industries"),
     "tiers_1": ("一批新兴产业集群", "Emerging clusters"),
+    "export_title": ("导出（图片、简报、数据）", "Export (images, briefings, data)"),
+    "export_help": ("导出当前筛选与图层下的内容。PNG/PDF/PPTX 为静态排版图"
+                    "（标题、图例、比例尺、指北针、来源、数据日期）；"
+                    "浏览器截图需本机安装 Chromium；HTML 可离线打开；CSV/GeoJSON/XLSX 为所示记录。",
+                    "Exports what the filters and layers show. PNG/PDF/PPTX are print layouts (title, "
+                    "legend, scale bar, north arrow, source, data date); the browser snapshot needs "
+                    "Chromium on the server; HTML opens offline; CSV/GeoJSON/XLSX hold the rows."),
+    "export_map_title": ("图名（留空则自动生成）", "Title (empty: automatic)"),
+    "export_title_placeholder": ("例如：菏泽市省级化工园区分布图", "e.g. Heze's chemical parks"),
+    "export_width": ("宽(px)", "Width (px)"),
+    "export_height": ("高(px)", "Height (px)"),
+    "export_download": ("下载", "Download"),
+    "export_making": ("正在生成", "Making"),
+    "export_no_browser": ("没有可用的浏览器", "No browser available"),
     "unexpected_error": ("页面出错了，请刷新重试。", "Something went wrong; please reload."),
 }
 

@@ -1,0 +1,179 @@
+"""Exports read back: PNG decoded, PDF text extracted, PPTX opened, XLSX/CSV/GeoJSON parsed."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from PIL import Image
+
+from geo.snapshot import NoBrowserError, snapshot
+from geo.static_map import map_extent, nice_length
+from parks.briefing import BriefingSpec
+from parks.exporting import export
+from parks.exports import neutralise
+from parks.load import load_dataset
+from parks.query import Filters, filter_enterprises, filter_parks, filter_projects
+from parks.symbology import Selection
+
+CHEM = Filters(kinds=("chemical_park",))
+
+
+@pytest.fixture(scope="module")
+def heze(cache_dir):
+    return load_dataset("371700", cache_dir=cache_dir)
+
+
+@pytest.fixture(scope="module")
+def everything(heze):
+    return Selection(heze.parks, heze.enterprises, heze.projects)
+
+
+def _select(ds, filters: Filters) -> Selection:
+    tax = ds.taxonomy
+    return Selection(filter_parks(ds.parks, filters, tax),
+                     filter_enterprises(ds.enterprises, filters, tax),
+                     filter_projects(ds.projects, filters, tax))
+
+
+def _png(data: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB")).astype(int)
+
+
+def test_png_has_the_size_asked_and_title_map_and_legend_drawn(heze, everything):
+    spec = BriefingSpec(width_px=1200, height_px=900, dpi=120, title="测试图名")
+    pixels = _png(export("png", heze, everything, spec).data)
+    assert pixels.shape == (900, 1200, 3)
+    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 50  # not blank
+
+    def ink(y0, y1, x0, x1, below=700):  # share of pixels darker than `below` (R+G+B)
+        return float((pixels[y0:y1, x0:x1].sum(axis=2) < below).mean())
+
+    assert ink(10, 70, 20, 400) > 0.03  # title band, top left
+    assert ink(120, 700, 960, 1190) > 0.01  # legend panel, right
+    assert ink(120, 780, 60, 900, below=760) > 0.8  # the map: grey ground, outlines, markers
+    assert ink(120, 780, 60, 900) > 0.01  # … with dark lines and markers on it
+    legend = pixels[120:700, 915:1190].reshape(-1, 3)
+    assert ((legend[:, 0] > 100) & (legend[:, 1] < 60) & (legend[:, 2] > 50)).any()  # wine ◆
+
+
+def test_png_dpi_and_size_change_the_image(heze, everything):
+    small = _png(export("png", heze, everything, BriefingSpec(width_px=800, height_px=600,
+                                                               dpi=80)).data)
+    assert small.shape[:2] == (600, 800)
+
+
+def test_pdf_text_has_title_date_source_and_table_values(heze):
+    pypdf = pytest.importorskip("pypdf")
+    selection = _select(heze, CHEM)
+    spec = BriefingSpec(title="菏泽市省级化工园区简报", layers=("chemical_parks",))
+    reader = pypdf.PdfReader(io.BytesIO(export("pdf", heze, selection, spec, CHEM).data))
+    assert len(reader.pages) == 1
+    width, height = (float(v) for v in reader.pages[0].mediabox[2:])
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    text = reader.pages[0].extract_text()
+    for expected in ("菏泽市省级化工园区简报", "数据日期", heze.as_of, "来源", "县界", "东明县",
+                     "按县区统计", "按产业统计", "主要项目", "生成日期"):
+        assert expected in text, expected
+    dongming = re.search(r"东明县\s+(\d+)\s+(\d+)\s+(\d+)", text)
+    assert dongming and dongming.group(1) == "4"  # the park and its three 片区
+
+
+def test_pptx_is_one_16_by_9_slide_with_map_title_and_source(heze, everything):
+    pptx = pytest.importorskip("pptx")
+    deck = pptx.Presentation(io.BytesIO(export("pptx", heze, everything,
+                                               BriefingSpec(title="周报地图")).data))
+    assert round(deck.slide_width / deck.slide_height, 2) == 1.78
+    [slide] = deck.slides
+    texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+    pictures = [s for s in slide.shapes if s.shape_type == 13]
+    assert "周报地图" in texts and any("来源" in t for t in texts)
+    assert len(pictures) == 1 and pictures[0].width > deck.slide_width * 0.8
+
+
+def test_xlsx_reads_back_one_sheet_per_layer(heze, everything):
+    book = openpyxl.load_workbook(io.BytesIO(export("xlsx", heze, everything,
+                                                    BriefingSpec()).data))
+    assert book.sheetnames == ["parks", "enterprises", "projects"]
+    rows = list(book["enterprises"].values)
+    assert rows[0][:3] == ("id", "name_zh", "name_en") and len(rows) == 91
+    header = list(rows[0])
+    saituo = next(r for r in rows if r[0] == "e-saituo-bio")
+    assert saituo[header.index("precision")] == "county"
+    assert saituo[header.index("county")] == "定陶区"
+
+
+def test_csv_and_geojson_carry_precision_and_points(heze, everything):
+    data = export("csv", heze, everything, BriefingSpec()).data
+    assert data.startswith(b"\xef\xbb\xbf")
+    table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert len(table) == 193 and {"precision", "approximate", "lon", "lat"} <= set(table.columns)
+    assert (table.loc[table["precision"] == "unlocated", "lon"] == "").all()
+    geo = json.loads(export("geojson", heze, everything, BriefingSpec()).data)
+    assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 193
+    points = [f["geometry"]["coordinates"] for f in geo["features"] if f["geometry"]]
+    assert all(114.7 < x < 116.7 and 34.3 < y < 36.0 for x, y in points)
+    assert sum(f["geometry"] is None for f in geo["features"]) == 90
+
+
+def test_formulas_are_neutralised_in_csv_and_xlsx(heze):
+    parks = heze.parks.copy()
+    parks.loc[parks.index[0], "name_zh"] = '=HYPERLINK("http://evil","点我")'
+    parks.loc[parks.index[1], "name_zh"] = "@SUM(1)"
+    selection = Selection(parks.head(2), heze.enterprises.iloc[0:0], heze.projects.iloc[0:0])
+    table = pd.read_csv(io.BytesIO(export("csv", heze, selection, BriefingSpec()).data),
+                        encoding="utf-8-sig", dtype=str)
+    assert list(table["name_zh"]) == ['\'=HYPERLINK("http://evil","点我")', "'@SUM(1)"]
+    book = openpyxl.load_workbook(io.BytesIO(export("xlsx", heze, selection,
+                                                    BriefingSpec()).data))
+    cells = [c.value for c in book["parks"]["B"]][1:]
+    assert cells[0].startswith("'=") and book["parks"]["B2"].data_type == "s"
+    frame = pd.DataFrame({"a": ["-1+2", "ok", "+x"], "n": [1.5, -2.0, 3.0]})
+    out = neutralise(frame)
+    assert list(out["a"]) == ["'-1+2", "ok", "'+x"] and list(out["n"]) == [1.5, -2.0, 3.0]
+
+
+def test_standalone_html_needs_no_server_or_internet(heze, everything):
+    html = export("html", heze, everything, BriefingSpec()).data.decode("utf-8")
+    assert "/app/static" not in html
+    assert not re.search(r"<script[^>]+src=[\"']https?://", html)
+    assert not re.search(r"<link[^>]+href=[\"']https?://", html)
+    assert "L.map(" in html and "hz-legend" in html
+
+
+def test_snapshot_without_browser_is_a_clear_error(monkeypatch):
+    import geo.snapshot as module
+
+    monkeypatch.setattr(module, "find_browser", lambda: None)
+    with pytest.raises(NoBrowserError, match="apt-get install chromium"):
+        snapshot("<html></html>")
+
+
+def test_unknown_format_is_refused(heze, everything):
+    with pytest.raises(ValueError, match="choose one of"):
+        export("bmp", heze, everything, BriefingSpec())
+
+
+def test_scale_bar_and_extent_helpers():
+    assert nice_length(73_000) == 10_000 and nice_length(260_000) == 50_000
+    x0, x1, y0, y1 = map_extent((115.0, 34.5, 116.5, 35.9), 2.0)
+    assert (x1 - x0) / (y1 - y0) == pytest.approx(2.0)
+
+
+def test_cli_export(tmp_path, capsys):
+    from parks.__main__ import main
+
+    store = str(tmp_path / "s.gpkg")
+    out = tmp_path / "chem.png"
+    assert main(["export", "--format", "png", "--out", str(out), "--kind", "chemical_park",
+                 "--layers", "chemical_parks", "--width", "900", "--height", "700", "--dpi",
+                 "100", "--store", store]) == 0
+    assert Image.open(out).size == (900, 700)
+    assert "10 records" in capsys.readouterr().out
+    assert main(["export", "--format", "csv", "--out", str(tmp_path / "x.csv"), "--county",
+                 "不存在", "--store", store]) == 2
