@@ -16,8 +16,10 @@ from matplotlib.patches import FancyArrow, Rectangle
 from matplotlib.patches import Polygon as MplPolygon
 from pyproj import Transformer
 
+from geo.basemaps import TileSource
 from geo.layers import ChoroplethLayer, OutlineLayer, PointLayer
 from geo.maps import Legend, LegendItem
+from geo.tiles import TilesUnavailableError, mosaic
 
 WEB_MERCATOR = "EPSG:3857"
 _TO_3857 = Transformer.from_crs("EPSG:4326", WEB_MERCATOR, always_xy=True)
@@ -49,6 +51,7 @@ class Frame:
     legend: Legend | None = None
     north: str = "N"  # label of the north arrow
     date_label: str = "Data date"
+    tiles_missing: str = "Basemap tiles unreachable: outlines only"
 
 
 def to_mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -202,16 +205,25 @@ def draw_legend(ax: Axes, legend: Legend, size: float = 8.0) -> None:
 
 
 def draw_map(ax: Axes, layers: list, bounds: tuple[float, float, float, float], *,
-             point_size: float = 7.0, label_size: float = 9.0, north: str = "N") -> None:
-    """All layers into `ax` (Web Mercator), with scale bar and north arrow."""
+             point_size: float = 7.0, label_size: float = 9.0, north: str = "N",
+             tiles: TileSource | None = None) -> str:
+    """All layers into `ax` (Web Mercator), with scale bar and north arrow. With `tiles`, the
+    basemap is drawn underneath when reachable; returns '' or why it was left out."""
     width, height = ax.bbox.width, ax.bbox.height
     x0, x1, y0, y1 = map_extent(bounds, width / height)
+    ax.set_facecolor("#EEF1F4")
+    missing = ""
+    if tiles is not None:
+        try:
+            tiled = mosaic(tiles, (x0, x1, y0, y1), width)
+            ax.imshow(tiled.image, extent=tiled.extent, zorder=0, interpolation="bilinear")
+        except TilesUnavailableError as exc:
+            missing = str(exc)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.set_facecolor("#EEF1F4")
     for layer in layers:
         if isinstance(layer, ChoroplethLayer):
             draw_polygons(ax, layer.frame, edge="#555555", width=0.6,
@@ -225,10 +237,12 @@ def draw_map(ax: Axes, layers: list, bounds: tuple[float, float, float, float], 
             draw_points(ax, layer, point_size)
     draw_scale_bar(ax, (bounds[1] + bounds[3]) / 2)
     draw_north_arrow(ax, north)
+    return missing
 
 
 def compose(layers: list, bounds: tuple[float, float, float, float], frame: Frame, *,
-            width_px: int = 1600, height_px: int = 1200, dpi: int = 150) -> Figure:
+            width_px: int = 1600, height_px: int = 1200, dpi: int = 150,
+            tiles: TileSource | None = None) -> Figure:
     """A whole map sheet: title, subtitle, map with scale bar and north arrow, legend panel,
     footer with source line, data date and note. An empty title and source give a bare map with
     its legend (for slides, which carry their own title and source line)."""
@@ -245,11 +259,14 @@ def compose(layers: list, bounds: tuple[float, float, float, float], frame: Fram
                      va="top", ha="right", color="#444444")
         legend_w = 0.22 if frame.legend else 0.0
         ax = fig.add_axes((0.03, bottom, 0.94 - legend_w, top - bottom))
-        draw_map(ax, layers, bounds, north=frame.north)
+        missing = draw_map(ax, layers, bounds, north=frame.north, tiles=tiles)
         if frame.legend:
             draw_legend(fig.add_axes((0.99 - legend_w, bottom, legend_w - 0.01, top - bottom)),
                         frame.legend)
         _footer(fig, frame)
+        if missing:  # said on the sheet, so nobody wonders where the basemap went
+            fig.text(0.97, 0.03, frame.tiles_missing, fontsize=7, ha="right", va="bottom",
+                     color="#8A4B00")
     return fig
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from geo.basemaps import TileSource
 from geo.static_map import Frame, compose, to_mercator, to_png
 from parks.config import DEFAULT_CONFIG, AppConfig
 from parks.load import Dataset
@@ -27,6 +28,7 @@ _TEXT = {
              "{a} hollow markers are approximate (town or county seat), not the site; "
              "{u} records have no known location and are not drawn."),
     "date": ("数据日期", "Data date"), "north": ("北", "N"),
+    "tiles_missing": ("底图瓦片无法访问，仅绘县界", "Basemap tiles unreachable: outlines only"),
 }
 
 
@@ -47,6 +49,7 @@ class BriefingSpec:
     width_px: int = 1600
     height_px: int = 1200
     dpi: int = 150
+    tiles: TileSource | None = None  # basemap under a static map, when its server is reachable
 
 
 def describe_filters(filters: Filters, dataset: Dataset, lang: str) -> str:
@@ -99,7 +102,8 @@ def briefing_frame(dataset: Dataset, selection: Selection, spec: BriefingSpec,
         source=source_line(selection, dataset, lang), data_date=dataset.as_of,
         note=text("note", lang).format(a=approx, u=unlocated),
         legend=replace(build_legend(dataset.taxonomy, lang, spec.system, spec.layers), note=""),
-        north=text("north", lang), date_label=text("date", lang))
+        north=text("north", lang), date_label=text("date", lang),
+        tiles_missing=text("tiles_missing", lang))
 
 
 def static_config(dataset: Dataset, map_width_px: float,
@@ -127,7 +131,8 @@ def map_png(dataset: Dataset, selection: Selection, spec: BriefingSpec,
         frame = Frame(title="", legend=frame.legend, north=frame.north)
     layers = map_layers(dataset, selection, spec, spec.width_px * 0.72)
     figure = compose(layers, tuple(dataset.counties.total_bounds), frame,
-                     width_px=spec.width_px, height_px=spec.height_px, dpi=spec.dpi)
+                     width_px=spec.width_px, height_px=spec.height_px, dpi=spec.dpi,
+                     tiles=spec.tiles)
     return to_png(figure)
 
 

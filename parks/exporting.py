@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from geo.assets import DEFAULT_DEST, inline_html
@@ -47,6 +47,8 @@ def export(fmt: str, dataset: Dataset, selection: Selection, spec: BriefingSpec,
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     shown = selection.visible(spec.layers)
     base = basemap or resolve("offline", {})
+    if base.tiles and base.crs == "WGS84" and spec.tiles is None:
+        spec = replace(spec, tiles=base.tiles[0])  # static maps use the chosen basemap too
     makers = {
         "png": lambda: map_png(dataset, shown, spec, filters),
         "snapshot": lambda: snapshot(standalone_html(dataset, shown, spec, base),
