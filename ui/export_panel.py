@@ -15,8 +15,12 @@ from parks.query import Filters
 from parks.symbology import Selection
 from ui.i18n import t
 
-LABELS = {"png": "PNG", "snapshot": "PNG (浏览器截图 / browser)", "pdf": "PDF", "pptx": "PPTX",
-          "html": "HTML", "csv": "CSV", "geojson": "GeoJSON", "xlsx": "XLSX"}
+LABELS = {"png": "PNG", "pdf": "PDF", "pptx": "PPTX", "html": "HTML", "csv": "CSV",
+          "geojson": "GeoJSON", "xlsx": "XLSX"}
+
+
+def label(fmt: str) -> str:
+    return LABELS.get(fmt) or t("export_snapshot")
 
 
 def _signature(*parts: object) -> str:
@@ -45,7 +49,7 @@ def export_panel(dataset: Dataset, selection: Selection, filters: Filters, *, la
             made["signature"] = signature
         buttons = st.columns(len(FORMATS))
         for col, fmt in zip(buttons, FORMATS, strict=True):
-            if col.button(LABELS[fmt], key=f"map_export_make_{fmt}", width="stretch"):
+            if col.button(label(fmt), key=f"map_export_make_{fmt}", width="stretch"):
                 _make(fmt, dataset, selection, spec, filters, basemap, made)
         for fmt in FORMATS:
             if fmt in made:
@@ -57,7 +61,7 @@ def export_panel(dataset: Dataset, selection: Selection, filters: Filters, *, la
 
 def _make(fmt: str, dataset: Dataset, selection: Selection, spec: BriefingSpec,
           filters: Filters, basemap: Basemap, made: dict) -> None:
-    with st.status(f"{t('export_making')} {LABELS[fmt]}…", expanded=False) as status:
+    with st.status(f"{t('export_making')} {label(fmt)}…", expanded=False) as status:
         try:
             made[fmt] = export(fmt, dataset, selection, spec, filters, basemap=basemap,
                                name=f"heze-{dataset.region.adcode}-{dataset.as_of or 'map'}")
@@ -65,4 +69,4 @@ def _make(fmt: str, dataset: Dataset, selection: Selection, spec: BriefingSpec,
             status.update(label=t("export_no_browser"), state="error")
             st.error(str(error))
             return
-        status.update(label=f"{LABELS[fmt]} ✔", state="complete")
+        status.update(label=f"{label(fmt)} ✔", state="complete")

@@ -110,6 +110,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_width": ("宽(px)", "Width (px)"),
     "export_height": ("高(px)", "Height (px)"),
     "export_download": ("下载", "Download"),
+    "export_snapshot": ("截图", "Screenshot"),
     "export_making": ("正在生成", "Making"),
     "export_no_browser": ("没有可用的浏览器", "No browser available"),
     "unexpected_error": ("页面出错了，请刷新重试。", "Something went wrong; please reload."),
