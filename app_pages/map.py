@@ -11,14 +11,17 @@ from ui.export_panel import export_panel
 from ui.filters import filter_widgets, map_option_widgets
 from ui.i18n import lang, t
 from ui.mapview import show_map
+from ui.permalink import MAP_PARAMS, map_state, publish, restore
 
 language = lang()
 dataset = loaders.dataset(region())
 if dataset is None:
     st.stop()
 
+restore(MAP_PARAMS, "map")
 filters = filter_widgets(dataset, language)
 options = map_option_widgets(language)
+publish(map_state(options.system))
 tax = dataset.taxonomy
 selection = Selection(filter_parks(dataset.parks, filters, tax),
                       filter_enterprises(dataset.enterprises, filters, tax),
@@ -33,7 +36,8 @@ cols[3].metric(t("data_date"), dataset.as_of or "—")
 fmap = records_map(dataset, selection, basemap=options.basemap, lang=language,
                    system=options.system, layers=options.layers,
                    asset_base_url=loaders.asset_base_url(),
-                   context=loaders.context_counties(dataset.region.adcode))
+                   context=loaders.context_counties(dataset.region.adcode),
+                   view_scope=f"map-{dataset.region.adcode}")
 show_map(fmap, key="map_main")
 st.caption(t("approx_caption"))
 export_panel(dataset, selection, filters, lang=language, system=options.system,

@@ -93,6 +93,19 @@ class LegendControl(folium.MacroElement):
         self.html = script_json(legend_html(legend))
 
 
+class ViewSync(folium.MacroElement):
+    """Writes the map view into the page URL (?view=lat,lon,zoom) and restores it, so a link
+    reproduces what the sender saw — without sending every pan back to Python."""
+
+    _template = template("viewsync.js")
+
+    def __init__(self, scope: str, param: str = "view") -> None:
+        super().__init__()
+        self._name = "ViewSync"
+        self.scope = script_json(scope)
+        self.param = script_json(param)
+
+
 class OfflineFallback(folium.MacroElement):
     """Sets the offline background and drops tile layers that cannot be reached, with a notice."""
 
@@ -140,7 +153,8 @@ def _add_tiles(fmap: folium.Map, basemap: Basemap) -> list[str]:
 
 def build_map(layers: Sequence[Layer], *, basemap: Basemap, bounds: tuple[float, ...],
               legend: Legend | None = None, offline_notice: str = "Tiles unreachable",
-              asset_base_url: str = assets.DEFAULT_BASE_URL) -> folium.Map:
+              asset_base_url: str = assets.DEFAULT_BASE_URL,
+              view_scope: str = "") -> folium.Map:
     """A folium map: one FeatureGroup per layer, legend, scale, fullscreen, LayerControl last.
 
     Data is WGS-84; for a GCJ-02 basemap (高德) every layer is shifted to GCJ-02 here, at render
@@ -170,6 +184,8 @@ def build_map(layers: Sequence[Layer], *, basemap: Basemap, bounds: tuple[float,
     # leave room on the right for the legend so no county hides under it
     fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10),
                     padding_bottom_right=(230 if legend else 10, 10))
+    if view_scope:  # after fit_bounds: a view from the URL wins over the default extent
+        fmap.add_child(ViewSync(view_scope))
     # The map draws with Leaflet alone (DivIcons, no awesome-markers, Bootstrap, jQuery or Font
     # Awesome): loading only Leaflet makes every page load lighter and standalone exports ~5 MB
     # smaller. Plugins (cluster, fullscreen) keep their own files.

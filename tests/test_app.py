@@ -210,3 +210,18 @@ def test_snapshot_without_a_browser_says_so(monkeypatch):
     at.button(key="map_export_make_snapshot").click().run()
     assert not at.exception
     assert any("Chromium" in e.value for e in at.error)
+
+
+def test_link_opens_the_filters_it_carries_and_filters_are_written_back(monkeypatch):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["county"] = "371728"
+    at.query_params["kind"] = "chemical_park,not-a-kind"  # unknown values are dropped
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert set(shown["County"]) == {"Dongming County"} and set(shown["Kind"]) == {
+        "chemical park"}
+    at.multiselect(key="map_counties__en").set_value(["371728", "371725"]).run()
+    assert at.query_params["county"] == "371728,371725"
+    assert at.query_params["lang"] == "en"

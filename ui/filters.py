@@ -44,27 +44,30 @@ def filter_widgets(dataset: Dataset, lang: str) -> Filters:
     names = dict(zip(dataset.counties["adcode"], dataset.counties["name_zh"], strict=True))
     en = dataset.gazetteer.seats.set_index("adcode")["name_en"].to_dict()
     counties = remember("map_counties", side.multiselect(
-        t("county"), list(names), key=lang_key("map_counties", lang, []),
+        t("county"), list(names), key=lang_key("map_counties", lang, [], list(names)),
         placeholder=t("choose"),
         format_func=lambda c: en.get(c, names[c]) if lang == "en" else names[c]))
     system = remember("map_system", side.radio(
-        t("industry_system"), ("sei", "231"), key=lang_key("map_system", lang, "sei"),
-        format_func=lambda s: t(f"system_{s}")))
+        t("industry_system"), ("sei", "231"),
+        key=lang_key("map_system", lang, "sei", ("sei", "231")),
+        format_func=lambda s: t(f"system_{s}", lang)))
     options = _industry_options(dataset, system)
     chosen = [c for c in st.session_state.get(f"map_industries_{system}", []) if c in options]
     industries = remember(f"map_industries_{system}", side.multiselect(
-        t("industry"), options, key=lang_key(f"map_industries_{system}", lang, chosen),
+        t("industry"), options, key=lang_key(f"map_industries_{system}", lang, chosen, options),
         placeholder=t("choose"), format_func=lambda c: _industry_label(dataset, c, lang)))
     tiers = remember("map_tiers", side.multiselect(
-        t("tier"), list(TIERS), key=lang_key("map_tiers", lang, []), placeholder=t("choose"),
-        format_func=lambda x: t(f"tiers_{x}")))
+        t("tier"), list(TIERS), key=lang_key("map_tiers", lang, [], TIERS),
+        placeholder=t("choose"),
+        format_func=lambda x: t(f"tiers_{x}", lang)))
     kinds = remember("map_kinds", side.multiselect(
-        t("park_kind"), list(KIND.codes), key=lang_key("map_kinds", lang, []),
+        t("park_kind"), list(KIND.codes), key=lang_key("map_kinds", lang, [], KIND.codes),
         placeholder=t("choose"), format_func=lambda k: KIND.label(k, lang)))
     stages = remember("map_stages", side.multiselect(
-        t("stage"), [*STAGE.codes, ""], key=lang_key("map_stages", lang, []),
+        t("stage"), [*STAGE.codes, ""],
+        key=lang_key("map_stages", lang, [], [*STAGE.codes, ""]),
         placeholder=t("choose"),
-        format_func=lambda s: STAGE.label(s, lang) if s else t("stage_unstated")))
+        format_func=lambda s: STAGE.label(s, lang) if s else t("stage_unstated", lang)))
     text = remember("map_search", side.text_input(
         t("search"), key=lang_key("map_search", lang, ""), help=t("search_help")))
     return Filters(tuple(counties), tuple(industries), tuple(tiers), tuple(kinds), tuple(stages),
@@ -78,14 +81,14 @@ def map_option_widgets(lang: str) -> MapOptions:
     if st.session_state.get("map_basemap") not in keys:  # e.g. a key removed from settings
         st.session_state.pop("map_basemap", None)
     chosen = remember("map_basemap", side.selectbox(
-        t("basemap"), keys, key=lang_key("map_basemap", lang, "offline"),
+        t("basemap"), keys, key=lang_key("map_basemap", lang, "offline", keys),
         format_func=lambda k: next(b for b in bases if b.key == k).label(lang),
         help=next(b for b in bases if b.key == "offline").help))
     layer_keys = [layer.key for layer in DEFAULT_CONFIG.layers if layer.key != "counties"]
     default = [layer.key for layer in DEFAULT_CONFIG.layers
                if layer.default_on and layer.key != "counties"]
     layers = remember("map_layers", side.multiselect(
-        t("layers"), layer_keys, key=lang_key("map_layers", lang, default),
+        t("layers"), layer_keys, key=lang_key("map_layers", lang, default, layer_keys),
         format_func=lambda k: DEFAULT_CONFIG.layer(k).label(lang)))
     system = st.session_state.get("map_system", "sei")
     return MapOptions(next(b for b in bases if b.key == chosen), tuple(layers), system)
