@@ -4,12 +4,18 @@ import streamlit as st
 
 from ui.context import sidebar_frame
 from ui.i18n import lang, t
+from ui.permalink import restore_shared
 
 st.set_page_config(page_title="菏泽产业园区地图 · Heze Park Map", layout="wide")
+restore_shared()
 sidebar_frame()
 pages = [
     st.Page("app_pages/map.py", title=t("page_map", lang()), default=True,
             url_path="map"),
+    st.Page("app_pages/explorer.py", title=t("page_explorer", lang()), url_path="explorer"),
+    st.Page("app_pages/park.py", title=t("page_park", lang()), url_path="park"),
+    st.Page("app_pages/nearby.py", title=t("page_nearby", lang()), url_path="nearby"),
+    st.Page("app_pages/compare.py", title=t("page_compare", lang()), url_path="compare"),
     st.Page("app_pages/targets.py", title=t("page_targets", lang()),
             url_path="targets"),
     st.Page("app_pages/quality.py", title=t("page_quality", lang()),

@@ -61,6 +61,18 @@ class OutlineLayer:
 
 
 @dataclass(frozen=True)
+class CircleLayer:
+    """A search radius or a highlighted place: a circle in metres around a WGS-84 point."""
+
+    name: str
+    lon: float
+    lat: float
+    radius_m: float
+    colour: str = "#D55E00"
+    tooltip: str = ""
+
+
+@dataclass(frozen=True)
 class ChoroplethLayer:
     """Polygons filled by a value; `frame` has geometry, label, value and fill (a colour)."""
 
@@ -129,6 +141,17 @@ def outline_group(layer: OutlineLayer) -> folium.FeatureGroup:
         for row in layer.frame.itertuples(index=False):
             folium.Marker([row.label_lat, row.label_lon], icon=_label_icon(row.label),
                           interactive=False, pane=LABEL_PANE).add_to(group)
+    return group
+
+
+def circle_group(layer: CircleLayer) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=layer.name, control=False)
+    folium.Circle([layer.lat, layer.lon], radius=layer.radius_m, color=layer.colour, weight=2,
+                  fill=True, fill_opacity=0.06, dash_array="6 4",
+                  tooltip=html.escape(layer.tooltip) or None,
+                  class_name="hz-circle").add_to(group)
+    folium.CircleMarker([layer.lat, layer.lon], radius=4, color=layer.colour, fill=True,
+                        fill_opacity=1.0).add_to(group)
     return group
 
 

@@ -12,20 +12,22 @@ from folium.plugins import Fullscreen
 
 from geo import assets
 from geo.basemaps import Basemap
-from geo.crs import shift_frame
+from geo.crs import shift_frame, wgs84_to_gcj02
 from geo.layers import (
     LABEL_PANE,
     ChoroplethLayer,
+    CircleLayer,
     OutlineLayer,
     PointLayer,
     choropleth_group,
+    circle_group,
     outline_group,
     point_group,
     script_json,
     template,
 )
 
-Layer = PointLayer | OutlineLayer | ChoroplethLayer
+Layer = PointLayer | OutlineLayer | ChoroplethLayer | CircleLayer
 OFFLINE_BACKGROUND = "#EEF1F4"
 
 
@@ -122,6 +124,9 @@ class OfflineFallback(folium.MacroElement):
 
 def _shift_layer(layer: Layer, to: str) -> Layer:
     """A copy of a layer with its coordinates in another datum (for GCJ-02 tiles)."""
+    if isinstance(layer, CircleLayer):
+        lon, lat = (float(v) for v in wgs84_to_gcj02(layer.lon, layer.lat))
+        return replace(layer, lon=lon, lat=lat)
     if isinstance(layer, PointLayer):
         frame = layer.frame.copy()
         if len(frame):
@@ -173,7 +178,7 @@ def build_map(layers: Sequence[Layer], *, basemap: Basemap, bounds: tuple[float,
     tile_names = _add_tiles(fmap, basemap)
     folium.map.CustomPane(LABEL_PANE, z_index=640, pointer_events=False).add_to(fmap)
     builders = {PointLayer: point_group, OutlineLayer: outline_group,
-                ChoroplethLayer: choropleth_group}
+                ChoroplethLayer: choropleth_group, CircleLayer: circle_group}
     for layer in layers:
         builders[type(layer)](layer).add_to(fmap)
     fmap.add_child(OfflineFallback(tile_names, offline_notice))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import folium
@@ -214,7 +214,9 @@ def records_map(dataset: Dataset, selection: Selection, *, basemap: Basemap, lan
                 system: str = "sei", layers: Collection[str] = ("chemical_parks", "parks",
                                                                "enterprises", "projects"),
                 asset_base_url: str | None = None, config: AppConfig = DEFAULT_CONFIG,
-                context: gpd.GeoDataFrame | None = None) -> folium.Map:
+                context: gpd.GeoDataFrame | None = None, view_scope: str = "",
+                bounds: tuple[float, float, float, float] | None = None,
+                extra: Sequence = ()) -> folium.Map:
     """The map page's map: county outlines, filtered records, legend, chosen basemap.
 
     `context` (neighbouring counties) is drawn only on the offline basemap, where there are no
@@ -222,9 +224,12 @@ def records_map(dataset: Dataset, selection: Selection, *, basemap: Basemap, lan
     """
     kwargs = {"asset_base_url": asset_base_url} if asset_base_url else {}
     shown_context = context if basemap.offline else None
+    drawn = record_layers(dataset, selection, lang=lang, system=system, layers=layers,
+                          config=config, context=shown_context)
+    points_from = next((i for i, layer in enumerate(drawn) if isinstance(layer, PointLayer)),
+                       len(drawn))
     return build_map(
-        record_layers(dataset, selection, lang=lang, system=system, layers=layers, config=config,
-                      context=shown_context),
-        basemap=basemap, bounds=tuple(dataset.counties.total_bounds),
+        [*drawn[:points_from], *extra, *drawn[points_from:]],  # circles under the markers
+        basemap=basemap, bounds=bounds or tuple(dataset.counties.total_bounds),
         legend=build_legend(dataset.taxonomy, lang, system, layers),
-        offline_notice=text("offline", lang), **kwargs)
+        offline_notice=text("offline", lang), view_scope=view_scope, **kwargs)

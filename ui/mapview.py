@@ -6,6 +6,9 @@ import folium
 from streamlit_folium import st_folium
 
 
-def show_map(fmap: folium.Map, *, key: str, height: int = 700) -> None:
-    """Render the map; returned_objects=[] keeps panning and zooming from rerunning the page."""
-    st_folium(fmap, key=key, height=height, use_container_width=True, returned_objects=[])
+def show_map(fmap: folium.Map, *, key: str, height: int = 700,
+             returned_objects: list[str] | None = None) -> dict | None:
+    """Render the map; by default nothing is returned, so panning and zooming never rerun the
+    page (the proximity page asks for last_clicked only: a click is a deliberate choice)."""
+    return st_folium(fmap, key=key, height=height, use_container_width=True,
+                     returned_objects=returned_objects or [])

@@ -1,0 +1,38 @@
+"""Compare up to four parks side by side; download the comparison as XLSX or CSV."""
+
+import streamlit as st
+
+from parks.compare import MAX_PARKS, compare_parks, comparison_csv, comparison_xlsx
+from ui import loaders
+from ui.context import region
+from ui.i18n import lang, t
+from ui.investor import RANKABLE, park_label, park_options
+from ui.permalink import publish
+
+language = lang()
+dataset = loaders.dataset(region())
+if dataset is None:
+    st.stop()
+st.title(t("compare_title"))
+options = park_options(dataset, RANKABLE) + [
+    i for i in park_options(dataset) if i not in park_options(dataset, RANKABLE)]
+from_link = [i for i in st.query_params.get("ids", "").split(",") if i in options]
+st.session_state.setdefault("compare_ids", from_link[:MAX_PARKS])
+ids = st.multiselect(t("compare_pick"), options, key="compare_ids", max_selections=MAX_PARKS,
+                     format_func=lambda i: park_label(dataset, i, language),
+                     placeholder=t("compare_placeholder"))
+publish({"ids": ids})
+if not ids:
+    st.info(t("compare_help"))
+    st.stop()
+table = compare_parks(dataset, ids, language)
+st.dataframe(table, hide_index=True, width="stretch", key="compare_table", height=640)
+one, two = st.columns(2)
+one.download_button(t("compare_xlsx"), comparison_xlsx(table), file_name="park-comparison.xlsx",
+                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    key="compare_download_xlsx")
+two.download_button(t("compare_csv"), comparison_csv(table), file_name="park-comparison.csv",
+                    mime="text/csv", key="compare_download_csv")
+for park_id in ids:
+    link = f"{t('compare_profile')}：{park_label(dataset, park_id, language)}"
+    st.page_link("app_pages/park.py", label=link, query_params={"id": park_id})

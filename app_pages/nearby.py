@@ -1,0 +1,69 @@
+"""Proximity: pick a park or click the map, choose a radius, see what lies within it."""
+
+import streamlit as st
+
+from parks.proximity import InvalidLocationError, InvalidRadiusError, within_radius
+from parks.tables import display_table
+from ui import loaders
+from ui.context import region
+from ui.i18n import lang, t
+from ui.investor import nearby_map, park_label, park_options
+from ui.permalink import publish
+
+language = lang()
+dataset = loaders.dataset(region())
+if dataset is None:
+    st.stop()
+st.title(t("nearby_title"))
+st.caption(t("nearby_intro"))
+query = st.query_params
+located = dataset.parks[dataset.parks.geometry.notna()]
+options = [i for i in park_options(dataset) if i in set(located["id"])]
+st.session_state.setdefault("nearby_park", query.get("park") if query.get("park") in options
+                            else options[0])
+st.session_state.setdefault("nearby_radius", float(query.get("r", 10) or 10))
+if "nearby_point" not in st.session_state and query.get("at"):
+    try:
+        lat, lon = (float(v) for v in query["at"].split(","))
+        st.session_state["nearby_point"] = (lon, lat)
+    except ValueError:
+        st.warning(t("nearby_bad_point"))
+
+one, two = st.columns([3, 1])
+park_id = one.selectbox(t("nearby_park"), options, key="nearby_park",
+                        format_func=lambda i: park_label(dataset, i, language),
+                        on_change=lambda: st.session_state.pop("nearby_point", None))
+radius = two.slider(t("nearby_radius"), 1.0, 50.0, step=1.0, key="nearby_radius")
+park = located.set_index("id").loc[park_id]
+lon, lat = st.session_state.get("nearby_point", (float(park["lon"]), float(park["lat"])))
+publish({"park": park_id, "r": f"{radius:g}",
+         "at": f"{lat:.5f},{lon:.5f}" if "nearby_point" in st.session_state else ""})
+try:
+    nearby = within_radius(dataset, lon, lat, radius)
+except (InvalidRadiusError, InvalidLocationError) as error:
+    st.error(str(error))
+    st.stop()
+clicked = nearby_map(dataset, nearby, lang=language, key="nearby_map",
+                     label=f"{radius:g} km", returned=("last_clicked",))
+point = (clicked or {}).get("last_clicked")
+if point and (point["lng"], point["lat"]) != st.session_state.get("nearby_point"):
+    st.session_state["nearby_point"] = (point["lng"], point["lat"])
+    st.rerun()
+st.caption(t("nearby_click"))
+counts = nearby.counts
+cols = st.columns(3)
+for col, name in zip(cols, ("parks", "enterprises", "projects"), strict=True):
+    col.metric(t(name), counts[name], help=t("nearby_approx").format(
+        n=nearby.approximate_counts[name]))
+label = "label_en" if language == "en" else "label_zh"
+by_industry = nearby.by_industry.rename(columns={label: t("industry")})
+st.dataframe(by_industry[[t("industry"), "parks", "enterprises", "projects", "approximate"]],
+             hide_index=True, width="stretch", key="nearby_industry")
+park_names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
+for name, frame in (("parks", nearby.parks), ("enterprises", nearby.enterprises),
+                    ("projects", nearby.projects)):
+    if len(frame):
+        table = display_table(frame, name, dataset.taxonomy, language, park_names)
+        table.insert(2, "km", frame["distance_km"].to_numpy())
+        st.markdown(f"**{t(name)}**")
+        st.dataframe(table, hide_index=True, width="stretch", key=f"nearby_table_{name}")
