@@ -16,6 +16,7 @@ from parks.ranking import (
 from ui import loaders
 from ui.context import region
 from ui.i18n import lang, t
+from ui.investor import component_column
 from ui.permalink import publish
 
 language = lang()
@@ -79,7 +80,7 @@ table = pd.DataFrame({
     t("explorer_park"): ranked[name].where(ranked[name] != "", ranked["name_zh"]),
     t("county"): ranked["county_en" if language == "en" else "county"],
     t("explorer_score"): ranked["score"],
-    **{COMPONENT_LABELS[c][language == "en"]: ranked[f"{c}_score"] for c in COMPONENTS},
+    **{component_column(c, language): ranked[f"{c}_score"] for c in COMPONENTS},
     t("explorer_eligible"): ranked["eligible"].map({True: "✔", False: "✘"}),
 })
 st.dataframe(table, hide_index=True, width="stretch", key="explorer_table",

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from parks.compare import park_attributes
+from parks.compare import ATTRIBUTES, park_attributes
 from parks.profile import NEAREST_CATEGORIES, UnknownParkError, park_profile
 from parks.proximity import within_radius
 from parks.tables import display_table
@@ -47,7 +47,8 @@ else:
 left, right = st.columns([2, 3])
 with left:
     facts = park_attributes(dataset, park_id, language)
-    facts_table = pd.DataFrame({t("park_attribute"): list(facts),
+    labels = {key: (en if language == "en" else zh) for key, zh, en in ATTRIBUTES}
+    facts_table = pd.DataFrame({t("park_attribute"): [labels.get(k, k) for k in facts],
                                 t("park_value"): list(facts.values())})
     st.dataframe(facts_table, hide_index=True, width="stretch", key="park_facts", height=560)
 with right:

@@ -50,6 +50,7 @@ class Legend:
     title: str
     sections: tuple[LegendSection, ...]
     note: str = ""
+    open: bool = True  # small maps start with the legend folded
 
 
 def _swatch(item: LegendItem) -> str:
@@ -70,8 +71,9 @@ def _swatch(item: LegendItem) -> str:
 
 def legend_html(legend: Legend) -> str:
     """Self-contained legend HTML (inline styles: no stylesheet needs to load)."""
-    parts = [f'<details open class="hz-legend-body"><summary style="font-weight:700;cursor:pointer">'
-             f"{html.escape(legend.title)}</summary>"]
+    state = " open" if legend.open else ""
+    parts = [f'<details{state} class="hz-legend-body"><summary style="font-weight:700;'
+             f'cursor:pointer">{html.escape(legend.title)}</summary>']
     for section in legend.sections:
         parts.append(f'<div style="margin-top:6px;font-weight:600">{html.escape(section.title)}</div>')
         for item in section.items:

@@ -315,9 +315,9 @@ def _score_park(park: pd.Series, ctx: _Context) -> dict[str, object]:
 
 
 def candidate_parks(parks: pd.DataFrame) -> pd.DataFrame:
-    """Parks a manufacturing investor can site in; placeholders with nothing to go on are left out."""
-    placeholder = (parks["name_zh"].str.contains("未核实") & parks["lon"].isna()
-                   & (parks["industries"].fillna("").str.strip() == ""))
+    """Parks a manufacturing investor can site in. Placeholders for parks whose names are not
+    known (名称未核实) and that have no location are left out: nobody can go and look at them."""
+    placeholder = parks["name_zh"].str.contains("未核实") & parks["lon"].isna()
     return parks[parks["kind"].isin(CANDIDATE_KINDS) & ~placeholder]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import folium
 import geopandas as gpd
@@ -216,7 +216,7 @@ def records_map(dataset: Dataset, selection: Selection, *, basemap: Basemap, lan
                 asset_base_url: str | None = None, config: AppConfig = DEFAULT_CONFIG,
                 context: gpd.GeoDataFrame | None = None, view_scope: str = "",
                 bounds: tuple[float, float, float, float] | None = None,
-                extra: Sequence = ()) -> folium.Map:
+                extra: Sequence = (), legend_open: bool = True) -> folium.Map:
     """The map page's map: county outlines, filtered records, legend, chosen basemap.
 
     `context` (neighbouring counties) is drawn only on the offline basemap, where there are no
@@ -231,5 +231,5 @@ def records_map(dataset: Dataset, selection: Selection, *, basemap: Basemap, lan
     return build_map(
         [*drawn[:points_from], *extra, *drawn[points_from:]],  # circles under the markers
         basemap=basemap, bounds=bounds or tuple(dataset.counties.total_bounds),
-        legend=build_legend(dataset.taxonomy, lang, system, layers),
+        legend=replace(build_legend(dataset.taxonomy, lang, system, layers), open=legend_open),
         offline_notice=text("offline", lang), view_scope=view_scope, **kwargs)

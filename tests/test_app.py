@@ -225,3 +225,57 @@ def test_link_opens_the_filters_it_carries_and_filters_are_written_back(monkeypa
     at.multiselect(key="map_counties__en").set_value(["371728", "371725"]).run()
     assert at.query_params["county"] == "371728,371725"
     assert at.query_params["lang"] == "en"
+
+
+def _page(monkeypatch, page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_park_profile_page(monkeypatch):
+    at = _page(monkeypatch, "app_pages/park.py")
+    at.selectbox(key="park_pick").set_value("p-yuncheng-chem").run()
+    assert not at.exception
+    assert at.title[0].value == "郓城化工产业园"
+    assert "乡镇驻地（近似）" in at.warning[0].value  # precision said plainly
+    facts = at.dataframe[0].value.set_index("项目")
+    assert facts.loc["面积(km²)", "内容"] == "5.2512"
+    assert at.query_params["id"] == "p-yuncheng-chem"
+
+
+def test_explorer_ranks_only_chemical_parks_first_for_a_chemical_project(monkeypatch):
+    at = _page(monkeypatch, "app_pages/explorer.py")
+    at.selectbox(key="explorer_industry").set_value("NMT.CHEMICAL").run()
+    at.checkbox(key="explorer_chemical").check().run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    eligible = table[table["合格"] == "✔"]
+    assert len(eligible) > 0 and table.iloc[0]["合格"] == "✔"
+    assert (table["合格"].iloc[: len(eligible)] == "✔").all()  # no ✘ above any ✔
+    assert "产业：" in at.expander[1].markdown[0].value
+    assert at.query_params["chemical"] == "1"
+
+
+def test_nearby_page_counts_records_in_the_radius(monkeypatch):
+    at = _page(monkeypatch, "app_pages/nearby.py")
+    at.selectbox(key="nearby_park").set_value("p-dongming-petrochem").run()
+    at.slider(key="nearby_radius").set_value(5.0).run()
+    assert not at.exception
+    metrics = {m.label: int(m.value) for m in at.metric}
+    assert metrics["园区"] >= 4  # the park and its three 片区 share the seat
+    assert at.query_params["r"] == "5"
+
+
+def test_compare_page_downloads(monkeypatch):
+    at = _page(monkeypatch, "app_pages/compare.py")
+    at.multiselect(key="compare_ids").set_value(["p-dongming-petrochem", "p-yuncheng-chem"]).run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table.columns)[1:] == ["东明石化产业园", "郓城化工产业园"]
+    assert len(at.get("download_button")) == 2
+    assert at.query_params["ids"] == "p-dongming-petrochem,p-yuncheng-chem"

@@ -281,7 +281,7 @@ def test_candidates_only_and_placeholders_skipped(heze):
              park("p-ph-ind", name_zh="某化工园区（名称未核实）", precision="unlocated", lon="",
                   lat="", crs="", industries="CHEM")]
     table = rank_parks(world(heze, parks), Requirement())
-    assert set(table["id"]) == {"p-ok", "p-ph-ind"}
+    assert set(table["id"]) == {"p-ok"}  # unnamed, unlocated placeholders are no sites
     real = rank_parks(heze, Requirement())
     assert set(real["kind"]) <= {"chemical_park", "development_zone", "industrial_park"}
 

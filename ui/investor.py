@@ -12,6 +12,7 @@ from geo.basemaps import resolve
 from geo.layers import CircleLayer
 from parks.load import Dataset
 from parks.proximity import Nearby
+from parks.ranking import COMPONENT_LABELS
 from parks.symbology import Selection, records_map
 from ui import loaders
 from ui.mapview import show_map
@@ -46,7 +47,7 @@ def nearby_map(dataset: Dataset, nearby: Nearby, *, lang: str, key: str, label: 
                        asset_base_url=loaders.asset_base_url(),
                        context=loaders.context_counties(dataset.region.adcode),
                        bounds=area_bounds(nearby.lon, nearby.lat, nearby.radius_km),
-                       extra=[circle])
+                       extra=[circle], legend_open=False)
     return show_map(fmap, key=key, height=520, returned_objects=list(returned))
 
 
@@ -55,6 +56,13 @@ def bar_chart(frame: pd.DataFrame, label: str, value: str, colour: str = "#0072B
         st.caption("—")
         return
     chart = alt.Chart(frame).mark_bar(color=colour).encode(
-        y=alt.Y(f"{label}:N", sort="-x", title=None), x=alt.X(f"{value}:Q", title=None),
+        y=alt.Y(f"{label}:N", sort="-x", title=None),
+        x=alt.X(f"{value}:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
         tooltip=[label, value]).properties(height=max(80, 26 * len(frame)))
     st.altair_chart(chart, width="stretch")
+
+
+def component_column(component: str, lang: str) -> str:
+    """产业分, 合规分 … — distinct from the 县区 column that names the county."""
+    label = COMPONENT_LABELS[component][lang == "en"]
+    return f"{label} score" if lang == "en" else f"{label}分"
