@@ -56,8 +56,11 @@ for col, name in zip(cols, ("parks", "enterprises", "projects"), strict=True):
     col.metric(t(name), counts[name], help=t("nearby_approx").format(
         n=nearby.approximate_counts[name]))
 label = "label_en" if language == "en" else "label_zh"
-by_industry = nearby.by_industry.rename(columns={label: t("industry")})
-st.dataframe(by_industry[[t("industry"), "parks", "enterprises", "projects", "approximate"]],
+by_industry = nearby.by_industry.rename(columns={
+    label: t("industry"), "parks": t("parks"), "enterprises": t("enterprises"),
+    "projects": t("projects"), "approximate": t("nearby_approx_col")})
+st.dataframe(by_industry[[t("industry"), t("parks"), t("enterprises"), t("projects"),
+                          t("nearby_approx_col")]],
              hide_index=True, width="stretch", key="nearby_industry")
 park_names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
 for name, frame in (("parks", nearby.parks), ("enterprises", nearby.enterprises),

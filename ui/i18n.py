@@ -80,6 +80,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nearby_radius": ("半径（km）", "Radius (km)"),
     "nearby_click": ("在地图上单击可把中心移到该点。", "Click the map to move the centre there."),
     "nearby_approx": ("其中 {n} 条为近似位置", "{n} of them approximate"),
+    "nearby_approx_col": ("其中近似位置", "of which approximate"),
     "nearby_bad_point": ("链接中的坐标无效，已改用园区位置。", "The point in the link is invalid: "
                          "using the park instead."),
     "import_title": ("导入园区、企业或项目名单", "Import parks, enterprises or projects"),
