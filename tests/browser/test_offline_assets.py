@@ -60,9 +60,12 @@ def test_map_loads_everything_from_the_app(page: Page, streamlit_app: Callable[[
     page.goto(streamlit_app(APP))
     frame = map_frame(page)
     assert_map_complete(frame)
+    # a CSS background image is fetched after the first paint: wait for it, do not race it
+    frame.wait_for_function("() => performance.getEntriesByType('resource')"
+                            ".some(e => e.name.includes('awesome-markers/css/images/markers-soft'))",
+                            timeout=15_000)
     loaded = frame.evaluate(RESOURCES)
     assert any("/app/static/vendor/leaflet/dist/leaflet.js" in url for url in loaded)
-    assert any("awesome-markers/css/images/markers-soft" in url for url in loaded)
     assert page.blocked_requests == []  # type: ignore[attr-defined]
     ARTIFACTS.mkdir(exist_ok=True)
     page.wait_for_timeout(500)  # let the cluster's fade-in finish before the picture
