@@ -41,7 +41,8 @@ SCORING_RULES: Mapping[str, str] = {
           "非化工项目——1.0，园区状态未核实 0.5。"
           "面积：未设要求或面积 ≥ 要求 1.0；面积未公布 0.5；不足时 面积 ÷ 要求。"
           "物流：d = 到最近物流枢纽（含港口作业区）的直线距离（km，UTM 50N）；未设上限时 1/(1+d/20)；"
-          "d ≤ 上限 X 时 1.0，超出时 max(0, 1 − (d − X)/X)；园区位置未知 0。"
+          "d ≤ 上限 X 时 1.0，超出时 max(0, 1 − (d − X)/X)；园区位置未知 0；"
+          "园区与枢纽同取一个驻地位置（距离无从知道）0.5。"
           "县区：未设偏好或位于偏好县区 1.0，否则 0。按县城/乡镇驻地近似定位的距离均注明“近似”。",
     "en": "Score = 100 × Σ weightᵢ × componentᵢ ÷ Σ weights (each component 0–1, two decimals). "
           "Industry: leading industries include the industry, its parent or one of its sub-sectors "
@@ -52,7 +53,8 @@ SCORING_RULES: Mapping[str, str] = {
           "projects — 1.0, park status unverified 0.5. Area: no minimum or area ≥ minimum 1.0; "
           "area not published 0.5; smaller: area ÷ minimum. Logistics: d = straight-line distance "
           "to the nearest logistics hub or port area (km, UTM 50N); no limit: 1/(1+d/20); "
-          "d ≤ limit X: 1.0; beyond: max(0, 1 − (d − X)/X); park location unknown: 0. County: "
+          "d ≤ limit X: 1.0; beyond: max(0, 1 − (d − X)/X); park location unknown: 0; park "
+          "and hub placed at the same seat (distance unknown): 0.5. County: "
           "no preference or in a preferred county 1.0, else 0. Distances from a county or town "
           "seat are marked approximate.",
 }
