@@ -60,10 +60,15 @@ def test_map_loads_everything_from_the_app(page: Page, streamlit_app: Callable[[
     page.goto(streamlit_app(APP))
     frame = map_frame(page)
     assert_map_complete(frame)
-    # a CSS background image is fetched after the first paint: wait for it, do not race it
-    frame.wait_for_function("() => performance.getEntriesByType('resource')"
-                            ".some(e => e.name.includes('awesome-markers/css/images/markers-soft'))",
-                            timeout=15_000)
+    # the marker sprite is a CSS background image, fetched whenever Chromium gets to paint it:
+    # check the URL the stylesheet resolves to is served by the app, instead of racing the paint
+    sprite = frame.evaluate("""async () => {
+        const css = getComputedStyle(document.querySelector('.awesome-marker')).backgroundImage;
+        const url = css.slice(css.indexOf('(') + 1, css.lastIndexOf(')')).replace(/["']/g, '');
+        const response = await fetch(url);
+        return [url, response.status];
+    }""")
+    assert "awesome-markers/css/images/markers-soft" in sprite[0] and sprite[1] == 200, sprite
     loaded = frame.evaluate(RESOURCES)
     assert any("/app/static/vendor/leaflet/dist/leaflet.js" in url for url in loaded)
     assert page.blocked_requests == []  # type: ignore[attr-defined]
