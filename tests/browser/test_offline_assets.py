@@ -63,7 +63,8 @@ def test_map_loads_everything_from_the_app(page: Page, streamlit_app: Callable[[
     # the marker sprite is a CSS background image, fetched whenever Chromium gets to paint it:
     # check the URL the stylesheet resolves to is served by the app, instead of racing the paint
     sprite = frame.evaluate("""async () => {
-        const css = getComputedStyle(document.querySelector('.awesome-marker')).backgroundImage;
+        const icon = document.querySelector('[class*="awesome-marker-icon-"]');
+        const css = getComputedStyle(icon).backgroundImage;
         const url = css.slice(css.indexOf('(') + 1, css.lastIndexOf(')')).replace(/["']/g, '');
         const response = await fetch(url);
         return [url, response.status];
