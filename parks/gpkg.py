@@ -15,7 +15,7 @@ APPLICATION_ID = 0x47504B47  # 'GPKG'
 USER_VERSION = 10400  # GeoPackage 1.4.0
 WGS84_SRS_ID = 4326
 TIMESTAMP_SQL = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"  # the format gpkg_contents.last_change requires
-STORE_FORMAT = "1"  # bump when the layout of store_meta/audit changes incompatibly
+STORE_FORMAT = "2"  # bump when the layout of store_meta/audit changes incompatibly
 AUDIT_TABLE = "audit"
 META_TABLE = "store_meta"
 AUDIT_COLUMNS = ("seq", "at", "user", "reason", "table_name", "record_id", "action", "before", "after",
@@ -110,8 +110,8 @@ def _create_point_table(conn: sqlite3.Connection, spec: TableSpec) -> None:
 def _create_audit_and_meta(conn: sqlite3.Connection, created_at: str) -> None:
     conn.execute(f"""CREATE TABLE {AUDIT_TABLE} (seq INTEGER PRIMARY KEY AUTOINCREMENT,
         at TEXT NOT NULL, "user" TEXT NOT NULL, reason TEXT NOT NULL, table_name TEXT NOT NULL,
-        record_id TEXT NOT NULL, action TEXT NOT NULL CHECK (action IN ('insert', 'update')),
-        before TEXT, after TEXT NOT NULL, version INTEGER NOT NULL)""")
+        record_id TEXT NOT NULL, action TEXT NOT NULL CHECK (action IN ('insert', 'update',
+        'delete')), before TEXT, after TEXT, version INTEGER NOT NULL)""")
     conn.execute(f"CREATE INDEX audit_record ON {AUDIT_TABLE} (table_name, record_id)")
     # Registered as an attributes table so QGIS lists the audit trail next to the layers.
     conn.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
@@ -198,6 +198,21 @@ def write_record(conn: sqlite3.Connection, spec: TableSpec, record: Mapping[str,
         cols = ", ".join(map(quote, spec.names))
         marks = ", ".join("?" * (len(values) + 1))
         conn.execute(f"INSERT INTO {table} (geom, {cols}) VALUES ({marks})", [geom, *values])
+
+
+def delete_record(conn: sqlite3.Connection, spec: TableSpec, record_id: str) -> None:
+    conn.execute(f"DELETE FROM {quote(spec.name)} WHERE id = ?", (record_id,))
+
+
+def revisions(conn: sqlite3.Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """(table, id) → audit seq of the record's last change (absent when it has none)."""
+    out = {}
+    for table, record_id in keys:
+        row = conn.execute(f"SELECT MAX(seq) FROM {AUDIT_TABLE} WHERE table_name = ? AND "
+                           f"record_id = ?", (table, record_id)).fetchone()
+        if row and row[0] is not None:
+            out[(table, record_id)] = int(row[0])
+    return out
 
 
 def write_audit(conn: sqlite3.Connection, entry: Sequence[object]) -> None:

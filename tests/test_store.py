@@ -17,17 +17,17 @@ import shapely
 
 from geo.crs import distance_m, gcj02_to_wgs84
 from parks import gpkg
-from parks import store as store_module
+from parks import store_gpkg as store_module
 from parks.errors import DataValidationError, Problem
 from parks.load import read_tables as read_csv_tables
 from parks.schema import PARKS, TABLES
 from parks.store import (
-    GeoPackageStore,
     StoreError,
     export_csv,
     open_store,
     store_fingerprint,
 )
+from parks.store_gpkg import GeoPackageStore
 
 AIRPORT_ID = "p-heze-airport"
 AIRPORT = (115.73667, 35.21333)

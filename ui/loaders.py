@@ -14,7 +14,7 @@ from geo.boundaries import load_context, simplify_for_display
 from parks.config import DEFAULT_CONFIG
 from parks.errors import DataValidationError
 from parks.load import Dataset, load_dataset
-from parks.store import GeoPackageStore, StoreError, default_store_path, open_store
+from parks.store import Store, StoreError, default_store_path, open_store
 from ui.errors import show_data_error
 from ui.i18n import t
 
@@ -29,14 +29,19 @@ def data_fingerprint(data_dir: Path) -> str:
 
 
 @st.cache_resource
-def _open_store(path: str, folder: str) -> GeoPackageStore:
-    """One store connection per file for the whole server (the store locks its own writes)."""
-    return open_store(Path(path), data_dir=Path(folder))
+def _open_store(location: str, folder: str) -> Store:
+    """One store connection per location for the whole server (the store locks its writes)."""
+    return open_store(location, data_dir=Path(folder))
 
 
-def store() -> GeoPackageStore:
-    """The working store (HEZE_STORE_PATH, else .store/heze.gpkg), created from data/ once."""
-    return _open_store(str(default_store_path()), str(data_dir()))
+def store_location() -> str:
+    """DATABASE_URL (PostGIS) if set, else HEZE_STORE_PATH, else .store/heze.gpkg."""
+    return os.environ.get("DATABASE_URL", "").strip() or str(default_store_path())
+
+
+def store() -> Store:
+    """The working store, created from data/ on first use."""
+    return _open_store(store_location(), str(data_dir()))
 
 
 @st.cache_data(show_spinner="正在载入数据 / Loading data…", max_entries=8)
@@ -70,7 +75,7 @@ def dataset(region: str) -> Dataset | None:
     key = f"{region}:{folder}"
     try:
         working = store()
-        loaded = _load(region, data_fingerprint(folder), str(folder), str(working.path),
+        loaded = _load(region, data_fingerprint(folder), str(folder), store_location(),
                        working.version())
     except StoreError as error:
         st.error(f"{t('store_error')}: {error}")

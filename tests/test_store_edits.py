@@ -1,0 +1,149 @@
+"""Editing through the store: revisions and conflicts, deletes, undo, a killed save, bad disks."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from parks import store_gpkg
+from parks.errors import DataValidationError, Problem
+from parks.store import ConflictError, StoreError, open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+PARK = "p-yuncheng-chem"
+
+
+@pytest.fixture
+def store(tmp_path, data_copy):
+    opened = open_store(tmp_path / "s.gpkg", data_dir=data_copy)
+    yield opened
+    opened.close()
+
+
+def _record(store, table: str, record_id: str) -> dict[str, str]:
+    frame = store.read_tables()[table]
+    return frame[frame["id"] == record_id].iloc[0].to_dict()
+
+
+def _save(store, record: dict[str, str], table: str = "parks", **kwargs):
+    return store.commit({table: pd.DataFrame([record])}, user="编辑甲", reason="test", **kwargs)
+
+
+def test_revision_moves_with_each_change(store):
+    first = store.revision("parks", PARK)
+    assert first > 0  # the baseline is an audited insert
+    _save(store, _record(store, "parks", PARK) | {"note": "改一下"})
+    assert store.revision("parks", PARK) > first
+    assert store.revision("parks", "p-no-such") == 0
+
+
+def test_second_editor_is_told_and_nothing_is_overwritten(store):
+    seen = store.revision("parks", PARK)  # both editors opened the record at this revision
+    record = _record(store, "parks", PARK)
+    _save(store, record | {"note": "甲的修改"}, expected={("parks", PARK): seen})
+    version = store.version()
+    with pytest.raises(ConflictError, match=PARK) as info:
+        _save(store, record | {"note": "乙的修改"}, expected={("parks", PARK): seen})
+    assert info.value.conflicts[0][:2] == ("parks", PARK)
+    assert _record(store, "parks", PARK)["note"] == "甲的修改"
+    assert store.version() == version
+
+
+def test_delete_is_audited_and_undo_brings_it_back(store):
+    before = _record(store, "projects", "pr-dafu-lycopene")
+    result = store.commit({}, user="编辑甲", reason="删除", deletes={"projects": [before["id"]]})
+    assert result.deleted["projects"] == 1
+    assert before["id"] not in set(store.read_tables()["projects"]["id"])
+    assert store.audit("projects", before["id"]).iloc[0]["action"] == "delete"
+    store.undo("projects", before["id"], user="编辑甲")
+    assert _record(store, "projects", before["id"]) == before
+
+
+def test_undo_an_update_and_an_insert(store):
+    original = _record(store, "parks", PARK)
+    _save(store, original | {"area_km2": "6.0"})
+    store.undo("parks", PARK, user="编辑乙")
+    assert _record(store, "parks", PARK) == original
+    assert store.audit("parks", PARK).iloc[0]["reason"].startswith("undo change")
+    new = original | {"id": "p-brand-new", "name_zh": "新园区"}
+    _save(store, new)
+    store.undo("parks", "p-brand-new", user="编辑乙")
+    assert "p-brand-new" not in set(store.read_tables()["parks"]["id"])
+    with pytest.raises(StoreError, match="no change to undo"):
+        store.undo("parks", "p-never-existed", user="编辑乙")
+
+
+def test_validation_refuses_and_writes_nothing(store):
+    version = store.version()
+
+    def refuse(_tables):
+        return [Problem("parks.csv", 2, "boundary", "…", "self-intersecting polygon")]
+
+    with pytest.raises(DataValidationError, match="self-intersecting"):
+        _save(store, _record(store, "parks", PARK) | {"note": "x"}, validate=refuse)
+    assert store.version() == version
+
+
+@pytest.mark.parametrize(("message", "fragment"), [
+    ("attempt to write a readonly database", "read-only"),
+    ("database or disk is full", "disk is full"),
+])
+def test_read_only_or_full_store_says_so_and_loses_nothing(store, monkeypatch, message, fragment):
+    before = store.read_tables()
+    real = store_gpkg.gpkg.write_audit
+
+    def broken(conn, entry):
+        raise sqlite3.OperationalError(message)
+
+    monkeypatch.setattr(store_gpkg.gpkg, "write_audit", broken)
+    with pytest.raises(StoreError, match=fragment):
+        _save(store, _record(store, "parks", PARK) | {"note": "不会写入"})
+    monkeypatch.setattr(store_gpkg.gpkg, "write_audit", real)
+    after = store.read_tables()
+    for name in before:
+        pd.testing.assert_frame_equal(before[name], after[name])
+
+
+def test_a_save_killed_half_way_leaves_the_store_as_it_was(tmp_path, data_copy):
+    path = tmp_path / "s.gpkg"
+    open_store(path, data_dir=data_copy).close()
+    script = textwrap.dedent(f"""
+        import sys, time, pandas as pd
+        sys.path.insert(0, {str(ROOT)!r})
+        from parks.store import open_store
+        from parks import gpkg
+        real = gpkg.write_record
+        def slow(*args, **kwargs):
+            real(*args, **kwargs)
+            print("WRITING", flush=True)
+            time.sleep(60)  # killed here: rows written, transaction not committed
+        gpkg.write_record = slow
+        store = open_store({str(path)!r})
+        frame = store.read_tables()["parks"]
+        row = frame[frame["id"] == {PARK!r}].copy()
+        row["note"] = "half"
+        store.commit({{"parks": row}}, user="x", reason="killed")
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "WRITING"
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.wait(timeout=30)
+    time.sleep(0.2)
+    store = open_store(path, data_dir=data_copy)
+    try:
+        assert _record(store, "parks", PARK)["note"] != "half"
+        assert (store.audit()["reason"] != "killed").all()
+        _save(store, _record(store, "parks", PARK) | {"note": "after the crash"})  # still usable
+    finally:
+        store.close()
