@@ -16,6 +16,7 @@ from geo.gazetteer import Gazetteer, load_gazetteer
 from parks.config import DEFAULT_CONFIG, AppConfig, Region
 from parks.errors import DataValidationError, Problem
 from parks.industries import Taxonomy, load_targets, load_taxonomy
+from parks.outlines import outline_problems
 from parks.schema import ENTERPRISES, PARKS, PROJECTS, TABLES, TableSpec
 from parks.validate import RegionContext, ValidationContext, validate_references, validate_table
 from parks.vocab import APPROXIMATE
@@ -87,6 +88,8 @@ def validate_tables(tables: Mapping[str, pd.DataFrame], ctx: ValidationContext) 
     for name, frame in tables.items():
         problems += validate_table(frame, SPECS[name], ctx)
         problems += _subsector_problems(frame, SPECS[name], ctx.taxonomy)
+        if name == "parks":
+            problems += outline_problems(frame, ctx)
     if not any(p.row is None and p.reason == "missing column" for p in problems):
         problems += validate_references(tables, SPECS)
     return problems

@@ -7,7 +7,7 @@ from typing import Literal
 
 from parks import vocab
 
-DType = Literal["str", "float", "int", "codes", "code", "adcode", "date", "id", "ref"]
+DType = Literal["str", "float", "int", "codes", "code", "adcode", "date", "id", "ref", "wkt"]
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,7 @@ PARKS = TableSpec("parks", "parks.csv", "p-", (
     Column("area_km2", "float", help="Area in km² where a source gives it."),
     Column("area_basis", help="What the area figure is (planned, approved, after 调区 …)."),
     Column("sizhi", help="四至: the boundary roads/features as published."),
+    Column("boundary", "wkt", help="Park outline drawn by a planner: WKT (Multi)Polygon, WGS-84."),
     Column("recognition"),
     Column("recognition_batch"),
     Column("recognition_year", "int"),
