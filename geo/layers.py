@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,15 +129,33 @@ def _label_icon(text: str) -> folium.DivIcon:
                           icon_size=(0, 0), icon_anchor=(0, 0))
 
 
+def _outline_style(layer: OutlineLayer) -> Callable[[dict], dict]:
+    base = {"color": layer.colour, "weight": layer.weight,
+            "fillOpacity": 0.12 if layer.fill_colour else 0.0,
+            "fillColor": layer.fill_colour or layer.colour, "className": layer.css_class}
+    if "colour" not in layer.frame.columns:
+        return lambda _f: base
+    # one colour per feature (park outlines by kind)
+    return lambda f: base | {"color": f["properties"]["colour"],
+                             "fillColor": f["properties"]["colour"]}
+
+
 def outline_group(layer: OutlineLayer) -> folium.FeatureGroup:
+    """Outlines as one GeoJSON; optional `colour` and `tooltip` (plain text) columns."""
     group = folium.FeatureGroup(name=layer.name, show=layer.show, control=layer.in_control)
-    style = {"color": layer.colour, "weight": layer.weight, "fillOpacity": 0.12 if
-             layer.fill_colour else 0.0, "fillColor": layer.fill_colour or layer.colour,
-             "className": layer.css_class}
-    frame = layer.frame[["label", "geometry"]]
-    folium.GeoJson(frame.to_json(drop_id=True), style_function=lambda _f: style,
-                   tooltip=folium.GeoJsonTooltip(["label"], labels=False)
-                   if layer.labels else None).add_to(group)
+    extra = [c for c in ("colour", "tooltip") if c in layer.frame.columns]
+    frame = layer.frame[["label", *extra, "geometry"]].copy()
+    tip = None
+    if frame.empty:  # folium refuses a tooltip field that no feature has
+        pass
+    elif "tooltip" in frame.columns:
+        frame["tooltip"] = frame["tooltip"].map(html.escape)
+        tip = folium.GeoJsonTooltip(["tooltip"], labels=False)
+    elif layer.labels:
+        frame["label"] = frame["label"].map(html.escape)
+        tip = folium.GeoJsonTooltip(["label"], labels=False)
+    folium.GeoJson(frame.to_json(drop_id=True), style_function=_outline_style(layer),
+                   tooltip=tip).add_to(group)
     if layer.labels:
         for row in layer.frame.itertuples(index=False):
             folium.Marker([row.label_lat, row.label_lon], icon=_label_icon(row.label),

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib import font_manager, patheffects, rc_context
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrow, Rectangle
 from matplotlib.patches import Polygon as MplPolygon
@@ -70,12 +71,14 @@ def _rings(geometry) -> list[np.ndarray]:
 
 
 def draw_polygons(ax: Axes, frame, *, edge: str, width: float, fills=None, alpha=0.0) -> None:
+    """Rings of each polygon; a `colour` column overrides `edge` (and tints the fill) per row."""
+    edges = list(frame["colour"]) if "colour" in frame.columns else [edge] * len(frame)
     for i, geometry in enumerate(frame.geometry):
         fill = fills[i] if fills is not None else "none"
         for ring in _rings(geometry):
-            ax.add_patch(MplPolygon(ring, closed=True, facecolor=fill, edgecolor=edge,
-                                    linewidth=width, alpha=None if fill == "none" else alpha,
-                                    zorder=2 if fill == "none" else 1))
+            face = fill if fill == "none" else to_rgba(fill, alpha)  # edges stay opaque
+            ax.add_patch(MplPolygon(ring, closed=True, facecolor=face, edgecolor=edges[i],
+                                    linewidth=width, zorder=2 if fill == "none" else 1))
 
 
 def draw_labels(ax: Axes, frame, size: float) -> None:
@@ -229,7 +232,9 @@ def draw_map(ax: Axes, layers: list, bounds: tuple[float, float, float, float], 
             draw_polygons(ax, layer.frame, edge="#555555", width=0.6,
                           fills=list(layer.frame["fill"]), alpha=0.7)
         elif isinstance(layer, OutlineLayer):
-            draw_polygons(ax, layer.frame, edge=layer.colour, width=layer.weight * 0.6)
+            fills = list(layer.frame["colour"]) if "colour" in layer.frame.columns else None
+            draw_polygons(ax, layer.frame, edge=layer.colour, width=layer.weight * 0.6,
+                          fills=fills, alpha=0.2)
             if layer.labels:
                 draw_labels(ax, layer.frame, label_size)
     for layer in layers:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.geocode import geocode, geocode_many
+from parks.briefing import ALL_LAYERS
 from parks.config import DEFAULT_CONFIG
 from parks.errors import DataValidationError
 from parks.geocoding import region_index
@@ -161,10 +162,8 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument("--industry", nargs="*", help="industry codes (BIO, HEM.PARTS, CHEM …)")
     exp.add_argument("--kind", nargs="*", help="park kinds (chemical_park …)")
     exp.add_argument("--stage", nargs="*", help="project stages (completed …; none = unstated)")
-    exp.add_argument("--layers", nargs="*", default=["chemical_parks", "parks", "enterprises",
-                                                      "projects"],
-                     choices=("chemical_parks", "parks", "enterprises", "projects"),
-                     help="what the map and data show (default: all four)")
+    exp.add_argument("--layers", nargs="*", default=list(ALL_LAYERS), choices=ALL_LAYERS,
+                     help="what the map and data show (default: all)")
     exp.add_argument("--title")
     exp.add_argument("--lang", default="zh", choices=("zh", "en"))
     exp.add_argument("--width", type=int, default=1600, help="PNG width in pixels")

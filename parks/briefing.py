@@ -16,7 +16,7 @@ from parks.stats import source_keys
 from parks.symbology import Selection, build_legend, record_layers
 from parks.vocab import KIND, STAGE
 
-ALL_LAYERS = ("chemical_parks", "parks", "enterprises", "projects")
+ALL_LAYERS = ("outlines", "chemical_parks", "parks", "enterprises", "projects")
 _TEXT = {
     "title": ("{region}产业园区、企业与项目分布图", "Parks, enterprises and projects of {region}"),
     "all": ("全部记录", "All records"),

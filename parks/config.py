@@ -70,6 +70,9 @@ DEFAULT_CONFIG = AppConfig(
                   "Provincially recognised chemical parks, their 片区 and unverified candidates."),
         LayerSpec("parks", "园区与枢纽", "Parks and hubs",
                   "Development zones, industrial parks, logistics hubs, digital, health, tourism, markets."),
+        LayerSpec("outlines", "园区范围", "Park outlines",
+                  "Park outlines digitised by editors, coloured by kind; the tooltip compares the "
+                  "drawn and the published area."),
         LayerSpec("enterprises", "企业", "Enterprises",
                   "Enterprises coloured by industry and clustered; hollow markers are approximate."),
         LayerSpec("projects", "项目", "Projects",

@@ -16,7 +16,7 @@ from geo.gazetteer import Gazetteer, load_gazetteer
 from parks.config import DEFAULT_CONFIG, AppConfig, Region
 from parks.errors import DataValidationError, Problem
 from parks.industries import Taxonomy, load_targets, load_taxonomy
-from parks.outlines import outline_problems
+from parks.outlines import outline_areas, outline_problems
 from parks.schema import ENTERPRISES, PARKS, PROJECTS, TABLES, TableSpec
 from parks.validate import RegionContext, ValidationContext, validate_references, validate_table
 from parks.vocab import APPROXIMATE
@@ -123,6 +123,8 @@ def locate(frame: pd.DataFrame, gaz: Gazetteer, counties: gpd.GeoDataFrame) -> g
     for col in ("area_km2", "investment_yi"):
         if col in out.columns:
             out[col] = pd.to_numeric(out[col].replace("", np.nan))
+    if "boundary" in out.columns:
+        out["outline_km2"] = outline_areas(out["boundary"])
     for col in ("recognition_year", "year"):
         if col in out.columns:
             out[col] = pd.to_numeric(out[col].replace("", np.nan)).astype("Int64")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import geopandas as gpd
 import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
@@ -96,3 +97,18 @@ def outline_problems(frame: pd.DataFrame, ctx: ValidationContext,
             yield Problem(file, idx + 2, "boundary", row["boundary"][:60],
                           f"the outline lies outside its county {name}; check the county or "
                           f"redraw it")
+
+
+def outline_areas(boundaries: pd.Series) -> pd.Series:
+    """Drawn area (km²) of each `boundary` cell; NaN where there is none (cells are validated)."""
+    areas = [outline_area_km2(parse_outline(text)) if text else float("nan")
+             for text in boundaries.fillna("")]
+    return pd.Series(areas, index=boundaries.index, dtype=float)
+
+
+def outline_frame(parks: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The parks that have an outline, with the outline as geometry (WGS-84)."""
+    drawn = parks[parks.get("boundary", pd.Series("", index=parks.index)).fillna("") != ""]
+    geometry = [parse_outline(text) for text in drawn["boundary"]] if len(drawn) else []
+    frame = pd.DataFrame(drawn).drop(columns="geometry", errors="ignore")
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")

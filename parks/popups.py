@@ -7,6 +7,7 @@ import html
 import pandas as pd
 
 from parks.industries import Taxonomy
+from parks.outlines import AREA_TOLERANCE
 from parks.vocab import KIND, LEVEL, PRECISION, STAGE, STATUS
 
 _LABELS = {
@@ -17,7 +18,7 @@ _LABELS = {
     "recognition": ("认定", "Recognition"), "stage": ("阶段", "Stage"),
     "investment": ("投资", "Investment"), "park": ("所在园区", "Park"),
     "full_name": ("全称", "Full name"), "capacity": ("规模", "Capacity"),
-    "enterprise": ("企业", "Enterprise"),
+    "enterprise": ("企业", "Enterprise"), "outline": ("标绘范围", "Drawn outline"),
 }
 _APPROX = {
     "town": ("⚠ 近似位置：标在乡镇/街道驻地，不是实际厂址/园址",
@@ -52,6 +53,19 @@ def _line(key: str, value: object, lang: str) -> str:
     if not text:
         return ""
     return f"<div><b>{html.escape(_t(key, lang))}：</b>{html.escape(text)}</div>"
+
+
+def outline_text(drawn_km2: float, published_km2: float, lang: str) -> str:
+    """Drawn area against the published one; a ⚠ when they are more than 20% apart."""
+    if pd.isna(drawn_km2):
+        return ""
+    if pd.isna(published_km2) or published_km2 <= 0:
+        return f"{drawn_km2:.2f} km²" + ("（无公布面积）" if lang != "en" else " (no published area)")
+    gap = abs(drawn_km2 - published_km2) / published_km2
+    warn = "⚠ " if gap > AREA_TOLERANCE else ""
+    if lang == "en":
+        return f"{warn}{drawn_km2:.2f} km² (published {published_km2:g} km², {gap:.0%} apart)"
+    return f"{warn}{drawn_km2:.2f} km²（公布 {published_km2:g} km²，相差 {gap:.0%}）"
 
 
 def place_text(row: object, lang: str) -> str:
@@ -92,7 +106,10 @@ def park_popup(row: object, codes: tuple[str, ...], taxonomy: Taxonomy, lang: st
         _line("level", LEVEL.label(row.level, lang), lang),
         _line("status", STATUS.label(row.status, lang), lang),
         _line("industries", industry_text(codes, taxonomy, lang) or row.industries_text, lang),
-        _line("area", area, lang), _line("sizhi", row.sizhi, lang),
+        _line("area", area, lang),
+        _line("outline", outline_text(getattr(row, "outline_km2", float("nan")), row.area_km2, lang),
+              lang),
+        _line("sizhi", row.sizhi, lang),
         _line("recognition", row.recognition, lang),
         _line("place", place_text(row, lang), lang),
     ]

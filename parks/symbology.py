@@ -16,7 +16,8 @@ from geo.maps import Legend, LegendItem, LegendSection, build_map
 from parks.config import DEFAULT_CONFIG, AppConfig
 from parks.industries import UNCLASSIFIED_COLOUR, Taxonomy
 from parks.load import Dataset
-from parks.popups import enterprise_popup, park_popup, project_popup, shared_note
+from parks.outlines import outline_frame
+from parks.popups import display_name, enterprise_popup, outline_text, park_popup, project_popup, shared_note
 from parks.stats import counts_by_county
 from parks.vocab import APPROXIMATE, KIND, STAGE, STAGE_UNKNOWN_COLOUR
 
@@ -28,7 +29,9 @@ _TEXT = {
     "precision": ("定位精度", "Location precision"), "exact": ("实测/标绘位置", "Surveyed/digitised"),
     "approx": ("近似位置（乡镇/县城驻地）", "Approximate (town/county seat)"),
     "unclassified": ("未分类", "Unclassified"), "stage_unknown": ("阶段未说明", "Stage not stated"),
-    "counties": ("县区界", "County boundary"), "counts": ("记录数（按县区）", "Records per county"),
+    "counties": ("县区界", "County boundary"),
+    "outlines": ("园区范围（已标绘，颜色：类型）", "Park outline (drawn; colour: kind)"),
+    "counts": ("记录数（按县区）", "Records per county"),
     "note": ("空心虚线标记为近似位置；点击标记查看来源。",
              "Hollow dashed markers are approximate; click a marker for its source."),
     "offline": ("底图瓦片无法访问，已切换为离线底图（县界）",
@@ -115,6 +118,16 @@ def project_points(projects: pd.DataFrame, taxonomy: Taxonomy, lang: str,
         popup=lambda r: project_popup(r, taxonomy, lang, names.get(r.enterprise_id, "")))
 
 
+def outline_layer_frame(parks: pd.DataFrame, lang: str) -> gpd.GeoDataFrame:
+    """Drawn park outlines: kind colour, tooltip with name and drawn vs published area."""
+    frame = outline_frame(parks)
+    names = [display_name(r, lang) for r in frame.itertuples(index=False)]
+    areas = [outline_text(r.outline_km2, r.area_km2, lang) for r in frame.itertuples(index=False)]
+    return frame.assign(label=names, colour=frame["kind"].map(lambda k: KIND.get(k).colour),
+                        tooltip=[f"{n}：{a}" if lang != "en" else f"{n}: {a}"
+                                 for n, a in zip(names, areas, strict=True)])
+
+
 def spread_points(points: dict[str, pd.DataFrame], spacing_m: float,
                   note_html: str) -> dict[str, pd.DataFrame]:
     """Fan out records that share a coordinate, across all layers at once."""
@@ -171,7 +184,10 @@ def build_legend(taxonomy: Taxonomy, lang: str, system: str, layers: Collection[
     sections.append(LegendSection(text("precision", lang), (
         LegendItem(text("exact", lang), "#666666"),
         LegendItem(text("approx", lang), "#666666", hollow=True))))
-    sections.append(LegendSection("", (LegendItem(text("counties", lang), "#3B3B3B", "line"),)))
+    lines = [LegendItem(text("counties", lang), "#3B3B3B", "line")]
+    if "outlines" in layers:
+        lines.append(LegendItem(text("outlines", lang), KIND.get("chemical_park").colour, "line"))
+    sections.append(LegendSection("", tuple(lines)))
     return Legend(text("legend", lang), tuple(sections), text("note", lang))
 
 
@@ -202,6 +218,10 @@ def record_layers(dataset: Dataset, selection: Selection, *, lang: str, system: 
                                    choropleth_frame(dataset, selection, lang), show=True))
     out.append(OutlineLayer(config.layer("counties").label(lang), county_frame(dataset, lang),
                             in_control=False))
+    if "outlines" in layers:
+        out.append(OutlineLayer(config.layer("outlines").label(lang),
+                                outline_layer_frame(selection.parks, lang), weight=2.2,
+                                fill_colour="#888888", labels=False, css_class="hz-park-outline"))
     for key, size, cluster in (("enterprises", 14, True), ("projects", 16, False),
                                ("parks", 20, False), ("chemical_parks", 22, False)):
         if key in layers:
@@ -211,8 +231,9 @@ def record_layers(dataset: Dataset, selection: Selection, *, lang: str, system: 
 
 
 def records_map(dataset: Dataset, selection: Selection, *, basemap: Basemap, lang: str = "zh",
-                system: str = "sei", layers: Collection[str] = ("chemical_parks", "parks",
-                                                               "enterprises", "projects"),
+                system: str = "sei",
+                layers: Collection[str] = ("outlines", "chemical_parks", "parks", "enterprises",
+                                           "projects"),
                 asset_base_url: str | None = None, config: AppConfig = DEFAULT_CONFIG,
                 context: gpd.GeoDataFrame | None = None, view_scope: str = "",
                 bounds: tuple[float, float, float, float] | None = None,
