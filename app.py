@@ -4,11 +4,13 @@ import streamlit as st
 
 from ui.context import sidebar_frame
 from ui.i18n import lang, t
+from ui.login import login_box
 from ui.permalink import restore_shared
 
 st.set_page_config(page_title="菏泽产业园区地图 · Heze Park Map", layout="wide")
 restore_shared()
 sidebar_frame()
+editor = login_box()
 pages = [
     st.Page("app_pages/map.py", title=t("page_map", lang()), default=True,
             url_path="map"),
@@ -22,5 +24,9 @@ pages = [
             url_path="quality"),
     st.Page("app_pages/import_data.py", title=t("page_import", lang()),
             url_path="import"),
+    st.Page("app_pages/edit.py", title=t("page_edit", lang()), url_path="edit"),
+    # listed for admins only; a direct link still opens it and the page itself checks the role
+    st.Page("app_pages/admin.py", title=t("page_admin", lang()), url_path="admin",
+            visibility="visible" if editor is not None and editor.is_admin else "hidden"),
 ]
 st.navigation(pages).run()

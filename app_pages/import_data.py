@@ -16,9 +16,11 @@ from ui import loaders
 from ui.context import region
 from ui.i18n import lang, t
 from ui.importing import Progress, mapping_editor, preview_selection, report_table
+from ui.login import require_editor
 from ui.mapview import show_map
 from ui.settings import settings
 
+editor = require_editor()
 language = lang()
 dataset = loaders.dataset(region())
 if dataset is None:
@@ -65,9 +67,8 @@ if ok:
     show_map(records_map(dataset, preview_selection(dataset, kind, preview.records),
                          basemap=loaders.basemap_offline(), lang=language,
                          asset_base_url=loaders.asset_base_url()), key="import_map", height=480)
-    user = st.text_input(t("import_user"), key="import_user")
-    if st.button(t("import_commit"), key="import_commit", disabled=not user.strip()):
-        result = commit_preview(loaders.store(), preview, user=user.strip(),
+    if st.button(t("import_commit"), key="import_commit"):
+        result = commit_preview(loaders.store(), preview, user=editor.name,
                                 reason=f"import {file.name}", data_dir=loaders.data_dir())
         st.session_state.pop("import_preview", None)
         st.success(t("import_done").format(new=result.inserted[kind],

@@ -138,7 +138,7 @@ def _shift_layer(layer: Layer, to: str) -> Layer:
             frame["lon"], frame["lat"] = moved.geometry.x.to_numpy(), moved.geometry.y.to_numpy()
         return replace(layer, frame=frame)
     frame = shift_frame(layer.frame, to=to)
-    if isinstance(layer, OutlineLayer) and len(frame):
+    if isinstance(layer, OutlineLayer) and len(frame) and "label_lon" in frame.columns:
         pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(frame["label_lon"], frame["label_lat"]),
                                crs="EPSG:4326")
         moved = shift_frame(pts, to=to)

@@ -74,6 +74,17 @@ def cmd_store(args: argparse.Namespace) -> int:
         if args.action == "export":
             for path in export_csv(store, Path(args.folder)):
                 print(path)
+            if args.outlines:
+                from parks.history import outlines_geojson
+
+                Path(args.outlines).write_text(outlines_geojson(store.read_tables()["parks"]),
+                                               encoding="utf-8")
+                print(args.outlines)
+            if args.audit:
+                from parks.history import audit_csv
+
+                Path(args.audit).write_bytes(audit_csv(store.audit()))
+                print(args.audit)
             return 0
         tables = store.read_tables()
         print(f"{store.location} version {store.version()}: " + ", ".join(
@@ -82,6 +93,37 @@ def cmd_store(args: argparse.Namespace) -> int:
         return 0
     finally:
         store.close()
+
+
+def _new_password(args: argparse.Namespace) -> str:
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass(f"password for {args.name}: ")
+    if getpass.getpass("again: ") != first:
+        raise ValueError("the two passwords differ")
+    return first
+
+
+def cmd_editors(args: argparse.Namespace) -> int:
+    from parks.auth import add_editor, editors_file, list_editors, remove_editor
+
+    path = Path(args.file) if args.file else editors_file()
+    if args.action == "list":
+        for editor in list_editors(path):
+            print(f"{editor.name}\t{editor.role}")
+        return 0
+    if not args.name:
+        raise ValueError(f"editors {args.action} needs a NAME")
+    if args.action == "remove":
+        remove_editor(args.name, path=path)
+        print(f"removed {args.name} from {path}")
+        return 0
+    role = "admin" if args.admin else "editor"
+    add_editor(args.name, _new_password(args), role, path=path, replace=args.action == "passwd")
+    print(f"{args.name} ({role}) saved in {path}")
+    return 0
 
 
 def _resolve_counties(values: list[str], region: str) -> tuple[str, ...]:
@@ -153,7 +195,17 @@ def parser() -> argparse.ArgumentParser:
                      help="export: folder for parks/enterprises/projects.csv (default data/)")
     sto.add_argument("--store", help="store file (default: HEZE_STORE_PATH or .store/)")
     sto.add_argument("--last", type=int, default=10, help="info: audit rows to show")
+    sto.add_argument("--outlines", help="export: also write the park outlines as this GeoJSON")
+    sto.add_argument("--audit", help="export: also write the audit log as this CSV")
     sto.set_defaults(run=cmd_store)
+    eds = sub.add_parser("editors", help="accounts that may edit records in the app")
+    eds.add_argument("action", choices=("list", "add", "passwd", "remove"),
+                     help="passwd: new password (and role) for an existing editor")
+    eds.add_argument("name", nargs="?")
+    eds.add_argument("--admin", action="store_true", help="may also manage editors")
+    eds.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    eds.add_argument("--file", help="editors file (default: HEZE_EDITORS_FILE or .store/)")
+    eds.set_defaults(run=cmd_editors)
     exp = sub.add_parser("export", help="briefing map or data of a selection")
     exp.add_argument("--format", required=True,
                      choices=("png", "snapshot", "pdf", "pptx", "html", "csv", "geojson", "xlsx"))

@@ -8,15 +8,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from parks.industries import load_taxonomy
+from tests.apptest import APP, audit, login, private_store
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 @pytest.fixture(autouse=True)
-def _own_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Every test gets its own working store, created from data/ on first use."""
-    monkeypatch.setenv("HEZE_STORE_PATH", str(tmp_path / "store" / "heze.gpkg"))
+def store_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Every test gets its own working store and editors file."""
+    return private_store(monkeypatch, tmp_path / "store")
 
 
 def _app(monkeypatch: pytest.MonkeyPatch, data_dir: Path | None = None) -> AppTest:
@@ -154,13 +154,13 @@ def test_tables_follow_the_layers_shown(monkeypatch):
 
 
 def _import_page(monkeypatch) -> AppTest:
-    at = _app(monkeypatch)
+    at = login(_app(monkeypatch))
     at.switch_page("app_pages/import_data.py").run()
     assert not at.exception
     return at
 
 
-def test_import_page_checks_previews_and_commits(monkeypatch):
+def test_import_page_checks_previews_and_commits(monkeypatch, store_path):
     at = _import_page(monkeypatch)
     at.radio(key="import_kind").set_value("enterprises").run()
     sheet = "企业名称,注册地址,行业\n新材料公司,巨野县麒麟镇,新材料\n外地公司,濮阳市东明路,新能源\n"
@@ -174,11 +174,10 @@ def test_import_page_checks_previews_and_commits(monkeypatch):
     assert list(report["结果"]) == ["✔ 通过", "✘ 错误"], report.to_dict("records")
     assert report.iloc[0]["定位精度"] == "乡镇驻地（近似）"
     assert "1 行可以导入，1 行有错误" in at.warning[0].value
-    assert at.button(key="import_commit").disabled  # no name yet: nothing can be committed
-    at.text_input(key="import_user").set_value("测试员").run()
     at.button(key="import_commit").click().run()
     assert not at.exception
     assert "新增 1" in at.success[0].value
+    assert set(audit(store_path)["user"]) == {"baseline", "lee"}  # the login names the change
     at.switch_page("app_pages/map.py").run()
     assert int(next(m.value for m in at.metric if m.label == "企业")) == 91
 

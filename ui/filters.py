@@ -74,16 +74,23 @@ def filter_widgets(dataset: Dataset, lang: str) -> Filters:
                    text)
 
 
-def map_option_widgets(lang: str) -> MapOptions:
-    side = st.sidebar
+def basemap_select(lang: str, *, sidebar: bool = True, name: str = "map_basemap") -> Basemap:
+    """The basemap chooser (offline county outlines unless tiles are configured)."""
     bases = available_basemaps(settings())
     keys = [b.key for b in bases]
-    if st.session_state.get("map_basemap") not in keys:  # e.g. a key removed from settings
-        st.session_state.pop("map_basemap", None)
-    chosen = remember("map_basemap", side.selectbox(
-        t("basemap"), keys, key=lang_key("map_basemap", lang, "offline", keys),
+    if st.session_state.get(name) not in keys:  # e.g. a key removed from settings
+        st.session_state.pop(name, None)
+    where = st.sidebar if sidebar else st
+    chosen = remember(name, where.selectbox(
+        t("basemap"), keys, key=lang_key(name, lang, "offline", keys),
         format_func=lambda k: next(b for b in bases if b.key == k).label(lang),
         help=next(b for b in bases if b.key == "offline").help))
+    return next(b for b in bases if b.key == chosen)
+
+
+def map_option_widgets(lang: str) -> MapOptions:
+    side = st.sidebar
+    basemap = basemap_select(lang)
     layer_keys = [layer.key for layer in DEFAULT_CONFIG.layers if layer.key != "counties"]
     default = [layer.key for layer in DEFAULT_CONFIG.layers
                if layer.default_on and layer.key != "counties"]
@@ -91,4 +98,4 @@ def map_option_widgets(lang: str) -> MapOptions:
         t("layers"), layer_keys, key=lang_key("map_layers", lang, default, layer_keys),
         format_func=lambda k: DEFAULT_CONFIG.layer(k).label(lang)))
     system = st.session_state.get("map_system", "sei")
-    return MapOptions(next(b for b in bases if b.key == chosen), tuple(layers), system)
+    return MapOptions(basemap, tuple(layers), system)

@@ -13,8 +13,9 @@ from geo.basemaps import Basemap, resolve
 from geo.boundaries import load_context, simplify_for_display
 from parks.config import DEFAULT_CONFIG
 from parks.errors import DataValidationError
-from parks.load import Dataset, load_dataset
+from parks.load import Dataset, load_dataset, validation_context
 from parks.store import Store, StoreError, default_store_path, open_store
+from parks.validate import ValidationContext
 from ui.errors import show_data_error
 from ui.i18n import t
 
@@ -86,6 +87,18 @@ def dataset(region: str) -> Dataset | None:
         return fallback
     _last_good()[key] = loaded
     return loaded
+
+
+@st.cache_resource(show_spinner=False)
+def _validation_ctx(folder: str, fingerprint: str) -> ValidationContext:
+    del fingerprint  # cache key only: reference files changed
+    return validation_context(Path(folder))
+
+
+def validation_ctx() -> ValidationContext:
+    """What validation needs (taxonomy, counties, towns of every region), built once per data."""
+    folder = data_dir()
+    return _validation_ctx(str(folder), data_fingerprint(folder))
 
 
 def basemap_offline() -> Basemap:

@@ -1,0 +1,69 @@
+"""Edit page (editors only): a record's fields, its position and outline on the map, its history."""
+
+import streamlit as st
+
+from parks.editing import changed_fields, edited_record
+from parks.load import SPECS
+from ui import loaders
+from ui.context import region
+from ui.edit_fields import field_form
+from ui.editing import EditState, delete_section, history_section, save, show_flash
+from ui.i18n import lang, t
+from ui.location_edit import location_panel
+from ui.login import require_editor
+from ui.state import lang_key, remember
+
+editor = require_editor()
+language = lang()
+dataset = loaders.dataset(region())
+if dataset is None:
+    st.stop()
+store = loaders.store()
+st.title(t("edit_title"))
+show_flash()
+
+wanted = st.query_params.get("id", "")
+tables = list(SPECS)
+first = next((n for n in tables if wanted.startswith(SPECS[n].id_prefix + "-")), "parks")
+table = remember("edit_table", st.radio(
+    t("edit_table"), tables, horizontal=True, format_func=t,
+    key=lang_key("edit_table", language, first, tables)))
+frame = {"parks": dataset.parks, "enterprises": dataset.enterprises,
+         "projects": dataset.projects}[table]
+if frame.empty:
+    st.info(t("edit_no_records"))
+    st.stop()
+names = {rid: f"{name} · {county or '—'} ({rid})" for rid, name, county in
+         zip(frame["id"], frame["name_zh"], frame["county"], strict=True)}
+ids = list(names)
+record_id = remember("edit_record", st.selectbox(
+    t("edit_record"), ids, format_func=names.get,
+    key=lang_key("edit_record", language, wanted if wanted in ids else ids[0], ids)))
+st.query_params["id"] = record_id
+
+spec = SPECS[table]
+stored = store.read_tables()[table].set_index("id", drop=False)
+record = stored.loc[record_id].to_dict()
+located = frame.set_index("id").loc[record_id]
+state = EditState(table, record_id)
+revision = state.opened(store)
+
+section = st.segmented_control(
+    t("edit_section"), ["fields", "location", "history"], required=True, default="fields",
+    key="edit_section", format_func=lambda k: t(f"edit_{k}", language))
+if section == "fields":
+    submitted = field_form(spec, record, dataset, language,
+                           key=f"form_{table}_{record_id}_{revision}_{language}")
+    if submitted is not None:
+        values, reason = submitted
+        new = edited_record(record, values)
+        if not changed_fields(record, new):
+            st.info(t("edit_nothing"))
+        elif save(store, spec, state, new, editor=editor, reason=reason,
+                  default_reason="edit fields"):
+            st.rerun()
+elif section == "location":
+    location_panel(store, spec, state, record, located, dataset, editor, language)
+else:
+    history_section(store, state, editor)
+    delete_section(store, state, editor)

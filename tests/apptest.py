@@ -1,0 +1,53 @@
+"""Shared AppTest helpers: a private store and editors file per test, logging in, reading the audit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from parks.auth import add_editor
+from parks.store import open_store
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+ADMIN = ("主任", "admin-pass-1")
+EDITOR = ("lee", "editor-pass-1")
+
+
+def private_store(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
+    """A working store (made from data/ on first use) and an editors file (one admin, one
+    editor) of this test only."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)  # a developer's PostGIS stays untouched
+    monkeypatch.setenv("HEZE_STORE_PATH", str(folder / "heze.gpkg"))
+    editors = folder / "editors.json"
+    monkeypatch.setenv("HEZE_EDITORS_FILE", str(editors))
+    add_editor(*ADMIN, "admin", path=editors)
+    add_editor(*EDITOR, "editor", path=editors)
+    return folder / "heze.gpkg"
+
+
+def login(at: AppTest, who: tuple[str, str] = EDITOR) -> AppTest:
+    """Log in through the sidebar form, as a person would."""
+    at.sidebar.text_input(key="login_name").input(who[0])
+    at.sidebar.text_input(key="login_password").input(who[1])
+    at.sidebar.button[0].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def audit(path: Path, table: str | None = None, record_id: str | None = None):
+    store = open_store(path)
+    try:
+        return store.audit(table, record_id)
+    finally:
+        store.close()
+
+
+def stored(path: Path, table: str, record_id: str) -> dict[str, str]:
+    store = open_store(path)
+    try:
+        frame = store.read_tables()[table]
+    finally:
+        store.close()
+    return frame[frame["id"] == record_id].iloc[0].to_dict()

@@ -1,0 +1,85 @@
+"""Editor login in the sidebar; pages that change records call require_editor() first."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from parks.auth import AuthError, Editor, Throttle, editors_file, list_editors, verify
+from ui.i18n import t
+
+_KEY = "editor"
+
+
+@st.cache_resource
+def _throttle() -> Throttle:
+    """Failed logins per name, shared by every session of this server."""
+    return Throttle()
+
+
+def current_editor() -> Editor | None:
+    editor = st.session_state.get(_KEY)
+    return editor if isinstance(editor, Editor) else None
+
+
+def _log_in() -> None:
+    """Form callback: runs before the page, so the whole page already sees the login."""
+    name = str(st.session_state.get("login_name", "")).strip()
+    password = str(st.session_state.get("login_password", ""))
+    throttle, now = _throttle(), time.monotonic()
+    wait = throttle.wait_s(name, now)
+    if wait:
+        st.session_state["login_message"] = t("login_wait").format(s=int(wait) + 1)
+        return
+    try:
+        editor = verify(name, password)
+    except AuthError as error:
+        st.session_state["login_message"] = str(error)
+        return
+    if editor is None:
+        throttle.failed(name, now)
+        st.session_state["login_message"] = t("login_failed")
+        return
+    throttle.succeeded(name)
+    st.session_state[_KEY] = editor
+    st.session_state.pop("login_message", None)
+
+
+def _log_out() -> None:
+    st.session_state.pop(_KEY, None)
+
+
+def login_box() -> Editor | None:
+    """Sidebar: who is logged in and a log-out button, or the log-in form."""
+    editor = current_editor()
+    box = st.sidebar.expander(t("login_title"), expanded=editor is not None)
+    if editor is not None:
+        box.caption(t("login_as").format(name=editor.name, role=t(f"role_{editor.role}")))
+        box.button(t("logout"), key="logout", on_click=_log_out)
+        return editor
+    with box.form("login_form", clear_on_submit=True, border=False):
+        st.text_input(t("login_name"), key="login_name")
+        st.text_input(t("login_password"), type="password", key="login_password")
+        st.form_submit_button(t("login"), on_click=_log_in)
+    if message := st.session_state.get("login_message"):
+        box.error(message)
+    box.caption(t("login_help"))
+    return None
+
+
+def require_editor(*, admin: bool = False) -> Editor:
+    """The logged-in editor; otherwise explain how to log in and stop the page."""
+    editor = current_editor()
+    if editor is None:
+        st.info(t("login_needed"))
+        try:
+            if not list_editors(editors_file()):
+                st.caption(t("login_no_editors"))
+        except AuthError as error:
+            st.error(str(error))
+        st.stop()
+    if admin and not editor.is_admin:
+        st.warning(t("admin_needed"))
+        st.stop()
+    return editor
