@@ -1,11 +1,16 @@
-"""Shared fixtures: the repository's data folder and a per-session boundary cache."""
+"""Shared fixtures: the data folder, a per-session boundary cache and working-store backends."""
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
+
+from tests import pg
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -24,3 +29,45 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
     return target
+
+
+# ---- working-store backends: every shared store test runs on GeoPackage and on PostGIS ----
+
+BACKENDS = ("gpkg", "postgis")
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    """The test database's URL; fails (not skips) without one unless HEZE_SKIP_POSTGIS=1."""
+    if os.environ.get(pg.SKIP_ENV) == "1":
+        pytest.skip(f"{pg.SKIP_ENV}=1: PostgreSQL + PostGIS tests skipped")
+    url = pg.database_url()
+    if url is None:
+        pytest.fail(f"no PostgreSQL test database: {pg.SETUP_HINT}", pytrace=False)
+    try:
+        pg.query(url, "SELECT 1")
+    except psycopg.Error as exc:
+        pytest.fail(f"the PostgreSQL test database does not answer ({' '.join(str(exc).split())}): "
+                    f"{pg.SETUP_HINT}", pytrace=False)
+    return url
+
+
+@pytest.fixture
+def pg_dsn(pg_url: str) -> Iterator[str]:
+    """A DSN naming a schema of its own (created by the store, dropped afterwards)."""
+    schema = pg.new_schema_name()
+    yield pg.with_schema(pg_url, schema)
+    pg.drop_schema(pg_url, schema)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def store_location(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """Where a fresh store of the backend goes: a file path or a DSN with a new schema."""
+    if backend == "gpkg":
+        return tmp_path / "store" / "heze.gpkg"
+    return request.getfixturevalue("pg_dsn")

@@ -1,4 +1,4 @@
-"""Tests for parks.store: the GeoPackage working store, its commits, audit trail and CSV export."""
+"""Tests for parks.store: the working store (GeoPackage and PostGIS), commits, audit and CSV export."""
 
 from __future__ import annotations
 
@@ -22,12 +22,13 @@ from parks.errors import DataValidationError, Problem
 from parks.load import read_tables as read_csv_tables
 from parks.schema import PARKS, TABLES
 from parks.store import (
+    Store,
     StoreError,
     export_csv,
     open_store,
     store_fingerprint,
 )
-from parks.store_gpkg import GeoPackageStore
+from tests import pg
 
 AIRPORT_ID = "p-heze-airport"
 AIRPORT = (115.73667, 35.21333)
@@ -39,9 +40,23 @@ def store_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(store_path: Path, data_copy: Path):
+def gpkg_store(store_path: Path, data_copy: Path):
     with open_store(store_path, data_dir=data_copy) as opened:
         yield opened
+
+
+@pytest.fixture
+def store(store_location: Path | str, data_copy: Path):
+    """A fresh store of each backend (see conftest.store_location)."""
+    with open_store(store_location, data_dir=data_copy) as opened:
+        yield opened
+
+
+def _absent(location: Path | str) -> bool:
+    """Nothing of a store exists at the location: no file (or folder), no schema."""
+    if isinstance(location, Path):
+        return not location.parent.exists() or not any(location.parent.iterdir())
+    return not pg.schema_exists(location, pg.schema_of(location))
 
 
 def _by_id(frame: pd.DataFrame) -> pd.DataFrame:
@@ -75,7 +90,7 @@ def _decode_point(blob: bytes) -> tuple[float, float]:
     return x, y
 
 
-def _park(store: GeoPackageStore, record_id: str, **cells: str) -> pd.DataFrame:
+def _park(store: Store, record_id: str, **cells: str) -> pd.DataFrame:
     """One full park record: a stored row with some cells replaced (and possibly a new id)."""
     parks = store.read_tables()["parks"]
     row = parks[parks["id"] == AIRPORT_ID].copy()
@@ -97,8 +112,7 @@ def _sha(path: Path) -> str:
 
 # ---- creation ----
 
-def test_first_run_creates_the_store_from_the_csvs(store, store_path, data_copy):
-    assert store_path.is_file()
+def test_first_run_creates_the_store_from_the_csvs(store, data_copy):
     assert store.version() == 1
     tables = store.read_tables()
     _assert_same_tables(tables, _csv_tables(data_copy))
@@ -109,16 +123,15 @@ def test_first_run_creates_the_store_from_the_csvs(store, store_path, data_copy)
     assert len(audit) == sum(len(frame) for frame in tables.values())
     assert set(audit["user"]) == {"baseline"} and set(audit["reason"]) == {"created from data/ CSVs"}
     assert set(audit["action"]) == {"insert"} and audit["before"].isna().all()
-    assert not list(store_path.parent.glob(".*")), "no temporary build file is left behind"
 
 
-def test_second_open_does_not_reread_the_csvs(store_path, data_copy):
-    open_store(store_path, data_dir=data_copy).close()
+def test_second_open_does_not_reread_the_csvs(store_location, data_copy):
+    open_store(store_location, data_dir=data_copy).close()
     parks_csv = data_copy / "parks.csv"
     parks_csv.write_text(parks_csv.read_text(encoding="utf-8").replace("菏泽牡丹机场", "改名机场"),
                          encoding="utf-8")
     (data_copy / "projects.csv").unlink()
-    with open_store(store_path, data_dir=data_copy) as store:
+    with open_store(store_location, data_dir=data_copy) as store:
         parks = store.read_tables()["parks"].set_index("id")
         assert parks.loc[AIRPORT_ID, "name_zh"] == "菏泽牡丹机场"
         assert store.version() == 1
@@ -132,26 +145,25 @@ def test_the_default_path_comes_from_the_environment_and_missing_folders_are_mad
         assert store.path == path and path.is_file()
 
 
-def test_unreadable_csvs_are_refused_and_nothing_is_created(tmp_path, data_copy):
+def test_unreadable_csvs_are_refused_and_nothing_is_created(store_location, data_copy):
     (data_copy / "projects.csv").unlink()
     (data_copy / "enterprises.csv").write_bytes("id,name_zh\ne-1,菏泽\n".encode("gbk"))
-    folder = tmp_path / "store"
     with pytest.raises(DataValidationError) as caught:
-        open_store(folder / "heze.gpkg", data_dir=data_copy)
+        open_store(store_location, data_dir=data_copy)
     reasons = {(p.file, p.reason) for p in caught.value.problems}
     assert ("projects.csv", "file not found") in reasons
     assert ("enterprises.csv", "file is not UTF-8; save it as UTF-8 CSV") in reasons
-    assert not folder.exists() or not any(folder.iterdir())
+    assert _absent(store_location)
 
 
-def test_csvs_the_store_cannot_hold_are_refused(tmp_path, data_copy):
+def test_csvs_the_store_cannot_hold_are_refused(store_location, data_copy):
     parks_csv = data_copy / "parks.csv"
     frame = pd.read_csv(parks_csv, dtype=str, keep_default_na=False)
     frame["extra"] = "x"
     frame.to_csv(parks_csv, index=False)
     with pytest.raises(DataValidationError, match="unknown column"):
-        open_store(tmp_path / "heze.gpkg", data_dir=data_copy)
-    assert not (tmp_path / "heze.gpkg").exists()
+        open_store(store_location, data_dir=data_copy)
+    assert _absent(store_location)
 
 
 def test_a_store_another_session_created_meanwhile_is_kept(store_path, data_copy, monkeypatch):
@@ -171,7 +183,9 @@ def test_a_store_another_session_created_meanwhile_is_kept(store_path, data_copy
 
 # ---- GeoPackage ----
 
-def test_the_file_is_a_geopackage(store, store_path):
+def test_the_file_is_a_geopackage(gpkg_store, store_path):
+    assert store_path.is_file()
+    assert not list(store_path.parent.glob(".*")), "no temporary build file is left behind"
     assert _sql(store_path, "PRAGMA application_id") == [(0x47504B47,)]  # 'GPKG'
     assert _sql(store_path, "PRAGMA user_version") == [(10400,)]
     srs = {row[0]: row[1:] for row in _sql(store_path, "SELECT srs_id, organization, "
@@ -192,7 +206,7 @@ def test_the_file_is_a_geopackage(store, store_path):
         _sql(store_path, f"INSERT INTO parks (id) VALUES ('{AIRPORT_ID}')")
 
 
-def test_only_stored_coordinates_become_geometry(store, store_path):
+def test_only_stored_coordinates_become_geometry(gpkg_store, store_path):
     rows = _sql(store_path, "SELECT id, precision, geom FROM parks")
     with_geom = {rid: _decode_point(geom) for rid, _, geom in rows if geom is not None}
     assert with_geom.keys() == {AIRPORT_ID}
@@ -201,26 +215,27 @@ def test_only_stored_coordinates_become_geometry(store, store_path):
     assert approximate and all(geom is None for geom in approximate)
 
 
-def test_gcj02_points_are_stored_in_wgs84(store, store_path):
+def test_gcj02_points_are_stored_in_wgs84(gpkg_store, store_path):
     gcj = (115.742613, 35.21286)
-    store.commit({"parks": _park(store, "p-test-gcj", precision="digitised", crs="GCJ02",
-                                 lon=str(gcj[0]), lat=str(gcj[1]))}, user="t", reason="gcj test")
+    park = _park(gpkg_store, "p-test-gcj", precision="digitised", crs="GCJ02", lon=str(gcj[0]),
+                 lat=str(gcj[1]))
+    gpkg_store.commit({"parks": park}, user="t", reason="gcj test")
     point = _decode_point(_sql(store_path, "SELECT geom FROM parks WHERE id = 'p-test-gcj'")[0][0])
     assert point == pytest.approx(tuple(map(float, gcj02_to_wgs84(*gcj))), abs=1e-9)
     assert 400 < distance_m(*point, *gcj) < 700
 
 
-def test_gdal_reads_the_store(store, store_path):
+def test_gdal_reads_the_store(gpkg_store, store_path):
     layers = dict(pyogrio.list_layers(store_path))
     assert {layers[name] for name in ("parks", "enterprises", "projects")} == {"Point"}
     parks = pyogrio.read_dataframe(store_path, layer="parks")
-    assert len(parks) == len(store.read_tables()["parks"])
+    assert len(parks) == len(gpkg_store.read_tables()["parks"])
     assert parks.crs.to_epsg() == 4326
     located = parks[parks.geometry.notna()]
     assert list(located["id"]) == [AIRPORT_ID]
     assert (located.geometry.x.iloc[0], located.geometry.y.iloc[0]) == pytest.approx(AIRPORT)
     audit = pyogrio.read_dataframe(store_path, layer="audit", read_geometry=False)
-    assert len(audit) == len(store.audit())
+    assert len(audit) == len(gpkg_store.audit())
 
 
 # ---- commits ----
@@ -318,8 +333,8 @@ def test_unknown_tables_and_anonymous_commits_are_refused(store):
     assert store.version() == 1
 
 
-def test_a_failure_half_way_rolls_everything_back(store, store_path, monkeypatch):
-    store.close()
+def test_a_failure_half_way_rolls_everything_back(gpkg_store, store_path, monkeypatch):
+    gpkg_store.close()
     sha = _sha(store_path)
     store = open_store(store_path)
     before, version, audit = store.read_tables(), store.version(), store.audit()
@@ -347,12 +362,12 @@ def test_a_failure_half_way_rolls_everything_back(store, store_path, monkeypatch
     assert _sha(store_path) == sha
 
 
-def test_concurrent_commits_from_threads_all_land(store, store_path):
-    second = open_store(store_path)  # another connection to the same file, as another process has
+def test_concurrent_commits_from_threads_all_land(store, store_location):
+    second = open_store(store_location)  # another connection, as another process has
     start = threading.Barrier(4)
     errors: list[BaseException] = []
 
-    def work(target: GeoPackageStore, prefix: str) -> None:
+    def work(target: Store, prefix: str) -> None:
         try:
             start.wait()
             for i in range(5):
@@ -417,8 +432,8 @@ def test_a_file_that_is_not_a_store_is_a_named_error(tmp_path, data_copy, kind):
     assert path.read_bytes() == content, "never overwritten or rebuilt"
 
 
-def test_schema_columns_are_added_and_unknown_ones_refused(store, store_path):
-    store.close()
+def test_schema_columns_are_added_and_unknown_ones_refused(gpkg_store, store_path):
+    gpkg_store.close()
     _sql(store_path, "ALTER TABLE parks DROP COLUMN note")  # as if the schema gained 'note' later
     with open_store(store_path) as reopened:
         assert set(reopened.read_tables()["parks"]["note"]) == {""}
@@ -427,9 +442,9 @@ def test_schema_columns_are_added_and_unknown_ones_refused(store, store_path):
         open_store(store_path)
 
 
-def test_fingerprint_follows_the_version_and_closed_stores_say_so(store, store_path):
+def test_fingerprint_follows_the_version_and_closed_stores_say_so(store):
     first = store_fingerprint(store)
-    assert str(store_path) in first
+    assert store.location in first
     store.commit({"parks": _park(store, "p-test-new")}, user="t", reason="x")
     assert store_fingerprint(store) != first
     store.close()

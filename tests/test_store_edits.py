@@ -1,4 +1,4 @@
-"""Editing through the store: revisions and conflicts, deletes, undo, a killed save, bad disks."""
+"""Editing through either store backend: revisions, conflicts, deletes, undo, a killed save, bad disks."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from psycopg import errors as pg_errors
 
+from parks import pg as pg_sql
 from parks import store_gpkg
 from parks.errors import DataValidationError, Problem
 from parks.store import ConflictError, StoreError, open_store
@@ -21,10 +23,23 @@ from parks.store import ConflictError, StoreError, open_store
 ROOT = Path(__file__).resolve().parent.parent
 PARK = "p-yuncheng-chem"
 
+# How each backend's database refuses a write, and the function to make refuse (in a test).
+REFUSALS = {
+    ("gpkg", "read-only"): lambda: sqlite3.OperationalError("attempt to write a readonly database"),
+    ("gpkg", "disk is full"): lambda: sqlite3.OperationalError("database or disk is full"),
+    ("postgis", "read-only"): lambda: pg_errors.ReadOnlySqlTransaction(
+        "cannot execute INSERT in a read-only transaction"),
+    ("postgis", "disk is full"): lambda: pg_errors.DiskFull(
+        'could not extend file "base/16384/16385": No space left on device'),
+}
+AUDIT_WRITERS = {"gpkg": (store_gpkg.gpkg, "write_audit"), "postgis": (pg_sql, "write_audit")}
+# A child process writes the rows, says so, then sleeps until it is killed mid-transaction.
+ROW_WRITERS = {"gpkg": ("parks.gpkg", "write_record"), "postgis": ("parks.pg", "write_rows")}
+
 
 @pytest.fixture
-def store(tmp_path, data_copy):
-    opened = open_store(tmp_path / "s.gpkg", data_dir=data_copy)
+def store(store_location, data_copy):
+    opened = open_store(store_location, data_dir=data_copy)
     yield opened
     opened.close()
 
@@ -93,54 +108,53 @@ def test_validation_refuses_and_writes_nothing(store):
     assert store.version() == version
 
 
-@pytest.mark.parametrize(("message", "fragment"), [
-    ("attempt to write a readonly database", "read-only"),
-    ("database or disk is full", "disk is full"),
-])
-def test_read_only_or_full_store_says_so_and_loses_nothing(store, monkeypatch, message, fragment):
-    before = store.read_tables()
-    real = store_gpkg.gpkg.write_audit
+@pytest.mark.parametrize("fragment", ["read-only", "disk is full"])
+def test_read_only_or_full_store_says_so_and_loses_nothing(store, backend, monkeypatch, fragment):
+    before, version, audit_rows = store.read_tables(), store.version(), len(store.audit())
 
-    def broken(conn, entry):
-        raise sqlite3.OperationalError(message)
+    def broken(*args):
+        raise REFUSALS[backend, fragment]()
 
-    monkeypatch.setattr(store_gpkg.gpkg, "write_audit", broken)
-    with pytest.raises(StoreError, match=fragment):
+    monkeypatch.setattr(*AUDIT_WRITERS[backend], broken)  # the rows are written by then
+    with pytest.raises(StoreError, match=f"{fragment}.*nothing was written"):
         _save(store, _record(store, "parks", PARK) | {"note": "不会写入"})
-    monkeypatch.setattr(store_gpkg.gpkg, "write_audit", real)
+    monkeypatch.undo()
     after = store.read_tables()
     for name in before:
         pd.testing.assert_frame_equal(before[name], after[name])
+    assert store.version() == version and len(store.audit()) == audit_rows
 
 
-def test_a_save_killed_half_way_leaves_the_store_as_it_was(tmp_path, data_copy):
-    path = tmp_path / "s.gpkg"
-    open_store(path, data_dir=data_copy).close()
+def test_a_save_killed_half_way_leaves_the_store_as_it_was(store_location, backend, data_copy):
+    open_store(store_location, data_dir=data_copy).close()
+    module, function = ROW_WRITERS[backend]
     script = textwrap.dedent(f"""
-        import sys, time, pandas as pd
+        import os, sys, time, pandas as pd
         sys.path.insert(0, {str(ROOT)!r})
         from parks.store import open_store
-        from parks import gpkg
-        real = gpkg.write_record
+        import {module} as target
+        real = target.{function}
         def slow(*args, **kwargs):
             real(*args, **kwargs)
             print("WRITING", flush=True)
             time.sleep(60)  # killed here: rows written, transaction not committed
-        gpkg.write_record = slow
-        store = open_store({str(path)!r})
+        target.{function} = slow
+        store = open_store(os.environ["STORE_LOCATION"])
         frame = store.read_tables()["parks"]
         row = frame[frame["id"] == {PARK!r}].copy()
         row["note"] = "half"
         store.commit({{"parks": row}}, user="x", reason="killed")
     """)
-    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    env = os.environ | {"STORE_LOCATION": str(store_location)}  # a DSN's password stays off argv
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                             env=env)
     try:
         assert child.stdout.readline().strip() == "WRITING"
         os.kill(child.pid, signal.SIGKILL)
     finally:
         child.wait(timeout=30)
     time.sleep(0.2)
-    store = open_store(path, data_dir=data_copy)
+    store = open_store(store_location, data_dir=data_copy)
     try:
         assert _record(store, "parks", PARK)["note"] != "half"
         assert (store.audit()["reason"] != "killed").all()
