@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from parks.livemap import live_map
 from parks.query import filter_enterprises, filter_parks, filter_projects, unlocated
-from parks.symbology import Selection, records_map
+from parks.symbology import Selection
 from parks.tables import display_table
 from ui import loaders
 from ui.context import region
@@ -33,12 +34,12 @@ for col, name in zip(cols, ("parks", "enterprises", "projects"), strict=False):
     col.metric(t(name), len(selection.frames()[name]))
 cols[3].metric(t("data_date"), dataset.as_of or "—")
 
-fmap = records_map(dataset, selection, basemap=options.basemap, lang=language,
-                   system=options.system, layers=options.layers,
-                   asset_base_url=loaders.asset_base_url(),
-                   context=loaders.context_counties(dataset.region.adcode),
-                   view_scope=f"map-{dataset.region.adcode}")
-show_map(fmap, key="map_main")
+live = live_map(dataset, selection, basemap=options.basemap, lang=language, system=options.system,
+                layers=options.layers, asset_base_url=loaders.asset_base_url(),
+                context=loaders.context_counties(dataset.region.adcode),
+                view_scope=f"map-{dataset.region.adcode}",
+                detail_url=loaders.detail_url(dataset, language))
+show_map(live.base, key="map_main", update=live.update)
 st.caption(t("approx_caption"))
 export_panel(dataset, selection, filters, lang=language, system=options.system,
              layers=options.layers, basemap=options.basemap)

@@ -44,6 +44,7 @@ class PointLayer:
     show: bool = True
     size: int = 18
     css_class: str = "hz-point"
+    key: str = ""  # registry key: filter updates find the layer by it (window.hzLayers)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class JsonPoints(JSCSSMixin, folium.MacroElement):
         self.cluster = layer.cluster
         self.size = int(layer.size)
         self.css_class = layer.css_class
+        self.key = layer.key
         self.rows = script_json(point_rows(layer.frame))
         if not layer.cluster:  # no plugin script needed
             self.default_js, self.default_css = [], []

@@ -8,10 +8,12 @@ from dataclasses import dataclass, replace
 
 import folium
 import geopandas as gpd
+from folium.map import FitBounds
 from folium.plugins import Fullscreen
 
 from geo import assets
 from geo.basemaps import Basemap
+from geo.cloud import CloudLayer, cloud_group
 from geo.crs import shift_frame, wgs84_to_gcj02
 from geo.layers import (
     LABEL_PANE,
@@ -27,7 +29,7 @@ from geo.layers import (
     template,
 )
 
-Layer = PointLayer | OutlineLayer | ChoroplethLayer | CircleLayer
+Layer = PointLayer | OutlineLayer | ChoroplethLayer | CircleLayer | CloudLayer
 OFFLINE_BACKGROUND = "#EEF1F4"
 
 
@@ -124,8 +126,15 @@ class OfflineFallback(folium.MacroElement):
         self.timeout_ms = int(timeout_ms)
 
 
+def display_layer(layer: Layer, basemap: Basemap) -> Layer:
+    """The layer in the basemap's datum: shifted to GCJ-02 for 高德 tiles, else as is."""
+    return _shift_layer(layer, "gcj02") if basemap.crs == "GCJ02" else layer
+
+
 def _shift_layer(layer: Layer, to: str) -> Layer:
     """A copy of a layer with its coordinates in another datum (for GCJ-02 tiles)."""
+    if isinstance(layer, CloudLayer):
+        return layer.shifted()
     if isinstance(layer, CircleLayer):
         lon, lat = (float(v) for v in wgs84_to_gcj02(layer.lon, layer.lat))
         return replace(layer, lon=lon, lat=lat)
@@ -180,7 +189,7 @@ def build_map(layers: Sequence[Layer], *, basemap: Basemap, bounds: tuple[float,
     tile_names = _add_tiles(fmap, basemap)
     folium.map.CustomPane(LABEL_PANE, z_index=640, pointer_events=False).add_to(fmap)
     builders = {PointLayer: point_group, OutlineLayer: outline_group,
-                ChoroplethLayer: choropleth_group, CircleLayer: circle_group}
+                ChoroplethLayer: choropleth_group, CircleLayer: circle_group, CloudLayer: cloud_group}
     for layer in layers:
         builders[type(layer)](layer).add_to(fmap)
     fmap.add_child(OfflineFallback(tile_names, offline_notice))
@@ -189,8 +198,10 @@ def build_map(layers: Sequence[Layer], *, basemap: Basemap, bounds: tuple[float,
     Fullscreen(position="topleft").add_to(fmap)
     folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
     # leave room on the right for the legend so no county hides under it
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10),
+    fit = FitBounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10),
                     padding_bottom_right=(230 if legend else 10, 10))
+    fit.options["animate"] = False  # the first view appears at once, drawn once, not mid-zoom
+    fmap.add_child(fit)
     if view_scope:  # after fit_bounds: a view from the URL wins over the default extent
         fmap.add_child(ViewSync(view_scope))
     # The map draws with Leaflet alone (DivIcons, no awesome-markers, Bootstrap, jQuery or Font

@@ -18,6 +18,7 @@ from matplotlib.patches import Polygon as MplPolygon
 from pyproj import Transformer
 
 from geo.basemaps import TileSource
+from geo.cloud import CloudLayer
 from geo.layers import ChoroplethLayer, OutlineLayer, PointLayer
 from geo.maps import Legend, LegendItem
 from geo.tiles import TilesUnavailableError, mosaic
@@ -109,6 +110,19 @@ def draw_points(ax: Axes, layer: PointLayer, size_pt: float) -> None:
                        facecolors="white" if hollow else colours,
                        edgecolors=colours if hollow else "#222222",
                        linewidths=1.3 if hollow else 0.6)
+
+
+def draw_cloud(ax: Axes, layer: CloudLayer, size_pt: float) -> None:
+    """Many points as one scatter per colour; approximate ones hollow."""
+    x, y = to_mercator(np.asarray(layer.lon, float), np.asarray(layer.lat, float))
+    category, hollow = np.asarray(layer.category), np.asarray(layer.hollow, bool)
+    for index, colour in enumerate(layer.colours):
+        for open_ in (True, False):
+            pick = (category == index) & (hollow == open_)
+            if pick.any():
+                ax.scatter(x[pick], y[pick], s=size_pt ** 2, marker="o", zorder=4, linewidths=0.4,
+                           facecolors="white" if open_ else colour,
+                           edgecolors=colour if open_ else "none", rasterized=True)
 
 
 def nice_length(span_m: float) -> float:
@@ -240,6 +254,8 @@ def draw_map(ax: Axes, layers: list, bounds: tuple[float, float, float, float], 
     for layer in layers:
         if isinstance(layer, PointLayer):
             draw_points(ax, layer, point_size)
+        elif isinstance(layer, CloudLayer):
+            draw_cloud(ax, layer, point_size * 0.45)
     draw_scale_bar(ax, (bounds[1] + bounds[3]) / 2)
     draw_north_arrow(ax, north)
     return missing

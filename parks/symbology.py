@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from geo.basemaps import Basemap
+from geo.cloud import CloudLayer
 from geo.layers import ChoroplethLayer, OutlineLayer, PointLayer, spread_coincident
 from geo.maps import Legend, LegendItem, LegendSection, build_map
 from parks.config import DEFAULT_CONFIG, AppConfig
@@ -34,6 +35,12 @@ _TEXT = {
     "counts": ("记录数（按县区）", "Records per county"),
     "note": ("空心虚线标记为近似位置；点击标记查看来源。",
              "Hollow dashed markers are approximate; click a marker for its source."),
+    "cloud_loading": ("载入中…", "Loading…"),
+    "cloud_many": ("此处有 {n} 家企业（近似位置可能重叠）：",
+                   "{n} enterprises here (approximate points overlap):"),
+    "cloud_more": ("另有 {n} 家，放大地图可分开", "{n} more; zoom in to tell them apart"),
+    "cloud_no_detail": ("此文件只含位置与产业；详情请在应用中查看",
+                        "This file holds positions and industries only; open the app for details"),
     "offline": ("底图瓦片无法访问，已切换为离线底图（县界）",
                 "Tiles unreachable: showing the offline basemap (county outlines)"),
 }
@@ -128,6 +135,25 @@ def outline_layer_frame(parks: pd.DataFrame, lang: str) -> gpd.GeoDataFrame:
                                  for n, a in zip(names, areas, strict=True)])
 
 
+def enterprise_cloud(enterprises: pd.DataFrame, taxonomy: Taxonomy, lang: str, system: str,
+                     name: str, detail_url: str = "") -> CloudLayer:
+    """Many enterprises as one canvas layer: colour by industry, hollow when approximate."""
+    located = enterprises[enterprises.geometry.notna()] if len(enterprises) else enterprises
+    colours_of = {code: taxonomy.colour(code, system) for code in pd.unique(located["industry"])}
+    palette = tuple(dict.fromkeys(colours_of.values())) or (UNCLASSIFIED_COLOUR,)
+    index = {colour: i for i, colour in enumerate(palette)}
+    category = located["industry"].map(lambda c: index[colours_of[c]]).to_numpy(np.uint8)
+    return CloudLayer(name, "enterprises", located["lon"].to_numpy(float),
+                      located["lat"].to_numpy(float), category,
+                      located["precision"].isin(APPROXIMATE).to_numpy(), palette,
+                      texts=cloud_texts(lang), detail_url=detail_url)
+
+
+def cloud_texts(lang: str) -> dict[str, str]:
+    keys = ("loading", "many", "more", "no_detail")
+    return {k.replace("no_detail", "noDetail"): text(f"cloud_{k}", lang) for k in keys}
+
+
 def spread_points(points: dict[str, pd.DataFrame], spacing_m: float,
                   note_html: str) -> dict[str, pd.DataFrame]:
     """Fan out records that share a coordinate, across all layers at once."""
@@ -193,18 +219,22 @@ def build_legend(taxonomy: Taxonomy, lang: str, system: str, layers: Collection[
 
 def record_layers(dataset: Dataset, selection: Selection, *, lang: str, system: str,
                   layers: Collection[str], config: AppConfig = DEFAULT_CONFIG,
-                  context: gpd.GeoDataFrame | None = None) -> list:
+                  context: gpd.GeoDataFrame | None = None, detail_url: str = "") -> list:
     """The map layers for a selection, in drawing order (outlines first, points last).
 
     `context`: counties around the region, drawn faintly (the offline basemap's surroundings).
+    More than `config.marker_limit` enterprises are drawn as one canvas layer (geo.cloud);
+    `detail_url` is where its popups are fetched from ('' when there are none).
     """
     park_names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
     ent_names = dict(zip(dataset.enterprises["id"], dataset.enterprises["name_zh"], strict=True))
     chem = selection.parks["kind"] == "chemical_park"
+    cloud = located_count(selection.enterprises) > config.marker_limit
     points = spread_points({
         "chemical_parks": park_points(selection.parks[chem], dataset.taxonomy, lang),
         "parks": park_points(selection.parks[~chem], dataset.taxonomy, lang),
-        "enterprises": enterprise_points(selection.enterprises, dataset.taxonomy, lang, system,
+        "enterprises": enterprise_points(selection.enterprises.iloc[0:0] if cloud else
+                                         selection.enterprises, dataset.taxonomy, lang, system,
                                          park_names),
         "projects": project_points(selection.projects, dataset.taxonomy, lang, ent_names),
     }, config.spread_spacing_m, shared_note(lang))
@@ -224,10 +254,17 @@ def record_layers(dataset: Dataset, selection: Selection, *, lang: str, system: 
                                 fill_colour="#888888", labels=False, css_class="hz-park-outline"))
     for key, size, cluster in (("enterprises", 14, True), ("projects", 16, False),
                                ("parks", 20, False), ("chemical_parks", 22, False)):
-        if key in layers:
+        if key == "enterprises" and cloud and key in layers:
+            out.append(enterprise_cloud(selection.enterprises, dataset.taxonomy, lang, system,
+                                        config.layer(key).label(lang), detail_url))
+        elif key in layers:
             out.append(PointLayer(config.layer(key).label(lang), points[key], cluster=cluster,
-                                  size=size, css_class=f"hz-{key.replace('_', '-')}"))
+                                  size=size, css_class=f"hz-{key.replace('_', '-')}", key=key))
     return out
+
+
+def located_count(frame: pd.DataFrame) -> int:
+    return int(frame.geometry.notna().sum()) if len(frame) else 0
 
 
 def records_map(dataset: Dataset, selection: Selection, *, basemap: Basemap, lang: str = "zh",
@@ -237,7 +274,7 @@ def records_map(dataset: Dataset, selection: Selection, *, basemap: Basemap, lan
                 asset_base_url: str | None = None, config: AppConfig = DEFAULT_CONFIG,
                 context: gpd.GeoDataFrame | None = None, view_scope: str = "",
                 bounds: tuple[float, float, float, float] | None = None,
-                extra: Sequence = (), legend_open: bool = True) -> folium.Map:
+                extra: Sequence = (), legend_open: bool = True, detail_url: str = "") -> folium.Map:
     """The map page's map: county outlines, filtered records, legend, chosen basemap.
 
     `context` (neighbouring counties) is drawn only on the offline basemap, where there are no
@@ -246,9 +283,9 @@ def records_map(dataset: Dataset, selection: Selection, *, basemap: Basemap, lan
     kwargs = {"asset_base_url": asset_base_url} if asset_base_url else {}
     shown_context = context if basemap.offline else None
     drawn = record_layers(dataset, selection, lang=lang, system=system, layers=layers,
-                          config=config, context=shown_context)
-    points_from = next((i for i, layer in enumerate(drawn) if isinstance(layer, PointLayer)),
-                       len(drawn))
+                          config=config, context=shown_context, detail_url=detail_url)
+    points_from = next((i for i, layer in enumerate(drawn)
+                        if isinstance(layer, PointLayer | CloudLayer)), len(drawn))
     return build_map(
         [*drawn[:points_from], *extra, *drawn[points_from:]],  # circles under the markers
         basemap=basemap, bounds=bounds or tuple(dataset.counties.total_bounds),

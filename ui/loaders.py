@@ -12,9 +12,11 @@ import streamlit as st
 from geo.basemaps import Basemap, resolve
 from geo.boundaries import load_context, simplify_for_display
 from parks.config import DEFAULT_CONFIG
+from parks.details import enterprise_details, prune, write_details
 from parks.errors import DataValidationError
 from parks.load import Dataset, load_dataset, validation_context
 from parks.store import Store, StoreError, default_store_path, open_store
+from parks.symbology import located_count
 from parks.validate import ValidationContext
 from ui.errors import show_data_error
 from ui.i18n import t
@@ -27,6 +29,9 @@ def data_fingerprint(data_dir: Path) -> str:
         stat = path.stat()
         digest.update(f"{path.name}:{stat.st_mtime_ns}:{stat.st_size};".encode())
     return digest.hexdigest()
+
+
+DETAILS_DIR = Path(__file__).resolve().parent.parent / "static" / "cache" / "details"
 
 
 @st.cache_resource
@@ -103,6 +108,27 @@ def validation_ctx() -> ValidationContext:
 
 def basemap_offline() -> Basemap:
     return resolve("offline", {})
+
+
+@st.cache_resource(show_spinner="正在准备企业详情 / Preparing details…", max_entries=16)
+def _details(key: str, region: str, lang: str) -> str:
+    """Write the popup files of a big enterprise layer once per data version and language."""
+    loaded = dataset(region)
+    names = dict(zip(loaded.parks["id"], loaded.parks["name_zh"], strict=True))
+    folder = DETAILS_DIR / key
+    write_details(enterprise_details(loaded.enterprises, loaded.taxonomy, lang, names), folder)
+    prune(DETAILS_DIR)
+    return key
+
+
+def detail_url(loaded: Dataset, lang: str) -> str:
+    """Where the map fetches enterprise popups ('' while enterprises are few: inline popups)."""
+    if located_count(loaded.enterprises) <= DEFAULT_CONFIG.marker_limit:
+        return ""
+    version = f"{store_location()}@{store().version()}:{data_fingerprint(data_dir())}"
+    key = hashlib.sha1(f"{version}:{loaded.region.adcode}:{lang}".encode()).hexdigest()[:16]
+    _details(key, loaded.region.adcode, lang)
+    return f"{asset_base_url().rsplit('/', 1)[0]}/cache/details/{key}/{{chunk}}.json"
 
 
 def asset_base_url() -> str:

@@ -16,6 +16,7 @@
     var text = glyph ? '<text x="' + h + '" y="' + (h + 1) + '" text-anchor="middle" dominant-baseline="middle" font-size="' + Math.round(s * 0.55) + '" font-weight="bold" fill="' + (hollow ? colour : "#ffffff") + '">' + glyph + '</text>' : "";
     return '<svg xmlns="http://www.w3.org/2000/svg" width="' + s + '" height="' + s + '">' + body + ' fill="' + fill + '" stroke="' + (hollow ? colour : "#222222") + '" stroke-width="' + (hollow ? 2.2 : 1.2) + '"' + dash + '/>' + text + '</svg>';
   }
+  var markers = [];
   for (var i = 0; i < rows.length; i++) {
     var r = rows[i];
     var icon = L.divIcon({className: "{{ this.css_class }}", html: svg(r[2], r[3], r[4], r[5]),
@@ -23,8 +24,24 @@
     var m = L.marker([r[1], r[0]], {icon: icon, title: ""});
     if (r[6]) m.bindPopup(r[6], {maxWidth: 340});
     if (r[7]) m.bindTooltip(r[7]);
-    group.addLayer(m);
+    markers.push(m);
   }
+  function show(list) {
+    if (group.addLayers) group.addLayers(list);  // the cluster group adds in bulk
+    else list.forEach(function(m) { group.addLayer(m); });
+  }
+  show(markers);
   if (group !== target) target.addLayer(group);
+  {% if this.key %}
+  window.hzLayers = window.hzLayers || {};
+  window.hzLayers[{{ this.key|tojson }}] = {update: function(change) {
+    if (change.mask === undefined) return;
+    var s = atob(change.mask);
+    group.clearLayers();
+    show(markers.filter(function(m, i) { return (s.charCodeAt(i >> 3) >> (i & 7)) & 1; }));
+    window.hzDrawn = {layer: {{ this.key|tojson }}, n: group.getLayers().length, mode: "markers",
+                      t: performance.now(), at: Date.now()};
+  }};
+  {% endif %}
 })();
 {% endmacro %}

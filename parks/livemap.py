@@ -1,0 +1,86 @@
+"""The map page's map: every record drawn once; a filter change only sends which ones to show.
+
+streamlit-folium re-creates the map (iframe, scripts, data) whenever its HTML changes. So the map
+holds all records of the chosen layers and stays byte-identical while filters change; the
+filters travel as a small script (a bitmask per layer, grid counts for the canvas layer, the
+county choropleth) that st_folium runs inside the existing map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.basemaps import Basemap
+from geo.cloud import LayerUpdate, grid_bins, mask_b64
+from geo.crs import wgs84_to_gcj02
+from geo.layers import ChoroplethLayer, choropleth_group
+from geo.maps import display_layer
+from parks.config import DEFAULT_CONFIG, AppConfig
+from parks.load import Dataset
+from parks.symbology import Selection, choropleth_frame, located_count, records_map
+
+
+@dataclass(frozen=True)
+class LiveMap:
+    """The map (same HTML for every filter) and the filter's update for st_folium."""
+
+    base: folium.Map
+    update: folium.FeatureGroup
+
+
+def _layer_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    chem = frames["parks"]["kind"] == "chemical_park"
+    return {"chemical_parks": frames["parks"][chem], "parks": frames["parks"][~chem],
+            "enterprises": frames["enterprises"], "projects": frames["projects"]}
+
+
+def _display_xy(frame: pd.DataFrame, basemap: Basemap) -> tuple[np.ndarray, np.ndarray]:
+    lon, lat = frame["lon"].to_numpy(float), frame["lat"].to_numpy(float)
+    if basemap.crs == "GCJ02":
+        lon, lat = (np.asarray(v) for v in wgs84_to_gcj02(lon, lat))
+    return lon, lat
+
+
+def layer_updates(dataset: Dataset, selection: Selection, layers: Collection[str],
+                  basemap: Basemap, cloud: bool) -> dict[str, dict[str, object]]:
+    """Per drawn layer: which of its points (in drawing order) the filters keep."""
+    everything = _layer_frames({"parks": dataset.parks, "enterprises": dataset.enterprises,
+                                "projects": dataset.projects})
+    chosen = _layer_frames(selection.frames())
+    out: dict[str, dict[str, object]] = {}
+    for key, frame in everything.items():
+        if key not in layers:
+            continue
+        drawn = frame.index[frame.geometry.notna().to_numpy()] if len(frame) else frame.index
+        out[key] = {"mask": mask_b64(drawn.isin(chosen[key].index))}
+        if key == "enterprises" and cloud:
+            kept = chosen[key][chosen[key].geometry.notna()] if len(chosen[key]) else chosen[key]
+            out[key]["bins"] = grid_bins(*_display_xy(kept, basemap))
+    return out
+
+
+def live_map(dataset: Dataset, selection: Selection, *, basemap: Basemap, lang: str, system: str,
+             layers: Collection[str], asset_base_url: str, view_scope: str = "",
+             context: gpd.GeoDataFrame | None = None, detail_url: str = "",
+             config: AppConfig = DEFAULT_CONFIG) -> LiveMap:
+    """All records of `layers` in the map; `selection` (the filtered records) in the update."""
+    everything = Selection(dataset.parks, dataset.enterprises, dataset.projects).visible(layers)
+    drawn_layers = tuple(k for k in layers if k != "choropleth")
+    base = records_map(dataset, everything, basemap=basemap, lang=lang, system=system,
+                       layers=drawn_layers, asset_base_url=asset_base_url, config=config,
+                       context=context, view_scope=view_scope, detail_url=detail_url)
+    cloud = located_count(everything.enterprises) > config.marker_limit
+    update = folium.FeatureGroup(name="filters", control=False)
+    if "choropleth" in layers:  # counts change with every filter: part of the update
+        shaded = ChoroplethLayer(config.layer("choropleth").label(lang),
+                                 choropleth_frame(dataset, selection, lang), show=True)
+        update = choropleth_group(display_layer(shaded, basemap))
+        update.control = False
+    update.add_child(LayerUpdate(layer_updates(dataset, selection, drawn_layers, basemap, cloud)))
+    return LiveMap(base, update)
