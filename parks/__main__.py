@@ -1,4 +1,4 @@
-"""Command line: `python -m parks geocode …` and `python -m parks import …`."""
+"""Command line: `python -m parks geocode …`, `python -m parks import …`, `… synthetic …` and more."""
 
 from __future__ import annotations
 
@@ -171,6 +171,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_synthetic(args: argparse.Namespace) -> int:
+    from parks.synthetic import write_synthetic_data
+
+    folder = write_synthetic_data(Path(args.out), args.n, seed=args.seed, region=args.region)
+    rows = len(pd.read_csv(folder / "enterprises.csv", dtype=str, usecols=["id"]))
+    print(f"{folder}: enterprises.csv {rows} rows ({args.n} synthetic)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m parks", description=__doc__)
     sub = main.add_subparsers(dest="command", required=True)
@@ -224,6 +233,12 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument("--region", default=DEFAULT_CONFIG.default_region)
     exp.add_argument("--store", help="working store file (default: HEZE_STORE_PATH or .store/)")
     exp.set_defaults(run=cmd_export)
+    syn = sub.add_parser("synthetic", help="a data folder with n synthetic enterprises (benchmarks)")
+    syn.add_argument("--n", type=int, required=True, help="number of synthetic enterprises")
+    syn.add_argument("--seed", type=int, default=0, help="same seed, same records")
+    syn.add_argument("--out", required=True, help="folder to write (use it as HEZE_DATA_DIR)")
+    syn.add_argument("--region", default=DEFAULT_CONFIG.default_region)
+    syn.set_defaults(run=cmd_synthetic)
     return main
 
 

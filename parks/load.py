@@ -11,14 +11,22 @@ import numpy as np
 import pandas as pd
 
 from geo.boundaries import load_counties
-from geo.crs import gcj02_to_wgs84
 from geo.gazetteer import Gazetteer, load_gazetteer
 from parks.config import DEFAULT_CONFIG, AppConfig, Region
 from parks.errors import DataValidationError, Problem
 from parks.industries import Taxonomy, load_targets, load_taxonomy
 from parks.outlines import outline_areas, outline_problems
 from parks.schema import ENTERPRISES, PARKS, PROJECTS, TABLES, TableSpec
-from parks.validate import RegionContext, ValidationContext, validate_references, validate_table
+from parks.validate import (
+    RegionContext,
+    ValidationContext,
+    gazetteer_keys,
+    numbers,
+    town_keys,
+    validate_references,
+    validate_table,
+    wgs84_points,
+)
 from parks.vocab import APPROXIMATE
 
 SPECS: Mapping[str, TableSpec] = {spec.name: spec for spec in TABLES}
@@ -60,7 +68,22 @@ def read_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
         return pd.DataFrame(columns=list(spec.names)), [
             Problem(spec.file, None, "", "", f"not a readable CSV: {exc}")]
     frame.columns = [c.strip() for c in frame.columns]
-    return frame.map(str.strip), []
+    out = frame.copy()
+    for i in range(frame.shape[1]):  # by position: stripped headers may repeat
+        out.isetitem(i, _stripped(frame.iloc[:, i]))
+    return out, []
+
+
+def _stripped(column: pd.Series) -> pd.Series:
+    """str.strip of every cell; only cells that start or end with whitespace go through Python."""
+    first, last = column.str[:1], column.str[-1:]
+    spaces = [c for c in pd.concat([first, last]).unique() if c.isspace()]
+    if not spaces:
+        return column
+    todo = (first.isin(spaces) | last.isin(spaces)).to_numpy()
+    out = column.copy()
+    out[todo] = [value.strip() for value in column[todo]]
+    return out
 
 
 def region_context(region: Region, data_dir: Path, config: AppConfig,
@@ -73,13 +96,12 @@ def region_context(region: Region, data_dir: Path, config: AppConfig,
 def _subsector_problems(frame: pd.DataFrame, spec: TableSpec, taxonomy: Taxonomy) -> list[Problem]:
     if "subsector" not in frame.columns:
         return []
-    problems = []
-    for idx, row in frame.iterrows():
-        sub, ind = row["subsector"], row["industry"]
-        if sub in taxonomy.codes and ind in taxonomy.codes and taxonomy.get(sub).parent != ind:
-            problems.append(Problem(spec.file, idx + 2, "subsector", sub,
-                                    f"is not a sub-sector of industry {ind}"))
-    return problems
+    codes = list(taxonomy.codes)
+    parents = {i.code: i.parent for i in reversed(taxonomy.industries)}  # the first of a code wins
+    sub, ind = frame["subsector"], frame["industry"]
+    wrong = sub.isin(codes) & ind.isin(codes) & (sub.map(parents) != ind)
+    return [Problem(spec.file, int(idx) + 2, "subsector", sub[idx],
+                    f"is not a sub-sector of industry {ind[idx]}") for idx in frame.index[wrong]]
 
 
 def validate_tables(tables: Mapping[str, pd.DataFrame], ctx: ValidationContext) -> list[Problem]:
@@ -95,18 +117,27 @@ def validate_tables(tables: Mapping[str, pd.DataFrame], ctx: ValidationContext) 
     return problems
 
 
+def _lookup(keys: pd.Series, points: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """lon and lat of each key in `points` (indexed by key); NaN where it has none."""
+    lon, lat = (keys.map(points[c]).to_numpy(dtype=float, na_value=np.nan) for c in ("lon", "lat"))
+    return lon, lat
+
+
 def _points(frame: pd.DataFrame, gaz: Gazetteer) -> tuple[np.ndarray, np.ndarray]:
     """WGS-84 lon/lat per record from its precision; NaN where it is unlocated."""
     lon = np.full(len(frame), np.nan)
     lat = np.full(len(frame), np.nan)
-    for i, row in enumerate(frame.itertuples(index=False)):
-        if row.precision in ("surveyed", "digitised"):
-            x, y = float(row.lon), float(row.lat)
-            lon[i], lat[i] = gcj02_to_wgs84(x, y) if row.crs == "GCJ02" else (x, y)
-        elif row.precision == "town":
-            lon[i], lat[i] = gaz.town_point(row.county_adcode, row.town) or (np.nan, np.nan)
-        elif row.precision == "county":
-            lon[i], lat[i] = gaz.seat_point(row.county_adcode) or (np.nan, np.nan)
+    prec = frame["precision"]
+    pointed = prec.isin(("surveyed", "digitised")).to_numpy()
+    x, y = wgs84_points(numbers(frame["lon"]), numbers(frame["lat"]), (frame["crs"] == "GCJ02").to_numpy())
+    lon[pointed], lat[pointed] = x[pointed], y[pointed]
+    towns = gaz.towns[gaz.towns["lon"].notna()]
+    town_points = towns.assign(key=gazetteer_keys(gaz, True)).drop_duplicates("key").set_index("key")
+    town = (prec == "town").to_numpy()
+    lon[town], lat[town] = _lookup(town_keys(frame["county_adcode"], frame["town"])[town], town_points)
+    seat = (prec == "county").to_numpy()
+    lon[seat], lat[seat] = _lookup(frame["county_adcode"][seat], gaz.seats.drop_duplicates("adcode")
+                                   .set_index("adcode"))
     return lon, lat
 
 

@@ -68,81 +68,146 @@ def _cell_problem(col: Column, value: str, ctx: ValidationContext) -> str:
     return ""
 
 
+def _checked(col: Column) -> bool:
+    """Whether _cell_problem can find fault with a non-empty cell of this column at all."""
+    return bool(col.allowed) or col.dtype in ("float", "int", "date", "id", "codes") or (
+        col.dtype == "code" and col.name in ("industry", "subsector"))
+
+
+def _column_reasons(values: pd.Series, col: Column, ctx: ValidationContext) -> np.ndarray:
+    """The reason each cell of a column is bad ('' when fine); each distinct value is checked once."""
+    reasons = np.full(len(values), "", dtype=object)
+    filled = (values != "").to_numpy()
+    if col.required:
+        reasons[~filled] = "required value is empty"
+    if _checked(col):
+        bad = {v: r for v in values[filled].unique() if (r := _cell_problem(col, v, ctx))}
+        if bad:
+            hit = values.isin(list(bad)).to_numpy()
+            reasons[hit] = values[hit].map(bad).to_numpy(dtype=object)
+    return reasons
+
+
 def _cell_problems(frame: pd.DataFrame, spec: TableSpec, ctx: ValidationContext) -> Iterator[Problem]:
     for col in spec.columns:
         if col.name not in frame.columns:
             continue
-        for idx, value in frame[col.name].items():
-            if not value:
-                if col.required:
-                    yield Problem(spec.file, idx + 2, col.name, "", "required value is empty")
-                continue
-            reason = _cell_problem(col, value, ctx)
-            if reason:
-                yield Problem(spec.file, idx + 2, col.name, value, reason)
+        values = frame[col.name]
+        reasons = _column_reasons(values, col, ctx)
+        for pos in np.flatnonzero(reasons != ""):
+            yield Problem(spec.file, int(frame.index[pos]) + 2, col.name, values.iat[pos], reasons[pos])
 
 
-def _wgs84_point(row: pd.Series) -> tuple[float, float] | None:
-    lon, lat = _number(row["lon"]), _number(row["lat"])
-    if lon is None or lat is None:
-        return None
-    if row["crs"] == "GCJ02":
-        lon, lat = (float(v) for v in gcj02_to_wgs84(lon, lat))
+def numbers(values: pd.Series) -> np.ndarray:
+    """Each cell as a float (NaN when empty, unreadable or infinite), as _number reads it."""
+    parsed = {v: _number(v) for v in values.unique() if v}
+    table = {v: np.nan if x is None else x for v, x in parsed.items()}
+    return values.map(table).to_numpy(dtype=float, na_value=np.nan)
+
+
+def wgs84_points(lon: np.ndarray, lat: np.ndarray, gcj02: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """lon/lat in WGS-84: where gcj02, converted one point at a time, exactly as a single point is
+    (a batch iterates until its slowest point converges, which moves the last digits)."""
+    lon, lat = np.array(lon, dtype=float), np.array(lat, dtype=float)
+    for i in np.flatnonzero(gcj02 & np.isfinite(lon) & np.isfinite(lat)):
+        lon[i], lat[i] = (float(v) for v in gcj02_to_wgs84(lon[i], lat[i]))
     return lon, lat
 
 
-def _point_problem(row: pd.Series, region: RegionContext) -> tuple[str, str]:
-    """(field, reason) when a stated point is outside its region or county, else ('', '')."""
-    point = _wgs84_point(row)
-    if point is None:
-        return "", ""
+def _point_reasons(rows: pd.DataFrame, region: RegionContext) -> tuple[np.ndarray, np.ndarray]:
+    """(field, reason) per row whose stated point is outside its region or county, '' elsewhere."""
+    field = np.full(len(rows), "", dtype=object)
+    reason = np.full(len(rows), "", dtype=object)
+    x, y = wgs84_points(numbers(rows["lon"]), numbers(rows["lat"]), (rows["crs"] == "GCJ02").to_numpy())
+    known = np.isfinite(x) & np.isfinite(y)
+    if not known.any():
+        return field, reason
     area = shapely.buffer(region.counties.union_all(), _TOLERANCE_DEG)
-    if not shapely.contains_xy(area, *point):
-        if shapely.contains_xy(area, point[1], point[0]):
-            return "lon", f"lon and lat look swapped ({point[0]}, {point[1]})"
-        return "lon", f"point ({point[0]:.5f}, {point[1]:.5f}) lies outside {region.name}"
-    county = region.counties[region.counties["adcode"] == row["county_adcode"]]
-    if len(county) and not shapely.contains_xy(
-            shapely.buffer(county.geometry.iloc[0], _TOLERANCE_DEG), *point):
-        return "county_adcode", f"point lies outside county {county['name_zh'].iloc[0]}"
-    return "", ""
+    inside = known & shapely.contains_xy(area, x, y)
+    for i in np.flatnonzero(known & ~inside):
+        swapped = shapely.contains_xy(area, y[i], x[i])
+        field[i] = "lon"
+        reason[i] = (f"lon and lat look swapped ({float(x[i])}, {float(y[i])})" if swapped else
+                     f"point ({x[i]:.5f}, {y[i]:.5f}) lies outside {region.name}")
+    stated = rows["county_adcode"].to_numpy()
+    for code, name, geom in zip(region.counties["adcode"], region.counties["name_zh"],
+                                region.counties.geometry, strict=True):
+        mine = np.flatnonzero(inside & (stated == code))
+        if mine.size:
+            out = mine[~shapely.contains_xy(shapely.buffer(geom, _TOLERANCE_DEG), x[mine], y[mine])]
+            field[out], reason[out] = "county_adcode", f"point lies outside county {name}"
+    return field, reason
 
 
-def _location_reason(row: pd.Series, region: RegionContext) -> tuple[str, str]:
-    """(field, reason) for an inconsistent location, else ('', '')."""
-    prec, county, town = row["precision"], row["county_adcode"], row["town"]
-    has_point = bool(row["lon"] or row["lat"])
-    if county and county not in set(region.counties["adcode"]):
-        return "county_adcode", f"not a county of {region.name}"
-    if town and county and not region.gazetteer.has_town(county, town):
-        return "town", "unknown 乡镇/街道 for this county (spell it as in data/towns.csv)"
-    if prec in ("surveyed", "digitised"):
-        if not (row["lon"] and row["lat"] and row["crs"]):
-            return "lon", f"precision '{prec}' needs lon, lat and crs"
-        return _point_problem(row, region)
-    if has_point:
-        return "lon", f"precision '{prec}' must not carry lon/lat (points are derived)"
-    if prec == "town" and region.gazetteer.town_point(county, town) is None:
-        return "town", "precision 'town' needs a town that has a point in data/towns.csv"
-    if prec == "county" and not county:
-        return "county_adcode", "precision 'county' needs a county"
-    if prec == "unlocated" and county:
-        return "precision", "a county is known: use precision 'county' (or better)"
-    return "", ""
+def town_keys(county: pd.Series, town: pd.Series) -> pd.Series:
+    """One text key per (county, town): unambiguous, as a county is an adcode wherever it is used."""
+    return county.astype(str) + "\x1f" + town.astype(str)
+
+
+def gazetteer_keys(gazetteer: Gazetteer, with_point: bool) -> pd.Series:
+    """town_keys of the gazetteer's towns: all of them, or only those with a point."""
+    towns = gazetteer.towns[gazetteer.towns["lon"].notna()] if with_point else gazetteer.towns
+    return town_keys(towns["county_adcode"], towns["town"])
+
+
+def _location_reasons(rows: pd.DataFrame, region: RegionContext) -> tuple[np.ndarray, np.ndarray]:
+    """(field, reason) per row for an inconsistent location ('' when fine); the first rule that
+    applies to a row decides, as the rules are listed."""
+    prec, county, town = rows["precision"], rows["county_adcode"], rows["town"]
+    has_point = (rows["lon"] != "") | (rows["lat"] != "")
+    pointed = prec.isin(("surveyed", "digitised"))
+    complete = (rows["lon"] != "") & (rows["lat"] != "") & (rows["crs"] != "")
+    keys = town_keys(county, town)
+    needs = "precision '" + prec + "' needs lon, lat and crs"
+    carries = "precision '" + prec + "' must not carry lon/lat (points are derived)"
+    rules = [
+        ((county != "") & ~county.isin(region.counties["adcode"]), "county_adcode",
+         f"not a county of {region.name}"),
+        ((town != "") & (county != "") & ~keys.isin(gazetteer_keys(region.gazetteer, False)), "town",
+         "unknown 乡镇/街道 for this county (spell it as in data/towns.csv)"),
+        (pointed & ~complete, "lon", needs.to_numpy(dtype=object)),
+        (pointed, None, None),  # a complete point: only its place can be wrong
+        (has_point, "lon", carries.to_numpy(dtype=object)),
+        ((prec == "town") & ~keys.isin(gazetteer_keys(region.gazetteer, True)), "town",
+         "precision 'town' needs a town that has a point in data/towns.csv"),
+        ((prec == "county") & (county == ""), "county_adcode", "precision 'county' needs a county"),
+        ((prec == "unlocated") & (county != ""), "precision",
+         "a county is known: use precision 'county' (or better)"),
+    ]
+    return _first_rule(rows, region, rules)
+
+
+def _first_rule(rows: pd.DataFrame, region: RegionContext,
+                rules: list[tuple[pd.Series, str | None, object]]) -> tuple[np.ndarray, np.ndarray]:
+    field = np.full(len(rows), "", dtype=object)
+    reason = np.full(len(rows), "", dtype=object)
+    todo = np.ones(len(rows), dtype=bool)
+    for mask, name, why in rules:
+        hit = todo & mask.to_numpy(dtype=bool)
+        if name is None and hit.any():  # the point rule: field and reason from the point itself
+            field[hit], reason[hit] = _point_reasons(rows[hit], region)
+        elif name is not None:
+            field[hit] = name
+            reason[hit] = why[hit] if isinstance(why, np.ndarray) else why
+        todo &= ~hit
+    return field, reason
 
 
 def _location_problems(frame: pd.DataFrame, spec: TableSpec,
                        ctx: ValidationContext) -> Iterator[Problem]:
-    for idx, row in frame.iterrows():
-        region = ctx.regions.get(row["region_adcode"])
-        if region is None:
-            if row["region_adcode"]:
-                yield Problem(spec.file, idx + 2, "region_adcode", row["region_adcode"],
-                              f"unknown region; known: {', '.join(ctx.regions)}")
-            continue
-        field, reason = _location_reason(row, region)
-        if reason:
-            yield Problem(spec.file, idx + 2, field, str(row[field]), reason)
+    field = np.full(len(frame), "", dtype=object)
+    reason = np.full(len(frame), "", dtype=object)
+    region_code = frame["region_adcode"]
+    unknown = ((region_code != "") & ~region_code.isin(list(ctx.regions))).to_numpy()
+    field[unknown] = "region_adcode"
+    reason[unknown] = f"unknown region; known: {', '.join(ctx.regions)}"
+    for code, region in ctx.regions.items():
+        mine = (region_code == code).to_numpy()
+        if mine.any():
+            field[mine], reason[mine] = _location_reasons(frame[mine], region)
+    for pos in np.flatnonzero(reason != ""):
+        yield Problem(spec.file, int(frame.index[pos]) + 2, field[pos],
+                      str(frame[field[pos]].iat[pos]), reason[pos])
 
 
 def validate_table(frame: pd.DataFrame, spec: TableSpec, ctx: ValidationContext) -> list[Problem]:
@@ -166,14 +231,15 @@ def validate_table(frame: pd.DataFrame, spec: TableSpec, ctx: ValidationContext)
 def validate_references(tables: Mapping[str, pd.DataFrame],
                         specs: Mapping[str, TableSpec]) -> list[Problem]:
     """Problems where a *_id column points at a record that does not exist."""
-    ids = {name: set(frame["id"]) for name, frame in tables.items() if "id" in frame.columns}
+    ids = {name: frame["id"] for name, frame in tables.items() if "id" in frame.columns}
     problems = []
     for name, frame in tables.items():
         for col in specs[name].columns:
             if col.dtype != "ref" or col.name not in frame.columns:
                 continue
-            for idx, value in frame[col.name].items():
-                if value and value not in ids.get(col.ref, set()):
-                    problems.append(Problem(specs[name].file, idx + 2, col.name, value,
-                                            f"no {col.ref} record has this id"))
+            values = frame[col.name]
+            dangling = (values != "") & ~values.isin(ids.get(col.ref, pd.Series([], dtype=str)))
+            problems += [Problem(specs[name].file, int(idx) + 2, col.name, value,
+                                 f"no {col.ref} record has this id")
+                         for idx, value in values[dangling].items()]
     return problems
