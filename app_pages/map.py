@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from parks.livemap import live_map
+from parks.livemap import filter_update
 from parks.query import filter_enterprises, filter_parks, filter_projects, unlocated
 from parks.symbology import Selection
 from parks.tables import display_table
@@ -11,7 +11,7 @@ from ui.context import region
 from ui.export_panel import export_panel
 from ui.filters import filter_widgets, map_option_widgets
 from ui.i18n import lang, t
-from ui.mapview import show_map
+from ui.mapview import show_prepared
 from ui.permalink import MAP_PARAMS, map_state, publish, restore
 
 language = lang()
@@ -34,12 +34,11 @@ for col, name in zip(cols, ("parks", "enterprises", "projects"), strict=False):
     col.metric(t(name), len(selection.frames()[name]))
 cols[3].metric(t("data_date"), dataset.as_of or "—")
 
-live = live_map(dataset, selection, basemap=options.basemap, lang=language, system=options.system,
-                layers=options.layers, asset_base_url=loaders.asset_base_url(),
-                context=loaders.context_counties(dataset.region.adcode),
-                view_scope=f"map-{dataset.region.adcode}",
-                detail_url=loaders.detail_url(dataset, language))
-show_map(live.base, key="map_main", update=live.update)
+base = loaders.prepared_base_map(dataset, basemap=options.basemap, lang=language, system=options.system,
+                                 layers=tuple(options.layers), view_scope=f"map-{dataset.region.adcode}",
+                                 key="map_main")
+show_prepared(base, update=filter_update(dataset, selection, basemap=options.basemap, lang=language,
+                                         layers=options.layers))
 st.caption(t("approx_caption"))
 export_panel(dataset, selection, filters, lang=language, system=options.system,
              layers=options.layers, basemap=options.basemap)

@@ -65,16 +65,24 @@ def layer_updates(dataset: Dataset, selection: Selection, layers: Collection[str
     return out
 
 
-def live_map(dataset: Dataset, selection: Selection, *, basemap: Basemap, lang: str, system: str,
-             layers: Collection[str], asset_base_url: str, view_scope: str = "",
-             context: gpd.GeoDataFrame | None = None, detail_url: str = "",
-             config: AppConfig = DEFAULT_CONFIG) -> LiveMap:
-    """All records of `layers` in the map; `selection` (the filtered records) in the update."""
+def base_map(dataset: Dataset, *, basemap: Basemap, lang: str, system: str, layers: Collection[str],
+             asset_base_url: str, view_scope: str = "", context: gpd.GeoDataFrame | None = None,
+             detail_url: str = "", config: AppConfig = DEFAULT_CONFIG) -> folium.Map:
+    """Every record of `layers` (the choropleth aside): the same map for any filter."""
     everything = Selection(dataset.parks, dataset.enterprises, dataset.projects).visible(layers)
-    drawn_layers = tuple(k for k in layers if k != "choropleth")
-    base = records_map(dataset, everything, basemap=basemap, lang=lang, system=system,
-                       layers=drawn_layers, asset_base_url=asset_base_url, config=config,
+    return records_map(dataset, everything, basemap=basemap, lang=lang, system=system,
+                       layers=_drawn(layers), asset_base_url=asset_base_url, config=config,
                        context=context, view_scope=view_scope, detail_url=detail_url)
+
+
+def _drawn(layers: Collection[str]) -> tuple[str, ...]:
+    return tuple(k for k in layers if k != "choropleth")
+
+
+def filter_update(dataset: Dataset, selection: Selection, *, basemap: Basemap, lang: str,
+                  layers: Collection[str], config: AppConfig = DEFAULT_CONFIG) -> folium.FeatureGroup:
+    """The filter applied to base_map: masks, grid counts and the county choropleth."""
+    everything = Selection(dataset.parks, dataset.enterprises, dataset.projects).visible(layers)
     cloud = located_count(everything.enterprises) > config.marker_limit
     update = folium.FeatureGroup(name="filters", control=False)
     if "choropleth" in layers:  # counts change with every filter: part of the update
@@ -82,5 +90,17 @@ def live_map(dataset: Dataset, selection: Selection, *, basemap: Basemap, lang: 
                                  choropleth_frame(dataset, selection, lang), show=True)
         update = choropleth_group(display_layer(shaded, basemap))
         update.control = False
-    update.add_child(LayerUpdate(layer_updates(dataset, selection, drawn_layers, basemap, cloud)))
+    update.add_child(LayerUpdate(layer_updates(dataset, selection, _drawn(layers), basemap, cloud)))
+    return update
+
+
+def live_map(dataset: Dataset, selection: Selection, *, basemap: Basemap, lang: str, system: str,
+             layers: Collection[str], asset_base_url: str, view_scope: str = "",
+             context: gpd.GeoDataFrame | None = None, detail_url: str = "",
+             config: AppConfig = DEFAULT_CONFIG) -> LiveMap:
+    """All records of `layers` in the map; `selection` (the filtered records) in the update."""
+    base = base_map(dataset, basemap=basemap, lang=lang, system=system, layers=layers,
+                    asset_base_url=asset_base_url, view_scope=view_scope, context=context,
+                    detail_url=detail_url, config=config)
+    update = filter_update(dataset, selection, basemap=basemap, lang=lang, layers=layers, config=config)
     return LiveMap(base, update)

@@ -16,6 +16,7 @@ from parks.config import DEFAULT_CONFIG, AppConfig, Region
 from parks.errors import DataValidationError, Problem
 from parks.industries import Taxonomy, load_targets, load_taxonomy
 from parks.outlines import outline_areas, outline_problems
+from parks.query import SEARCH_KEY, search_key
 from parks.schema import ENTERPRISES, PARKS, PROJECTS, TABLES, TableSpec
 from parks.validate import (
     RegionContext,
@@ -159,6 +160,7 @@ def locate(frame: pd.DataFrame, gaz: Gazetteer, counties: gpd.GeoDataFrame) -> g
     for col in ("recognition_year", "year"):
         if col in out.columns:
             out[col] = pd.to_numeric(out[col].replace("", np.nan)).astype("Int64")
+    out[SEARCH_KEY] = search_key(out)  # normalised once here, not on every keystroke
     geometry = gpd.points_from_xy(out["lon"], out["lat"])
     geometry[np.isnan(out["lon"].to_numpy())] = None
     return gpd.GeoDataFrame(out, geometry=geometry, crs="EPSG:4326")

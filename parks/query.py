@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from parks.industries import Taxonomy
 
@@ -22,16 +26,30 @@ class Filters:
     text: str = ""  # name search
 
 
+SEARCHED = ("name_zh", "name_en", "full_name", "id")
+SEARCH_KEY = "search_key"  # column load_dataset adds: search_key() of each record
+
+
 def normalise(text: str) -> str:
     """Case- and width-insensitive form for search (全角 → half width, spaces dropped)."""
-    return unicodedata.normalize("NFKC", text).casefold().replace(" ", "")
+    return unicodedata.normalize("NFKC", text).lower().replace(" ", "")
 
 
 def record_codes(frame: pd.DataFrame) -> pd.Series:
-    """Industry codes of each record: parks' `industries` list, or industry + subsector."""
+    """Industry codes of each record: parks' `industries` list, or industry + subsector.
+
+    Each distinct value is split once: registers repeat a few hundred codes over many rows."""
     if "industries" in frame.columns:
-        return frame["industries"].map(lambda s: tuple(c.strip() for c in s.split(";") if c.strip()))
-    return frame.apply(lambda r: tuple(c for c in (r["industry"], r["subsector"]) if c), axis=1)
+        return _per_value(frame["industries"].astype(str),
+                          lambda s: tuple(c.strip() for c in s.split(";") if c.strip()))
+    pairs = frame["industry"].astype(str) + "\x1f" + frame["subsector"].astype(str)
+    return _per_value(pairs, lambda p: tuple(c for c in p.split("\x1f") if c))
+
+
+def _per_value(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
+    """fn of each cell, computed once per distinct value."""
+    table = {value: fn(value) for value in values.unique()}
+    return pd.Series([table[v] for v in values], index=values.index, dtype=object)
 
 
 def _industry_mask(frame: pd.DataFrame, filters: Filters, taxonomy: Taxonomy) -> pd.Series:
@@ -43,18 +61,28 @@ def _industry_mask(frame: pd.DataFrame, filters: Filters, taxonomy: Taxonomy) ->
         sei = [c for c in filters.industries if taxonomy.in_system(c, "sei")]
         wanted = taxonomy.expand(sei)
         wanted_231 = frozenset(c for c in filters.industries if c not in sei)
-        mask &= codes.map(lambda cs: any(
-            c in wanted or taxonomy.in_system(c, "231") in wanted_231 for c in cs))
+        mask &= _per_value(codes, lambda cs: any(
+            c in wanted or taxonomy.in_system(c, "231") in wanted_231 for c in cs)).astype(bool)
     if filters.tiers:
-        mask &= codes.map(lambda cs: any(taxonomy.tier(c) in filters.tiers for c in cs))
+        mask &= _per_value(codes, lambda cs: any(taxonomy.tier(c) in filters.tiers for c in cs)
+                           ).astype(bool)
     return mask
 
 
+def search_key(frame: pd.DataFrame) -> pd.Series:
+    """The text a name search looks in: normalise() of names and id, joined (vectorised)."""
+    cols = [c for c in SEARCHED if c in frame.columns]
+    if not cols or frame.empty:
+        return pd.Series("", index=frame.index, dtype=object)
+    parts = [pa.array(frame[c].astype(str).to_numpy(dtype=object), pa.string()) for c in cols]
+    text = pc.binary_join_element_wise(*parts, "") if len(parts) > 1 else parts[0]
+    folded = pc.replace_substring(pc.utf8_lower(pc.utf8_normalize(text, "NFKC")), " ", "")
+    return pd.Series(folded.to_pylist(), index=frame.index, dtype=object)
+
+
 def _text_mask(frame: pd.DataFrame, text: str) -> pd.Series:
-    needle = normalise(text)
-    cols = [c for c in ("name_zh", "name_en", "full_name", "id") if c in frame.columns]
-    hay = frame[cols].astype(str).agg(" ".join, axis=1).map(normalise)
-    return hay.str.contains(needle, regex=False)
+    hay = frame[SEARCH_KEY] if SEARCH_KEY in frame.columns else search_key(frame)
+    return hay.str.contains(normalise(text), regex=False).fillna(False).astype(bool)
 
 
 def _common_mask(frame: pd.DataFrame, filters: Filters, taxonomy: Taxonomy) -> pd.Series:

@@ -227,7 +227,8 @@ def record_layers(dataset: Dataset, selection: Selection, *, lang: str, system: 
     `detail_url` is where its popups are fetched from ('' when there are none).
     """
     park_names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
-    ent_names = dict(zip(dataset.enterprises["id"], dataset.enterprises["name_zh"], strict=True))
+    linked = dataset.enterprises[dataset.enterprises["id"].isin(selection.projects["enterprise_id"])]
+    ent_names = dict(zip(linked["id"], linked["name_zh"], strict=True))  # projects' firms only
     chem = selection.parks["kind"] == "chemical_park"
     cloud = located_count(selection.enterprises) > config.marker_limit
     points = spread_points({

@@ -14,12 +14,14 @@ from geo.boundaries import load_context, simplify_for_display
 from parks.config import DEFAULT_CONFIG
 from parks.details import enterprise_details, prune, write_details
 from parks.errors import DataValidationError
+from parks.livemap import base_map
 from parks.load import Dataset, load_dataset, validation_context
 from parks.store import Store, StoreError, default_store_path, open_store
 from parks.symbology import located_count
 from parks.validate import ValidationContext
 from ui.errors import show_data_error
 from ui.i18n import t
+from ui.mapview import PreparedMap, prepare_map
 
 
 def data_fingerprint(data_dir: Path) -> str:
@@ -125,10 +127,33 @@ def detail_url(loaded: Dataset, lang: str) -> str:
     """Where the map fetches enterprise popups ('' while enterprises are few: inline popups)."""
     if located_count(loaded.enterprises) <= DEFAULT_CONFIG.marker_limit:
         return ""
-    version = f"{store_location()}@{store().version()}:{data_fingerprint(data_dir())}"
-    key = hashlib.sha1(f"{version}:{loaded.region.adcode}:{lang}".encode()).hexdigest()[:16]
+    key = hashlib.sha1(f"{data_version()}:{loaded.region.adcode}:{lang}".encode()).hexdigest()[:16]
     _details(key, loaded.region.adcode, lang)
     return f"{asset_base_url().rsplit('/', 1)[0]}/cache/details/{key}/{{chunk}}.json"
+
+
+def data_version() -> str:
+    """Changes with every commit to the store and every edit of a data file."""
+    return f"{store_location()}@{store().version()}:{data_fingerprint(data_dir())}"
+
+
+@st.cache_resource(show_spinner="正在绘制地图 / Drawing the map…", max_entries=16)
+def _base_map(version: str, region: str, basemap_id: str, look: tuple, key: str, _loaded: Dataset,
+              _basemap: Basemap) -> PreparedMap:
+    del version, basemap_id  # cache key only
+    lang, system, layers, asset_url, view_scope, details = look
+    fmap = base_map(_loaded, basemap=_basemap, lang=lang, system=system, layers=layers,
+                    asset_base_url=asset_url, view_scope=view_scope,
+                    context=context_counties(region), detail_url=details)
+    return prepare_map(fmap, key)
+
+
+def prepared_base_map(loaded: Dataset, *, basemap: Basemap, lang: str, system: str,
+                      layers: tuple[str, ...], view_scope: str, key: str) -> PreparedMap:
+    """The map page's map of every record, built once per data version and look (parks.livemap)."""
+    drawn = tuple(k for k in layers if k != "choropleth")  # the choropleth is in the update
+    look = (lang, system, drawn, asset_base_url(), view_scope, detail_url(loaded, lang))
+    return _base_map(data_version(), loaded.region.adcode, repr(basemap), look, key, loaded, basemap)
 
 
 def asset_base_url() -> str:
