@@ -1,7 +1,9 @@
 """Map page: filters → filtered records → map, legend, and a table of what the map shows."""
 
+import pandas as pd
 import streamlit as st
 
+from parks.config import DEFAULT_CONFIG
 from parks.livemap import filter_update
 from parks.query import filter_enterprises, filter_parks, filter_projects, unlocated
 from parks.symbology import Selection
@@ -44,14 +46,23 @@ export_panel(dataset, selection, filters, lang=language, system=options.system,
              layers=options.layers, basemap=options.basemap)
 
 park_names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
+
+
+def show_table(frame: pd.DataFrame, name: str, key: str) -> None:
+    rows = DEFAULT_CONFIG.table_rows
+    if len(frame) > rows:
+        st.caption(t("table_truncated").format(shown=rows, total=len(frame)))
+    st.dataframe(display_table(frame.head(rows), name, tax, language, park_names), hide_index=True,
+                 width="stretch", key=key)
+
+
 tabs = st.tabs([f"{t(name)} ({len(frame)})" for name, frame in selection.frames().items()])
 for tab, (name, frame) in zip(tabs, selection.frames().items(), strict=True):
     with tab:
         if frame.empty:
             st.info(t("no_match"))
             continue
-        st.dataframe(display_table(frame, name, tax, language, park_names), hide_index=True,
-                     width="stretch", key=f"map_table_{name}")
+        show_table(frame, name, key=f"map_table_{name}")
 
 missing = {name: unlocated(frame) for name, frame in selection.frames().items()}
 count = sum(len(f) for f in missing.values())
@@ -60,5 +71,4 @@ with st.expander(f"{t('unlocated_title')} ({count})"):
     for name, frame in missing.items():
         if len(frame):
             st.markdown(f"**{t(name)}**")
-            st.dataframe(display_table(frame, name, tax, language, park_names), hide_index=True,
-                         width="stretch", key=f"map_unlocated_{name}")
+            show_table(frame, name, key=f"map_unlocated_{name}")

@@ -143,6 +143,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "store_error": ("工作数据库无法打开", "The working store cannot be opened"),
     "data_date": ("数据日期", "Data date"),
     "choropleth_by": ("县区分级", "Counts by county"),
+    "table_truncated": ("表中只列出前 {shown:,} 条（共 {total:,} 条）；完整记录请用导出。",
+                        "Showing the first {shown:,} of {total:,} rows; exports hold them all."),
     "no_match": ("没有符合筛选条件的记录。", "No records match the filters."),
     "targets_title": ("战略性新兴产业目标与现有记录", "Strategic industry targets and recorded data"),
     "targets_intro": ("左：菏政发〔2024〕1号 提出的 2025/2027 年目标（原文数值与单位）；"

@@ -52,7 +52,9 @@ def store() -> Store:
     return _open_store(store_location(), str(data_dir()))
 
 
-@st.cache_data(show_spinner="正在载入数据 / Loading data…", max_entries=8)
+# cache_resource: one copy per process, shared by every session (cache_data would unpickle
+# 100k records on every rerun); pages never modify a Dataset's frames (pure functions)
+@st.cache_resource(show_spinner="正在载入数据 / Loading data…", max_entries=8)
 def _load(region: str, fingerprint: str, folder: str, store_path: str, version: int) -> Dataset:
     del fingerprint, version  # part of the cache key only: a new commit means new data
     tables = _open_store(store_path, folder).read_tables()

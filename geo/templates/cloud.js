@@ -92,8 +92,11 @@
       var mode = this.binned() ? "bins" : "points";
       if (mode === "bins") this._drawBins(ctx, f); else this._drawPoints(ctx, f);
       // for benchmarks and tests: what was drawn, and when (ms since navigation; epoch ms)
-      window.hzDrawn = {layer: opts.key, n: shown.length, mode: mode, t: performance.now(),
-                        at: Date.now(), seq: ++seq};
+      var drawn = {layer: opts.key, n: shown.length, mode: mode, t: performance.now(),
+                   at: Date.now(), seq: ++seq};
+      window.hzDrawnBy = window.hzDrawnBy || {};
+      window.hzDrawnBy[opts.key] = drawn;
+      if (opts.key === "enterprises") window.hzDrawn = drawn;
     },
     _drawPoints: function(ctx, f) {
       // each point stamps its sprite's pixels into one buffer, put once: ~10x faster than a

@@ -1,0 +1,31 @@
+"""Stock-folium baseline for bench/run.py: every point in one FastMarkerCluster, shown with st_folium.
+
+Reads BENCH_POINTS (CSV: name, lon, lat), offers the same name search as the map page and
+rebuilds the whole map on each change — what a plain folium + streamlit-folium app does.
+"""
+
+import os
+
+import folium
+import pandas as pd
+import streamlit as st
+from folium.plugins import FastMarkerCluster
+from streamlit_folium import st_folium
+
+from geo.assets import localize
+
+
+@st.cache_data
+def points(path: str) -> pd.DataFrame:
+    return pd.read_csv(path, dtype={"name": str, "lon": float, "lat": float})
+
+
+frame = points(os.environ["BENCH_POINTS"])
+query = st.text_input("名称搜索")
+shown = frame[frame["name"].str.contains(query, regex=False)] if query else frame
+st.metric("企业", len(shown))
+fmap = folium.Map(location=[35.2, 115.6], zoom_start=9, tiles=None)
+fmap.options.update(max_zoom=18)  # no tile layer to set it, and marker clusters need it
+FastMarkerCluster(shown[["lat", "lon"]].to_numpy().tolist()).add_to(fmap)
+localize(fmap)  # Leaflet from the vendored copies: these machines have no CDN
+st_folium(fmap, key="baseline", height=700, use_container_width=True, returned_objects=[])

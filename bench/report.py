@@ -1,0 +1,61 @@
+"""The benchmark's table for people: each figure, the stock baseline, the ratio and the target."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+ROWS = (("render_ms", "map document: navigation → drawn (ms)"),
+        ("app_render_ms", "app: navigation → map drawn (ms)"), ("filter_ms", "filter change → redrawn (ms)"),
+        ("payload_bytes", "bytes sent to the browser"), ("server_rss_mb", "server peak memory (MB)"),
+        ("first_map_ms", "app: first map after start (ms)"))
+PURE_ROWS = (("build_ms", "map build + render, one run (ms)"), ("html_bytes", "map HTML + update (bytes)"),
+             ("load_ms", "load + validate the records (ms)"))
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float | int):
+        return f"{value:,.0f}" if abs(value) >= 10 else f"{value:.2f}"
+    return "—" if value is None else str(value)
+
+
+def _target(targets: Mapping, key: str, n: int) -> str:
+    goal = targets.get(key)
+    if isinstance(goal, Mapping) and n in goal:
+        return f"≤ {goal[n]:,}"
+    return ""
+
+
+def _lines(results: Mapping, rows: tuple, stock: Mapping) -> list[str]:
+    out = []
+    for key, label in rows:
+        for n, value in sorted(results.get(key, {}).items()):
+            base = stock.get(key, {}).get(n)
+            ratio = f"{value / base:.2f}" if base else "—"
+            out.append(f"{label:<38} {n:>9,} {_fmt(value):>12} {_fmt(base):>12} {ratio:>7} "
+                       f"{_target(results['targets'], key, n):>10}")
+    return out
+
+
+def table(results: Mapping) -> str:
+    machine = results["machine"]
+    head = (f"Heze Park Map benchmark — {machine['date']} — {machine['cpu']}, {machine['cores']} cores, "
+            f"{machine['memory_gb']} GB, {machine['chromium']}, Python {machine['python']}")
+    cols = f"{'figure':<38} {'N':>9} {'ours':>12} {'stock':>12} {'ratio':>7} {'target':>10}"
+    lines = [head, "", cols, "-" * len(cols)]
+    lines += _lines(results, ROWS, results.get("baseline", {}))
+    lines += _lines(results, PURE_ROWS, results.get("baseline_pure", {}))
+    stock = results.get("baseline_pure", {})
+    for key, label in (("pip_points_per_s", "point-in-county (points/s, 1M; stock = sjoin)"),
+                       ("geocode_per_s", "geocoding (addresses/s; stock = naive scan)")):
+        if key in results:
+            ratio = results[key] / stock[key] if stock.get(key) else float("nan")
+            goal = results["targets"].get(key)
+            lines.append(f"{label:<48} {_fmt(results[key]):>12} {_fmt(stock.get(key)):>12} {ratio:>7.2f} "
+                         f"{'≥ ' + format(goal, ',') if goal else '':>10}")
+    if "floor" in results:
+        lines += ["", "floor (Streamlit + st_folium, a 2-point map): "
+                  + ", ".join(f"{k} {_fmt(v)}" for k, v in results["floor"].items())]
+    if "load" in results:
+        load = results["load"]
+        lines += ["", "load: " + ", ".join(f"{k} {_fmt(v)}" for k, v in load.items())]
+    return "\n".join(lines)

@@ -1,0 +1,58 @@
+"""Scale benchmark: the map app against a stock folium + streamlit-folium app, 1k to 100k enterprises.
+
+    python bench/run.py            # table for people
+    python bench/run.py --json     # one JSON object (render_ms, filter_ms, payload_bytes, …)
+    python bench/run.py --load     # also 20 browser sessions changing filters for 2 minutes
+
+Synthetic enterprises (parks.synthetic) are added to the real records; the server and the
+browser run on this machine only (nothing leaves localhost).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.machine import machine_info
+from bench.measure import TARGETS, browser_figures, pure_figures
+from bench.report import table
+
+SIZES = (1_000, 10_000, 100_000)
+PURE_ONLY = (1_000_000,)
+
+
+def main(argv: list[str] | None = None) -> int:
+    cli = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    cli.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    cli.add_argument("--sizes", type=int, nargs="*", default=list(SIZES), help="enterprise counts")
+    cli.add_argument("--no-million", action="store_true", help="skip the 1,000,000 pure-Python run")
+    cli.add_argument("--repeats", type=int, default=5, help="navigations and filter changes per size")
+    cli.add_argument("--load", action="store_true", help="also the 20-session load test (10k)")
+    cli.add_argument("--sessions", type=int, default=20)
+    cli.add_argument("--minutes", type=float, default=2.0)
+    args = cli.parse_args(argv)
+    log = sys.stderr if args.json else sys.stdout
+    results: dict[str, object] = {"machine": machine_info(), "targets": TARGETS}
+    with tempfile.TemporaryDirectory(prefix="heze-bench-") as tmp:
+        work = Path(tmp)
+        pure_sizes = [*args.sizes, *([] if args.no_million else PURE_ONLY)]
+        results |= pure_figures(pure_sizes, work, log=log)
+        results |= browser_figures(args.sizes, work, repeats=args.repeats, log=log)
+        if args.load:
+            from bench.load import run_load
+
+            results["load"] = run_load(work, sessions=args.sessions, minutes=args.minutes, log=log)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=1))
+    else:
+        print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
