@@ -14,6 +14,8 @@ from types import TracebackType
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT_S = 120.0
+# as scripts/run_app.sh serves the app; the stock baseline gets the same
+SERVER_ENV = {"ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_ARENA_MAX": "2"}
 
 
 def free_port() -> int:
@@ -58,7 +60,7 @@ class AppServer:
                    "--server.port", str(self.port), "--server.headless", "true",
                    "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
                    "--server.fileWatcherType", "none", "--server.enableStaticServing", "true"]
-        env = {**os.environ, "PYTHONPATH": str(ROOT), **self.env}
+        env = {**os.environ, "PYTHONPATH": str(ROOT), **SERVER_ENV, **self.env}
         with self.log.open("wb") as sink:  # cwd=ROOT: the repository's .streamlit/config.toml applies
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink,
                                             stderr=subprocess.STDOUT)

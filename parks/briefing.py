@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from geo.basemaps import TileSource
-from geo.static_map import Frame, compose, to_mercator, to_png
 from parks.config import DEFAULT_CONFIG, AppConfig
 from parks.load import Dataset
 from parks.query import Filters
 from parks.stats import source_keys
 from parks.symbology import Selection, build_legend, record_layers
 from parks.vocab import KIND, STAGE
+
+if TYPE_CHECKING:
+    from geo.static_map import Frame
 
 ALL_LAYERS = ("outlines", "chemical_parks", "parks", "enterprises", "projects")
 _TEXT = {
@@ -89,6 +92,8 @@ def source_line(selection: Selection, dataset: Dataset, lang: str) -> str:
 
 def briefing_frame(dataset: Dataset, selection: Selection, spec: BriefingSpec,
                    filters: Filters) -> Frame:
+    from geo.static_map import Frame  # matplotlib loads when a briefing is made (~30 MB), not before
+
     lang = spec.lang
     frames = selection.frames().values()
     approx = sum(int(f["precision"].isin(["town", "county"]).sum()) for f in frames)
@@ -109,6 +114,8 @@ def briefing_frame(dataset: Dataset, selection: Selection, spec: BriefingSpec,
 def static_config(dataset: Dataset, map_width_px: float,
                   config: AppConfig = DEFAULT_CONFIG) -> AppConfig:
     """Records sharing a point are fanned out about a marker apart at the print scale."""
+    from geo.static_map import to_mercator
+
     minx, _, maxx, _ = dataset.counties.total_bounds
     xs, _ = to_mercator([minx, maxx], [0.0, 0.0])
     metres_per_px = (xs[1] - xs[0]) / max(map_width_px, 1) * 0.85  # ~cos(35°): ground metres
@@ -126,6 +133,8 @@ def map_layers(dataset: Dataset, selection: Selection, spec: BriefingSpec,
 def map_png(dataset: Dataset, selection: Selection, spec: BriefingSpec,
             filters: Filters | None = None, *, bare: bool = False) -> bytes:
     """The briefing map as PNG; `bare` leaves out title and footer (slides carry their own)."""
+    from geo.static_map import Frame, compose, to_png
+
     frame = briefing_frame(dataset, selection, spec, filters or Filters())
     if bare:
         frame = Frame(title="", legend=frame.legend, north=frame.north)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -16,14 +18,15 @@ DONE = "complete"  # written last: a folder without it is rebuilt
 
 
 def enterprise_details(enterprises: pd.DataFrame, taxonomy: Taxonomy, lang: str,
-                       park_names: dict[str, str]) -> list[list[str]]:
-    """[name, popup HTML] of each located enterprise, in drawing order (geo.cloud)."""
+                       park_names: dict[str, str]) -> Iterator[list[str]]:
+    """[name, popup HTML] of each located enterprise, in drawing order (geo.cloud), one at a
+    time: 100k popups held at once would cost the server ~80 MB."""
     located = enterprises[enterprises.geometry.notna()] if len(enterprises) else enterprises
-    return [[display_name(r, lang), enterprise_popup(r, taxonomy, lang, park_names.get(r.park_id, ""))]
-            for r in located.itertuples(index=False)]
+    return ([display_name(r, lang), enterprise_popup(r, taxonomy, lang, park_names.get(r.park_id, ""))]
+            for r in located.itertuples(index=False))
 
 
-def write_details(rows: list[list[str]], folder: Path, chunk: int = CHUNK) -> int:
+def write_details(rows: Iterable[list[str]], folder: Path, chunk: int = CHUNK) -> int:
     """Files 0.json, 1.json, … of `chunk` rows each; returns how many. Idempotent."""
     folder = Path(folder)
     if (folder / DONE).exists():
@@ -31,14 +34,15 @@ def write_details(rows: list[list[str]], folder: Path, chunk: int = CHUNK) -> in
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    starts = range(0, len(rows), chunk)
-    for start in starts:
-        text = json.dumps(rows[start:start + chunk], ensure_ascii=False, separators=(",", ":"))
-        (tmp / f"{start // chunk}.json").write_text(text, encoding="utf-8")
-    (tmp / DONE).write_text(str(len(rows)), encoding="utf-8")
+    files, total, rows = 0, 0, iter(rows)
+    while part := list(itertools.islice(rows, chunk)):
+        text = json.dumps(part, ensure_ascii=False, separators=(",", ":"))
+        (tmp / f"{files}.json").write_text(text, encoding="utf-8")
+        files, total = files + 1, total + len(part)
+    (tmp / DONE).write_text(str(total), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     tmp.rename(folder)  # readers see no half-written folder
-    return len(starts)
+    return files
 
 
 def prune(parent: Path, keep: int = 6) -> None:

@@ -12,7 +12,6 @@ from parks.briefing import BriefingSpec, map_png
 from parks.exports import selection_csv, selection_geojson, selection_xlsx
 from parks.load import Dataset
 from parks.query import Filters
-from parks.reports import briefing_pdf, briefing_pptx
 from parks.symbology import Selection, records_map
 
 FORMATS = ("png", "snapshot", "pdf", "pptx", "html", "csv", "geojson", "xlsx")
@@ -45,6 +44,8 @@ def export(fmt: str, dataset: Dataset, selection: Selection, spec: BriefingSpec,
     """One export of the selection; the data formats carry the rows the map shows."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    from parks.reports import briefing_pdf, briefing_pptx  # matplotlib: loaded on first export
+
     shown = selection.visible(spec.layers)
     base = basemap or resolve("offline", {})
     if base.tiles and base.crs == "WGS84" and spec.tiles is None:

@@ -7,6 +7,8 @@ import sqlite3
 import struct
 from collections.abc import Iterable, Mapping, Sequence
 
+import pandas as pd
+
 from geo.crs import gcj02_to_wgs84
 from parks.schema import TableSpec
 from parks.vocab import APPROXIMATE, LOCATED
@@ -181,6 +183,21 @@ def read_records(conn: sqlite3.Connection, specs: Sequence[TableSpec]) -> dict[s
         records = ({c: "" if v is None else str(v) for c, v in zip(spec.names, row, strict=True)}
                    for row in rows)
         out[spec.name] = {r["id"]: r for r in records}
+    return out
+
+
+def read_frames(conn: sqlite3.Connection, specs: Sequence[TableSpec],
+                batch: int = 20_000) -> dict[str, pd.DataFrame]:
+    """Table name → text frame in id order (NULL reads as ""), a batch of rows at a time: a
+    row of Python strings costs ~10x its text, so 100k records at once would need ~250 MB."""
+    out = {}
+    for spec in specs:
+        cols = ", ".join(map(quote, spec.names))
+        cursor = conn.execute(f"SELECT {cols} FROM {quote(spec.name)} ORDER BY id")
+        parts = [pd.DataFrame(rows, columns=list(spec.names), dtype=object).fillna("").astype(str)
+                 for rows in iter(lambda c=cursor: c.fetchmany(batch), [])]
+        out[spec.name] = (pd.concat(parts, ignore_index=True) if parts
+                          else pd.DataFrame(columns=list(spec.names), dtype=str))
     return out
 
 

@@ -96,25 +96,31 @@ def _common_mask(frame: pd.DataFrame, filters: Filters, taxonomy: Taxonomy) -> p
     return mask
 
 
+def _kept(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    """The rows of `mask`, as a new frame; no copy of the data when every row is kept (pandas'
+    copy-on-write keeps the caller's frame safe either way)."""
+    return frame.copy(deep=False) if bool(mask.all()) else frame[mask]
+
+
 def filter_parks(parks: pd.DataFrame, filters: Filters, taxonomy: Taxonomy) -> pd.DataFrame:
     """Parks matching the filters (same columns; empty frame when none match)."""
     mask = _common_mask(parks, filters, taxonomy)
     if filters.kinds:
         mask &= parks["kind"].isin(filters.kinds)
-    return parks[mask].copy()
+    return _kept(parks, mask)
 
 
 def filter_enterprises(enterprises: pd.DataFrame, filters: Filters,
                        taxonomy: Taxonomy) -> pd.DataFrame:
     """Enterprises matching the filters; park kind and project stage do not apply to them."""
-    return enterprises[_common_mask(enterprises, filters, taxonomy)].copy()
+    return _kept(enterprises, _common_mask(enterprises, filters, taxonomy))
 
 
 def filter_projects(projects: pd.DataFrame, filters: Filters, taxonomy: Taxonomy) -> pd.DataFrame:
     mask = _common_mask(projects, filters, taxonomy)
     if filters.stages:
         mask &= projects["stage"].isin(filters.stages)
-    return projects[mask].copy()
+    return _kept(projects, mask)
 
 
 def located(frame: pd.DataFrame) -> pd.DataFrame:

@@ -33,7 +33,6 @@ from parks.store import (
     Validator,
     audit_entry,
     check_commit_args,
-    frames,
     plan_commit,
     prepare_records,
     sibling_tmp,
@@ -72,7 +71,7 @@ class GeoPackageStore(Store):
 
     def read_tables(self) -> dict[str, pd.DataFrame]:
         with self._lock, self._transaction("BEGIN") as conn:  # one snapshot for all three tables
-            return frames(gpkg.read_records(conn, TABLES))
+            return gpkg.read_frames(conn, TABLES)
 
     def version(self) -> int:
         with self._lock:

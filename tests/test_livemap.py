@@ -96,7 +96,7 @@ def test_details_files_hold_name_and_escaped_popup_in_drawing_order(heze, tmp_pa
     frame = heze.enterprises.copy()
     frame.loc[frame.index[0], "name_zh"] = "<b>坏</b>名"
     names = dict(zip(heze.parks["id"], heze.parks["name_zh"], strict=True))
-    rows = enterprise_details(frame, heze.taxonomy, "zh", names)
+    rows = list(enterprise_details(frame, heze.taxonomy, "zh", names))
     located = frame[frame.geometry.notna()]
     assert [r[0] for r in rows] == list(located["name_zh"])
     assert write_details(rows, tmp_path / "d" / "k1", chunk=10) == -(-len(rows) // 10) > 1
