@@ -15,6 +15,7 @@ from playwright.async_api import Browser, Page, async_playwright
 from bench.browser import CHROMIUM, CHROMIUM_ARGS, PROBE, QUIET_MS, SEARCH_LABEL
 from bench.measure import APP, QUERIES, app_env
 from bench.server import AppServer
+from parks.store import open_store
 
 LOAD_N = 10_000
 REDRAW_TIMEOUT_S = 30.0
@@ -103,7 +104,9 @@ async def _run(url: str, sessions: int, seconds: float) -> list[Session]:
 
 def run_load(work: Path, *, sessions: int = 20, minutes: float = 2.0, log: TextIO) -> dict[str, object]:
     """`sessions` browser tabs change filters for `minutes` on the 10k app; figures per change."""
-    with AppServer(APP, work, app_env(work, LOAD_N)) as server:
+    env = app_env(work, LOAD_N)
+    open_store(env["HEZE_STORE_PATH"], data_dir=Path(env["HEZE_DATA_DIR"])).close()
+    with AppServer(APP, work, env) as server:
         print(f"[bench] load: {sessions} sessions for {minutes} min on {LOAD_N:,} enterprises …",
               file=log, flush=True)
         users = asyncio.run(_run(server.url, sessions, minutes * 60))

@@ -9,7 +9,8 @@ ROWS = (("render_ms", "map document: navigation → drawn (ms)"),
         ("payload_bytes", "bytes sent to the browser"), ("server_rss_mb", "server peak memory (MB)"),
         ("first_map_ms", "app: first map after start (ms)"))
 PURE_ROWS = (("build_ms", "map build + render, one run (ms)"), ("html_bytes", "map HTML + update (bytes)"),
-             ("load_ms", "load + validate the records (ms)"))
+             ("load_ms", "load + validate the records (ms)"),
+             ("store_create_ms", "create the store from the CSVs (ms)"))
 
 
 def _fmt(value: object) -> str:
