@@ -35,8 +35,6 @@ def main(argv: list[str] | None = None) -> int:
     cli.add_argument("--load", action="store_true", help="also the 20-session load test (10k)")
     cli.add_argument("--sessions", type=int, default=20)
     cli.add_argument("--minutes", type=float, default=2.0)
-    cli.add_argument("--load-floor", action="store_true",
-                     help="also the load test on the floor app (Streamlit + a 2-point map)")
     args = cli.parse_args(argv)
     log = sys.stderr if args.json else sys.stdout
     results: dict[str, object] = {"machine": machine_info(), "targets": TARGETS}
@@ -49,12 +47,6 @@ def main(argv: list[str] | None = None) -> int:
             from bench.load import run_load
 
             results["load"] = run_load(work, sessions=args.sessions, minutes=args.minutes, log=log)
-        if args.load_floor:
-            from bench.load import run_load
-            from bench.measure import FLOOR_APP
-
-            results["load_floor"] = run_load(work, sessions=args.sessions, minutes=args.minutes,
-                                             log=log, script=FLOOR_APP)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1))
     else:
