@@ -6,13 +6,11 @@ rebuilds the whole map on each change — what a plain folium + streamlit-folium
 
 import os
 
-import folium
 import pandas as pd
 import streamlit as st
-from folium.plugins import FastMarkerCluster
 from streamlit_folium import st_folium
 
-from geo.assets import localize
+from bench.stock import cluster_map
 
 
 @st.cache_data
@@ -24,8 +22,5 @@ frame = points(os.environ["BENCH_POINTS"])
 query = st.text_input("名称搜索")
 shown = frame[frame["name"].str.contains(query, regex=False)] if query else frame
 st.metric("企业", len(shown))
-fmap = folium.Map(location=[35.2, 115.6], zoom_start=9, tiles=None)
-fmap.options.update(max_zoom=18)  # no tile layer to set it, and marker clusters need it
-FastMarkerCluster(shown[["lat", "lon"]].to_numpy().tolist()).add_to(fmap)
-localize(fmap)  # Leaflet from the vendored copies: these machines have no CDN
-st_folium(fmap, key="baseline", height=700, use_container_width=True, returned_objects=[])
+st_folium(cluster_map(shown[["lat", "lon"]].to_numpy().tolist()), key="baseline", height=700,
+          use_container_width=True, returned_objects=[])

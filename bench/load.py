@@ -128,13 +128,12 @@ async def _run(url: str, sessions: int, seconds: float) -> list[Session]:
     return users
 
 
-def run_load(work: Path, *, sessions: int = 20, minutes: float = 2.0, log: TextIO,
-             script: Path = APP) -> dict[str, object]:
+def run_load(work: Path, *, sessions: int = 20, minutes: float = 2.0, log: TextIO) -> dict[str, object]:
     """`sessions` browser tabs change filters for `minutes` on the 10k app; figures per change.
     The map's iframe must survive filter changes (ours does; a stock st_folium app's does not)."""
     env = app_env(work, LOAD_N)
     open_store(env["HEZE_STORE_PATH"], data_dir=Path(env["HEZE_DATA_DIR"])).close()
-    with AppServer(script, work, env) as server:
+    with AppServer(APP, work, env) as server:
         print(f"[bench] load: {sessions} sessions for {minutes} min on {LOAD_N:,} enterprises …",
               file=log, flush=True)
         users = asyncio.run(_run(server.url, sessions, minutes * 60))

@@ -11,10 +11,9 @@ import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from folium.plugins import FastMarkerCluster
 from streamlit_folium import _get_feature_group_string
 
-from geo.assets import localize
+from bench.stock import cluster_map
 from geo.basemaps import resolve
 from geo.boundaries import load_context, load_counties, simplify_for_display
 from geo.geocode import geocode
@@ -59,11 +58,7 @@ def _update_js(update: folium.FeatureGroup) -> str:
 
 def baseline_map_html(points: pd.DataFrame) -> str:
     """The stock path (bench/baseline_app.py): one FastMarkerCluster of every point."""
-    fmap = folium.Map(location=[35.2, 115.6], zoom_start=9, tiles=None)
-    fmap.options.update(max_zoom=18)
-    FastMarkerCluster(points[["lat", "lon"]].to_numpy().tolist()).add_to(fmap)
-    localize(fmap)
-    return fmap.get_root().render()
+    return cluster_map(points[["lat", "lon"]].to_numpy().tolist()).get_root().render()
 
 
 def located_points(dataset: Dataset) -> pd.DataFrame:

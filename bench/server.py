@@ -32,7 +32,7 @@ def healthy(base_url: str) -> bool:
         return False
 
 
-def _run_dir(script: Path, work: Path) -> Path:
+def run_dir(script: Path, work: Path) -> Path:
     """Where to run `script` from: Streamlit serves static/ from beside the main script."""
     if (script.parent / "static").is_dir():
         return script.parent
@@ -56,7 +56,7 @@ class AppServer:
 
     def __enter__(self) -> AppServer:
         command = [sys.executable, "-m", "streamlit", "run",
-                   str(_run_dir(self.script, self.work) / self.script.name),
+                   str(run_dir(self.script, self.work) / self.script.name),
                    "--server.port", str(self.port), "--server.headless", "true",
                    "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
                    "--server.fileWatcherType", "none", "--server.enableStaticServing", "true"]

@@ -82,8 +82,8 @@ def _drawn(layers: Collection[str]) -> tuple[str, ...]:
 def filter_update(dataset: Dataset, selection: Selection, *, basemap: Basemap, lang: str,
                   layers: Collection[str], config: AppConfig = DEFAULT_CONFIG) -> folium.FeatureGroup:
     """The filter applied to base_map: masks, grid counts and the county choropleth."""
-    everything = Selection(dataset.parks, dataset.enterprises, dataset.projects).visible(layers)
-    cloud = located_count(everything.enterprises) > config.marker_limit
+    # the same test record_layers applied to base_map's records
+    cloud = "enterprises" in layers and located_count(dataset.enterprises) > config.marker_limit
     update = folium.FeatureGroup(name="filters", control=False)
     if "choropleth" in layers:  # counts change with every filter: part of the update
         shaded = ChoroplethLayer(config.layer("choropleth").label(lang),

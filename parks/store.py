@@ -228,6 +228,26 @@ def undo_plan(table: str, record_id: str,
     return {table: pd.DataFrame([before], columns=list(SPECS[table].names))}, {}
 
 
+def undo_last(store: Store, table: str, record_id: str, *, user: str,
+              validate: Validator | None = None) -> CommitResult:
+    """Undo the record's last audited change through the store's own audit and commit (both
+    backends): refused if anyone changed the record since."""
+    last = store.audit(table, record_id)
+    row = None if last.empty else last.iloc[0].to_dict()
+    changes, deletes = undo_plan(table, record_id, row)
+    expected = {(table, record_id): int(row["seq"])}  # nobody may have changed it meanwhile
+    return store.commit(changes, user=user, reason=f"undo change {row['seq']}",
+                        validate=validate, deletes=deletes, expected=expected)
+
+
+def audit_filters(table: str | None, record_id: str | None) -> dict[str, str]:
+    """Audit column → value to match; ValueError for a table the store does not have."""
+    if table is not None and table not in SPECS:
+        raise ValueError(f"unknown table {table!r}; tables: {', '.join(SPECS)}")
+    return {col: value for col, value in (("table_name", table), ("record_id", record_id))
+            if value is not None}
+
+
 def audit_entry(change: Change, at: str, user: str, reason: str, version: int) -> tuple:
     """The values of AUDIT_COLUMNS after seq for one change."""
     dump = lambda r: None if r is None else json.dumps(r, ensure_ascii=False)  # noqa: E731

@@ -32,11 +32,12 @@ from parks.store import (
     StoreError,
     Validator,
     audit_entry,
+    audit_filters,
     check_commit_args,
     plan_commit,
     prepare_records,
     sibling_tmp,
-    undo_plan,
+    undo_last,
 )
 
 _BUSY_TIMEOUT_S = 30.0  # how long a commit waits for another process's write lock
@@ -94,18 +95,10 @@ class GeoPackageStore(Store):
 
     def undo(self, table: str, record_id: str, *, user: str,
              validate: Validator | None = None) -> CommitResult:
-        last = self.audit(table, record_id)
-        row = None if last.empty else last.iloc[0].to_dict()
-        changes, deletes = undo_plan(table, record_id, row)
-        expected = {(table, record_id): int(row["seq"])}  # nobody may have changed it meanwhile
-        return self.commit(changes, user=user, reason=f"undo change {row['seq']}",
-                           validate=validate, deletes=deletes, expected=expected)
+        return undo_last(self, table, record_id, user=user, validate=validate)
 
     def audit(self, table: str | None = None, record_id: str | None = None) -> pd.DataFrame:
-        if table is not None and table not in SPECS:
-            raise ValueError(f"unknown table {table!r}; tables: {', '.join(SPECS)}")
-        filters = {col: value for col, value in (("table_name", table), ("record_id", record_id))
-                   if value is not None}
+        filters = audit_filters(table, record_id)
         with self._lock:
             rows = gpkg.read_audit(self._connection(), filters)
         return pd.DataFrame(rows, columns=list(AUDIT_COLUMNS))

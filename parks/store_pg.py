@@ -29,16 +29,16 @@ from parks.pg import (
 )
 from parks.store import (
     AUDIT_COLUMNS,
-    SPECS,
     CommitResult,
     Key,
     Store,
     StoreError,
     Validator,
+    audit_filters,
     check_commit_args,
     frames,
     prepare_records,
-    undo_plan,
+    undo_last,
 )
 
 DEFAULT_SCHEMA = "heze"
@@ -98,23 +98,15 @@ class PostGISStore(Store):
         check_commit_args(user, reason)
         prepared = prepare_records(changes)
         with self._session() as conn:
-            return apply_records(conn, self._schema, prepared, deletes or {}, expected or {}, user.strip(),
-                          reason.strip(), validate)
+            return apply_records(conn, self._schema, prepared, deletes or {}, expected or {},
+                                 user.strip(), reason.strip(), validate)
 
     def undo(self, table: str, record_id: str, *, user: str,
              validate: Validator | None = None) -> CommitResult:
-        last = self.audit(table, record_id)
-        row = None if last.empty else last.iloc[0].to_dict()
-        changes, deletes = undo_plan(table, record_id, row)
-        expected = {(table, record_id): int(row["seq"])}  # nobody may have changed it meanwhile
-        return self.commit(changes, user=user, reason=f"undo change {row['seq']}",
-                           validate=validate, deletes=deletes, expected=expected)
+        return undo_last(self, table, record_id, user=user, validate=validate)
 
     def audit(self, table: str | None = None, record_id: str | None = None) -> pd.DataFrame:
-        if table is not None and table not in SPECS:
-            raise ValueError(f"unknown table {table!r}; tables: {', '.join(SPECS)}")
-        filters = {col: value for col, value in (("table_name", table), ("record_id", record_id))
-                   if value is not None}
+        filters = audit_filters(table, record_id)
         with self._session(transaction=False) as conn:
             rows = read_audit(conn, self._schema, filters)
         return pd.DataFrame(rows, columns=list(AUDIT_COLUMNS))

@@ -125,11 +125,11 @@ def _details(key: str, region: str, lang: str) -> str:
     return key
 
 
-def detail_url(loaded: Dataset, lang: str) -> str:
+def _detail_url(loaded: Dataset, lang: str, version: str) -> str:
     """Where the map fetches enterprise popups ('' while enterprises are few: inline popups)."""
     if located_count(loaded.enterprises) <= DEFAULT_CONFIG.marker_limit:
         return ""
-    key = hashlib.sha1(f"{data_version()}:{loaded.region.adcode}:{lang}".encode()).hexdigest()[:16]
+    key = hashlib.sha1(f"{version}:{loaded.region.adcode}:{lang}".encode()).hexdigest()[:16]
     _details(key, loaded.region.adcode, lang)
     return f"{asset_base_url().rsplit('/', 1)[0]}/cache/details/{key}/{{chunk}}.json"
 
@@ -154,8 +154,9 @@ def prepared_base_map(loaded: Dataset, *, basemap: Basemap, lang: str, system: s
                       layers: tuple[str, ...], view_scope: str, key: str) -> PreparedMap:
     """The map page's map of every record, built once per data version and look (parks.livemap)."""
     drawn = tuple(k for k in layers if k != "choropleth")  # the choropleth is in the update
-    look = (lang, system, drawn, asset_base_url(), view_scope, detail_url(loaded, lang))
-    return _base_map(data_version(), loaded.region.adcode, repr(basemap), look, key, loaded, basemap)
+    version = data_version()  # one look at the store and the files per rerun
+    look = (lang, system, drawn, asset_base_url(), view_scope, _detail_url(loaded, lang, version))
+    return _base_map(version, loaded.region.adcode, repr(basemap), look, key, loaded, basemap)
 
 
 def asset_base_url() -> str:

@@ -40,10 +40,10 @@
     group.clearLayers();
     show(markers.filter(function(m, i) { return (s.charCodeAt(i >> 3) >> (i & 7)) & 1; }));
     // for benchmarks and tests, per layer; window.hzDrawn is the enterprises' (as in cloud.js)
-    var drawn = {layer: {{ this.key|tojson }}, n: group.getLayers().length, mode: "markers",
-                 t: performance.now(), at: Date.now(), seq: (window.hzDrawnBy || {})[{{ this.key|tojson }}]
-                 ? window.hzDrawnBy[{{ this.key|tojson }}].seq + 1 : 1};
     window.hzDrawnBy = window.hzDrawnBy || {};
+    var last = window.hzDrawnBy[{{ this.key|tojson }}];
+    var drawn = {layer: {{ this.key|tojson }}, n: group.getLayers().length, mode: "markers",
+                 t: performance.now(), at: Date.now(), seq: last ? last.seq + 1 : 1};
     window.hzDrawnBy[drawn.layer] = drawn;
     if (drawn.layer === "enterprises") window.hzDrawn = drawn;
   }};

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
+
+from bench.server import free_port, healthy, run_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -43,20 +42,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _healthy(base_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
-            return bool(response.read().decode().strip() == "ok")
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 def _stop(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     try:
@@ -66,29 +51,13 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def _run_dir(script: Path, base: Path) -> Path:
-    """A folder holding links to the script and to the repo's static/.
-
-    Streamlit serves static/ from beside the main script, not from the working directory,
-    so a script under tests/ would otherwise get no /app/static/vendor files.
-    """
-    if (script.parent / "static").is_dir():  # the real app.py: run it where it lives
-        return script.parent
-    run_dir = base / script.stem
-    run_dir.mkdir(parents=True, exist_ok=True)
-    for link, target in ((run_dir / script.name, script), (run_dir / "static", ROOT / "static")):
-        if not link.is_symlink():
-            link.symlink_to(target)
-    return run_dir
-
-
 def _start(script: Path, run_root: Path, cache_dir: Path,
            extra_env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     log = run_root / f"{script.stem}-{port}.log"
     command = [
-        sys.executable, "-m", "streamlit", "run", str(_run_dir(script, run_root) / script.name),
+        sys.executable, "-m", "streamlit", "run", str(run_dir(script, run_root) / script.name),
         "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]
@@ -98,7 +67,7 @@ def _start(script: Path, run_root: Path, cache_dir: Path,
     with log.open("wb") as sink:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + START_TIMEOUT_S
-    while not _healthy(base_url):
+    while not healthy(base_url):
         if process.poll() is not None or time.monotonic() > deadline:
             _stop(process)
             output = log.read_text(errors="replace")
