@@ -71,3 +71,18 @@ def store_location(backend: str, tmp_path: Path, request: pytest.FixtureRequest)
     if backend == "gpkg":
         return tmp_path / "store" / "heze.gpkg"
     return request.getfixturevalue("pg_dsn")
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    """Where a test's GeoPackage store goes (not created yet)."""
+    return tmp_path / "store" / "heze.gpkg"
+
+
+@pytest.fixture
+def gpkg_store(store_path: Path, data_copy: Path):
+    """A fresh GeoPackage store built from data_copy."""
+    from parks.store import open_store
+
+    with open_store(store_path, data_dir=data_copy) as opened:
+        yield opened

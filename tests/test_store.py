@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-import struct
 import threading
-from contextlib import closing
 from pathlib import Path
 
 import pandas as pd
-import pyogrio
 import pytest
-import shapely
 
-from geo.crs import distance_m, gcj02_to_wgs84
 from parks import gpkg
 from parks import store_gpkg as store_module
 from parks.errors import DataValidationError, Problem
@@ -29,20 +23,7 @@ from parks.store import (
     store_fingerprint,
 )
 from tests import pg
-
-AIRPORT_ID = "p-heze-airport"
-AIRPORT = (115.73667, 35.21333)
-
-
-@pytest.fixture
-def store_path(tmp_path: Path) -> Path:
-    return tmp_path / "store" / "heze.gpkg"
-
-
-@pytest.fixture
-def gpkg_store(store_path: Path, data_copy: Path):
-    with open_store(store_path, data_dir=data_copy) as opened:
-        yield opened
+from tests.stores import AIRPORT_ID, park_record, sql_rows
 
 
 @pytest.fixture
@@ -73,37 +54,6 @@ def _assert_same_tables(left: dict[str, pd.DataFrame], right: dict[str, pd.DataF
     assert left.keys() == right.keys()
     for name in left:
         pd.testing.assert_frame_equal(left[name], right[name], obj=name)
-
-
-def _decode_point(blob: bytes) -> tuple[float, float]:
-    """Decode a GeoPackage binary point by hand (header, then WKB), independently of parks.gpkg."""
-    magic, version, flags = struct.unpack_from("<2sBB", blob)
-    assert (magic, version) == (b"GP", 0)
-    assert flags & 0b1 == 1, "little-endian header"
-    assert (flags >> 1) & 0b111 == 0, "no envelope"
-    assert not flags & 0b1_0000, "not the empty geometry"
-    (srs_id,) = struct.unpack_from("<i", blob, 4)
-    assert srs_id == 4326
-    byte_order, geom_type, x, y = struct.unpack_from("<BIdd", blob, 8)
-    assert (byte_order, geom_type, len(blob)) == (1, 1, 8 + 21)
-    assert shapely.from_wkb(blob[8:]).equals(shapely.Point(x, y))
-    return x, y
-
-
-def _park(store: Store, record_id: str, **cells: str) -> pd.DataFrame:
-    """One full park record: a stored row with some cells replaced (and possibly a new id)."""
-    parks = store.read_tables()["parks"]
-    row = parks[parks["id"] == AIRPORT_ID].copy()
-    row["id"] = record_id
-    for column, value in cells.items():
-        row[column] = value
-    return row.reset_index(drop=True)
-
-
-def _sql(path: Path, query: str) -> list[tuple]:
-    """Rows of one query on a fresh connection (as another tool would open the file)."""
-    with closing(sqlite3.connect(path)) as conn, conn:
-        return conn.execute(query).fetchall()
 
 
 def _sha(path: Path) -> str:
@@ -173,7 +123,7 @@ def test_a_store_another_session_created_meanwhile_is_kept(store_path, data_copy
         real_build(tmp, records)
         monkeypatch.setattr(store_module, "_build", real_build)
         with open_store(store_path, data_dir=data_copy) as other:
-            other.commit({"parks": _park(other, "p-test-other")}, user="other", reason="first")
+            other.commit({"parks": park_record(other, "p-test-other")}, user="other", reason="first")
 
     monkeypatch.setattr(store_module, "_build", build_while_another_session_finishes_first)
     with open_store(store_path, data_dir=data_copy) as mine:
@@ -183,66 +133,9 @@ def test_a_store_another_session_created_meanwhile_is_kept(store_path, data_copy
 
 # ---- GeoPackage ----
 
-def test_the_file_is_a_geopackage(gpkg_store, store_path):
-    assert store_path.is_file()
-    assert not list(store_path.parent.glob(".*")), "no temporary build file is left behind"
-    assert _sql(store_path, "PRAGMA application_id") == [(0x47504B47,)]  # 'GPKG'
-    assert _sql(store_path, "PRAGMA user_version") == [(10400,)]
-    srs = {row[0]: row[1:] for row in _sql(store_path, "SELECT srs_id, organization, "
-                                           "organization_coordsys_id, definition FROM gpkg_spatial_ref_sys")}
-    assert srs[-1] == ("NONE", -1, "undefined") and srs[0] == ("NONE", 0, "undefined")
-    assert srs[4326][:2] == ("EPSG", 4326) and srs[4326][2].startswith('GEOGCS["WGS 84"')
-    contents = {row[0]: row[1:] for row in _sql(store_path, "SELECT table_name, data_type, identifier, "
-                                                "srs_id, min_x, min_y, max_x, max_y FROM gpkg_contents")}
-    assert contents["parks"] == ("features", "parks", 4326, *AIRPORT, *AIRPORT)
-    assert contents["enterprises"][:3] == ("features", "enterprises", 4326)
-    assert contents["projects"][:3] == ("features", "projects", 4326)
-    assert contents["audit"][0] == "attributes"
-    assert _sql(store_path, "SELECT * FROM gpkg_geometry_columns ORDER BY table_name") == [
-        (name, "geom", "POINT", 4326, 0, 0) for name in ("enterprises", "parks", "projects")]
-    columns = [row[1] for row in _sql(store_path, "PRAGMA table_info(parks)")]
-    assert columns == ["fid", "geom", *PARKS.names]
-    with pytest.raises(sqlite3.IntegrityError):  # id is UNIQUE
-        _sql(store_path, f"INSERT INTO parks (id) VALUES ('{AIRPORT_ID}')")
-
-
-def test_only_stored_coordinates_become_geometry(gpkg_store, store_path):
-    rows = _sql(store_path, "SELECT id, precision, geom FROM parks")
-    with_geom = {rid: _decode_point(geom) for rid, _, geom in rows if geom is not None}
-    assert with_geom.keys() == {AIRPORT_ID}
-    assert with_geom[AIRPORT_ID] == pytest.approx(AIRPORT)
-    approximate = [geom for _, precision, geom in rows if precision in ("town", "county")]
-    assert approximate and all(geom is None for geom in approximate)
-
-
-def test_gcj02_points_are_stored_in_wgs84(gpkg_store, store_path):
-    gcj = (115.742613, 35.21286)
-    park = _park(gpkg_store, "p-test-gcj", precision="digitised", crs="GCJ02", lon=str(gcj[0]),
-                 lat=str(gcj[1]))
-    gpkg_store.commit({"parks": park}, user="t", reason="gcj test")
-    point = _decode_point(_sql(store_path, "SELECT geom FROM parks WHERE id = 'p-test-gcj'")[0][0])
-    assert point == pytest.approx(tuple(map(float, gcj02_to_wgs84(*gcj))), abs=1e-9)
-    assert 400 < distance_m(*point, *gcj) < 700
-
-
-def test_gdal_reads_the_store(gpkg_store, store_path):
-    layers = dict(pyogrio.list_layers(store_path))
-    assert {layers[name] for name in ("parks", "enterprises", "projects")} == {"Point"}
-    parks = pyogrio.read_dataframe(store_path, layer="parks")
-    assert len(parks) == len(gpkg_store.read_tables()["parks"])
-    assert parks.crs.to_epsg() == 4326
-    located = parks[parks.geometry.notna()]
-    assert list(located["id"]) == [AIRPORT_ID]
-    assert (located.geometry.x.iloc[0], located.geometry.y.iloc[0]) == pytest.approx(AIRPORT)
-    audit = pyogrio.read_dataframe(store_path, layer="audit", read_geometry=False)
-    assert len(audit) == len(gpkg_store.audit())
-
-
-# ---- commits ----
-
 def test_commit_inserts_and_updates_with_an_audit_trail(store):
-    updated = _park(store, AIRPORT_ID, note="new note")
-    new = _park(store, "p-test-new", name_zh="测试园区")
+    updated = park_record(store, AIRPORT_ID, note="new note")
+    new = park_record(store, "p-test-new", name_zh="测试园区")
     result = store.commit({"parks": pd.concat([updated, new])}, user="alice", reason="review 1")
     assert result.inserted == {"parks": 1, "enterprises": 0, "projects": 0}
     assert result.updated == {"parks": 1, "enterprises": 0, "projects": 0}
@@ -274,7 +167,7 @@ def test_missing_optional_columns_are_filled_with_empty_cells(store):
 
 
 def test_committing_the_same_records_again_changes_nothing(store, data_copy):
-    frame = _park(store, AIRPORT_ID, note="once")
+    frame = park_record(store, AIRPORT_ID, note="once")
     first = store.commit({"parks": frame}, user="t", reason="first")
     audit_rows = len(store.audit())
     second = store.commit({"parks": frame}, user="t", reason="again")
@@ -297,7 +190,7 @@ def test_validate_sees_the_merged_tables_and_its_problems_abort(store):
         seen.update(tables)
         return [Problem("parks.csv", 2, "kind", "bad", "not a kind")]
 
-    new = _park(store, "p-test-new")
+    new = park_record(store, "p-test-new")
     with pytest.raises(DataValidationError, match="not a kind"):
         store.commit({"parks": new}, user="t", reason="bad", validate=validate)
     assert seen.keys() == {"parks", "enterprises", "projects"}
@@ -319,7 +212,7 @@ BROKEN_CHANGES = {
 
 @pytest.mark.parametrize("reason", BROKEN_CHANGES)
 def test_changes_the_store_cannot_hold_are_refused(store, reason):
-    changes = BROKEN_CHANGES[reason](_park(store, "p-x"))
+    changes = BROKEN_CHANGES[reason](park_record(store, "p-x"))
     with pytest.raises(DataValidationError, match=reason):
         store.commit({"parks": changes}, user="t", reason="bad")
     assert store.version() == 1 and "p-x" not in set(store.read_tables()["parks"]["id"])
@@ -327,9 +220,9 @@ def test_changes_the_store_cannot_hold_are_refused(store, reason):
 
 def test_unknown_tables_and_anonymous_commits_are_refused(store):
     with pytest.raises(ValueError, match="unknown table"):
-        store.commit({"factories": _park(store, "p-x")}, user="t", reason="typo")
+        store.commit({"factories": park_record(store, "p-x")}, user="t", reason="typo")
     with pytest.raises(ValueError, match="user"):
-        store.commit({"parks": _park(store, "p-x")}, user=" ", reason="who?")
+        store.commit({"parks": park_record(store, "p-x")}, user=" ", reason="who?")
     assert store.version() == 1
 
 
@@ -348,7 +241,7 @@ def test_a_failure_half_way_rolls_everything_back(gpkg_store, store_path, monkey
         real_write(*args, **kwargs)
 
     monkeypatch.setattr(gpkg, "write_record", failing_write)
-    changes = pd.concat([_park(store, AIRPORT_ID, note="x"), _park(store, "p-test-new")])
+    changes = pd.concat([park_record(store, AIRPORT_ID, note="x"), park_record(store, "p-test-new")])
     with pytest.raises(OSError, match="disk full"):
         store.commit({"parks": changes}, user="t", reason="boom", validate=lambda tables: [])
     assert len(calls) == 2
@@ -371,7 +264,8 @@ def test_concurrent_commits_from_threads_all_land(store, store_location):
         try:
             start.wait()
             for i in range(5):
-                target.commit({"parks": _park(target, f"p-test-{prefix}-{i}")}, user=prefix, reason="race")
+                record = park_record(target, f"p-test-{prefix}-{i}")
+                target.commit({"parks": record}, user=prefix, reason="race")
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
 
@@ -392,7 +286,8 @@ def test_concurrent_commits_from_threads_all_land(store, store_location):
 # ---- export ----
 
 def test_export_round_trips(store, tmp_path):
-    store.commit({"parks": _park(store, "p-test-new", note="行一\n行二, with comma")}, user="t", reason="x")
+    record = park_record(store, "p-test-new", note="行一\n行二, with comma")
+    store.commit({"parks": record}, user="t", reason="x")
     paths = export_csv(store, tmp_path / "export")
     assert [p.name for p in paths] == [spec.file for spec in TABLES]
     _assert_same_tables(_csv_tables(tmp_path / "export"), store.read_tables())
@@ -405,7 +300,7 @@ def test_export_over_the_baseline_changes_only_edited_lines(store, data_copy):
     originals = {spec.file: (data_copy / spec.file).read_bytes() for spec in TABLES}
     export_csv(store, data_copy)
     assert {spec.file: (data_copy / spec.file).read_bytes() for spec in TABLES} == originals
-    store.commit({"parks": _park(store, AIRPORT_ID, note="edited")}, user="t", reason="x")
+    store.commit({"parks": park_record(store, AIRPORT_ID, note="edited")}, user="t", reason="x")
     export_csv(store, data_copy)
     old = originals["parks.csv"].decode("utf-8").splitlines()
     new = (data_copy / "parks.csv").read_text(encoding="utf-8").splitlines()
@@ -417,7 +312,7 @@ def test_export_over_the_baseline_changes_only_edited_lines(store, data_copy):
 
 NOT_STORES = {
     "not a database": lambda path: path.write_bytes(b"this is not SQLite" * 200),
-    "not a GeoPackage": lambda path: _sql(path, "CREATE TABLE t (x)"),
+    "not a GeoPackage": lambda path: sql_rows(path, "CREATE TABLE t (x)"),
     "empty file": lambda path: path.touch(),
 }
 
@@ -434,10 +329,10 @@ def test_a_file_that_is_not_a_store_is_a_named_error(tmp_path, data_copy, kind):
 
 def test_schema_columns_are_added_and_unknown_ones_refused(gpkg_store, store_path):
     gpkg_store.close()
-    _sql(store_path, "ALTER TABLE parks DROP COLUMN note")  # as if the schema gained 'note' later
+    sql_rows(store_path, "ALTER TABLE parks DROP COLUMN note")  # as if the schema gained 'note' later
     with open_store(store_path) as reopened:
         assert set(reopened.read_tables()["parks"]["note"]) == {""}
-    _sql(store_path, "ALTER TABLE projects ADD COLUMN colour TEXT")
+    sql_rows(store_path, "ALTER TABLE projects ADD COLUMN colour TEXT")
     with pytest.raises(StoreError, match="projects: unknown colour"):
         open_store(store_path)
 
@@ -445,7 +340,7 @@ def test_schema_columns_are_added_and_unknown_ones_refused(gpkg_store, store_pat
 def test_fingerprint_follows_the_version_and_closed_stores_say_so(store):
     first = store_fingerprint(store)
     assert store.location in first
-    store.commit({"parks": _park(store, "p-test-new")}, user="t", reason="x")
+    store.commit({"parks": park_record(store, "p-test-new")}, user="t", reason="x")
     assert store_fingerprint(store) != first
     store.close()
     with pytest.raises(StoreError, match="closed"):
