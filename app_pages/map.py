@@ -1,13 +1,10 @@
 """Map page: filters → filtered records → map, legend, and a table of what the map shows."""
 
-import pandas as pd
 import streamlit as st
 
-from parks.config import DEFAULT_CONFIG
 from parks.livemap import filter_update
-from parks.query import filter_enterprises, filter_parks, filter_projects, unlocated
+from parks.query import filter_enterprises, filter_parks, filter_projects
 from parks.symbology import Selection
-from parks.tables import display_table
 from ui import loaders
 from ui.context import region
 from ui.export_panel import export_panel
@@ -15,6 +12,7 @@ from ui.filters import filter_widgets, map_option_widgets
 from ui.i18n import lang, t
 from ui.mapview import show_prepared
 from ui.permalink import MAP_PARAMS, map_state, publish, restore
+from ui.record_tables import record_tables
 
 language = lang()
 dataset = loaders.dataset(region())
@@ -46,29 +44,4 @@ export_panel(dataset, selection, filters, lang=language, system=options.system,
              layers=options.layers, basemap=options.basemap)
 
 park_names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
-
-
-def show_table(frame: pd.DataFrame, name: str, key: str) -> None:
-    rows = DEFAULT_CONFIG.table_rows
-    if len(frame) > rows:
-        st.caption(t("table_truncated").format(shown=rows, total=len(frame)))
-    st.dataframe(display_table(frame.head(rows), name, tax, language, park_names), hide_index=True,
-                 width="stretch", key=key)
-
-
-tabs = st.tabs([f"{t(name)} ({len(frame)})" for name, frame in selection.frames().items()])
-for tab, (name, frame) in zip(tabs, selection.frames().items(), strict=True):
-    with tab:
-        if frame.empty:
-            st.info(t("no_match"))
-            continue
-        show_table(frame, name, key=f"map_table_{name}")
-
-missing = {name: unlocated(frame) for name, frame in selection.frames().items()}
-count = sum(len(f) for f in missing.values())
-with st.expander(f"{t('unlocated_title')} ({count})"):
-    st.caption(t("unlocated_help"))
-    for name, frame in missing.items():
-        if len(frame):
-            st.markdown(f"**{t(name)}**")
-            show_table(frame, name, key=f"map_unlocated_{name}")
+record_tables(selection.frames(), tax, language, park_names, key="map_table")

@@ -13,7 +13,7 @@ from typing import TextIO
 from playwright.async_api import Browser, Frame, Page, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS, PROBE, QUIET_MS, SEARCH_LABEL
+from bench.browser import CANVAS_PROBE, CHROMIUM, CHROMIUM_ARGS, QUIET_MS, SEARCH_LABEL
 from bench.measure import APP, QUERIES, app_env
 from bench.server import AppServer
 from parks.store import open_store
@@ -65,10 +65,10 @@ async def _redrawn(frame: Frame, after_ms: float, timeout_s: float = REDRAW_TIME
 
 
 async def _user(browser: Browser, url: str, session: Session, start: asyncio.Event,
-                window: list[float]) -> None:
+                window: list[float], think_s: tuple[float, float] = THINK_S) -> None:
     """Open the app, wait for everyone, then change the name search until the window closes."""
     context = await browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-    await context.add_init_script(PROBE)
+    await context.add_init_script(CANVAS_PROBE)  # 10k: canvas
     page = await context.new_page()
     page.on("pageerror", lambda error: session.errors.append(f"page error: {error}"))
     page.on("websocket", lambda ws: ws.on("close", lambda _ws: _closed(session, window)))
@@ -94,7 +94,7 @@ async def _user(browser: Browser, url: str, session: Session, start: asyncio.Eve
             session.times_ms.append(await _redrawn(frame, changed) - changed)
             if await page.locator('[data-testid="stException"]').count():
                 session.errors.append("the page shows an exception")
-            await asyncio.sleep(rng.uniform(*THINK_S))
+            await asyncio.sleep(rng.uniform(*think_s))
     except Exception as error:  # any failure is reported, not raised: the other sessions go on
         session.errors.append(f"{type(error).__name__}: {error}"[:300])
     finally:
@@ -107,7 +107,7 @@ def _closed(session: Session, window: list[float]) -> None:
         session.dropped = True
 
 
-async def _run(url: str, sessions: int, seconds: float) -> list[Session]:
+async def _run(url: str, sessions: int, seconds: float, think_s: tuple[float, float]) -> list[Session]:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
         go, window = asyncio.Event(), [float("inf")]
@@ -118,7 +118,7 @@ async def _run(url: str, sessions: int, seconds: float) -> list[Session]:
             raise RuntimeError(f"the app did not come up: {warm.errors}")
         go.clear()
         users = [Session(i) for i in range(sessions)]
-        tasks = [asyncio.create_task(_user(browser, url, user, go, window)) for user in users]
+        tasks = [asyncio.create_task(_user(browser, url, user, go, window, think_s)) for user in users]
         while not all(u.loaded or u.done for u in users):
             await asyncio.sleep(0.2)
         window[0] = time.monotonic() + seconds  # the two minutes start when everyone is in
@@ -128,19 +128,21 @@ async def _run(url: str, sessions: int, seconds: float) -> list[Session]:
     return users
 
 
-def run_load(work: Path, *, sessions: int = 20, minutes: float = 2.0, log: TextIO) -> dict[str, object]:
+def run_load(work: Path, *, sessions: int = 20, minutes: float = 2.0,
+             think_s: tuple[float, float] = THINK_S, log: TextIO) -> dict[str, object]:
     """`sessions` browser tabs change filters for `minutes` on the 10k app; figures per change.
     The map's iframe must survive filter changes (ours does; a stock st_folium app's does not)."""
     env = app_env(work, LOAD_N)
     open_store(env["HEZE_STORE_PATH"], data_dir=Path(env["HEZE_DATA_DIR"])).close()
     with AppServer(APP, work, env) as server:
-        print(f"[bench] load: {sessions} sessions for {minutes} min on {LOAD_N:,} enterprises …",
+        print(f"[bench] load: {sessions} sessions for {minutes} min on {LOAD_N:,} enterprises, "
+              f"{think_s[0]:g}–{think_s[1]:g} s between changes …",
               file=log, flush=True)
-        users = asyncio.run(_run(server.url, sessions, minutes * 60))
+        users = asyncio.run(_run(server.url, sessions, minutes * 60, think_s))
         rss = server.peak_rss_mb()
     times = sorted(t for u in users for t in u.times_ms)
     errors = [f"session {u.number}: {e}" for u in users for e in u.errors]
-    result = {"sessions": sessions, "minutes": minutes, "think_s": list(THINK_S), "changes": len(times),
+    result = {"sessions": sessions, "minutes": minutes, "think_s": list(think_s), "changes": len(times),
               "errors": len(errors), "dropped": sum(u.dropped for u in users),
               "median_filter_ms": round(statistics.median(times)) if times else None,
               "p95_filter_ms": round(times[int(0.95 * (len(times) - 1))]) if times else None,

@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     cli.add_argument("--load", action="store_true", help="also the 20-session load test (10k)")
     cli.add_argument("--sessions", type=int, default=20)
     cli.add_argument("--minutes", type=float, default=2.0)
+    cli.add_argument("--think", type=float, nargs=2, default=None, metavar=("MIN", "MAX"),
+                     help="seconds a load-test user looks at the map between changes")
     args = cli.parse_args(argv)
     log = sys.stderr if args.json else sys.stdout
     results: dict[str, object] = {"machine": machine_info(), "targets": TARGETS}
@@ -44,9 +46,11 @@ def main(argv: list[str] | None = None) -> int:
         results |= pure_figures(pure_sizes, work, log=log)
         results |= browser_figures(args.sizes, work, repeats=args.repeats, log=log)
         if args.load:
-            from bench.load import run_load
+            from bench.load import THINK_S, run_load
 
-            results["load"] = run_load(work, sessions=args.sessions, minutes=args.minutes, log=log)
+            think = tuple(args.think) if args.think else THINK_S
+            results["load"] = run_load(work, sessions=args.sessions, minutes=args.minutes,
+                                       think_s=think, log=log)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1))
     else:

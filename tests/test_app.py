@@ -153,6 +153,23 @@ def test_tables_follow_the_layers_shown(monkeypatch):
     assert metrics["企业"] == 0 and metrics["项目"] == 0
 
 
+
+def test_one_table_at_a_time_and_the_choice_survives_a_filter_change(monkeypatch):
+    at = _app(monkeypatch)
+    assert len(at.dataframe) == 1 and "类型" in at.dataframe[0].value.columns  # parks first
+    at.segmented_control(key="map_table__zh").set_value("enterprises").run()
+    firms = at.dataframe[0].value
+    assert len(at.dataframe) == 1 and "全称" in firms.columns and len(firms) == 90
+    at.multiselect(key="map_counties__zh").set_value(["371728"]).run()  # 东明县
+    assert at.segmented_control(key="map_table__zh").value == "enterprises"
+    assert set(at.dataframe[0].value["县区"]) == {"东明县"}
+    at.multiselect(key="map_counties__zh").set_value([]).run()
+    at.segmented_control(key="map_table__zh").set_value("unlocated").run()
+    assert not at.exception
+    shown = {md.value for md in at.markdown}
+    assert any(v.startswith("**企业**") for v in shown)  # 66 seed firms have no place
+    assert at.dataframe and all(df.value["定位精度"].eq("位置未知").all() for df in at.dataframe)
+
 def _import_page(monkeypatch) -> AppTest:
     at = login(_app(monkeypatch))
     at.switch_page("app_pages/import_data.py").run()

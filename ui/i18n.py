@@ -130,6 +130,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "parks": ("园区", "Parks"),
     "enterprises": ("企业", "Enterprises"),
     "projects": ("项目", "Projects"),
+    "table_of": ("表格", "Table"),
     "unlocated_title": ("位置未知（未上图）", "Location unknown (not on the map)"),
     "unlocated_help": ("这些记录连所在县区都不确定，只计入表格，不在地图上标注。",
                        "Not even the county is known: counted in tables, not drawn."),
