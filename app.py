@@ -5,9 +5,11 @@ import streamlit as st
 from ui.context import sidebar_frame
 from ui.i18n import lang, t
 from ui.login import login_box
+from ui.page_style import page_style
 from ui.permalink import restore_shared
 
 st.set_page_config(page_title="菏泽产业园区地图 · Heze Park Map", layout="wide")
+page_style()
 restore_shared()
 sidebar_frame()
 editor = login_box()

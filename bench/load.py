@@ -81,6 +81,9 @@ async def _user(browser: Browser, url: str, session: Session, start: asyncio.Eve
         await _redrawn(frame, opened - 1, ARRIVAL_TIMEOUT_S)
         session.loaded = True
         await start.wait()
+        # each user looks at the map first, as between changes: 20 clicks in the same instant
+        # would be a burst no group of people makes
+        await asyncio.sleep(rng.uniform(*think_s))
         box = page.get_by_role("textbox", name=SEARCH_LABEL)
         step, current = session.number, ""
         while time.monotonic() < window[0]:
