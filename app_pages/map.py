@@ -38,7 +38,7 @@ base = loaders.prepared_base_map(dataset, basemap=options.basemap, lang=language
                                  layers=tuple(options.layers), view_scope=f"map-{dataset.region.adcode}",
                                  key="map_main")
 show_prepared(base, update=filter_update(dataset, selection, basemap=options.basemap, lang=language,
-                                         layers=options.layers))
+                                         layers=options.layers), shelf=loaders.map_shelf())
 st.caption(t("approx_caption"))
 export_panel(dataset, selection, filters, lang=language, system=options.system,
              layers=options.layers, basemap=options.basemap)

@@ -21,7 +21,7 @@ from parks.symbology import located_count
 from parks.validate import ValidationContext
 from ui.errors import show_data_error
 from ui.i18n import t
-from ui.mapview import PreparedMap, prepare_map
+from ui.mapview import PreparedMap, Shelf, prepare_map
 
 
 def data_fingerprint(data_dir: Path) -> str:
@@ -34,6 +34,7 @@ def data_fingerprint(data_dir: Path) -> str:
 
 
 DETAILS_DIR = Path(__file__).resolve().parent.parent / "static" / "cache" / "details"
+MAPS_DIR = DETAILS_DIR.parent / "maps"
 
 
 @st.cache_resource
@@ -157,6 +158,11 @@ def prepared_base_map(loaded: Dataset, *, basemap: Basemap, lang: str, system: s
     version = data_version()  # one look at the store and the files per rerun
     look = (lang, system, drawn, asset_base_url(), view_scope, _detail_url(loaded, lang, version))
     return _base_map(version, loaded.region.adcode, repr(basemap), look, key, loaded, basemap)
+
+
+def map_shelf() -> Shelf:
+    """Where prepared map scripts are served from (ui.mapview.shelve)."""
+    return Shelf(MAPS_DIR, f"{asset_base_url().rsplit('/', 1)[0]}/cache/maps")
 
 
 def asset_base_url() -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import folium
 import streamlit_folium as sf
@@ -56,15 +59,67 @@ def _walk(element: folium.Element) -> Iterator[folium.Element]:
         yield from _walk(child)
 
 
+@dataclass(frozen=True)
+class Shelf:
+    """A folder Streamlit serves (`url`), where prepared map scripts are written as files."""
+
+    folder: Path
+    url: str
+    keep: int = 32  # newest files kept: more than the prepared maps cached at once
+
+
+# Runs in the map's frame in place of the script: the script file (loaded before it, like
+# Leaflet) left the text in window.__hzMaps; a script element runs it as st_folium would.
+_RUN_SHELVED = ("(function () {{ const s = document.createElement('script'); "
+                "s.text = window.__hzMaps[{name}]; delete window.__hzMaps[{name}]; "
+                "document.body.appendChild(s); }})();")
+
+
+def shelve(prepared: PreparedMap, shelf: Shelf) -> tuple[str, list[str]]:
+    """The script and links to send for `prepared`, its script being served from `shelf`.
+
+    st_folium runs the script only when its frame has no map yet, but Streamlit sends every
+    argument on every rerun: 0.4 MB per filter change at 10k, decoded and copied by the browser
+    (~0.1 s of CPU). A file is fetched once per frame and cached by the browser."""
+    name = f"{prepared.script_hash}.js"
+    path = shelf.folder / name
+    try:
+        os.utime(path)  # in use: the prune keeps the newest
+    except FileNotFoundError:  # new, or pruned or cleaned away meanwhile: checked every run
+        _write_script(path, prepared)
+        _prune(shelf)
+    stub = _RUN_SHELVED.format(name=json.dumps(prepared.script_hash))
+    return stub, [*prepared.js_links, f"{shelf.url}/{name}"]
+
+
+def _write_script(path: Path, prepared: PreparedMap) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = (f"(window.__hzMaps = window.__hzMaps || {{}})[{json.dumps(prepared.script_hash)}] = "
+            f"{json.dumps(prepared.script)};\n")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)  # a browser never reads half a file
+
+
+def _prune(shelf: Shelf) -> None:
+    files = sorted(shelf.folder.glob("*.js"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[shelf.keep:]:
+        old.unlink(missing_ok=True)
+
+
 def show_prepared(prepared: PreparedMap, *, height: int = 700,
-                  update: folium.FeatureGroup | None = None) -> None:
-    """Show a prepared map with this run's `update`; nothing is returned (no rerun on pan)."""
+                  update: folium.FeatureGroup | None = None, shelf: Shelf | None = None) -> None:
+    """Show a prepared map with this run's `update`; nothing is returned (no rerun on pan).
+    With a `shelf`, the map's script goes there as a file instead of into every rerun."""
+    script, js_links = (prepared.script, list(prepared.js_links))
+    if shelf is not None:
+        script, js_links = shelve(prepared, shelf)
     group = None
     if update is not None:  # rendered into a stand-in map: its id becomes st_folium's "map_div"
         group = sf._get_feature_group_string(update, map=folium.Map(tiles=None))
     sf._component_func(
-        script=prepared.script, header=prepared.header, html=prepared.html, id=prepared.map_id,
+        script=script, header=prepared.header, html=prepared.html, id=prepared.map_id,
         key=prepared.script_hash, height=height, width=None, returned_objects=[], default={},
         zoom=None, center=None, feature_group=group, return_on_hover=False, layer_control=None,
-        pixelated=False, css_links=list(prepared.css_links), js_links=list(prepared.js_links),
+        pixelated=False, css_links=list(prepared.css_links), js_links=js_links,
         wrap_longitude=False)
