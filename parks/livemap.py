@@ -60,8 +60,10 @@ def layer_updates(dataset: Dataset, selection: Selection, layers: Collection[str
         drawn = frame.index[frame.geometry.notna().to_numpy()] if len(frame) else frame.index
         out[key] = {"mask": mask_b64(drawn.isin(chosen[key].index))}
         if key == "enterprises" and cloud:
-            kept = chosen[key][chosen[key].geometry.notna()] if len(chosen[key]) else chosen[key]
-            out[key]["bins"] = grid_bins(*_display_xy(kept, basemap))
+            kept = chosen[key]  # coordinates of the located ones, without copying the frame
+            located = kept.geometry.notna().to_numpy() if len(kept) else np.zeros(0, bool)
+            lon, lat = _display_xy(kept, basemap)
+            out[key]["bins"] = grid_bins(lon[located], lat[located])
     return out
 
 
