@@ -208,6 +208,8 @@ def test_import_page_refuses_a_non_spreadsheet_plainly(monkeypatch):
 
 def test_export_panel_makes_files_for_download(monkeypatch):
     at = _app(monkeypatch)
+    assert not [b for b in at.button if b.key.startswith("map_export")]  # closed: nothing drawn
+    at.toggle(key="map_export_open").set_value(True).run()
     at.multiselect(key="map_kinds__zh").set_value(["chemical_park"]).run()
     for fmt in ("png", "csv", "xlsx"):
         at.button(key=f"map_export_make_{fmt}").click().run()
@@ -223,6 +225,7 @@ def test_snapshot_without_a_browser_says_so(monkeypatch):
 
     monkeypatch.setattr(geo.snapshot, "find_browser", lambda: None)
     at = _app(monkeypatch)
+    at.toggle(key="map_export_open").set_value(True).run()
     at.button(key="map_export_make_snapshot").click().run()
     assert not at.exception
     assert any("Chromium" in e.value for e in at.error)

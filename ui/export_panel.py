@@ -29,7 +29,11 @@ def _signature(*parts: object) -> str:
 
 def export_panel(dataset: Dataset, selection: Selection, filters: Filters, *, lang: str,
                  system: str, layers: tuple[str, ...], basemap: Basemap) -> None:
-    with st.expander(t("export_title"), expanded=False):
+    # a switch, not an expander: a closed expander's widgets are still sent and redrawn on
+    # every filter change (~15 elements), a switch that is off draws nothing
+    if not st.toggle(t("export_title"), key="map_export_open"):
+        return
+    with st.container(border=True):
         st.caption(t("export_help"))
         cols = st.columns([3, 1, 1, 1])
         title = cols[0].text_input(t("export_map_title"), key="map_export_title",
