@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Frame, Page, Playwright
 
-from bench.server import ROOT
+from ui.loaders import MAPS_DIR
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = (
@@ -18,7 +18,7 @@ CHROMIUM_ARGS = (
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 )
 SEARCH_LABEL = "名称搜索"
-MAP_FILES, MAP_FILES_URL = ROOT / "static" / "cache" / "maps", "/cache/maps/"
+MAP_FILES_URL = "/cache/maps/"  # where ui.loaders serves MAPS_DIR
 QUIET_MS = 400  # a render counts as the last one when nothing is drawn for this long after it
 
 # Runs in every frame before its scripts. A frame notes (Date.now()) when its enterprise layer is
@@ -130,7 +130,7 @@ def _count_map_file(tab: MapPage, url: str) -> None:
     """The map's script comes as a file (ui.mapview.shelve): payload as much as the websocket.
     Counted at its size on disk whenever the page asks for it, cached or not."""
     if MAP_FILES_URL in url:
-        path = MAP_FILES / url.split(MAP_FILES_URL, 1)[1].split("?", 1)[0]
+        path = MAPS_DIR / url.split(MAP_FILES_URL, 1)[1].split("?", 1)[0]
         tab.ws_bytes[0] += path.stat().st_size if path.is_file() else 0
 
 

@@ -21,7 +21,7 @@ from parks.store import open_store
 LOAD_N = 10_000
 REDRAW_TIMEOUT_S = 30.0
 ARRIVAL_TIMEOUT_S = 240.0  # 20 pages opening at once on 2 cores take a while: not a filter change
-ARRIVAL_GAP_S = 1.0  # users arrive one second apart, then all change filters together
+ARRIVAL_GAP_S = 1.0  # users arrive one second apart; the two minutes start once all are in
 THINK_S = (5.0, 15.0)  # a user looks at the map (counts, table, popups) between changes
 
 

@@ -33,8 +33,8 @@ def data_fingerprint(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
-DETAILS_DIR = Path(__file__).resolve().parent.parent / "static" / "cache" / "details"
-MAPS_DIR = DETAILS_DIR.parent / "maps"
+CACHE_DIR = Path(__file__).resolve().parent.parent / "static" / "cache"  # served as …/app/static/cache
+DETAILS_DIR, MAPS_DIR = CACHE_DIR / "details", CACHE_DIR / "maps"
 
 
 @st.cache_resource
@@ -132,7 +132,7 @@ def _detail_url(loaded: Dataset, lang: str, version: str) -> str:
         return ""
     key = hashlib.sha1(f"{version}:{loaded.region.adcode}:{lang}".encode()).hexdigest()[:16]
     _details(key, loaded.region.adcode, lang)
-    return f"{asset_base_url().rsplit('/', 1)[0]}/cache/details/{key}/{{chunk}}.json"
+    return f"{cache_url(DETAILS_DIR)}/{key}/{{chunk}}.json"
 
 
 def data_version() -> str:
@@ -162,7 +162,12 @@ def prepared_base_map(loaded: Dataset, *, basemap: Basemap, lang: str, system: s
 
 def map_shelf() -> Shelf:
     """Where prepared map scripts are served from (ui.mapview.shelve)."""
-    return Shelf(MAPS_DIR, f"{asset_base_url().rsplit('/', 1)[0]}/cache/maps")
+    return Shelf(MAPS_DIR, cache_url(MAPS_DIR))
+
+
+def cache_url(folder: Path) -> str:
+    """The URL Streamlit serves a folder under static/cache from."""
+    return f"{asset_base_url().rsplit('/', 1)[0]}/cache/{folder.relative_to(CACHE_DIR).as_posix()}"
 
 
 def asset_base_url() -> str:

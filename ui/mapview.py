@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,8 +80,8 @@ def shelve(prepared: PreparedMap, shelf: Shelf) -> tuple[str, list[str]]:
     """The script and links to send for `prepared`, its script being served from `shelf`.
 
     st_folium runs the script only when its frame has no map yet, but Streamlit sends every
-    argument on every rerun: 0.4 MB per filter change at 10k, decoded and copied by the browser
-    (~0.1 s of CPU). A file is fetched once per frame and cached by the browser."""
+    argument on every rerun: 0.4 MB per filter change at 10k. A file is fetched once per frame
+    and cached by the browser (17 KB per filter change instead of 475 KB, measured)."""
     name = f"{prepared.script_hash}.js"
     path = shelf.folder / name
     try:
@@ -96,9 +97,13 @@ def _write_script(path: Path, prepared: PreparedMap) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     text = (f"(window.__hzMaps = window.__hzMaps || {{}})[{json.dumps(prepared.script_hash)}] = "
             f"{json.dumps(prepared.script)};\n")
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)  # a browser never reads half a file
+    # sessions are threads of one process: two may write the same map at once
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)  # a browser never reads half a file
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _prune(shelf: Shelf) -> None:
