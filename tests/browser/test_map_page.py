@@ -10,6 +10,8 @@ import geopandas as gpd
 import pytest
 from playwright.sync_api import Page
 from shapely.geometry import box
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ClientState_pb2 import ClientState
 
 from geo.assets import inline_html
 from geo.basemaps import resolve
@@ -80,6 +82,49 @@ def test_popup_shows_html_in_a_name_as_text(page: Page, streamlit_app: Callable[
     assert popup.locator("img").count() == 0
     assert frame.evaluate("() => window.__xss") is None
     assert page.evaluate("() => window.__xss") is None
+
+
+def _reruns(page: Page) -> list[ClientState]:
+    """The rerun requests the page sends to the server, as they go."""
+    sent: list[ClientState] = []
+
+    def frame(payload: str | bytes) -> None:
+        if isinstance(payload, bytes):
+            message = BackMsg()
+            message.ParseFromString(payload)
+            if message.WhichOneof("type") == "rerun_script":
+                sent.append(message.rerun_script)
+
+    page.on("websocket", lambda ws: ws.on("framesent", frame))
+    return sent
+
+
+def _next_rerun(page: Page, sent: list[ClientState], before: int) -> ClientState:
+    for _ in range(150):
+        if len(sent) > before:
+            return sent[before]
+        page.wait_for_timeout(100)
+    raise AssertionError("no rerun request within 15 s")
+
+
+def test_a_filter_change_reruns_the_map_view_not_the_whole_app(page: Page,
+                                                                streamlit_app: Callable[..., str]):
+    sent = _reruns(page)
+    page.goto(streamlit_app(APP))
+    map_frame(page, timeout_s=60).wait_for_selector(".hz-chemical-parks svg")
+    before = len(sent)
+    search = page.get_by_role("textbox", name="名称搜索")
+    search.fill("化工")
+    search.press("Enter")
+    assert _next_rerun(page, sent, before).fragment_id  # the map view's fragment, nothing else
+    parks = page.get_by_test_id("stMetricValue").first
+    page.wait_for_function("(el) => el.innerText !== '73'", arg=parks.element_handle(),
+                           timeout=15_000)  # the view did rerun: fewer parks
+    assert "q=%E5%8C%96%E5%B7%A5" in page.url  # and the permalink follows it
+    before = len(sent)
+    page.get_by_text("English", exact=True).click()  # outside the fragment: the whole app
+    assert _next_rerun(page, sent, before).fragment_id == ""
+    page.get_by_role("textbox", name="Search by name").wait_for(timeout=15_000)
 
 
 def test_unreachable_tiles_fall_back_to_the_offline_basemap(page: Page, tmp_path: Path):
