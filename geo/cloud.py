@@ -20,6 +20,7 @@ from geo.layers import script_json, template
 HOLLOW_BIT = 0x80  # category byte: low 7 bits index the colour, the high bit marks approximate
 MAX_CATEGORIES = 127
 BIN_DEG = 0.01  # grid cell of the density view: ~1.1 km × 0.9 km at Heze's latitude
+BIN_MIN = 20_000  # more points in view than this (below bin_zoom): counts per cell instead
 
 
 def b64(array: np.ndarray) -> str:
@@ -47,7 +48,7 @@ class CloudLayer:
     show: bool = True
     radius: float = 3.5
     bin_zoom: int = 13  # below this zoom, and …
-    bin_min: int = 20_000  # … with more points than this in view, draw grid counts instead
+    bin_min: int = BIN_MIN  # … with more points than this in view, draw grid counts instead
 
     def __post_init__(self) -> None:
         n = len(self.lon)
@@ -116,7 +117,9 @@ class CloudPoints(folium.MacroElement):
         super().__init__()
         self._name = "CloudPoints"
         self.data = script_json(pack(layer))
-        self.bins = script_json(grid_bins(layer.lon, layer.lat))
+        # counts are drawn only with more than bin_min points: for fewer, none are sent
+        many = len(layer.lon) > layer.bin_min
+        self.bins = script_json(grid_bins(layer.lon if many else [], layer.lat if many else []))
         self.options = script_json({
             "key": layer.key, "radius": layer.radius, "binZoom": layer.bin_zoom,
             "binMin": layer.bin_min, "detailUrl": layer.detail_url, "chunk": layer.chunk_size,

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from geo.basemaps import Basemap
-from geo.cloud import LayerUpdate, grid_bins, mask_b64
+from geo.cloud import BIN_MIN, LayerUpdate, grid_bins, mask_b64
 from geo.crs import wgs84_to_gcj02
 from geo.layers import ChoroplethLayer, choropleth_group
 from geo.maps import display_layer
@@ -48,8 +48,10 @@ def _display_xy(frame: pd.DataFrame, basemap: Basemap) -> tuple[np.ndarray, np.n
 
 
 def layer_updates(dataset: Dataset, selection: Selection, layers: Collection[str],
-                  basemap: Basemap, cloud: bool) -> dict[str, dict[str, object]]:
-    """Per drawn layer: which of its points (in drawing order) the filters keep."""
+                  basemap: Basemap, cloud: bool, bin_min: int = BIN_MIN) -> dict[str, dict[str, object]]:
+    """Per drawn layer: which of its points (in drawing order) the filters keep; for the canvas
+    layer also grid counts, when the kept points are more than the canvas ever shows as points
+    (at 10k, 63 KB of counts per filter change that were never drawn)."""
     everything = _layer_frames({"parks": dataset.parks, "enterprises": dataset.enterprises,
                                 "projects": dataset.projects})
     chosen = _layer_frames(selection.frames())
@@ -62,8 +64,9 @@ def layer_updates(dataset: Dataset, selection: Selection, layers: Collection[str
         if key == "enterprises" and cloud:
             kept = chosen[key]  # coordinates of the located ones, without copying the frame
             located = kept.geometry.notna().to_numpy() if len(kept) else np.zeros(0, bool)
-            lon, lat = _display_xy(kept, basemap)
-            out[key]["bins"] = grid_bins(lon[located], lat[located])
+            if located.sum() > bin_min:
+                lon, lat = _display_xy(kept, basemap)
+                out[key]["bins"] = grid_bins(lon[located], lat[located])
     return out
 
 
@@ -92,7 +95,8 @@ def filter_update(dataset: Dataset, selection: Selection, *, basemap: Basemap, l
                                  choropleth_frame(dataset, selection, lang), show=True)
         update = choropleth_group(display_layer(shaded, basemap))
         update.control = False
-    update.add_child(LayerUpdate(layer_updates(dataset, selection, _drawn(layers), basemap, cloud)))
+    update.add_child(LayerUpdate(layer_updates(dataset, selection, _drawn(layers), basemap, cloud,
+                                               config.bin_min)))
     return update
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from geo.basemaps import Basemap
-from geo.cloud import CloudLayer
+from geo.cloud import BIN_MIN, CloudLayer
 from geo.layers import ChoroplethLayer, OutlineLayer, PointLayer, spread_coincident
 from geo.maps import Legend, LegendItem, LegendSection, build_map
 from parks.config import DEFAULT_CONFIG, AppConfig
@@ -136,7 +136,7 @@ def outline_layer_frame(parks: pd.DataFrame, lang: str) -> gpd.GeoDataFrame:
 
 
 def enterprise_cloud(enterprises: pd.DataFrame, taxonomy: Taxonomy, lang: str, system: str,
-                     name: str, detail_url: str = "") -> CloudLayer:
+                     name: str, detail_url: str = "", bin_min: int = BIN_MIN) -> CloudLayer:
     """Many enterprises as one canvas layer: colour by industry, hollow when approximate."""
     located = enterprises[enterprises.geometry.notna()] if len(enterprises) else enterprises
     colours_of = {code: taxonomy.colour(code, system) for code in pd.unique(located["industry"])}
@@ -146,7 +146,7 @@ def enterprise_cloud(enterprises: pd.DataFrame, taxonomy: Taxonomy, lang: str, s
     return CloudLayer(name, "enterprises", located["lon"].to_numpy(float),
                       located["lat"].to_numpy(float), category,
                       located["precision"].isin(APPROXIMATE).to_numpy(), palette,
-                      texts=cloud_texts(lang), detail_url=detail_url)
+                      texts=cloud_texts(lang), detail_url=detail_url, bin_min=bin_min)
 
 
 def cloud_texts(lang: str) -> dict[str, str]:
@@ -257,7 +257,7 @@ def record_layers(dataset: Dataset, selection: Selection, *, lang: str, system: 
                                ("parks", 20, False), ("chemical_parks", 22, False)):
         if key == "enterprises" and cloud and key in layers:
             out.append(enterprise_cloud(selection.enterprises, dataset.taxonomy, lang, system,
-                                        config.layer(key).label(lang), detail_url))
+                                        config.layer(key).label(lang), detail_url, config.bin_min))
         elif key in layers:
             out.append(PointLayer(config.layer(key).label(lang), points[key], cluster=cluster,
                                   size=size, css_class=f"hz-{key.replace('_', '-')}", key=key))

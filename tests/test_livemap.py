@@ -19,7 +19,7 @@ from parks.query import Filters, filter_enterprises, filter_parks, filter_projec
 from parks.symbology import Selection
 
 LAYERS = ("outlines", "chemical_parks", "parks", "enterprises", "projects")
-FEW = replace(DEFAULT_CONFIG, marker_limit=10)  # the 90 seed enterprises count as "many"
+FEW = replace(DEFAULT_CONFIG, marker_limit=10, bin_min=2)  # the 90 seed enterprises count as "many"
 
 
 @pytest.fixture(scope="module")
@@ -77,6 +77,18 @@ def test_many_enterprises_become_a_canvas_layer_with_bins(heze):
     dongming = _select(heze, counties=("371728",)).enterprises
     assert counts.sum() == dongming.geometry.notna().sum()
     assert "bins" not in _update(_live(heze, _select(heze)))["enterprises"]  # markers: no bins
+
+
+def test_grid_counts_are_sent_only_for_more_points_than_bin_min(heze):
+    dongming = _select(heze, counties=("371728",))
+    located = int(dongming.enterprises.geometry.notna().sum())
+    assert located > 2
+    at_limit = replace(FEW, bin_min=located)  # the canvas draws these as points: no counts
+    assert "bins" not in _update(_live(heze, dongming, at_limit))["enterprises"]
+    assert "bins" in _update(_live(heze, dongming, replace(FEW, bin_min=located - 1)))["enterprises"]
+    everything = int(heze.enterprises.geometry.notna().sum())
+    html = _live(heze, dongming, replace(FEW, bin_min=everything)).base.get_root().render()
+    assert 'unpackBins({"x0":0.0,"y0":0.0,"d":0.01,"nx":1,"i":"","n":"","max":0})' in html
 
 
 def test_choropleth_follows_the_filter_in_the_update(heze):
