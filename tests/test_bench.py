@@ -89,3 +89,18 @@ def test_load_options_reach_the_load_test(monkeypatch: pytest.MonkeyPatch, capsy
     bench.run.main(["--sizes", "--no-million", "--json", "--load"])
     assert got["think_s"] == bench.load.THINK_S == (5.0, 15.0)
     assert '"load"' in capsys.readouterr().out
+
+
+def test_load_summary_keeps_first_changes_apart() -> None:
+    from bench.load import Session, summarise
+    users = [Session(i, times_ms=[3000.0 + i, *[100.0 + k for k in range(5)]]) for i in range(20)]
+    users[3].errors.append("boom")
+    users[4].dropped = True
+    got = summarise(users, sessions=20, minutes=2.0, think_s=(5.0, 15.0), rss_mb=240.04)
+    assert got["changes"] == 120 and got["errors"] == 1 and got["dropped"] == 1
+    assert got["p95_first_change_ms"] == 3018  # 19 of the 20 first changes lie below it
+    assert got["p95_later_changes_ms"] == 104
+    assert got["p95_filter_ms"] == 3013 and got["max_filter_ms"] == 3019  # the slowest: firsts
+    assert got["median_filter_ms"] == 102 and got["server_rss_mb"] == 240.0
+    empty = summarise([Session(0)], sessions=1, minutes=1.0, think_s=(5.0, 15.0), rss_mb=1.0)
+    assert empty["p95_filter_ms"] is None and empty["p95_first_change_ms"] is None
