@@ -3,6 +3,6 @@
 # bench/run.py, e.g. scripts/bench.sh --json --load. Runs on localhost only; ~25 min in full.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-scripts/setup.sh --dev
+scripts/setup.sh --dev >&2  # stdout is the report: one JSON object with --json
 export ARROW_DEFAULT_MEMORY_POOL="${ARROW_DEFAULT_MEMORY_POOL:-system}"
 exec .venv/bin/python bench/run.py "$@"
