@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, BrowserContext, Frame, Page, Playwright
 
-from ui.loaders import MAPS_DIR
+from ui.loaders import MAPS_DIR, cache_url
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = (
@@ -18,7 +18,7 @@ CHROMIUM_ARGS = (
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 )
 SEARCH_LABEL = "名称搜索"
-MAP_FILES_URL = "/cache/maps/"  # where ui.loaders serves MAPS_DIR
+MAP_FILES_URL = f"{cache_url(MAPS_DIR)}/"
 QUIET_MS = 400  # a render counts as the last one when nothing is drawn for this long after it
 
 # Runs in every frame before its scripts. A frame notes (Date.now()) when its enterprise layer is

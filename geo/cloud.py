@@ -93,6 +93,12 @@ def mask_b64(mask: np.ndarray) -> str:
     return b64(np.packbits(np.asarray(mask, bool), bitorder="little"))
 
 
+def drawable_bins(lon: np.ndarray, lat: np.ndarray, bin_min: int = BIN_MIN) -> dict[str, object] | None:
+    """Grid counts for these points, or None for bin_min or fewer: the canvas draws counts only
+    with more than bin_min points in view, so for fewer they would never be drawn."""
+    return grid_bins(lon, lat) if len(lon) > bin_min else None
+
+
 def grid_bins(lon: np.ndarray, lat: np.ndarray, cell_deg: float = BIN_DEG) -> dict[str, object]:
     """Counts per grid cell (only cells with points): origin, cell size, cell ids and counts."""
     lon, lat = np.asarray(lon, float), np.asarray(lat, float)
@@ -117,9 +123,8 @@ class CloudPoints(folium.MacroElement):
         super().__init__()
         self._name = "CloudPoints"
         self.data = script_json(pack(layer))
-        # counts are drawn only with more than bin_min points: for fewer, none are sent
-        many = len(layer.lon) > layer.bin_min
-        self.bins = script_json(grid_bins(layer.lon if many else [], layer.lat if many else []))
+        bins = drawable_bins(layer.lon, layer.lat, layer.bin_min)
+        self.bins = script_json(bins if bins is not None else grid_bins([], []))
         self.options = script_json({
             "key": layer.key, "radius": layer.radius, "binZoom": layer.bin_zoom,
             "binMin": layer.bin_min, "detailUrl": layer.detail_url, "chunk": layer.chunk_size,

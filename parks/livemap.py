@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from geo.basemaps import Basemap
-from geo.cloud import BIN_MIN, LayerUpdate, grid_bins, mask_b64
+from geo.cloud import LayerUpdate, drawable_bins, mask_b64
 from geo.crs import wgs84_to_gcj02
 from geo.layers import ChoroplethLayer, choropleth_group
 from geo.maps import display_layer
@@ -48,7 +48,8 @@ def _display_xy(frame: pd.DataFrame, basemap: Basemap) -> tuple[np.ndarray, np.n
 
 
 def layer_updates(dataset: Dataset, selection: Selection, layers: Collection[str],
-                  basemap: Basemap, cloud: bool, bin_min: int = BIN_MIN) -> dict[str, dict[str, object]]:
+                  basemap: Basemap, cloud: bool,
+                  bin_min: int = DEFAULT_CONFIG.bin_min) -> dict[str, dict[str, object]]:
     """Per drawn layer: which of its points (in drawing order) the filters keep; for the canvas
     layer also grid counts, when the kept points are more than the canvas ever shows as points
     (at 10k, 63 KB of counts per filter change that were never drawn)."""
@@ -64,9 +65,10 @@ def layer_updates(dataset: Dataset, selection: Selection, layers: Collection[str
         if key == "enterprises" and cloud:
             kept = chosen[key]  # coordinates of the located ones, without copying the frame
             located = kept.geometry.notna().to_numpy() if len(kept) else np.zeros(0, bool)
-            if located.sum() > bin_min:
-                lon, lat = _display_xy(kept, basemap)
-                out[key]["bins"] = grid_bins(lon[located], lat[located])
+            lon, lat = _display_xy(kept, basemap)
+            bins = drawable_bins(lon[located], lat[located], bin_min)
+            if bins is not None:
+                out[key]["bins"] = bins
     return out
 
 

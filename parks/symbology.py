@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from geo.basemaps import Basemap
-from geo.cloud import BIN_MIN, CloudLayer
+from geo.cloud import CloudLayer
 from geo.layers import ChoroplethLayer, OutlineLayer, PointLayer, spread_coincident
 from geo.maps import Legend, LegendItem, LegendSection, build_map
 from parks.config import DEFAULT_CONFIG, AppConfig
@@ -136,7 +136,8 @@ def outline_layer_frame(parks: pd.DataFrame, lang: str) -> gpd.GeoDataFrame:
 
 
 def enterprise_cloud(enterprises: pd.DataFrame, taxonomy: Taxonomy, lang: str, system: str,
-                     name: str, detail_url: str = "", bin_min: int = BIN_MIN) -> CloudLayer:
+                     name: str, detail_url: str = "",
+                     bin_min: int = DEFAULT_CONFIG.bin_min) -> CloudLayer:
     """Many enterprises as one canvas layer: colour by industry, hollow when approximate."""
     located = enterprises[enterprises.geometry.notna()] if len(enterprises) else enterprises
     colours_of = {code: taxonomy.colour(code, system) for code in pd.unique(located["industry"])}
