@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -47,7 +48,7 @@ class Dataset:
     sources: pd.DataFrame
     gazetteer: Gazetteer
 
-    @property
+    @cached_property  # read on every rerun; the frames of a loaded dataset never change
     def as_of(self) -> str:
         """Latest date any record holds for (the data date shown on maps and exports)."""
         dates = pd.concat([f["as_of"] for f in (self.parks, self.enterprises, self.projects)])

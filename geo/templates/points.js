@@ -16,12 +16,27 @@
     var text = glyph ? '<text x="' + h + '" y="' + (h + 1) + '" text-anchor="middle" dominant-baseline="middle" font-size="' + Math.round(s * 0.55) + '" font-weight="bold" fill="' + (hollow ? colour : "#ffffff") + '">' + glyph + '</text>' : "";
     return '<svg xmlns="http://www.w3.org/2000/svg" width="' + s + '" height="' + s + '">' + body + ' fill="' + fill + '" stroke="' + (hollow ? colour : "#222222") + '" stroke-width="' + (hollow ? 2.2 : 1.2) + '"' + dash + '/>' + text + '</svg>';
   }
+  // Icons placed with left/top instead of Leaflet's translate3d: a 3D transform gave each icon
+  // its own compositor layer (108 layers with every park shown, 34 without), and Chromium
+  // re-layerises them on every frame of a filter change.
+  function place(pos) {
+    var el = this._icon;
+    if (el) {
+      el._leaflet_pos = pos;  // what L.DomUtil.getPosition reads back
+      el.style.transform = "";
+      el.style.left = pos.x + "px";
+      el.style.top = pos.y + "px";
+    }
+    this._zIndex = pos.y + this.options.zIndexOffset;
+    this._resetZIndex();
+  }
   var markers = [];
   for (var i = 0; i < rows.length; i++) {
     var r = rows[i];
     var icon = L.divIcon({className: "{{ this.css_class }}", html: svg(r[2], r[3], r[4], r[5]),
                           iconSize: [size, size], iconAnchor: [size / 2, size / 2]});
     var m = L.marker([r[1], r[0]], {icon: icon, title: ""});
+    if (group === target) m._setPos = place;  // clusters animate their icons' transform
     if (r[6]) m.bindPopup(r[6], {maxWidth: 340});
     if (r[7]) m.bindTooltip(r[7]);
     markers.push(m);

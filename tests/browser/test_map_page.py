@@ -55,6 +55,33 @@ def test_map_page_shows_counties_parks_and_legend_offline(page: Page,
     page.screenshot(path=str(ARTIFACTS / "map_page.png"))
 
 
+MISPLACED_ICONS = f"""() => {{
+    const map = {FIND_MAP}, wrong = [];
+    let n = 0;
+    map.eachLayer(l => {{
+        if (!(l instanceof L.Marker) || !l._icon || !l._icon.closest(".hz-parks, .hz-chemical-parks")) return;
+        n += 1;
+        const p = map.latLngToLayerPoint(l.getLatLng()).round(), st = l._icon.style;
+        if (st.transform || st.left !== p.x + "px" || st.top !== p.y + "px") wrong.push(st.cssText);
+    }});
+    return {{n, wrong}};
+}}"""
+
+
+def test_park_icons_sit_at_their_points_without_3d_transforms(page: Page,
+                                                              streamlit_app: Callable[..., str]):
+    # left/top instead of translate3d (geo/templates/points.js): one compositor layer for all
+    # icons; they must still sit on their points after a zoom
+    page.goto(streamlit_app(APP))
+    frame = map_frame(page, timeout_s=60)
+    frame.wait_for_selector(".hz-chemical-parks svg")
+    first = frame.evaluate(MISPLACED_ICONS)
+    assert first["n"] > 10 and first["wrong"] == []
+    frame.evaluate(f"() => {{ const m = {FIND_MAP}; m.setZoom(m.getZoom() + 2, {{animate: false}}); }}")
+    after = frame.evaluate(MISPLACED_ICONS)
+    assert after["n"] > 0 and after["wrong"] == []
+
+
 def test_popup_shows_html_in_a_name_as_text(page: Page, streamlit_app: Callable[..., str],
                                             tmp_path: Path):
     data = tmp_path / "data"
