@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo.cloud import BIN_MIN
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
@@ -49,7 +51,7 @@ class AppConfig:
     marker_limit: int = 200
     # the canvas layer shows counts per grid cell while more enterprises than this are in view
     # (below zoom 13); a selection this small never shows them, so its update carries no counts
-    bin_min: int = 20_000
+    bin_min: int = BIN_MIN
     # rows a page table shows (all of them go to the exports): a 10k-row table is ~2 MB on the
     # wire and holds the map back while the browser parses it
     table_rows: int = 1000
