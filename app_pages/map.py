@@ -27,7 +27,6 @@ def map_view() -> None:
         return
     filters = filter_widgets(dataset, language)
     options = map_option_widgets(language)
-    publish(map_state(options.system))
     tax = dataset.taxonomy
     selection = Selection(filter_parks(dataset.parks, filters, tax),
                           filter_enterprises(dataset.enterprises, filters, tax),
@@ -50,6 +49,7 @@ def map_view() -> None:
 
     park_names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
     record_tables(selection.frames(), tax, language, park_names, key="map_table")
+    publish(map_state(options.system))  # last: the table choice is known only once it is drawn
 
 
 map_view()

@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlencode
 
 from playwright.async_api import Browser, Frame, Page, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeout
@@ -154,18 +155,23 @@ def summarise(users: list[Session], *, sessions: int, minutes: float, think_s: t
 
 
 def run_load(work: Path, *, sessions: int = 20, minutes: float = 2.0,
-             think_s: tuple[float, float] = THINK_S, log: TextIO) -> dict[str, object]:
+             think_s: tuple[float, float] = THINK_S, table: str | None = None,
+             log: TextIO) -> dict[str, object]:
     """`sessions` browser tabs change filters for `minutes` on the 10k app; figures per change.
-    The map's iframe must survive filter changes (ours does; a stock st_folium app's does not)."""
+    The map's iframe must survive filter changes (ours does; a stock st_folium app's does not).
+    With `table` (parks, enterprises, projects), every user opens the page with that table open
+    under the map (through the link), as a user who reads the table while filtering does."""
     env = app_env(work, LOAD_N)
     open_store(env["HEZE_STORE_PATH"], data_dir=Path(env["HEZE_DATA_DIR"])).close()
     with AppServer(APP, work, env) as server:
         print(f"[bench] load: {sessions} sessions for {minutes} min on {LOAD_N:,} enterprises, "
-              f"{think_s[0]:g}–{think_s[1]:g} s between changes …",
+              f"{think_s[0]:g}–{think_s[1]:g} s between changes, table {table or 'closed'} …",
               file=log, flush=True)
-        users = asyncio.run(_run(server.url, sessions, minutes * 60, think_s))
+        url = f"{server.url}/?{urlencode({'table': table})}" if table else server.url
+        users = asyncio.run(_run(url, sessions, minutes * 60, think_s))
         rss = server.peak_rss_mb()
     result = summarise(users, sessions=sessions, minutes=minutes, think_s=think_s, rss_mb=rss)
+    result["table"] = table
     errors = [f"session {u.number}: {e}" for u in users for e in u.errors]
     for line in errors[:10]:
         print(f"[bench] load error: {line}", file=log, flush=True)

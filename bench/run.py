@@ -3,6 +3,7 @@
     python bench/run.py            # table for people
     python bench/run.py --json     # one JSON object (render_ms, filter_ms, payload_bytes, …)
     python bench/run.py --load     # also 20 browser sessions changing filters for 2 minutes
+    python bench/run.py --load --load-table parks   # the same with the parks table open
 
 Synthetic enterprises (parks.synthetic) are added to the real records; the server and the
 browser run on this machine only (nothing leaves localhost).
@@ -37,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     cli.add_argument("--minutes", type=float, default=2.0)
     cli.add_argument("--think", type=float, nargs=2, default=None, metavar=("MIN", "MAX"),
                      help="seconds a load-test user looks at the map between changes")
+    cli.add_argument("--load-table", choices=("parks", "enterprises", "projects"), default=None,
+                     help="load-test users open the page with this table open under the map")
     args = cli.parse_args(argv)
     log = sys.stderr if args.json else sys.stdout
     results: dict[str, object] = {"machine": machine_info(), "targets": TARGETS}
@@ -50,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 
             think = tuple(args.think) if args.think else THINK_S
             results["load"] = run_load(work, sessions=args.sessions, minutes=args.minutes,
-                                       think_s=think, log=log)
+                                       think_s=think, table=args.load_table, log=log)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1))
     else:

@@ -19,12 +19,17 @@ def store_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return private_store(monkeypatch, tmp_path / "store")
 
 
-def _app(monkeypatch: pytest.MonkeyPatch, data_dir: Path | None = None) -> AppTest:
+def _app(monkeypatch: pytest.MonkeyPatch, data_dir: Path | None = None, *, table: str | None = None
+         ) -> AppTest:
+    """The app on its map page; with `table`, the table of that kind opened under the map."""
     if data_dir is not None:
         monkeypatch.setenv("HEZE_DATA_DIR", str(data_dir))
     at = AppTest.from_file(APP, default_timeout=120)
     at.run()
     assert not at.exception, at.exception
+    if table is not None:
+        at.segmented_control(key="map_table__zh").set_value(table).run()
+        assert not at.exception, at.exception
     return at
 
 
@@ -37,7 +42,7 @@ def test_map_page_runs_and_counts_records(monkeypatch):
 
 
 def test_county_filter_changes_the_table(monkeypatch):
-    at = _app(monkeypatch)
+    at = _app(monkeypatch, table="parks")
     before = len(at.dataframe[0].value)
     at.multiselect(key="map_counties__zh").set_value(["371728"]).run()  # 东明县
     assert not at.exception
@@ -48,7 +53,7 @@ def test_county_filter_changes_the_table(monkeypatch):
 
 
 def test_kind_filter_and_search(monkeypatch):
-    at = _app(monkeypatch)
+    at = _app(monkeypatch, table="parks")
     at.multiselect(key="map_kinds__zh").set_value(["chemical_park"]).run()
     kinds = set(at.dataframe[0].value["类型"])
     assert kinds == {"化工园区"}
@@ -58,14 +63,14 @@ def test_kind_filter_and_search(monkeypatch):
 
 
 def test_filter_with_no_match_says_so(monkeypatch):
-    at = _app(monkeypatch)
+    at = _app(monkeypatch, table="parks")
     at.text_input(key="map_search__zh").set_value("没有这个名字").run()
     assert not at.exception
     assert any("没有符合" in i.value for i in at.info)
 
 
 def test_231_tier_filter(monkeypatch):
-    at = _app(monkeypatch)
+    at = _app(monkeypatch, table="parks")
     at.multiselect(key="map_tiers__zh").set_value(["2"]).run()  # 生物医药 + 高端化工
     assert not at.exception
     shown = at.dataframe[0].value
@@ -77,7 +82,7 @@ def test_231_tier_filter(monkeypatch):
 
 
 def test_english_switch(monkeypatch):
-    at = _app(monkeypatch)
+    at = _app(monkeypatch, table="parks")
     at.radio(key="lang").set_value("en").run()
     assert not at.exception
     assert "Heze Park Map" in at.title[0].value
@@ -110,7 +115,7 @@ def test_quality_page(monkeypatch):
 
 
 def test_bad_data_is_shown_plainly_and_last_good_data_kept(monkeypatch, data_copy):
-    at = _app(monkeypatch, data_copy)
+    at = _app(monkeypatch, data_copy, table="parks")
     good = len(at.dataframe[0].value)
     # the taxonomy loses a code that stored records use: they no longer validate
     taxonomy = data_copy / "industries.csv"
@@ -134,7 +139,7 @@ def test_bad_data_without_fallback_shows_problems_only(monkeypatch, data_copy):
 
 
 def test_language_switch_keeps_the_filters(monkeypatch):
-    at = _app(monkeypatch)
+    at = _app(monkeypatch, table="parks")
     at.multiselect(key="map_counties__zh").set_value(["371728"]).run()
     rows = len(at.dataframe[0].value)
     at.radio(key="lang").set_value("en").run()
@@ -145,7 +150,7 @@ def test_language_switch_keeps_the_filters(monkeypatch):
 
 
 def test_tables_follow_the_layers_shown(monkeypatch):
-    at = _app(monkeypatch)
+    at = _app(monkeypatch, table="parks")
     at.multiselect(key="map_layers__zh").set_value(["chemical_parks"]).run()
     assert not at.exception
     assert set(at.dataframe[0].value["类型"]) == {"化工园区"}
@@ -154,9 +159,29 @@ def test_tables_follow_the_layers_shown(monkeypatch):
 
 
 
-def test_one_table_at_a_time_and_the_choice_survives_a_filter_change(monkeypatch):
+def test_table_opens_on_demand_closes_again_and_is_carried_by_the_link(monkeypatch):
     at = _app(monkeypatch)
-    assert len(at.dataframe) == 1 and "类型" in at.dataframe[0].value.columns  # parks first
+    assert not at.dataframe and at.segmented_control(key="map_table__zh").value is None
+    assert "table" not in at.query_params
+    at.segmented_control(key="map_table__zh").set_value("parks").run()
+    assert len(at.dataframe) == 1 and "类型" in at.dataframe[0].value.columns
+    assert at.query_params["table"] == "parks"
+    at.segmented_control(key="map_table__zh").set_value(None).run()
+    assert not at.exception and not at.dataframe and "table" not in at.query_params
+    linked = AppTest.from_file(APP, default_timeout=120)
+    linked.query_params["table"] = "projects"
+    linked.run()
+    assert not linked.exception
+    assert len(linked.dataframe) == 1 and "阶段" in linked.dataframe[0].value.columns
+    stale = AppTest.from_file(APP, default_timeout=120)
+    stale.query_params["table"] = "<b>x</b>"  # an unknown kind in a link opens no table
+    stale.run()
+    assert not stale.exception and not stale.dataframe
+
+
+def test_one_table_at_a_time_and_the_choice_survives_a_filter_change(monkeypatch):
+    at = _app(monkeypatch, table="parks")
+    assert len(at.dataframe) == 1 and "类型" in at.dataframe[0].value.columns
     at.segmented_control(key="map_table__zh").set_value("enterprises").run()
     firms = at.dataframe[0].value
     assert len(at.dataframe) == 1 and "全称" in firms.columns and len(firms) == 90
@@ -236,6 +261,7 @@ def test_link_opens_the_filters_it_carries_and_filters_are_written_back(monkeypa
     at.query_params["county"] = "371728"
     at.query_params["kind"] = "chemical_park,not-a-kind"  # unknown values are dropped
     at.query_params["lang"] = "en"
+    at.query_params["table"] = "parks"
     at.run()
     assert not at.exception
     shown = at.dataframe[0].value

@@ -130,7 +130,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "parks": ("园区", "Parks"),
     "enterprises": ("企业", "Enterprises"),
     "projects": ("项目", "Projects"),
-    "table_of": ("表格", "Table"),
+    "table_of": ("在表格中列出", "List in a table"),
+    "table_help": ("点选一类，列出地图上的这类记录；再点一次收起。筛选改变时表格保持打开，链接也记住它。",
+                   "Pick a kind to list the records of that kind on the map; click it again to close. "
+                   "The table stays open as filters change, and links keep it."),
     "unlocated_title": ("位置未知（未上图）", "Location unknown (not on the map)"),
     "unlocated_help": ("这些记录连所在县区都不确定，只计入表格，不在地图上标注。",
                        "Not even the county is known: counted in tables, not drawn."),

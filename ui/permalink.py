@@ -10,7 +10,7 @@ import streamlit as st
 MAP_PARAMS: Mapping[str, str] = {
     "county": "map_counties", "system": "map_system", "industry": "map_industries",
     "tier": "map_tiers", "kind": "map_kinds", "stage": "map_stages", "q": "map_search",
-    "basemap": "map_basemap", "layers": "map_layers",
+    "basemap": "map_basemap", "layers": "map_layers", "table": "map_table",
 }
 LISTS = frozenset({"county", "industry", "tier", "kind", "stage", "layers", "ids"})
 SHARED = ("lang", "region")  # every page carries these
@@ -55,6 +55,8 @@ def publish(values: Mapping[str, object]) -> None:
     for key in SHARED:
         wanted[key] = str(st.session_state.get(key, ""))
     for key, value in values.items():
+        if value is None:  # a widget with nothing chosen (the closed table)
+            continue
         text = ",".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
         if text:
             wanted[key] = text

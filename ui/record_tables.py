@@ -1,4 +1,4 @@
-"""The table under the map: one kind of record at a time, chosen with a segmented control."""
+"""The table under the map: one kind of record at a time, opened with a segmented control."""
 
 from __future__ import annotations
 
@@ -17,12 +17,16 @@ UNLOCATED = "unlocated"
 
 def record_tables(frames: dict[str, pd.DataFrame], taxonomy: Taxonomy, lang: str,
                   park_names: dict[str, str], *, key: str) -> None:
-    """A table of the records drawn, one kind at a time: every grid on a page is redrawn on
-    each filter change, and the browser's share of a change grows with their number."""
+    """A table of the records drawn, one kind at a time, opened on demand and kept open across
+    filter changes (and in the link). Closed by default: a table is rebuilt on every filter
+    change, and making and dropping the grid is the largest share of the browser's work for a
+    change (~20 %, measured) — the map and the counts are what a filter change is for."""
     choices = [*frames, UNLOCATED]
     chosen = remember(key, st.segmented_control(
-        t("table_of"), choices, required=True, key=lang_key(key, lang, choices[0], choices),
+        t("table_of"), choices, key=lang_key(key, lang, None, choices), help=t("table_help"),
         format_func=lambda c: t("unlocated_title" if c == UNLOCATED else c, lang)))
+    if chosen is None:
+        return
     if chosen != UNLOCATED:
         _table(frames[chosen], chosen, taxonomy, lang, park_names, key=f"{key}_{chosen}")
         return

@@ -31,7 +31,7 @@ def _query(page: Page) -> dict[str, str]:
 
 def test_permalink_round_trips_filters_and_view(page: Page, streamlit_app: Callable[..., str]):
     base = streamlit_app(APP)
-    page.goto(f"{base}/map?county=371728&kind=chemical_park&view=35.25,115.1,11")
+    page.goto(f"{base}/map?county=371728&kind=chemical_park&table=parks&view=35.25,115.1,11")
     lat, lon, zoom = _view(page)
     assert (round(lat, 2), round(lon, 2), zoom) == (35.25, 115.1, 11)
     page.get_by_text("东明石化产业园主片区").first.wait_for(state="attached")  # in the table
@@ -42,6 +42,7 @@ def test_permalink_round_trips_filters_and_view(page: Page, streamlit_app: Calla
     query = _query(page)
     assert query["view"] == "35.30000,115.20000,12"
     assert query["county"] == "371728" and query["kind"] == "chemical_park"
+    assert query["table"] == "parks"
     # the link opens the same view and filters in a new session
     other = page.context.new_page()
     other.goto(page.url)
