@@ -72,7 +72,7 @@ def test_static_site_serves_documents_and_the_vendored_leaflet(tmp_path: Path) -
 def test_bench_command_line_documents_its_options() -> None:
     out = subprocess.run([sys.executable, "bench/run.py", "--help"], cwd=ROOT, capture_output=True,
                          text=True, timeout=120, check=True).stdout
-    for option in ("--json", "--load", "--sizes", "--repeats", "--no-million", "--think"):
+    for option in ("--json", "--load", "--sizes", "--repeats", "--no-million", "--think", "--load-table"):
         assert option in out
 
 
@@ -85,9 +85,9 @@ def test_load_options_reach_the_load_test(monkeypatch: pytest.MonkeyPatch, capsy
     monkeypatch.setattr(bench.run, "browser_figures", lambda *a, **k: {})
     monkeypatch.setattr(bench.load, "run_load", lambda work, **k: got.update(k) or {"p95": 1})
     bench.run.main(["--sizes", "--no-million", "--json", "--load", "--sessions", "3", "--think", "2", "5"])
-    assert got["sessions"] == 3 and got["think_s"] == (2.0, 5.0)
-    bench.run.main(["--sizes", "--no-million", "--json", "--load"])
-    assert got["think_s"] == bench.load.THINK_S == (5.0, 15.0)
+    assert got["sessions"] == 3 and got["think_s"] == (2.0, 5.0) and got["table"] is None
+    bench.run.main(["--sizes", "--no-million", "--json", "--load", "--load-table", "parks"])
+    assert got["think_s"] == bench.load.THINK_S == (5.0, 15.0) and got["table"] == "parks"
     assert '"load"' in capsys.readouterr().out
 
 
