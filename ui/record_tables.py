@@ -19,8 +19,9 @@ def record_tables(frames: dict[str, pd.DataFrame], taxonomy: Taxonomy, lang: str
                   park_names: dict[str, str], *, key: str) -> None:
     """A table of the records drawn, one kind at a time, opened on demand and kept open across
     filter changes (and in the link). Closed by default: a table is rebuilt on every filter
-    change, and making and dropping the grid is the largest share of the browser's work for a
-    change (~20 %, measured) — the map and the counts are what a filter change is for."""
+    change, and making and dropping its grid is ~20 % of the browser's work for a change
+    (measured), the largest piece the page adds — the map and the counts are what a filter
+    change is for."""
     choices = [*frames, UNLOCATED]
     chosen = remember(key, st.segmented_control(
         t("table_of"), choices, key=lang_key(key, lang, None, choices), help=t("table_help"),
