@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.machine import machine_info
 from bench.measure import TARGETS, browser_figures, pure_figures
 from bench.report import table
+from parks.schema import TABLES
 
 SIZES = (1_000, 10_000, 100_000)
 PURE_ONLY = (1_000_000,)
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     cli.add_argument("--minutes", type=float, default=2.0)
     cli.add_argument("--think", type=float, nargs=2, default=None, metavar=("MIN", "MAX"),
                      help="seconds a load-test user looks at the map between changes")
-    cli.add_argument("--load-table", choices=("parks", "enterprises", "projects"), default=None,
+    cli.add_argument("--load-table", choices=[spec.name for spec in TABLES], default=None,
                      help="load-test users open the page with this table open under the map")
     args = cli.parse_args(argv)
     log = sys.stderr if args.json else sys.stdout
