@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from ui.context import sidebar_frame
 from ui.i18n import lang, t
 from ui.login import login_box
 from ui.page_style import page_style
 from ui.permalink import restore_shared
+from ui.session import sidebar_frame
 
 st.set_page_config(page_title="菏泽产业园区地图 · Heze Park Map", layout="wide")
 page_style()

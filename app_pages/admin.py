@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from parks.auth import ROLES, AuthError, add_editor, list_editors, remove_editor
-from parks.history import baseline_zip
+from parks.files.baseline import baseline_zip
+from parks.store.accounts import ROLES, AuthError, add_editor, list_editors, remove_editor
 from ui import loaders
 from ui.i18n import lang, t
 from ui.login import require_editor

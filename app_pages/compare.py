@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from parks.compare import MAX_PARKS, compare_parks, comparison_csv, comparison_xlsx
+from parks.analysis.compare import MAX_PARKS, compare_parks
+from parks.files.exports import comparison_csv, comparison_xlsx
 from ui import loaders
-from ui.context import region
 from ui.i18n import lang, t
-from ui.investor import RANKABLE, park_label, park_options
+from ui.park_widgets import RANKABLE, park_label, park_options
 from ui.permalink import publish
+from ui.session import region
 
 language = lang()
 dataset = loaders.dataset(region())

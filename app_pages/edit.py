@@ -2,16 +2,15 @@
 
 import streamlit as st
 
-from parks.editing import changed_fields, edited_record
-from parks.load import SPECS
+from parks.model.edits import changed_fields, edited_record
+from parks.model.schema import SPECS
 from ui import loaders
-from ui.context import region
 from ui.edit_fields import field_form
-from ui.editing import EditState, delete_section, history_section, save, show_flash
+from ui.edit_location import location_panel
+from ui.edit_state import EditState, delete_section, history_section, save, show_flash
 from ui.i18n import lang, t
-from ui.location_edit import location_panel
 from ui.login import require_editor
-from ui.state import lang_key, remember
+from ui.session import lang_key, region, remember
 
 editor = require_editor()
 language = lang()

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from parks.ranking import (
+from parks.analysis.ranking import (
     COMPONENT_LABELS,
     COMPONENTS,
     SCORING_RULES,
@@ -14,10 +14,10 @@ from parks.ranking import (
     rank_parks,
 )
 from ui import loaders
-from ui.context import region
 from ui.i18n import lang, t
-from ui.investor import component_column
+from ui.park_widgets import component_column
 from ui.permalink import publish
+from ui.session import region
 
 language = lang()
 dataset = loaders.dataset(region())

@@ -5,19 +5,18 @@ from datetime import date
 
 import streamlit as st
 
-from parks.geocoding import address_geocoder, region_locator
-from parks.headers import match_headers
-from parks.importers import ImportSettings, prepare_import, report_csv
-from parks.imports import commit_preview
-from parks.load import SPECS, validation_context
-from parks.symbology import records_map
-from parks.uploads import UploadError, read_upload
+from parks.display.records_map import records_map
+from parks.files.geocoder import address_geocoder, region_locator
+from parks.files.importing import ImportSettings, commit_preview, prepare_import, report_csv
+from parks.files.uploads import UploadError, match_headers, read_upload
+from parks.model.schema import SPECS
+from parks.model.validate import validation_context
 from ui import loaders
-from ui.context import region
 from ui.i18n import lang, t
-from ui.importing import Progress, mapping_editor, preview_selection, report_table
+from ui.import_review import Progress, mapping_editor, preview_selection, report_table
 from ui.login import require_editor
-from ui.mapview import show_map
+from ui.map_widget import show_map
+from ui.session import region
 from ui.settings import settings
 
 editor = require_editor()

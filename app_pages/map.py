@@ -2,17 +2,16 @@
 
 import streamlit as st
 
-from parks.livemap import filter_update
-from parks.query import filter_enterprises, filter_parks, filter_projects
-from parks.symbology import Selection
+from parks.analysis.query import Selection, filter_enterprises, filter_parks, filter_projects
+from parks.display.records_map import filter_update
 from ui import loaders
-from ui.context import region
-from ui.export_panel import export_panel
-from ui.filters import filter_widgets, map_option_widgets
 from ui.i18n import lang, t
-from ui.mapview import show_prepared
+from ui.map_export import export_panel
+from ui.map_filters import filter_widgets, map_option_widgets
+from ui.map_tables import record_tables
+from ui.map_widget import show_prepared
 from ui.permalink import MAP_PARAMS, map_state, publish, restore
-from ui.record_tables import record_tables
+from ui.session import region
 
 restore(MAP_PARAMS, "map")
 

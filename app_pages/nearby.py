@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from parks.proximity import InvalidLocationError, InvalidRadiusError, within_radius
-from parks.tables import display_table
+from parks.analysis.distance import InvalidLocationError, InvalidRadiusError, within_radius
+from parks.display.tables import display_table
 from ui import loaders
-from ui.context import region
 from ui.i18n import lang, t
-from ui.investor import nearby_map, park_label, park_options
+from ui.park_widgets import nearby_map, park_label, park_options
 from ui.permalink import publish
+from ui.session import region
 
 language = lang()
 dataset = loaders.dataset(region())

@@ -3,16 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from parks.compare import ATTRIBUTES, park_attributes
-from parks.profile import NEAREST_CATEGORIES, UnknownParkError, park_profile
-from parks.proximity import within_radius
-from parks.tables import display_table
-from parks.vocab import APPROXIMATE, PRECISION
+from parks.analysis.compare import ATTRIBUTES, park_attributes
+from parks.analysis.distance import within_radius
+from parks.analysis.profile import NEAREST_CATEGORIES, UnknownParkError, park_profile
+from parks.display.tables import display_table
+from parks.model.vocab import APPROXIMATE, PRECISION
 from ui import loaders
-from ui.context import region
 from ui.i18n import lang, t
-from ui.investor import bar_chart, nearby_map, park_label, park_options
+from ui.park_widgets import bar_chart, nearby_map, park_label, park_options
 from ui.permalink import publish
+from ui.session import region
 
 language = lang()
 dataset = loaders.dataset(region())

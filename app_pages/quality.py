@@ -6,13 +6,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from parks.load import check_data
-from parks.stats import counts_by_precision, counts_by_source, likely_duplicates, place_words
-from parks.tables import display_table
-from parks.vocab import PRECISION
+from parks.analysis.stats import counts_by_precision, counts_by_source, likely_duplicates, place_words
+from parks.display.tables import display_table
+from parks.model.dataset import check_data
+from parks.model.vocab import PRECISION
 from ui import loaders
-from ui.context import region
 from ui.i18n import lang, t
+from ui.session import region
 
 
 @st.cache_data(show_spinner=False)

@@ -4,10 +4,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from parks.stats import records_by_industry, targets_wide
+from parks.analysis.stats import records_by_industry, targets_wide
 from ui import loaders
-from ui.context import region
 from ui.i18n import lang, t
+from ui.session import region
 
 language = lang()
 dataset = loaders.dataset(region())

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from geo.boundaries import load_counties
 from geo.geocode import geocode
 from geo.reverse import assign_counties, county_index
-from parks.geocoding import region_index
+from parks.files.geocoder import region_index
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests" / "data"

@@ -12,9 +12,9 @@ from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from parks.load import load_dataset
+from parks.model.dataset import load_dataset
+from parks.model.synthetic import synthetic_enterprises, write_synthetic_data
 from parks.store import open_store
-from parks.synthetic import synthetic_enterprises, write_synthetic_data
 
 SIZES = (1_000, 10_000, 100_000)
 MILLION = 1_000_000

@@ -127,7 +127,7 @@ def _count(tab: MapPage, data: str | bytes) -> None:
 
 
 def _count_map_file(tab: MapPage, url: str) -> None:
-    """The map's script comes as a file (ui.mapview.shelve): payload as much as the websocket.
+    """The map's script comes as a file (ui.map_widget.shelve): payload as much as the websocket.
     Counted at its size on disk whenever the page asks for it, cached or not."""
     if MAP_FILES_URL in url:
         path = MAPS_DIR / url.split(MAP_FILES_URL, 1)[1].split("?", 1)[0]

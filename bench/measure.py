@@ -13,9 +13,9 @@ from bench import pure
 from bench.browser import change_filter, close, launch, new_context, open_map
 from bench.server import ROOT, AppServer
 from bench.site import StaticSite
-from parks.load import load_dataset
+from parks.model.dataset import load_dataset
+from parks.model.synthetic import write_synthetic_data
 from parks.store import open_store
-from parks.synthetic import write_synthetic_data
 
 # The targets, by size.
 TARGETS = {"render_ms": {100_000: 1000, 10_000: 600}, "filter_ms": {100_000: 1000, 10_000: 500},

@@ -19,11 +19,10 @@ from geo.boundaries import load_context, load_counties, simplify_for_display
 from geo.geocode import geocode
 from geo.normalise import normalise
 from geo.reverse import assign_counties, county_index
-from parks.geocoding import region_index
-from parks.livemap import live_map
-from parks.load import Dataset
-from parks.query import Filters, filter_enterprises, filter_parks, filter_projects
-from parks.symbology import Selection
+from parks.analysis.query import Filters, Selection, filter_enterprises, filter_parks, filter_projects
+from parks.display.records_map import live_map
+from parks.files.geocoder import region_index
+from parks.model.dataset import Dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ("outlines", "chemical_parks", "parks", "enterprises", "projects")
@@ -52,7 +51,7 @@ def our_map_html(dataset: Dataset, query: str = "") -> tuple[str, str]:
 
 
 def _update_js(update: folium.FeatureGroup) -> str:
-    """The update as the map page sends it (ui.mapview.show_prepared)."""
+    """The update as the map page sends it (ui.map_widget.show_prepared)."""
     return _get_feature_group_string(update, map=folium.Map(tiles=None))
 
 

@@ -5,7 +5,7 @@
     python bench/run.py --load     # also 20 browser sessions changing filters for 2 minutes
     python bench/run.py --load --load-table parks   # the same with the parks table open
 
-Synthetic enterprises (parks.synthetic) are added to the real records; the server and the
+Synthetic enterprises (parks.model.synthetic) are added to the real records; the server and the
 browser run on this machine only (nothing leaves localhost).
 """
 
@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.machine import machine_info
 from bench.measure import TARGETS, browser_figures, pure_figures
 from bench.report import table
-from parks.schema import TABLES
+from parks.model.schema import TABLES
 
 SIZES = (1_000, 10_000, 100_000)
 PURE_ONLY = (1_000_000,)

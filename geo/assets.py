@@ -24,7 +24,7 @@ from branca.colormap import ColorMap
 from branca.element import Element, Link, MacroElement
 from folium.template import Template
 
-from geo.vendor_manifest import MANIFEST, Manifest, NpmPackage
+from geo.vendor import MANIFEST, Manifest, NpmPackage
 
 __all__ = [
     "MANIFEST",
@@ -65,7 +65,7 @@ class UnknownAssetError(ValueError):
     def __init__(self, urls: list[str]) -> None:
         self.urls = urls
         listing = "\n  ".join(urls)
-        super().__init__(f"no local copy for:\n  {listing}\nadd its package to geo.vendor_manifest.MANIFEST")
+        super().__init__(f"no local copy for:\n  {listing}\nadd its package to geo.vendor.MANIFEST")
 
 
 def fetch(

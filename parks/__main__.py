@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from geo.geocode import geocode, geocode_many
-from parks.briefing import ALL_LAYERS
 from parks.config import DEFAULT_CONFIG
+from parks.display.print_map import ALL_LAYERS
 from parks.errors import DataValidationError
-from parks.geocoding import region_index
-from parks.uploads import UploadError, read_upload
+from parks.files.geocoder import region_index
+from parks.files.uploads import UploadError, read_upload
 
 OUT_COLUMNS = ["county_adcode", "county", "town", "lon", "lat", "precision", "status"]
 
@@ -57,7 +57,7 @@ def env_settings() -> dict[str, str]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from parks.imports import run_import  # the store is only needed by this command
+    from parks.files.importing import run_import  # the store is only needed by this command
 
     report = run_import(Path(args.file), args.kind, region=args.region, dry_run=args.dry_run,
                         store_path=Path(args.store) if args.store else None, user=args.user,
@@ -67,7 +67,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_store(args: argparse.Namespace) -> int:
-    from parks.store import export_csv, open_store
+    from parks.store import open_store
+    from parks.store.base import export_csv
 
     store = open_store(Path(args.store) if args.store else None)
     try:
@@ -75,13 +76,13 @@ def cmd_store(args: argparse.Namespace) -> int:
             for path in export_csv(store, Path(args.folder)):
                 print(path)
             if args.outlines:
-                from parks.history import outlines_geojson
+                from parks.files.baseline import outlines_geojson
 
                 Path(args.outlines).write_text(outlines_geojson(store.read_tables()["parks"]),
                                                encoding="utf-8")
                 print(args.outlines)
             if args.audit:
-                from parks.history import audit_csv
+                from parks.files.baseline import audit_csv
 
                 Path(args.audit).write_bytes(audit_csv(store.audit()))
                 print(args.audit)
@@ -107,7 +108,7 @@ def _new_password(args: argparse.Namespace) -> str:
 
 
 def cmd_editors(args: argparse.Namespace) -> int:
-    from parks.auth import add_editor, editors_file, list_editors, remove_editor
+    from parks.store.accounts import add_editor, editors_file, list_editors, remove_editor
 
     path = Path(args.file) if args.file else editors_file()
     if args.action == "list":
@@ -128,7 +129,7 @@ def cmd_editors(args: argparse.Namespace) -> int:
 
 def _resolve_counties(values: list[str], region: str) -> tuple[str, ...]:
     """County names (郓城县 or 郓城) or adcodes → adcodes; an unknown one is an error."""
-    from parks.geocoding import region_index
+    from parks.files.geocoder import region_index
 
     names = region_index(region).county_names
     by_name = {n: c for c, n in names.items()} | {n[:-1]: c for c, n in names.items()
@@ -143,12 +144,11 @@ def _resolve_counties(values: list[str], region: str) -> tuple[str, ...]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from parks.briefing import BriefingSpec
-    from parks.exporting import export
-    from parks.load import load_dataset
-    from parks.query import Filters, filter_enterprises, filter_parks, filter_projects
+    from parks.analysis.query import Filters, Selection, filter_enterprises, filter_parks, filter_projects
+    from parks.display.print_map import BriefingSpec
+    from parks.files.exports import export
+    from parks.model.dataset import load_dataset
     from parks.store import open_store
-    from parks.symbology import Selection
 
     store = open_store(Path(args.store) if args.store else None)
     try:
@@ -172,7 +172,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_synthetic(args: argparse.Namespace) -> int:
-    from parks.synthetic import write_synthetic_data
+    from parks.model.synthetic import write_synthetic_data
 
     folder = write_synthetic_data(Path(args.out), args.n, seed=args.seed, region=args.region)
     rows = len(pd.read_csv(folder / "enterprises.csv", dtype=str, usecols=["id"]))

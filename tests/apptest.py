@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from parks.auth import add_editor
 from parks.store import open_store
+from parks.store.accounts import add_editor
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 ADMIN = ("主任", "admin-pass-1")

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import psycopg
 from psycopg import sql
 
-from parks.store_pg import PostGISStore
+from parks.store.postgis import PostGISStore
 
 ROOT = Path(__file__).resolve().parent.parent
 URL_FILE = ROOT / ".cache" / "pg-test-url"  # written by scripts/setup.sh --dev

@@ -6,7 +6,7 @@ import csv
 import shutil
 from pathlib import Path
 
-from parks.schema import ENTERPRISES, PARKS, PROJECTS, TableSpec
+from parks.model.schema import ENTERPRISES, PARKS, PROJECTS, TableSpec
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 REFERENCE_FILES = ("industries.csv", "targets.csv", "towns.csv", "county_seats.csv", "sources.csv")

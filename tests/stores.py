@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from parks.store import Store
+from parks.store.base import Store
 
 AIRPORT_ID = "p-heze-airport"
 AIRPORT = (115.73667, 35.21333)

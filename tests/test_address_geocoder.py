@@ -1,4 +1,4 @@
-"""Tests for parks.geocoding.address_geocoder: online provider first, offline when it fails."""
+"""Tests for parks.files.geocoder.address_geocoder: online provider first, offline when it fails."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from geo.geocode import GeocodeResult
-from parks import geocoding
+from parks.files import geocoder
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,8 @@ class FakeService:
 
 def _with(monkeypatch, answer: GeocodeResult | None):
     service = FakeService(answer) if answer else None
-    monkeypatch.setattr(geocoding, "provider_from_settings", lambda *a, **k: service)
-    return geocoding.address_geocoder("371700", {"geocoder": "amap", "amap_key": "k"})
+    monkeypatch.setattr(geocoder, "provider_from_settings", lambda *a, **k: service)
+    return geocoder.address_geocoder("371700", {"geocoder": "amap", "amap_key": "k"})
 
 
 def test_offline_when_no_provider_is_configured(monkeypatch):

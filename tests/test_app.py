@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from parks.industries import load_taxonomy
+from parks.model.industries import load_taxonomy
 from tests.apptest import APP, audit, login, private_store
 
 DATA = Path(__file__).resolve().parent.parent / "data"

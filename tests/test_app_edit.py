@@ -10,7 +10,7 @@ from shapely.geometry import box
 from streamlit.testing.v1 import AppTest
 
 from geo.crs import distance_m, wgs84_to_gcj02
-from parks.outlines import to_wkt
+from parks.model.outlines import to_wkt
 from parks.store import open_store
 from tests.apptest import ADMIN, APP, audit, login, private_store, stored
 

@@ -13,7 +13,7 @@ from bench import pure
 from bench.measure import QUERIES, ratios
 from bench.report import table
 from bench.site import StaticSite
-from parks.load import load_dataset
+from parks.model.dataset import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 

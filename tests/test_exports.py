@@ -14,12 +14,10 @@ from PIL import Image
 
 from geo.snapshot import NoBrowserError, snapshot
 from geo.static_map import map_extent, nice_length
-from parks.briefing import BriefingSpec
-from parks.exporting import export
-from parks.exports import neutralise
-from parks.load import load_dataset
-from parks.query import Filters, filter_enterprises, filter_parks, filter_projects
-from parks.symbology import Selection
+from parks.analysis.query import Filters, Selection, filter_enterprises, filter_parks, filter_projects
+from parks.display.print_map import BriefingSpec
+from parks.files.exports import export, neutralise
+from parks.model.dataset import load_dataset
 
 CHEM = Filters(kinds=("chemical_park",))
 

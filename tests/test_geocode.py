@@ -6,7 +6,7 @@ import pytest
 
 from geo.geocode import geocode, geocode_many, scan
 from geo.normalise import normalise
-from parks.geocoding import region_index
+from parks.files.geocoder import region_index
 
 
 @pytest.fixture(scope="module")

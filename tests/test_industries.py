@@ -1,4 +1,4 @@
-"""Tests for parks.industries: the taxonomy file, the two systems, colours, crosswalk, targets."""
+"""Tests for parks.model.industries: the taxonomy file, the two systems, colours, crosswalk, targets."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from parks.errors import DataValidationError
-from parks.industries import load_targets, load_taxonomy
+from parks.model.industries import load_targets, load_taxonomy
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SEED_002 = DATA / "seeds" / "002_fe847ffb49a6497f.txt"

@@ -1,4 +1,4 @@
-"""Tests for parks.outlines: drawn park outlines are checked, measured and drawn."""
+"""Tests for parks.model.outlines: drawn park outlines are checked, measured and drawn."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ import pytest
 from shapely.geometry import box
 
 from geo.basemaps import resolve
+from parks.analysis.query import Selection
+from parks.display.records_map import records_map
 from parks.errors import DataValidationError
-from parks.load import load_dataset
-from parks.outlines import OutlineError, area_note, outline_frame, parse_outline, to_wkt
-from parks.symbology import Selection, records_map
+from parks.model.dataset import load_dataset
+from parks.model.outlines import OutlineError, area_note, outline_frame, parse_outline, to_wkt
 from tests.records import AIRPORT, PARK, mini_data
 
 SEAT = (116.01528, 35.47724)  # 随官屯镇 seat, 郓城县

@@ -1,4 +1,5 @@
-"""Tests for parks.popups and parks.tables: escaped text, precision stated, labels by language."""
+"""Tests for parks.display.popups and parks.display.tables: escaped text, precision stated,
+labels by language."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from parks.industries import load_taxonomy
-from parks.popups import enterprise_popup, park_popup, project_popup
-from parks.tables import display_table
+from parks.display.popups import enterprise_popup, park_popup, project_popup
+from parks.display.tables import display_table
+from parks.model.industries import load_taxonomy
 
 TAX = load_taxonomy(Path(__file__).resolve().parent.parent / "data" / "industries.csv")
 EVIL = '<script>alert("x")</script>'

@@ -1,4 +1,4 @@
-"""Tests for parks.profile: a park's family, enterprises, projects, nearest places and errors."""
+"""Tests for parks.analysis.profile: a park's family, enterprises, projects, nearest places and errors."""
 
 from __future__ import annotations
 
@@ -9,15 +9,15 @@ import pandas as pd
 import pytest
 
 from geo.crs import distance_m
-from parks.load import load_dataset, locate
-from parks.profile import (
+from parks.analysis.profile import (
     NEAREST_COLUMNS,
     UnknownParkError,
     descendant_ids,
     park_profile,
     projects_by_stage,
 )
-from parks.schema import PARKS, PROJECTS, TableSpec
+from parks.model.dataset import load_dataset, locate
+from parks.model.schema import PARKS, PROJECTS, TableSpec
 
 DONGMING = "p-dongming-petrochem"
 PIANQU = {"p-dongming-petrochem-main", "p-dongming-petrochem-yuhuang",

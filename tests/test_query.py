@@ -1,4 +1,4 @@
-"""Tests for parks.query: each filter, their combination, empty results keep the columns."""
+"""Tests for parks.analysis.query: each filter, their combination, empty results keep the columns."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from parks.industries import load_taxonomy
-from parks.query import (
+from parks.analysis.query import (
     Filters,
     filter_enterprises,
     filter_parks,
     filter_projects,
     located,
-    normalise,
     unlocated,
 )
+from parks.model.dataset import search_text
+from parks.model.industries import load_taxonomy
 
 TAX = load_taxonomy(Path(__file__).resolve().parent.parent / "data" / "industries.csv")
 
@@ -105,7 +105,7 @@ def test_kind_and_stage_filters():
 def test_text_search_is_width_and_case_insensitive():
     assert list(filter_parks(_parks(), Filters(text="ＤＯＮＧＭＩＮＧ"), TAX)["id"]) == ["p-a"]
     assert list(filter_enterprises(_enterprises(), Filters(text="集团"), TAX)["id"]) == ["e-d"]
-    assert normalise(" 东明 石化 ") == "东明石化"
+    assert search_text(" 东明 石化 ") == "东明石化"
 
 
 def test_combined_filters_and_empty_result_keeps_columns():

@@ -1,4 +1,4 @@
-"""Tests for parks.ranking: the chemical rule, each component's arithmetic, weights and reasons."""
+"""Tests for parks.analysis.ranking: the chemical rule, each component's arithmetic, weights and reasons."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ import pytest
 from pyproj import Transformer
 
 from geo.crs import METRIC_CRS
-from parks.load import load_dataset, locate
-from parks.ranking import (
+from parks.analysis.ranking import (
     COMPONENT_LABELS,
     COMPONENTS,
     RANK_COLUMNS,
@@ -24,7 +23,8 @@ from parks.ranking import (
     logistics_score,
     rank_parks,
 )
-from parks.schema import ENTERPRISES, PARKS, TableSpec
+from parks.model.dataset import load_dataset, locate
+from parks.model.schema import ENTERPRISES, PARKS, TableSpec
 
 HUB = {"id": "p-hub", "name_zh": "测试物流园", "name_en": "Test hub", "kind": "logistics_hub",
        "subkind": "公路港", "precision": "surveyed", "lon": "115.5", "lat": "35.2", "crs": "WGS84",

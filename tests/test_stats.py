@@ -1,4 +1,4 @@
-"""Tests for parks.stats: counts by county, industry, precision, source; duplicates; targets."""
+"""Tests for parks.analysis.stats: counts by county, industry, precision, source; duplicates; targets."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from parks.industries import load_targets, load_taxonomy
-from parks.stats import (
+from parks.analysis.stats import (
     counts_by_county,
     counts_by_industry,
     counts_by_precision,
@@ -17,6 +16,7 @@ from parks.stats import (
     target_label,
     targets_wide,
 )
+from parks.model.industries import load_targets, load_taxonomy
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TAX = load_taxonomy(DATA / "industries.csv")

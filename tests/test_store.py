@@ -10,18 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from parks import gpkg
-from parks import store_gpkg as store_module
 from parks.errors import DataValidationError, Problem
-from parks.load import read_tables as read_csv_tables
-from parks.schema import PARKS, TABLES
-from parks.store import (
-    Store,
-    StoreError,
-    export_csv,
-    open_store,
-    store_fingerprint,
-)
+from parks.model.dataset import read_tables as read_csv_tables
+from parks.model.schema import PARKS, TABLES
+from parks.store import _gpkg_sql, open_store
+from parks.store import gpkg as store_module
+from parks.store.base import Store, StoreError, export_csv, store_fingerprint
 from tests import pg
 from tests.stores import AIRPORT_ID, park_record, sql_rows
 
@@ -231,7 +225,7 @@ def test_a_failure_half_way_rolls_everything_back(gpkg_store, store_path, monkey
     sha = _sha(store_path)
     store = open_store(store_path)
     before, version, audit = store.read_tables(), store.version(), store.audit()
-    real_write = gpkg.write_record
+    real_write = _gpkg_sql.write_record
     calls = []
 
     def failing_write(*args: object, **kwargs: object) -> None:
@@ -240,7 +234,7 @@ def test_a_failure_half_way_rolls_everything_back(gpkg_store, store_path, monkey
             raise OSError("disk full")  # after the first row is written
         real_write(*args, **kwargs)
 
-    monkeypatch.setattr(gpkg, "write_record", failing_write)
+    monkeypatch.setattr(_gpkg_sql, "write_record", failing_write)
     changes = pd.concat([park_record(store, AIRPORT_ID, note="x"), park_record(store, "p-test-new")])
     with pytest.raises(OSError, match="disk full"):
         store.commit({"parks": changes}, user="t", reason="boom", validate=lambda tables: [])
@@ -249,7 +243,7 @@ def test_a_failure_half_way_rolls_everything_back(gpkg_store, store_path, monkey
         _assert_same_tables(other.read_tables(), before)
         assert other.version() == version
         pd.testing.assert_frame_equal(other.audit(), audit)
-    monkeypatch.setattr(gpkg, "write_record", real_write)
+    monkeypatch.setattr(_gpkg_sql, "write_record", real_write)
     _assert_same_tables(store.read_tables(), before)
     store.close()
     assert _sha(store_path) == sha

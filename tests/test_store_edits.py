@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 from psycopg import errors as pg_errors
 
-from parks import pg as pg_sql
-from parks import store_gpkg
 from parks.errors import DataValidationError, Problem
-from parks.store import ConflictError, StoreError, open_store
+from parks.store import _gpkg_sql, open_store
+from parks.store import _postgis_sql as pg_sql
+from parks.store.base import ConflictError, StoreError
 
 ROOT = Path(__file__).resolve().parent.parent
 PARK = "p-yuncheng-chem"
@@ -32,9 +32,10 @@ REFUSALS = {
     ("postgis", "disk is full"): lambda: pg_errors.DiskFull(
         'could not extend file "base/16384/16385": No space left on device'),
 }
-AUDIT_WRITERS = {"gpkg": (store_gpkg.gpkg, "write_audit"), "postgis": (pg_sql, "write_audit")}
+AUDIT_WRITERS = {"gpkg": (_gpkg_sql, "write_audit"), "postgis": (pg_sql, "write_audit")}
 # A child process writes the rows, says so, then sleeps until it is killed mid-transaction.
-ROW_WRITERS = {"gpkg": ("parks.gpkg", "write_record"), "postgis": ("parks.pg", "write_rows")}
+ROW_WRITERS = {"gpkg": ("parks.store._gpkg_sql", "write_record"),
+               "postgis": ("parks.store._postgis_sql", "write_rows")}
 
 
 @pytest.fixture

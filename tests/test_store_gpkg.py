@@ -10,12 +10,12 @@ import pytest
 import shapely
 
 from geo.crs import distance_m, gcj02_to_wgs84
-from parks.schema import PARKS
+from parks.model.schema import PARKS
 from tests.stores import AIRPORT, AIRPORT_ID, park_record, sql_rows
 
 
 def _decode_point(blob: bytes) -> tuple[float, float]:
-    """Decode a GeoPackage binary point by hand (header, then WKB), independently of parks.gpkg."""
+    """Decode a GeoPackage binary point by hand (header, then WKB), independently of parks.store._gpkg_sql."""
     magic, version, flags = struct.unpack_from("<2sBB", blob)
     assert (magic, version) == (b"GP", 0)
     assert flags & 0b1 == 1, "little-endian header"

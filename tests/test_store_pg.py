@@ -1,4 +1,4 @@
-"""Tests for parks.store_pg: what only the PostGIS store has (schema, geometry, roles, sessions)."""
+"""Tests for parks.store.postgis: what only the PostGIS store has (schema, geometry, roles, sessions)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ import shapely
 from psycopg.conninfo import conninfo_to_dict
 
 from geo.crs import gcj02_to_wgs84
-from parks import pg as pg_sql
-from parks import store_pg
-from parks.schema import ENTERPRISES, PARKS, TABLES, TableSpec
-from parks.store import ConflictError, StoreError, open_store
-from parks.store_pg import PostGISStore, open_postgis
+from parks.model.schema import ENTERPRISES, PARKS, TABLES, TableSpec
+from parks.store import _postgis_sql as pg_sql
+from parks.store import open_store, postgis
+from parks.store.base import ConflictError, StoreError
+from parks.store.postgis import PostGISStore, open_postgis
 from tests import pg
 
 AIRPORT_ID = "p-heze-airport"
@@ -214,8 +214,8 @@ def test_two_sessions_saving_the_same_revision_the_second_is_told(store, pg_dsn)
 
 
 def test_a_first_start_from_two_threads_makes_one_baseline(pg_dsn, data_copy, monkeypatch):
-    real, created = store_pg.create_store, []
-    monkeypatch.setattr(store_pg, "create_store", lambda *args: created.append(real(*args)))
+    real, created = postgis.create_store, []
+    monkeypatch.setattr(postgis, "create_store", lambda *args: created.append(real(*args)))
     results = _run_together(*[lambda: open_store(pg_dsn, data_dir=data_copy)] * 2)
     assert all(isinstance(r, PostGISStore) for r in results), results
     store = results[0]

@@ -1,4 +1,4 @@
-"""Tests for parks.synthetic: deterministic, clearly fake enterprises that load like real ones."""
+"""Tests for parks.model.synthetic: deterministic, clearly fake enterprises that load like real ones."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from geo.gazetteer import load_gazetteer
 from geo.reverse import assign_counties, county_index
 from parks.config import DEFAULT_CONFIG
 from parks.errors import DataValidationError
-from parks.industries import load_taxonomy
-from parks.load import load_dataset
-from parks.schema import ENTERPRISES
-from parks.synthetic import (
+from parks.model.dataset import load_dataset
+from parks.model.industries import load_taxonomy
+from parks.model.schema import ENTERPRISES
+from parks.model.synthetic import (
     DEFAULT_SHARES,
     NAME_PREFIX,
     industry_mix,

@@ -1,4 +1,4 @@
-"""Tests for parks.uploads and parks.headers: encodings, XLSX traps, bad files, header mapping."""
+"""Tests for parks.files.uploads and parks.files.uploads: encodings, XLSX traps, bad files, header mapping."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ import io
 import openpyxl
 import pytest
 
-from parks.headers import match_headers
-from parks.schema import ENTERPRISES, PROJECTS
-from parks.uploads import MAX_BYTES, UploadError, read_upload
+from parks.files.uploads import MAX_BYTES, UploadError, match_headers, read_upload
+from parks.model.schema import ENTERPRISES, PROJECTS
 
 CSV = "企业名称,注册地址\n测试生物,郓城县随官屯镇\n,\n甲公司,曹县\n"
 

@@ -6,10 +6,10 @@ from collections.abc import Callable, Mapping
 
 import streamlit as st
 
-from parks import vocab
-from parks.editing import form_fields
-from parks.load import Dataset
-from parks.schema import Column, TableSpec
+from parks.model import vocab
+from parks.model.dataset import Dataset
+from parks.model.edits import form_fields
+from parks.model.schema import Column, TableSpec
 from ui.i18n import t
 
 _VOCABS = {v.name: v for v in (vocab.KIND, vocab.LEVEL, vocab.STATUS, vocab.STAGE,

@@ -7,21 +7,21 @@ import os
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from geo.basemaps import Basemap, resolve
 from geo.boundaries import load_context, simplify_for_display
 from parks.config import DEFAULT_CONFIG
-from parks.details import enterprise_details, prune, write_details
+from parks.display.popups import enterprise_details, prune, write_details
+from parks.display.records_map import base_map, located_count
 from parks.errors import DataValidationError
-from parks.livemap import base_map
-from parks.load import Dataset, load_dataset, validation_context
-from parks.store import Store, StoreError, default_store_path, open_store
-from parks.symbology import located_count
-from parks.validate import ValidationContext
-from ui.errors import show_data_error
+from parks.model.dataset import Dataset, load_dataset
+from parks.model.validate import ValidationContext, validation_context
+from parks.store import default_store_path, open_store
+from parks.store.base import Store, StoreError
 from ui.i18n import t
-from ui.mapview import PreparedMap, Shelf, prepare_map
+from ui.map_widget import PreparedMap, Shelf, prepare_map
 
 
 def data_fingerprint(data_dir: Path) -> str:
@@ -153,7 +153,7 @@ def _base_map(version: str, region: str, basemap_id: str, look: tuple, key: str,
 
 def prepared_base_map(loaded: Dataset, *, basemap: Basemap, lang: str, system: str,
                       layers: tuple[str, ...], view_scope: str, key: str) -> PreparedMap:
-    """The map page's map of every record, built once per data version and look (parks.livemap)."""
+    """The map page's map of every record, built once per data version and look."""
     drawn = tuple(k for k in layers if k != "choropleth")  # the choropleth is in the update
     version = data_version()  # one look at the store and the files per rerun
     look = (lang, system, drawn, asset_base_url(), view_scope, _detail_url(loaded, lang, version))
@@ -161,7 +161,7 @@ def prepared_base_map(loaded: Dataset, *, basemap: Basemap, lang: str, system: s
 
 
 def map_shelf() -> Shelf:
-    """Where prepared map scripts are served from (ui.mapview.shelve)."""
+    """Where prepared map scripts are served from (ui.map_widget.shelve)."""
     return Shelf(MAPS_DIR, cache_url(MAPS_DIR))
 
 
@@ -174,3 +174,10 @@ def asset_base_url() -> str:
     """Where the vendored Leaflet files are served, honouring server.baseUrlPath."""
     base = (st.get_option("server.baseUrlPath") or "").strip("/")
     return f"/{base}/app/static/vendor" if base else "/app/static/vendor"
+
+
+def show_data_error(error: DataValidationError, *, have_fallback: bool) -> None:
+    st.error(t("data_error") if have_fallback else t("data_error_none"))
+    with st.expander(f"{t('problems')} ({len(error.problems)})", expanded=not have_fallback):
+        st.dataframe(pd.DataFrame([p.as_dict() for p in error.problems]), hide_index=True,
+                     width="stretch")

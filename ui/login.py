@@ -6,7 +6,7 @@ import time
 
 import streamlit as st
 
-from parks.auth import AuthError, Editor, Throttle, editors_file, list_editors, verify
+from parks.store.accounts import AuthError, Editor, Throttle, editors_file, list_editors, verify
 from ui.i18n import t
 
 _KEY = "editor"

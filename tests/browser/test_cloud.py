@@ -12,9 +12,8 @@ from playwright.sync_api import Frame, Page
 
 from geo.crs import distance_m
 from parks.config import DEFAULT_CONFIG
-from parks.load import Dataset, load_dataset
-from parks.query import normalise
-from parks.synthetic import NAME_PREFIX, write_synthetic_data
+from parks.model.dataset import Dataset, load_dataset, search_text
+from parks.model.synthetic import NAME_PREFIX, write_synthetic_data
 
 from .test_map_page import FIND_MAP
 from .test_offline_assets import map_frame
@@ -122,8 +121,8 @@ def test_name_search_updates_the_same_map(page: Page, cloud_map: Frame,
     _, dataset = synthetic
     located = _located(dataset)
     hay = (located[["name_zh", "name_en", "full_name", "id"]].astype(str)
-           .agg(" ".join, axis=1).map(normalise))  # what parks.query's name search looks in
-    expected = int(hay.str.contains(normalise(QUERY), regex=False).sum())
+           .agg(" ".join, axis=1).map(search_text))  # what parks.analysis.query's name search looks in
+    expected = int(hay.str.contains(search_text(QUERY), regex=False).sum())
     assert expected == 10  # 合成企业00010 … 合成企业00019, all with a point
     before = cloud_map.evaluate(DRAWN)
     cloud_map.evaluate("() => { window.__mark = 1; }")

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Page
 
-from parks.auth import add_editor
+from parks.store.accounts import add_editor
 
 from .test_map_page import FIND_MAP
 from .test_offline_assets import BROKEN_IMAGES, FAILED_RESOURCES, map_frame

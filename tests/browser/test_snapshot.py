@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from parks.briefing import BriefingSpec
-from parks.exporting import export
-from parks.load import load_dataset
-from parks.symbology import Selection
+from parks.analysis.query import Selection
+from parks.display.print_map import BriefingSpec
+from parks.files.exports import export
+from parks.model.dataset import load_dataset
 
 pytestmark = pytest.mark.browser
 

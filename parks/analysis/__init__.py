@@ -1,0 +1,1 @@
+"""Questions asked of a Dataset: pure functions returning frames or small values."""

@@ -1,0 +1,362 @@
+"""Site ranking: which parks fit an investor's requirement, by weighted components that explain themselves."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from parks.analysis.profile import Nearest, category_candidates, descendant_ids, enterprise_top, nearest_in
+from parks.model.dataset import Dataset
+from parks.model.industries import Taxonomy
+from parks.model.vocab import LEVEL
+
+COMPONENTS = ("industry", "compliance", "area", "logistics", "county")
+CANDIDATE_KINDS = ("chemical_park", "development_zone", "industrial_park")
+COMPONENT_LABELS: Mapping[str, tuple[str, str]] = {
+    "industry": ("产业", "Industry"), "compliance": ("合规", "Compliance"),
+    "area": ("面积", "Area"), "logistics": ("物流", "Logistics"), "county": ("县区", "County"),
+}
+WEIGHT_HELP: Mapping[str, Mapping[str, str]] = {
+    "industry": {"zh": "园区主导产业与所需产业的匹配度，园区内已有同产业企业可加分。",
+                 "en": "How well the park's leading industries match; enterprises of the same "
+                       "industry already in the park add a bonus."},
+    "compliance": {"zh": "化工项目只能进入认定的化工园区；认定未核实的园区减分。",
+                   "en": "Chemical projects may only go to recognised chemical parks; parks whose "
+                         "status is unverified score lower."},
+    "area": {"zh": "园区公布面积是否达到所需用地面积。",
+             "en": "Whether the park's published area reaches the land needed."},
+    "logistics": {"zh": "园区到最近物流枢纽（含港口作业区）的直线距离。",
+                  "en": "Straight-line distance from the park to the nearest logistics hub or "
+                        "port area."},
+    "county": {"zh": "园区是否位于偏好的县区。", "en": "Whether the park lies in a preferred county."},
+}
+SCORING_RULES: Mapping[str, str] = {
+    "zh": "总分 = 100 × Σ 权重ᵢ × 分项ᵢ ÷ Σ 权重（各分项 0–1，保留两位小数）。"
+          "产业：主导产业含所需产业、其上级或下级细分 1.0；仅同属“231”体系同一产业 0.6；否则 0；"
+          "园区（含片区）内每家同一大类产业企业 +0.1，最多 +0.3，合计不超过 1.0。"
+          "合规：化工项目——认定化工园区 1.0，认定未核实 0.5，非化工园区 0 且不合格（排在所有合格园区之后）；"
+          "非化工项目——1.0，园区状态未核实 0.5。"
+          "面积：未设要求或面积 ≥ 要求 1.0；面积未公布 0.5；不足时 面积 ÷ 要求。"
+          "物流：d = 到最近物流枢纽（含港口作业区）的直线距离（km，UTM 50N）；未设上限时 1/(1+d/20)；"
+          "d ≤ 上限 X 时 1.0，超出时 max(0, 1 − (d − X)/X)；园区位置未知 0；"
+          "园区与枢纽同取一个驻地位置（距离无从知道）0.5。"
+          "县区：未设偏好或位于偏好县区 1.0，否则 0。按县城/乡镇驻地近似定位的距离均注明“近似”。",
+    "en": "Score = 100 × Σ weightᵢ × componentᵢ ÷ Σ weights (each component 0–1, two decimals). "
+          "Industry: leading industries include the industry, its parent or one of its sub-sectors "
+          "1.0; only the same \"231\" industry 0.6; else 0; +0.1 per enterprise of the same "
+          "top-level industry in the park (incl. its 片区), at most +0.3, total at most 1.0. "
+          "Compliance: chemical project — recognised chemical park 1.0, recognition unverified "
+          "0.5, any other park 0 and not eligible (ranked after every eligible park); other "
+          "projects — 1.0, park status unverified 0.5. Area: no minimum or area ≥ minimum 1.0; "
+          "area not published 0.5; smaller: area ÷ minimum. Logistics: d = straight-line distance "
+          "to the nearest logistics hub or port area (km, UTM 50N); no limit: 1/(1+d/20); "
+          "d ≤ limit X: 1.0; beyond: max(0, 1 − (d − X)/X); park location unknown: 0; park "
+          "and hub placed at the same seat (distance unknown): 0.5. County: "
+          "no preference or in a preferred county 1.0, else 0. Distances from a county or town "
+          "seat are marked approximate.",
+}
+ENTERPRISE_BONUS = 0.1
+ENTERPRISE_BONUS_CAP = 0.3
+CROSSWALK_SCORE = 0.6  # same "231" industry only: related, not the same chain
+UNVERIFIED_SCORE = 0.5
+AREA_UNKNOWN_SCORE = 0.5
+DISTANCE_SCALE_KM = 20.0  # with no limit, a hub 20 km away halves the logistics score
+RANK_COLUMNS = ["id", "name_zh", "name_en", "kind", "county", "county_en", "precision", "area_km2",
+                "score", *(f"{c}_score" for c in COMPONENTS), "eligible", "hub_name", "hub_km",
+                "hub_approximate", "reasons", "reasons_en"]
+
+
+class InvalidRequirementError(ValueError):
+    """A requirement that cannot be scored (unknown code, negative area, …); says what arrived."""
+
+
+class InvalidWeightsError(InvalidRequirementError):
+    """Weights that are negative, not finite, or all zero."""
+
+
+def _finite_non_negative(value: object) -> bool:
+    return isinstance(value, int | float) and math.isfinite(value) and value >= 0
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each component counts; any scale (normalised before use), each ≥ 0."""
+
+    industry: float = 0.40
+    compliance: float = 0.20
+    area: float = 0.15
+    logistics: float = 0.15
+    county: float = 0.10
+
+    def __post_init__(self) -> None:
+        bad = {c: v for c, v in self.as_dict().items() if not _finite_non_negative(v)}
+        if bad:
+            raise InvalidWeightsError(f"weights must be finite numbers ≥ 0; got {bad}")
+        if sum(self.as_dict().values()) == 0:
+            raise InvalidWeightsError("at least one weight must be above 0; got all zero")
+
+    def as_dict(self) -> dict[str, float]:
+        return {c: getattr(self, c) for c in COMPONENTS}
+
+    def normalised(self) -> Weights:
+        """The same proportions, summing to 1."""
+        total = sum(self.as_dict().values())
+        return Weights(**{c: v / total for c, v in self.as_dict().items()})
+
+
+def _positive_or_none(name: str, value: float | None) -> None:
+    if value is not None and not (_finite_non_negative(value) and value > 0):
+        raise InvalidRequirementError(f"{name} must be a number above 0 or None; got {value!r}")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """What an investor needs; `industry` '' means any industry."""
+
+    industry: str = ""  # taxonomy code: top level or sub-sector, strategic or "231"
+    chemical: bool = False  # a chemical project: only recognised chemical parks are eligible
+    min_area_km2: float | None = None
+    counties: tuple[str, ...] = ()  # preferred county adcodes; empty = no preference
+    hub_within_km: float | None = None
+    weights: Weights = field(default_factory=Weights)
+
+    def __post_init__(self) -> None:
+        _positive_or_none("min_area_km2", self.min_area_km2)
+        _positive_or_none("hub_within_km", self.hub_within_km)
+        if not isinstance(self.counties, tuple) or not all(isinstance(c, str) for c in self.counties):
+            raise InvalidRequirementError(f"counties must be a tuple of adcodes; got {self.counties!r}")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One component of one park: score 0–1, reasons (zh, en), and whether it rules the park out."""
+
+    score: float
+    zh: tuple[str, ...]
+    en: tuple[str, ...]
+    eligible: bool = True
+
+
+# eq=False: holds frames.
+@dataclass(frozen=True, eq=False)
+class _Context:
+    dataset: Dataset
+    requirement: Requirement
+    weights: Weights  # normalised
+    firms: pd.Series  # park_id → enterprises of the wanted top-level industry
+    hubs: pd.DataFrame  # every logistics hub, port areas included
+
+
+def industry_match(codes: tuple[str, ...], wanted: str, taxonomy: Taxonomy) -> tuple[float, str]:
+    """Base fit of a park's leading industries to `wanted` and the code that earned it:
+    same code, parent or sub-sector 1.0; same "231" industry only 0.6; else (0.0, '')."""
+    ind = taxonomy.get(wanted)
+    family = {wanted, ind.parent, *(s.code for s in taxonomy.subsectors(wanted))} - {""}
+    known = sorted((c for c in codes if c in taxonomy.codes), key=lambda c: c != wanted)
+    for code in known:
+        if code in family:
+            return 1.0, code
+    h231 = taxonomy.in_system(wanted, "231")
+    for code in known:
+        if h231 and taxonomy.in_system(code, "231") == h231:
+            return CROSSWALK_SCORE, code
+    return 0.0, ""
+
+
+def _match_reason(base: float, code: str, wanted: str, codes: tuple[str, ...],
+                  taxonomy: Taxonomy) -> tuple[str, str]:
+    want = taxonomy.get(wanted)
+    if base == 1.0:
+        found = taxonomy.get(code)
+        return f"主导产业含 {found.name_zh}（1.0）", f"leading industries include {found.name_en} (1.0)"
+    if base > 0:
+        found, h231 = taxonomy.get(code), taxonomy.get(taxonomy.in_system(wanted, "231"))
+        return (f"主导产业 {found.name_zh} 与 {want.name_zh} 同属“231”产业 {h231.name_zh}（{base:.1f}）",
+                f"leading industry {found.name_en} shares the \"231\" industry {h231.name_en} "
+                f"with {want.name_en} ({base:.1f})")
+    known = [taxonomy.get(c) for c in codes if c in taxonomy.codes]
+    zh = "、".join(i.name_zh for i in known) or "未公布"
+    en = ", ".join(i.name_en for i in known) or "not published"
+    return (f"主导产业（{zh}）不含 {want.name_zh}（0）",
+            f"leading industries ({en}) do not include {want.name_en} (0)")
+
+
+def _industry_part(park: pd.Series, family: set[str], ctx: _Context) -> Part:
+    tax, wanted = ctx.dataset.taxonomy, ctx.requirement.industry
+    if not wanted:
+        return Part(1.0, ("未指定产业（1.0）",), ("no industry required (1.0)",))
+    codes = tuple(c.strip() for c in str(park["industries"]).split(";") if c.strip())
+    base, code = industry_match(codes, wanted, tax)
+    zh, en = _match_reason(base, code, wanted, codes, tax)
+    count = int(ctx.firms[ctx.firms.index.isin(family)].sum())
+    bonus = round(min(ENTERPRISE_BONUS * count, ENTERPRISE_BONUS_CAP), 1)
+    total = min(1.0, base + bonus)
+    top = tax.top(wanted)
+    capped_zh = "，合计封顶 1.0" if base + bonus > 1.0 else ""
+    capped_en = ", total capped at 1.0" if base + bonus > 1.0 else ""
+    return Part(total, (zh, f"园区内已有同产业（{top.name_zh}）企业 {count} 家（+{bonus:.1f}{capped_zh}）"),
+                (en, f"{count} enterprise(s) of {top.name_en} already in the park (+{bonus:.1f}{capped_en})"))
+
+
+def _compliance_part(park: pd.Series, chemical: bool) -> Part:
+    unverified = park["status"] == "unverified" or park["confidence"] == "unverified"
+    if not chemical:
+        if park["status"] == "unverified":
+            return Part(UNVERIFIED_SCORE, ("园区状态未核实（0.5）",), ("park status unverified (0.5)",))
+        return Part(1.0, ("非化工项目，无化工园区准入要求（1.0）",),
+                    ("not a chemical project: no chemical-park rule applies (1.0)",))
+    if park["kind"] != "chemical_park":
+        return Part(0.0, ("化工项目须进入认定化工园区：本园区不是化工园区（不合格）",),
+                    ("a chemical project must go to a recognised chemical park: this park is not "
+                     "one (not eligible)",), eligible=False)
+    if unverified:
+        return Part(UNVERIFIED_SCORE, ("化工园区认定未核实，投资前须向主管部门确认（0.5）",),
+                    ("chemical park whose recognition is not confirmed: check with the authorities "
+                     "before investing (0.5)",))
+    level_zh, level_en = LEVEL.label(park["level"], "zh"), LEVEL.label(park["level"], "en")
+    if level_zh:
+        return Part(1.0, (f"{level_zh}化工园区（合规）",), (f"{level_en} chemical park (compliant)",))
+    return Part(1.0, ("认定化工园区的片区（合规）",), ("part of a recognised chemical park (compliant)",))
+
+
+def _area_part(area: float, minimum: float | None) -> Part:
+    if minimum is None:
+        return Part(1.0, ("未设面积要求（1.0）",), ("no minimum area (1.0)",))
+    if pd.isna(area):
+        return Part(AREA_UNKNOWN_SCORE, ("面积未公布（0.5）",), ("area not published (0.5)",))
+    if area >= minimum:
+        return Part(1.0, (f"面积 {area:.2f} km² ≥ 要求 {minimum:g} km²（1.0）",),
+                    (f"area {area:.2f} km² ≥ required {minimum:g} km² (1.0)",))
+    score = area / minimum
+    formula = f"{area:.2f}/{minimum:g} = {score:.2f}"
+    return Part(score, (f"面积 {area:.2f} km² < 要求 {minimum:g} km²（{formula}）",),
+                (f"area {area:.2f} km² < required {minimum:g} km² ({formula})",))
+
+
+def logistics_score(distance_km: float, within_km: float | None) -> tuple[float, str]:
+    """Logistics component of a distance and the formula that gave it (shown in reasons)."""
+    d = distance_km
+    if within_km is None:
+        score = 1 / (1 + d / DISTANCE_SCALE_KM)
+        return score, f"1/(1+{d:.1f}/{DISTANCE_SCALE_KM:g}) = {score:.2f}"
+    if d <= within_km:
+        return 1.0, f"≤ {within_km:g} km → 1.00"
+    score = max(0.0, 1 - (d - within_km) / within_km)
+    return score, f"max(0, 1−({d:.1f}−{within_km:g})/{within_km:g}) = {score:.2f}"
+
+
+def _logistics_part(park: pd.Series, hub: Nearest | None, within_km: float | None) -> Part:
+    if pd.isna(park["lon"]) or pd.isna(park["lat"]):
+        return Part(0.0, ("位置未知，无法计算距离（0）",),
+                    ("location unknown: no distance can be computed (0)",))
+    if hub is None:
+        return Part(0.0, ("无已定位的物流枢纽（0）",), ("no logistics hub has a location (0)",))
+    if hub.approximate and hub.distance_km < 0.05:
+        # both ends sit on the same county or town seat: 0 km says nothing, so it counts as
+        # unknown (like an unpublished area), never as a perfect score
+        return Part(0.5, (f"最近物流枢纽 {hub.name_zh}：近似，两者同取一个驻地位置，"
+                          "实际距离未知（0.5）",),
+                    (f"nearest logistics hub {hub.name_en} and the park are both placed at the "
+                     "same seat: true distance unknown (0.5)",))
+    score, formula = logistics_score(hub.distance_km, within_km)
+    note_zh = f"（{hub.note_zh}）" if hub.approximate else ""
+    note_en = f" ({hub.note_en})" if hub.approximate else ""
+    return Part(score, (f"最近物流枢纽 {hub.name_zh} {hub.distance_km:.1f} km{note_zh}，得分 {formula}",),
+                (f"nearest logistics hub {hub.name_en} {hub.distance_km:.1f} km{note_en}, score {formula}",))
+
+
+def _county_part(park: pd.Series, preferred: tuple[str, ...], counties: pd.DataFrame) -> Part:
+    if not preferred:
+        return Part(1.0, ("未设偏好县区（1.0）",), ("no preferred county (1.0)",))
+    here_zh = park["county"] or "县区未知"
+    here_en = park["county_en"] or "county unknown"
+    if park["county_adcode"] in preferred:
+        return Part(1.0, (f"位于偏好县区 {here_zh}（1.0）",), (f"in preferred county {here_en} (1.0)",))
+    names = counties.set_index("adcode")["name_zh"].reindex(list(preferred)).fillna("")
+    return Part(0.0, (f"{here_zh} 不在偏好县区（{'、'.join(names)}）（0）",),
+                (f"{here_en} is not a preferred county (0)",))
+
+
+def _reasons(parts: Mapping[str, Part], weights: Weights, lang: str) -> list[str]:
+    out = []
+    for comp, part in parts.items():
+        label = COMPONENT_LABELS[comp][1 if lang == "en" else 0]
+        lines = list(part.en if lang == "en" else part.zh)
+        if getattr(weights, comp) == 0:
+            lines[0] += " — weight 0, not counted" if lang == "en" else "（权重为 0，不计入总分）"
+        out += [f"{label}: {line}" if lang == "en" else f"{label}：{line}" for line in lines]
+    return out
+
+
+def _score_park(park: pd.Series, ctx: _Context) -> dict[str, object]:
+    req = ctx.requirement
+    family = {park["id"], *descendant_ids(ctx.dataset.parks, park["id"])}
+    hub = nearest_in(park, ctx.hubs, "logistics_hub", family)
+    parts = {
+        "industry": _industry_part(park, family, ctx),
+        "compliance": _compliance_part(park, req.chemical),
+        "area": _area_part(park["area_km2"], req.min_area_km2),
+        "logistics": _logistics_part(park, hub, req.hub_within_km),
+        "county": _county_part(park, req.counties, ctx.dataset.counties),
+    }
+    # Components are shown with two decimals; the score is computed from exactly those.
+    shown = {c: round(p.score, 2) for c, p in parts.items()}
+    score = round(100 * sum(getattr(ctx.weights, c) * s for c, s in shown.items()), 1)
+    row = {col: park[col] for col in ("id", "name_zh", "name_en", "kind", "county", "county_en",
+                                      "precision", "area_km2")}
+    row |= {"score": score, **{f"{c}_score": s for c, s in shown.items()},
+            "eligible": all(p.eligible for p in parts.values()),
+            "hub_name": hub.name_zh if hub else "", "hub_km": hub.distance_km if hub else float("nan"),
+            "hub_approximate": bool(hub and hub.approximate),
+            "reasons": _reasons(parts, ctx.weights, "zh"),
+            "reasons_en": _reasons(parts, ctx.weights, "en")}
+    return row
+
+
+def candidate_parks(parks: pd.DataFrame) -> pd.DataFrame:
+    """Parks a manufacturing investor can site in. Placeholders for parks whose names are not
+    known (名称未核实) and that have no location are left out: nobody can go and look at them."""
+    placeholder = parks["name_zh"].str.contains("未核实") & parks["lon"].isna()
+    return parks[parks["kind"].isin(CANDIDATE_KINDS) & ~placeholder]
+
+
+def _check(dataset: Dataset, req: Requirement) -> None:
+    if req.industry and req.industry not in dataset.taxonomy.codes:
+        raise InvalidRequirementError(
+            f"unknown industry code {req.industry!r}; use a code of data/industries.csv "
+            f"(e.g. BIO, BIO.TCM, CHEM, MEQ)")
+    unknown = sorted(set(req.counties) - set(dataset.counties["adcode"]))
+    if unknown:
+        raise InvalidRequirementError(
+            f"unknown county adcode(s) {unknown}; known: {sorted(dataset.counties['adcode'])}")
+
+
+def _firms_of(dataset: Dataset, industry: str) -> pd.Series:
+    """Enterprises of the wanted top-level industry, counted per park_id."""
+    ents = dataset.enterprises
+    if not industry or ents.empty:
+        return pd.Series(dtype=int)
+    tops = ents.apply(enterprise_top, axis=1, taxonomy=dataset.taxonomy)
+    wanted = ents[(tops == dataset.taxonomy.top(industry).code) & (ents["park_id"] != "")]
+    return wanted["park_id"].value_counts()
+
+
+def rank_parks(dataset: Dataset, requirement: Requirement) -> pd.DataFrame:
+    """One row per candidate park, eligible parks first, then by score (0–100), best first;
+    an empty frame with the same columns when there is no candidate."""
+    _check(dataset, requirement)
+    ctx = _Context(dataset, requirement, requirement.weights.normalised(),
+                   _firms_of(dataset, requirement.industry),
+                   category_candidates(dataset.parks, "hub_or_port"))
+    rows = [_score_park(park, ctx) for _, park in candidate_parks(dataset.parks).iterrows()]
+    if not rows:
+        return pd.DataFrame(columns=RANK_COLUMNS)
+    table = pd.DataFrame(rows, columns=RANK_COLUMNS)
+    # THE CHEMICAL RULE: eligibility sorts before score, so no non-chemical park ever ranks
+    # above a chemical park for a chemical project, however well it scores otherwise.
+    order = ["eligible", "score", "compliance_score", "industry_score", "id"]
+    return table.sort_values(order, ascending=[False, False, False, False, True],
+                             kind="mergesort").reset_index(drop=True)

@@ -1,0 +1,164 @@
+"""Tables behind charts and the data-quality page: counts by county, industry, precision, source."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+
+from parks.analysis.query import record_codes
+from parks.model.dataset import search_text
+from parks.model.industries import Taxonomy
+from parks.model.vocab import PRECISION
+
+_URL = re.compile(r"https?://([^/\s;)]+)")
+_SEED = re.compile(r"\bseed-\d{3}\b")
+# Words that make two names of one place look different, or two different places look alike;
+# what is left after removing them (and place names) is the distinctive part of a name.
+_NOISE = re.compile(
+    r"[（(].*?[)）]|山东省?|有限公司|股份|集团|项目|·|科技|高新技术产业开发区|经济技术开发区|"
+    r"经济开发区|开发区|高新区|产业园区|产业园|工业园区|工业园|园区|化工|作业区|港区|物流园|新区")
+
+
+def counts_by_county(frames: Mapping[str, pd.DataFrame], counties: pd.DataFrame) -> pd.DataFrame:
+    """One row per county (adcode, name_zh, one column per frame, total), zeros included."""
+    out = counties[["adcode", "name_zh"]].copy().reset_index(drop=True)
+    for name, frame in frames.items():
+        counts = frame["county_adcode"].value_counts()
+        out[name] = out["adcode"].map(counts).fillna(0).astype(int)
+    out["total"] = out[list(frames)].sum(axis=1) if frames else 0
+    return out
+
+
+def counts_by_industry(frame: pd.DataFrame, taxonomy: Taxonomy, system: str = "sei") -> pd.Series:
+    """Records per top-level industry of a system; a record with several codes counts once each."""
+    tops = record_codes(frame).map(
+        lambda cs: sorted({taxonomy.in_system(c, system) for c in cs} - {""}))
+    exploded = tops.explode().dropna()
+    order = [i.code for i in taxonomy.system_members(system)]
+    return exploded.value_counts().reindex(order, fill_value=0).astype(int)
+
+
+def counts_by_precision(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Precision × table counts, in the vocabulary's order."""
+    data = {name: f["precision"].value_counts() for name, f in frames.items()}
+    table = pd.DataFrame(data).reindex(list(PRECISION.codes)).fillna(0).astype(int)
+    table.index.name = "precision"
+    return table
+
+
+def source_keys(source: str) -> list[str]:
+    """The citable keys in a source cell: seed keys and web hosts."""
+    keys = _SEED.findall(source) + [h.lower() for h in _URL.findall(source)]
+    return keys or ["(other)"]
+
+
+def counts_by_source(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """How many records cite each seed document or web host."""
+    rows = []
+    for name, frame in frames.items():
+        for key in frame["source"].map(lambda s: sorted(set(source_keys(s)))).explode():
+            rows.append((key, name))
+    table = pd.DataFrame(rows, columns=["source", "table"])
+    if table.empty:
+        return pd.DataFrame(columns=["source", *frames, "total"])
+    pivot = table.pivot_table(index="source", columns="table", aggfunc="size", fill_value=0)
+    pivot = pivot.reindex(columns=list(frames), fill_value=0)
+    pivot["total"] = pivot.sum(axis=1)
+    return pivot.sort_values("total", ascending=False).reset_index()
+
+
+def place_words(city: str, counties: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """City and county names with and without their 市/县/区 suffix, longest first."""
+    words = {city, *counties}
+    words |= {w[:-1] for w in words if len(w) > 2 and w[-1] in "市县区"}
+    return tuple(sorted(words, key=lambda w: (-len(w), w)))
+
+
+def _core(name: str, places: tuple[str, ...]) -> str:
+    core = _NOISE.sub("", name)
+    for place in places:
+        core = core.replace(place, "")
+    return search_text(core)
+
+
+def _similar(core_a: str, core_b: str, threshold: float) -> float | None:
+    """Similarity of two distinctive cores, or None when they do not look alike."""
+    if not core_a or not core_b:
+        return None
+    ratio = difflib.SequenceMatcher(None, core_a, core_b).ratio()
+    shorter = min(core_a, core_b, key=len)
+    if ratio >= threshold or (len(shorter) >= 3 and (core_a in core_b or core_b in core_a)):
+        return round(ratio, 2)
+    return None
+
+
+def likely_duplicates(frame: pd.DataFrame, *, places: tuple[str, ...] = (),
+                      threshold: float = 0.85) -> pd.DataFrame:
+    """Pairs of records whose names, once generic words and `places` (city and county names)
+    are removed, are near-identical; records in different counties and parent/child pairs are
+    never pairs."""
+    rows = []
+    items = [(r.id, r.name_zh, _core(r.name_zh, places), getattr(r, "parent_id", ""),
+              getattr(r, "county_adcode", "")) for r in frame.itertuples(index=False)]
+    for i, (id_a, name_a, core_a, parent_a, county_a) in enumerate(items):
+        for id_b, name_b, core_b, parent_b, county_b in items[i + 1:]:
+            if id_a == parent_b or id_b == parent_a or (county_a and county_b
+                                                        and county_a != county_b):
+                continue
+            similarity = _similar(core_a, core_b, threshold)
+            if similarity is not None:
+                rows.append((id_a, name_a, id_b, name_b, similarity))
+    return pd.DataFrame(rows, columns=["id_a", "name_a", "id_b", "name_b", "similarity"])
+
+
+def target_label(value: float, unit: str, qualifier: str) -> str:
+    """A target as the document writes it: 1200 亿元以上, 力争 360 亿元, 8% 左右."""
+    if pd.isna(value):
+        return ""
+    number = f"{value:g}{unit}" if unit == "%" else f"{value:g} {unit}"
+    if qualifier in ("力争", "突破", "基本达到"):
+        return f"{qualifier} {number}"
+    return f"{number}{qualifier}"
+
+
+def targets_wide(targets: pd.DataFrame, industry: str, lang: str = "zh") -> pd.DataFrame:
+    """One row per indicator of an industry ('' = overall), one column per year."""
+    rows = targets[targets["industry"] == industry].copy()
+    if rows.empty:
+        return pd.DataFrame(columns=["indicator"])
+    rows["indicator"] = rows["indicator_en" if lang == "en" else "indicator_zh"]
+    rows["label"] = [target_label(r.value, r.unit, r.qualifier) or r.text_zh
+                     for r in rows.itertuples(index=False)]
+    wide = rows.pivot_table(index="indicator", columns="year", values="label", aggfunc="first",
+                            sort=False).fillna("")
+    wide.columns = [str(c) for c in wide.columns]
+    return wide.reset_index()
+
+
+def records_by_industry(frames: Mapping[str, pd.DataFrame], taxonomy: Taxonomy,
+                        system: str = "sei") -> pd.DataFrame:
+    """Long table: industry code, table name, count — for the targets page chart."""
+    parts = []
+    for name, frame in frames.items():
+        counts = counts_by_industry(frame, taxonomy, system)
+        parts.append(pd.DataFrame({"industry": counts.index, "table": name,
+                                   "count": counts.to_numpy()}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        columns=["industry", "table", "count"])
+
+
+_STAGE_RANK = {"completed": 0, "under_construction": 1, "reserve": 2, "planned": 3, "": 4}
+
+
+def main_projects(projects: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
+    """Projects for a briefing table: furthest along first, then the largest investment."""
+    if projects.empty:
+        return projects.iloc[0:0].copy()
+    order = projects.assign(
+        _rank=projects["stage"].map(_STAGE_RANK).fillna(4),
+        _money=pd.to_numeric(projects["investment_yi"], errors="coerce").fillna(-1))
+    top = order.sort_values(["_rank", "_money", "name_zh"], ascending=[True, False, True])
+    return top.drop(columns=["_rank", "_money"]).head(limit)

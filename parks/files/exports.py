@@ -1,0 +1,205 @@
+"""Every export format of a selection in one place: PNG, browser PNG, PDF, PPTX, HTML, data."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from geo.assets import DEFAULT_DEST, inline_html
+from geo.basemaps import Basemap, resolve
+from geo.snapshot import snapshot
+from parks.analysis.query import Filters, Selection
+from parks.display.print_map import BriefingSpec, map_png
+from parks.display.records_map import records_map
+from parks.model.dataset import Dataset
+from parks.model.schema import TableSpec
+
+FORMATS = ("png", "snapshot", "pdf", "pptx", "html", "csv", "geojson", "xlsx")
+MIME = {"png": "image/png", "snapshot": "image/png", "pdf": "application/pdf",
+        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "html": "text/html", "csv": "text/csv", "geojson": "application/geo+json",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+SUFFIX = {"snapshot": "png"}
+
+
+@dataclass(frozen=True)
+class Export:
+    data: bytes
+    mime: str
+    filename: str
+
+
+def standalone_html(dataset: Dataset, selection: Selection, spec: BriefingSpec,
+                    basemap: Basemap, vendor: Path = DEFAULT_DEST) -> str:
+    """The interactive map as one HTML file that opens from disk with no internet (scripts,
+    styles, icons and fonts inlined; tiles only if the chosen basemap's server is reachable)."""
+    fmap = records_map(dataset, selection.visible(spec.layers), basemap=basemap, lang=spec.lang,
+                       system=spec.system, layers=spec.layers)
+    return inline_html(fmap.get_root().render(), vendor)
+
+
+def export(fmt: str, dataset: Dataset, selection: Selection, spec: BriefingSpec,
+           filters: Filters | None = None, *, basemap: Basemap | None = None,
+           name: str = "heze-map") -> Export:
+    """One export of the selection; the data formats carry the rows the map shows."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    from parks.files.reports import briefing_pdf, briefing_pptx  # matplotlib: loaded on first export
+
+    shown = selection.visible(spec.layers)
+    base = basemap or resolve("offline", {})
+    if base.tiles and base.crs == "WGS84" and spec.tiles is None:
+        spec = replace(spec, tiles=base.tiles[0])  # static maps use the chosen basemap too
+    makers = {
+        "png": lambda: map_png(dataset, shown, spec, filters),
+        "snapshot": lambda: snapshot(standalone_html(dataset, shown, spec, base),
+                                     width=spec.width_px, height=spec.height_px),
+        "pdf": lambda: briefing_pdf(dataset, shown, spec, filters),
+        "pptx": lambda: briefing_pptx([(dataset, shown, spec, filters)]),
+        "html": lambda: standalone_html(dataset, shown, spec, base).encode("utf-8"),
+        "csv": lambda: selection_csv(shown.frames()),
+        "geojson": lambda: selection_geojson(shown.frames()),
+        "xlsx": lambda: selection_xlsx(shown.frames()),
+    }
+    data = makers[fmt]()
+    return Export(data, MIME[fmt], f"{name}.{SUFFIX.get(fmt, fmt)}")
+
+
+def records_xlsx(frame: pd.DataFrame, spec: TableSpec) -> bytes:
+    """One sheet with the schema's columns; every cell is text, so codes like 371702 stay codes
+    and a value starting with '=' stays a value (never a formula)."""
+    import openpyxl  # imported here: only XLSX export needs it
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = spec.name
+    sheet.append(list(spec.names))
+    for values in frame.reindex(columns=list(spec.names)).fillna("").astype(str).itertuples(
+            index=False):
+        sheet.append(list(values))
+        for cell in sheet[sheet.max_row]:
+            cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def records_csv(frame: pd.DataFrame, spec: TableSpec) -> bytes:
+    """The schema's columns as CSV in UTF-8 with BOM (Excel shows the Chinese text)."""
+    return frame.reindex(columns=list(spec.names)).to_csv(index=False).encode("utf-8-sig")
+
+
+EXPORT_COLUMNS = ["layer", "id", "name_zh", "name_en", "kind", "industry", "subsector",
+                  "industries", "stage", "investment_yi", "county_adcode", "county", "town",
+                  "precision", "approximate", "lon", "lat", "source", "as_of", "confidence"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe (OWASP
+    CSV-injection advice); numbers are left alone."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: f"'{v}" if isinstance(v, str)
+                                    and v.startswith(_FORMULA_START) else v)
+    return out
+
+
+def selection_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """All shown records in one table: the layer they belong to, codes, place, precision,
+    WGS-84 point (blank when unlocated), source and date."""
+    parts = []
+    for layer, frame in frames.items():
+        part = pd.DataFrame({"layer": layer}, index=frame.index)
+        for col in EXPORT_COLUMNS[1:]:
+            part[col] = frame[col] if col in frame.columns else ""
+        parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=EXPORT_COLUMNS)
+    table = pd.concat(parts, ignore_index=True)
+    table["lon"] = pd.to_numeric(table["lon"], errors="coerce").round(6)
+    table["lat"] = pd.to_numeric(table["lat"], errors="coerce").round(6)
+    return table[EXPORT_COLUMNS]
+
+
+def selection_csv(frames: dict[str, pd.DataFrame]) -> bytes:
+    """CSV in UTF-8 with BOM, formulas neutralised."""
+    return neutralise(selection_table(frames)).to_csv(index=False).encode("utf-8-sig")
+
+
+def selection_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
+    """One sheet per layer (records as stored, plus county, WGS-84 point, approximate flag);
+    every text cell stays text."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for layer, frame in frames.items():
+        sheet = book.create_sheet(layer)
+        table = selection_table({layer: frame}).drop(columns="layer")
+        sheet.append(list(table.columns))
+        for row in neutralise(table).itertuples(index=False):
+            sheet.append(["" if pd.isna(v) else v for v in row])
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def selection_geojson(frames: dict[str, pd.DataFrame]) -> bytes:
+    """A FeatureCollection in WGS-84; records without a location have a null geometry."""
+    table = selection_table(frames)
+    features = []
+    for row in table.to_dict("records"):
+        lon, lat = row["lon"], row["lat"]
+        geometry = None if pd.isna(lon) else {"type": "Point", "coordinates": [lon, lat]}
+        props = {k: (None if isinstance(v, float) and pd.isna(v) else v)
+                 for k, v in row.items() if k not in ("lon", "lat")}
+        features.append({"type": "Feature", "geometry": geometry, "properties": props})
+    collection = {"type": "FeatureCollection", "features": features}
+    return json.dumps(collection, ensure_ascii=False, default=str).encode("utf-8")
+
+
+def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """Values and headers that a spreadsheet would run as formulas, made inert."""
+    out = neutralise(frame.astype(object))
+    header = neutralise(pd.DataFrame([list(frame.columns)], dtype=object))
+    out.columns = list(header.iloc[0])
+    return out
+
+
+def comparison_xlsx(frame: pd.DataFrame) -> bytes:
+    """One sheet: bold header row of park names, attributes in the first column, text cells."""
+    import openpyxl  # imported here: only this export needs it
+    from openpyxl.styles import Alignment, Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "compare"
+    safe = _neutralised(frame)
+    sheet.append([str(c) for c in safe.columns])
+    for row in safe.itertuples(index=False):
+        sheet.append(["" if pd.isna(v) else str(v) for v in row])
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.data_type = "s"  # text, so a value is never read as a number or formula
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, column in enumerate(sheet.columns):
+        sheet.column_dimensions[column[0].column_letter].width = 18 if index == 0 else 40
+    sheet.freeze_panes = "B2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def comparison_csv(frame: pd.DataFrame) -> bytes:
+    """The comparison as CSV in UTF-8 with BOM (Excel shows the Chinese), formulas neutralised."""
+    return _neutralised(frame).to_csv(index=False).encode("utf-8-sig")

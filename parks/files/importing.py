@@ -1,0 +1,308 @@
+"""Turning an uploaded table into validated, geocoded records, with a report line per row."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo.geocode import GeocodeResult
+from geo.normalise import normalise
+from geo.reverse import assign_counties, county_index
+from parks.config import DEFAULT_CONFIG
+from parks.errors import Problem
+from parks.files.geocoder import address_geocoder
+from parks.files.uploads import HeaderMatch, Upload, match_headers, read_upload
+from parks.model.industries import Taxonomy
+from parks.model.schema import SPECS, TableSpec
+from parks.model.validate import ValidationContext, validate_table, validate_tables, validation_context
+from parks.model.vocab import CRS, KIND, LEVEL, PRECISION, STAGE
+from parks.store import open_store
+from parks.store.base import CommitResult, Store
+
+_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+_TEXT_FIELDS = ("name_zh", "full_name", "name_en", "address", "note", "stage_text")
+REPORT_COLUMNS = ["row", "status", "id", "name", "county", "town", "precision", "message"]
+
+
+@dataclass(frozen=True)
+class ImportSettings:
+    """Defaults for what a sheet does not say."""
+
+    table: str  # parks, enterprises or projects
+    region: str
+    source: str  # e.g. "import: 企业名单.xlsx"
+    as_of: str
+    confidence: str = "medium"
+    crs: str = "WGS84"  # datum of coordinates in the sheet
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """Records that passed (schema columns, text) and one report line per input row."""
+
+    table: str
+    records: pd.DataFrame
+    report: pd.DataFrame
+    problems: tuple[Problem, ...]
+
+    @property
+    def failed(self) -> int:
+        return int((self.report["status"] == "error").sum())
+
+
+def stable_id(spec: TableSpec, name: str, place: str) -> str:
+    """The same name and place always give the same id, so a re-import updates, not duplicates."""
+    digest = hashlib.sha1(f"{normalise(name)}|{normalise(place)}".encode()).hexdigest()[:10]
+    return f"{spec.id_prefix}{digest}"
+
+
+def _code(value: str, options: Mapping[str, str]) -> str:
+    """A code from a code or a label in either language; the value itself when unknown."""
+    return options.get(value.strip().casefold(), value.strip())
+
+
+def _vocab_options(vocab) -> dict[str, str]:
+    out = {}
+    for term in vocab.terms:
+        for label in (term.code, term.zh, term.en):
+            out[label.casefold()] = term.code
+    return out
+
+
+def _industry_options(taxonomy: Taxonomy) -> dict[str, str]:
+    out = {}
+    for ind in taxonomy.industries:
+        for label in (ind.code, ind.name_zh, ind.name_en):
+            out[label.casefold()] = ind.code
+    return out
+
+
+def _apply_codes(rec: dict[str, str], taxonomy: Taxonomy) -> None:
+    industries = _industry_options(taxonomy)
+    for field, options in (("kind", _vocab_options(KIND)), ("level", _vocab_options(LEVEL)),
+                           ("stage", _vocab_options(STAGE)), ("crs", _vocab_options(CRS)),
+                           ("precision", _vocab_options(PRECISION)), ("industry", industries),
+                           ("subsector", industries)):
+        if rec.get(field):
+            rec[field] = _code(rec[field], options)
+    if rec.get("crs", "").upper().replace("-", "") in ("WGS84", "GCJ02"):
+        rec["crs"] = rec["crs"].upper().replace("-", "")
+    if rec.get("industries"):
+        rec["industries"] = ";".join(_code(c, industries)
+                                     for c in re.split(r"[;；,，、]", rec["industries"]) if c)
+    sub = rec.get("subsector", "")
+    if sub in taxonomy.codes and not rec.get("industry") and taxonomy.get(sub).parent:
+        rec["industry"] = taxonomy.get(sub).parent
+
+
+def _markup_problems(rec: dict[str, str], row: int, file: str) -> list[Problem]:
+    return [Problem(file, row, f, rec[f], "contains HTML markup; remove it (text is never run "
+                    "as HTML, but a name with tags is almost certainly a copy-paste error)")
+            for f in _TEXT_FIELDS if _MARKUP.search(rec.get(f, ""))]
+
+
+def _locate_row(rec: dict[str, str], locate_address: Callable[[str], GeocodeResult],
+                county_of: Callable[[float, float], str],
+                settings: ImportSettings) -> tuple[str, str]:
+    """Fill county/town/precision of one record; returns (field, error) or ('', warning)."""
+    if rec.get("lon") or rec.get("lat"):
+        rec.setdefault("crs", settings.crs)
+        rec["crs"] = rec["crs"] or settings.crs
+        rec["precision"] = rec.get("precision") or "digitised"
+        try:
+            lon, lat = float(rec["lon"]), float(rec["lat"])
+        except ValueError:
+            return "", ""  # validation names the bad number
+        if not rec.get("county_adcode"):
+            rec["county_adcode"] = county_of(lon, lat)
+        return "", ""
+    if rec.get("precision") or rec.get("county_adcode"):
+        rec["precision"] = rec.get("precision") or ("town" if rec.get("town") else "county")
+        return "", ""
+    address = rec.get("address", "")
+    if not address:
+        rec["precision"] = "unlocated"
+        return "", "no address or coordinates: counted in tables, not drawn on the map"
+    found = locate_address(address)
+    if found.status != "ok":
+        rec["precision"] = "unlocated"  # the row is rejected for its address, not for this
+        return "address", f"{found.status}: {found.message}"
+    rec["county_adcode"], rec["town"] = found.county_adcode, found.town
+    rec["precision"] = found.precision
+    if found.precision == "digitised":  # an online service placed the address itself
+        rec["lon"], rec["lat"], rec["crs"] = f"{found.lon:.6f}", f"{found.lat:.6f}", "WGS84"
+    return "", (f"geocoded ({found.provider}) from the address ({found.matched or found.message}"
+                f", confidence {found.confidence})")
+
+
+def _record(row: pd.Series, mapping: Mapping[str, str], settings: ImportSettings) -> dict[str, str]:
+    rec = {field: str(row[header]) for header, field in mapping.items() if field}
+    rec.setdefault("region_adcode", settings.region)
+    for field, default in (("source", settings.source), ("as_of", settings.as_of),
+                           ("confidence", settings.confidence),
+                           ("region_adcode", settings.region)):
+        rec[field] = rec.get(field) or default
+    return rec
+
+
+def _county_lookup(ctx: ValidationContext, region: str) -> Callable[[float, float], str]:
+    index = county_index(ctx.regions[region].counties)
+
+    def county_of(lon: float, lat: float) -> str:
+        return str(assign_counties(np.array([lon]), np.array([lat]), index)[0])
+
+    return county_of
+
+
+def _row_problems(frame: pd.DataFrame, spec: TableSpec, ctx: ValidationContext,
+                  stored: Mapping[str, pd.DataFrame]) -> list[Problem]:
+    """Validation problems of the candidate rows; *_id references may point at stored records
+    or at other rows of the same sheet."""
+    problems = validate_table(frame, spec, ctx)
+    for col in spec.columns:
+        if col.dtype != "ref":
+            continue
+        known = set(stored.get(col.ref, pd.DataFrame(columns=["id"]))["id"])
+        if col.ref == spec.name:
+            known |= set(frame["id"])
+        for idx, value in frame[col.name].items():
+            if value and value not in known:
+                problems.append(Problem(spec.file, idx + 2, col.name, value,
+                                        f"no {col.ref} record has this id"))
+    return problems
+
+
+def prepare_import(upload: Upload, mapping: Mapping[str, str], settings: ImportSettings, *,
+                   locate_address: Callable[[str], GeocodeResult], ctx: ValidationContext,
+                   stored: Mapping[str, pd.DataFrame],
+                   progress: Callable[[int, int], None] | None = None) -> ImportPreview:
+    """Map, code, geocode and validate every row; rows with an error are reported, not kept.
+
+    `mapping` is header → field ('' to skip a column). Row numbers are the sheet's (header = 1).
+    """
+    spec = SPECS[settings.table]
+    county_of = _county_lookup(ctx, settings.region)
+    records, notes, problems = {}, {}, list(upload.problems)
+    seen: dict[str, int] = {}
+    total = len(upload.frame)
+    for n, (idx, row) in enumerate(upload.frame.iterrows(), start=1):
+        line = idx + 2
+        rec = _record(row, mapping, settings)
+        _apply_codes(rec, ctx.taxonomy)
+        problems += _markup_problems(rec, line, upload.name)
+        field, message = _locate_row(rec, locate_address, county_of, settings)
+        if field:
+            problems.append(Problem(upload.name, line, field, rec.get(field, ""), message))
+        notes[idx] = message if not field else ""
+        rec["id"] = rec.get("id") or stable_id(spec, rec.get("name_zh", ""),
+                                               rec.get("address") or rec.get("county_adcode", ""))
+        if rec["id"] in seen:
+            problems.append(Problem(upload.name, line, "id", rec["id"],
+                                    f"same record as row {seen[rec['id']]} (same name and place)"))
+        seen.setdefault(rec["id"], line)
+        records[idx] = {name: rec.get(name, "") for name in spec.names}
+        if progress:
+            progress(n, total)
+    frame = pd.DataFrame.from_dict(records, orient="index", columns=list(spec.names))
+    frame = frame.reindex(upload.frame.index).fillna("")
+    problems += [p for p in _row_problems(frame, spec, ctx, stored)
+                 if (p.row, p.field) not in {(q.row, q.field) for q in problems}]
+    return _preview(spec, upload, frame, problems, notes)
+
+
+def _preview(spec: TableSpec, upload: Upload, frame: pd.DataFrame, problems: list[Problem],
+             notes: Mapping[int, str]) -> ImportPreview:
+    bad_rows = {p.row for p in problems if p.row is not None and p.row >= 2}
+    file_level = [p for p in problems if p.row is None or p.row < 2]
+    lines = []
+    for idx, rec in frame.iterrows():
+        mine = [p for p in problems if p.row == idx + 2]
+        message = "; ".join(f"{p.field}: {p.reason}" + (f" ({p.value[:40]})" if p.value else "")
+                            for p in mine) or notes.get(idx, "")
+        lines.append((idx + 2, "error" if mine else "ok", rec["id"], rec["name_zh"],
+                      rec["county_adcode"], rec["town"], rec["precision"], message))
+    report = pd.DataFrame(lines, columns=REPORT_COLUMNS)
+    good = frame[[idx + 2 not in bad_rows for idx in frame.index]] if not file_level else \
+        frame.iloc[0:0]
+    return ImportPreview(spec.name, good.reset_index(drop=True), report, tuple(problems))
+
+
+def report_csv(preview: ImportPreview) -> bytes:
+    """The report as CSV in UTF-8 with BOM, so Excel shows the Chinese text."""
+    table = preview.report.copy()
+    file_level = [p for p in preview.problems if p.row is None or p.row < 2]
+    if file_level:
+        extra = pd.DataFrame([(p.row or "", "error", "", "", "", "", "", f"{p.field}: {p.reason}")
+                              for p in file_level], columns=REPORT_COLUMNS)
+        table = pd.concat([extra, table], ignore_index=True)
+    return table.to_csv(index=False).encode("utf-8-sig")
+
+
+@dataclass(frozen=True)
+class ImportRun:
+    preview: ImportPreview
+    matches: tuple[HeaderMatch, ...]
+    committed: CommitResult | None
+
+    @property
+    def failed(self) -> int:
+        return self.preview.failed + sum(1 for p in self.preview.problems
+                                         if p.row is None or p.row < 2)
+
+    @property
+    def text(self) -> str:
+        """The report as plain text for a terminal."""
+        lines = ["columns: " + ", ".join(
+            f"{m.header} → {m.field or '(skipped)'}{'' if m.sure else ' (guessed)'}"
+            for m in self.matches)]
+        for p in self.preview.problems:
+            if p.row is None or p.row < 2:
+                lines.append(f"file: {p}")
+        for row in self.preview.report.itertuples(index=False):
+            lines.append(f"row {row.row}: {row.status} {row.id} {row.name} — {row.message}")
+        ok = len(self.preview.records)
+        lines.append(f"{ok} row(s) valid, {self.preview.failed} with errors; " + (
+            f"stored: {self.committed.inserted[self.preview.table]} new, "
+            f"{self.committed.updated[self.preview.table]} updated, "
+            f"{self.committed.unchanged[self.preview.table]} unchanged"
+            if self.committed else "nothing stored (dry run or nothing valid)"))
+        return "\n".join(lines)
+
+
+def commit_preview(store: Store, preview: ImportPreview, *, user: str, reason: str,
+                   data_dir: Path | None = None) -> CommitResult:
+    """Store the valid rows in one transaction; the merged tables are validated first, so
+    nothing invalid (and nothing half) is ever written."""
+    ctx = validation_context(data_dir or DEFAULT_CONFIG.data_dir)
+    return store.commit({preview.table: preview.records}, user=user, reason=reason,
+                        validate=lambda merged: validate_tables(merged, ctx))
+
+
+def run_import(path: Path, kind: str, *, region: str, dry_run: bool, store_path: Path | None,
+               user: str, as_of: str, online: Mapping[str, str] | None = None,
+               progress: Callable[[int, int], None] | None = None) -> ImportRun:
+    """Import one CSV/XLSX file of `kind` records into the working store (unless dry_run).
+
+    `online`: geocoder settings (geocoder, amap_key, …); offline when empty."""
+    upload = read_upload(path.read_bytes(), path.name)
+    matches = tuple(match_headers(list(upload.frame.columns), SPECS[kind]))
+    mapping = {m.header: m.field for m in matches}
+    store = open_store(store_path)
+    try:
+        ctx = validation_context(DEFAULT_CONFIG.data_dir)
+        settings = ImportSettings(kind, region, f"import: {path.name}", as_of)
+        preview = prepare_import(upload, mapping, settings,
+                                 locate_address=address_geocoder(region, online or {}), ctx=ctx,
+                                 stored=store.read_tables(), progress=progress)
+        committed = None
+        if not dry_run and len(preview.records):
+            committed = commit_preview(store, preview, user=user, reason=f"import {path.name}")
+        return ImportRun(preview, matches, committed)
+    finally:
+        store.close()

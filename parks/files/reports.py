@@ -1,0 +1,152 @@
+"""One-page briefings: an A4 PDF (map, summary tables, sources, date) and 16:9 PPTX slides."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+
+from geo.static_map import cjk_font, draw_legend, draw_map
+from parks.analysis.query import Filters, Selection
+from parks.analysis.stats import counts_by_county, main_projects, records_by_industry
+from parks.display.print_map import BriefingSpec, briefing_frame, map_layers, map_png
+from parks.model.dataset import Dataset
+from parks.model.vocab import STAGE
+
+_HEAD = {
+    "by_county": ("按县区统计", "By county"), "by_industry": ("按产业统计（战略性新兴产业）",
+                                                            "By strategic industry"),
+    "projects": ("主要项目（按阶段、投资）", "Main projects (by stage, investment)"),
+    "county": ("县区", "County"), "industry": ("产业", "Industry"), "parks": ("园区", "Parks"),
+    "enterprises": ("企业", "Enterprises"), "projects_n": ("项目", "Projects"),
+    "total": ("合计", "Total"), "unknown": ("县区未知", "County unknown"),
+    "name": ("项目", "Project"), "stage": ("阶段", "Stage"),
+    "investment": ("投资(亿元)", "Investment (100M yuan)"), "none": ("（无）", "(none)"),
+    "generated": ("生成日期", "Generated"), "more": ("另有 {n} 个项目未列出", "{n} more not listed"),
+}
+
+
+def _h(key: str, lang: str) -> str:
+    zh, en = _HEAD[key]
+    return en if lang == "en" else zh
+
+
+def county_table(dataset: Dataset, selection: Selection, lang: str) -> list[list[str]]:
+    counts = counts_by_county(selection.frames(), dataset.counties)
+    rows = [[r.name_zh, str(r.parks), str(r.enterprises), str(r.projects)]
+            for r in counts.itertuples(index=False)]
+    frames = selection.frames()
+    unknown = [str(int((frames[t]["county_adcode"] == "").sum()))
+               for t in ("parks", "enterprises", "projects")]
+    total = [_h("total", lang), *(str(len(frames[t])) for t in ("parks", "enterprises",
+                                                                 "projects"))]
+    return [*rows, [_h("unknown", lang), *unknown], total]
+
+
+def industry_table(dataset: Dataset, selection: Selection, lang: str) -> list[list[str]]:
+    long = records_by_industry(selection.frames(), dataset.taxonomy, "sei")
+    wide = long.pivot_table(index="industry", columns="table", values="count", sort=False)
+    return [[dataset.taxonomy.get(code).label(lang),
+             *(str(int(wide.loc[code].get(t, 0))) for t in ("parks", "enterprises", "projects"))]
+            for code in wide.index]
+
+
+def project_table(selection: Selection, lang: str, limit: int = 8) -> list[list[str]]:
+    top = main_projects(selection.projects, limit)
+    rows = [[r.name_zh[:30], STAGE.label(r.stage, lang) if r.stage else (r.stage_text[:12] or "—"),
+             f"{r.investment_yi:g}" if pd.notna(r.investment_yi) else "—",
+             r.county or "—"] for r in top.itertuples(index=False)]
+    if len(selection.projects) > limit:
+        rows.append([_h("more", lang).format(n=len(selection.projects) - limit), "", "", ""])
+    return rows or [[_h("none", lang), "", "", ""]]
+
+
+def _table(fig: Figure, rect: tuple[float, float, float, float], title: str,
+           header: list[str], rows: list[list[str]], widths: list[float]) -> None:
+    ax = fig.add_axes(rect)
+    ax.set_axis_off()
+    ax.text(0, 1.02, title, fontsize=9, fontweight="bold", va="bottom", transform=ax.transAxes)
+    table = ax.table(cellText=rows, colLabels=header, colWidths=widths, loc="upper left",
+                     cellLoc="left", colLoc="left")
+    table.auto_set_font_size(False)
+    table.set_fontsize(6.5)
+    table.scale(1, 1.05)
+    for (row, _col), cell in table.get_celld().items():
+        cell.set_linewidth(0.3)
+        if row == 0:
+            cell.set_facecolor("#E8ECF1")
+
+
+def briefing_pdf(dataset: Dataset, selection: Selection, spec: BriefingSpec,
+                 filters: Filters | None = None) -> bytes:
+    """An A4 page: title, map with legend, three summary tables, sources, dates and note."""
+    lang, frame = spec.lang, briefing_frame(dataset, selection, spec, filters or Filters())
+    with rc_context({"font.family": [cjk_font(), "DejaVu Sans"], "pdf.fonttype": 42}):
+        fig = Figure(figsize=(8.27, 11.69), dpi=150, facecolor="white")
+        fig.text(0.06, 0.965, frame.title, fontsize=15, fontweight="bold", va="top")
+        fig.text(0.06, 0.935, frame.subtitle, fontsize=8.5, va="top", color="#444444", wrap=True)
+        fig.text(0.94, 0.965, f"{frame.date_label}: {frame.data_date}", fontsize=8.5, va="top",
+                 ha="right")
+        ax = fig.add_axes((0.06, 0.55, 0.66, 0.36))
+        draw_map(ax, map_layers(dataset, selection, spec, 0.66 * 8.27 * 150),
+                 tuple(dataset.counties.total_bounds), point_size=4.5, label_size=6.5,
+                 north=frame.north)
+        if frame.legend:
+            draw_legend(fig.add_axes((0.74, 0.55, 0.22, 0.36)), frame.legend, size=6)
+        _table(fig, (0.06, 0.30, 0.42, 0.22), _h("by_county", lang),
+               [_h(k, lang) for k in ("county", "parks", "enterprises", "projects_n")],
+               county_table(dataset, selection, lang), [0.34, 0.22, 0.22, 0.22])
+        _table(fig, (0.52, 0.30, 0.42, 0.22), _h("by_industry", lang),
+               [_h(k, lang) for k in ("industry", "parks", "enterprises", "projects_n")],
+               industry_table(dataset, selection, lang), [0.46, 0.18, 0.18, 0.18])
+        _table(fig, (0.06, 0.115, 0.88, 0.15), _h("projects", lang),
+               [_h(k, lang) for k in ("name", "stage", "investment", "county")],
+               project_table(selection, lang), [0.58, 0.16, 0.13, 0.13])
+        fig.text(0.06, 0.075, frame.source, fontsize=6.5, va="top", wrap=True, color="#333333")
+        fig.text(0.06, 0.035, f"{frame.note}　{_h('generated', lang)}: {date.today()}",
+                 fontsize=6.5, va="bottom", color="#8A4B00", wrap=True)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="pdf")
+    return buffer.getvalue()
+
+
+def briefing_pptx(slides: list[tuple[Dataset, Selection, BriefingSpec, Filters | None]]) -> bytes:
+    """One 16:9 slide per map: title, subtitle, the map with its legend, source line and note."""
+    from pptx import Presentation  # imported here: only PPTX export needs it
+    from pptx.util import Inches, Pt
+
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
+    for dataset, selection, spec, filters in slides:
+        frame = briefing_frame(dataset, selection, spec, filters or Filters())
+        slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank layout
+        _textbox(slide, Inches(0.4), Inches(0.2), Inches(12.5), Inches(0.6), frame.title, Pt(26),
+                 bold=True)
+        _textbox(slide, Inches(0.4), Inches(0.8), Inches(12.5), Inches(0.4),
+                 f"{frame.subtitle}　{frame.date_label}: {frame.data_date}", Pt(12))
+        png = map_png(dataset, selection, _slide_spec(spec), filters, bare=True)
+        slide.shapes.add_picture(io.BytesIO(png), Inches(0.4), Inches(1.25), width=Inches(12.5))
+        _textbox(slide, Inches(0.4), Inches(6.75), Inches(12.5), Inches(0.35), frame.source, Pt(9))
+        _textbox(slide, Inches(0.4), Inches(7.05), Inches(12.5), Inches(0.35), frame.note, Pt(9))
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()
+
+
+def _slide_spec(spec: BriefingSpec) -> BriefingSpec:
+    """The map image fits the slide's 12.5 × 5.45 in body."""
+    return replace(spec, width_px=2250, height_px=980, dpi=180)
+
+
+def _textbox(slide, left, top, width, height, text: str, size, bold: bool = False) -> None:
+    box = slide.shapes.add_textbox(left, top, width, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    run = frame.paragraphs[0].add_run()
+    run.text = text
+    run.font.size = size
+    run.font.bold = bold

@@ -1,0 +1,220 @@
+"""Reading uploaded spreadsheets (CSV in UTF-8/GBK/GB18030, XLSX) into text frames, safely."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+import pandas as pd
+
+from parks.errors import Problem
+from parks.model.schema import TableSpec
+
+MAX_BYTES = 20 * 1024 * 1024
+ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig reads plain UTF-8 too; GB18030 ⊃ GBK ⊃ GB2312
+_MAGIC = {b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
+          b"\xd0\xcf\x11\xe0": "an old binary Office file (XLS/DOC): save it as XLSX or CSV",
+          b"GIF8": "a GIF image", b"\x1f\x8b": "a gzip archive"}
+
+
+class UploadError(ValueError):
+    """The file as a whole cannot be read (too big, not a spreadsheet, unknown encoding)."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded table: text cells under the original headers, and what reading found."""
+
+    name: str
+    frame: pd.DataFrame
+    encoding: str  # utf-8, utf-8 with BOM, gb18030 or xlsx
+    problems: tuple[Problem, ...] = ()
+
+
+def read_upload(data: bytes, filename: str) -> Upload:
+    """Read CSV or XLSX bytes; raise UploadError for files that are not readable tables."""
+    if len(data) > MAX_BYTES:
+        raise UploadError(f"{filename}: {len(data) / 1e6:.1f} MB is too large; the limit is "
+                          f"{MAX_BYTES // (1024 * 1024)} MB — split the file")
+    if not data.strip():
+        raise UploadError(f"{filename}: the file is empty")
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise UploadError(f"{filename}: not a spreadsheet — this is {what}")
+    if data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(data, filename)
+    return _read_csv(data, filename)
+
+
+def _decode(data: bytes, filename: str) -> tuple[str, str]:
+    if b"\x00" in data[:4096]:
+        raise UploadError(f"{filename}: not a text CSV (binary content); upload CSV or XLSX")
+    for encoding in ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "utf-8-sig":
+            return text, "utf-8 with BOM" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+        return text, "gb18030"
+    raise UploadError(f"{filename}: text is neither UTF-8 nor GBK/GB18030; save as UTF-8 CSV")
+
+
+def _read_csv(data: bytes, filename: str) -> Upload:
+    text, encoding = _decode(data, filename)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=delimiter)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise UploadError(f"{filename}: not a readable CSV table ({exc})") from exc
+    frame, problems = _clean(frame, filename)
+    return Upload(filename, frame, encoding, tuple(problems))
+
+
+def _read_xlsx(data: bytes, filename: str) -> Upload:
+    import openpyxl  # imported here: only XLSX uploads need it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise UploadError(f"{filename}: not a readable XLSX workbook ({exc})") from exc
+    sheet = book.worksheets[0]
+    problems = [Problem(filename, 1, str(rng), "", "merged header cells: unmerge them so each "
+                        "column has its own header") for rng in sheet.merged_cells.ranges
+                if rng.min_row == 1]
+    rows = list(sheet.iter_rows())
+    if not rows:
+        raise UploadError(f"{filename}: the first sheet is empty")
+    header = [_cell_text(c) or f"column {i + 1}" for i, c in enumerate(rows[0])]
+    problems += _formula_problems(rows, header, filename)
+    body = [["" if c.data_type == "f" else _cell_text(c) for c in row] for row in rows[1:]]
+    frame = pd.DataFrame(body, columns=header, dtype=str).fillna("")
+    frame, found = _clean(frame, filename, formulas=False)
+    return Upload(filename, frame, "xlsx", tuple(problems + found))
+
+
+def _formula_problems(rows: list, header: list[str], filename: str) -> list[Problem]:
+    """XLSX cells that hold formulas (not text that happens to start with '=')."""
+    return [Problem(filename, n, header[i], str(cell.value),
+                    "a formula is not imported: paste values instead")
+            for n, row in enumerate(rows[1:], start=2) for i, cell in enumerate(row)
+            if cell.data_type == "f"]
+
+
+def _cell_text(cell: object) -> str:
+    value = getattr(cell, "value", None)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _clean(frame: pd.DataFrame, filename: str,
+           formulas: bool = True) -> tuple[pd.DataFrame, list[Problem]]:
+    """Strip cells and headers, drop empty rows; in a CSV a cell starting with '=' is a formula
+    for Excel: it is reported and emptied, never kept."""
+    out = frame.copy()
+    out.columns = [str(c).strip() for c in out.columns]
+    out = out.map(lambda v: str(v).strip())
+    problems = []
+    for col in out.columns if formulas else ():
+        for idx in out.index[out[col].str.startswith("=")]:
+            problems.append(Problem(filename, idx + 2, col, out.at[idx, col],
+                                    "a formula is not imported: paste values instead"))
+            out.at[idx, col] = ""
+    out = out[(out != "").any(axis=1)]
+    dupes = [c for c in out.columns if list(out.columns).count(c) > 1]
+    problems += [Problem(filename, 1, c, "", "duplicate header") for c in sorted(set(dupes))]
+    return out, problems
+
+
+# Header spellings seen in planners' sheets, by field; the field name itself always counts.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "id": ("编号", "id", "ID", "记录编号", "代码"),
+    "name_zh": ("名称", "企业名称", "单位名称", "园区名称", "项目名称", "企业", "公司名称", "name",
+                "中文名称", "名字"),
+    "full_name": ("全称", "企业全称", "注册名称", "统一社会信用代码名称", "fullname"),
+    "name_en": ("英文名称", "英文名", "englishname", "name(en)"),
+    "address": ("地址", "注册地址", "详细地址", "经营地址", "住所", "address", "location", "所在地",
+                "企业地址", "项目地址", "地点"),
+    "county_adcode": ("县区代码", "行政区划代码", "区划代码", "adcode", "countycode"),
+    "town": ("乡镇", "乡镇街道", "镇街", "乡镇/街道", "街道", "town", "township"),
+    "industry": ("产业", "行业", "所属产业", "产业类别", "industry", "sector", "战略性新兴产业"),
+    "subsector": ("细分领域", "细分产业", "子行业", "subsector", "产业细分"),
+    "industries": ("主导产业", "主导产业代码", "leadingindustries", "industries"),
+    "kind": ("类型", "园区类型", "kind", "type"),
+    "level": ("级别", "层级", "level"),
+    "park_id": ("园区编号", "所在园区编号", "parkid"),
+    "enterprise_id": ("企业编号", "enterpriseid"),
+    "stage": ("阶段", "项目阶段", "进度", "stage", "四个一批"),
+    "stage_text": ("进展", "进展情况", "进度说明", "stagetext"),
+    "investment_yi": ("投资", "总投资", "投资额", "总投资(亿元)", "投资(亿元)", "investment",
+                      "投资亿元"),
+    "capacity_text": ("规模", "建设规模", "产能", "capacity"),
+    "year": ("年份", "年度", "year"),
+    "area_km2": ("面积", "面积(km2)", "面积(平方公里)", "规划面积", "area", "areakm2"),
+    "sizhi": ("四至", "四至范围", "bounds"),
+    "lon": ("经度", "lon", "lng", "longitude", "x"),
+    "lat": ("纬度", "lat", "latitude", "y"),
+    "crs": ("坐标系", "crs", "datum", "坐标系统"),
+    "precision": ("定位精度", "精度", "precision"),
+    "source": ("来源", "数据来源", "出处", "source"),
+    "as_of": ("日期", "数据日期", "截至日期", "asof", "date", "时间"),
+    "confidence": ("可信度", "置信度", "confidence"),
+    "note": ("备注", "说明", "note", "notes", "remark"),
+}
+_STRIP = re.compile(r"[\s_\-:：（）()/\\]+")
+
+
+def _key(header: str) -> str:
+    return _STRIP.sub("", header).casefold()
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    header: str
+    field: str  # '' when the column is not imported
+    score: float  # 1.0 exact, < 1 a guess the user should confirm
+
+    @property
+    def sure(self) -> bool:
+        return self.score >= 1.0 or not self.field
+
+
+def _candidates(spec: TableSpec) -> dict[str, str]:
+    """Normalised spelling → field, for the fields of this table (plus 'address')."""
+    fields = [*spec.names, "address"]
+    out = {}
+    for field in fields:
+        for spelling in (field, *SYNONYMS.get(field, ())):
+            out.setdefault(_key(spelling), field)
+    return out
+
+
+def match_headers(headers: list[str], spec: TableSpec) -> list[HeaderMatch]:
+    """One match per header: exact synonyms are sure; close spellings are guesses to confirm;
+    a field is taken by at most one header (the first, best one)."""
+    known = _candidates(spec)
+    matches, taken = [], set()
+    for header in headers:
+        key = _key(header)
+        field, score = known.get(key, ""), 1.0
+        if not field:
+            close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.75)
+            contained = [k for k in known if len(k) >= 2 and (k in key or key in k)]
+            guess = close[0] if close else (max(contained, key=len) if contained else "")
+            field, score = known.get(guess, ""), 0.6 if guess else 0.0
+        if field in taken:
+            field, score = "", 0.0
+        taken.add(field)
+        matches.append(HeaderMatch(header, field, score if field else 0.0))
+    return matches

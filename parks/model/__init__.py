@@ -1,0 +1,1 @@
+"""What a record is, and the curated data read into a Dataset."""

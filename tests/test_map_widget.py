@@ -1,0 +1,62 @@
+"""ui.map_widget.shelve: a prepared map's script served as a file, written once, kept while in use."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import folium
+
+from ui.map_widget import PreparedMap, Shelf, prepare_map, shelve
+
+
+def _prepared(name: str) -> PreparedMap:
+    fmap = folium.Map(location=[35.2, 115.5], zoom_start=8, tiles=None)
+    folium.Marker([35.25, 115.44], tooltip=name).add_to(fmap)
+    return prepare_map(fmap, key=f"k-{name}")
+
+
+def _text_in(path: Path) -> str:
+    """The script a shelved file hands to the page (the file assigns one JSON string)."""
+    body = path.read_text(encoding="utf-8")
+    return json.loads(body.split("] = ", 1)[1].rstrip().removesuffix(";"))
+
+
+def test_the_script_goes_to_a_file_and_the_page_gets_a_stub(tmp_path):
+    prepared = _prepared("牡丹区 <b>")
+    stub, links = shelve(prepared, Shelf(tmp_path, "/app/static/cache/maps"))
+    path = tmp_path / f"{prepared.script_hash}.js"
+    assert links == [*prepared.js_links, f"/app/static/cache/maps/{path.name}"]
+    assert _text_in(path) == prepared.script
+    assert len(stub) < 300 and prepared.script_hash in stub and "L.map" not in stub
+
+
+def test_a_file_removed_meanwhile_is_written_again(tmp_path):
+    prepared, shelf = _prepared("a"), Shelf(tmp_path, "/m")
+    shelve(prepared, shelf)
+    path = tmp_path / f"{prepared.script_hash}.js"
+    path.unlink()
+    shelve(prepared, shelf)
+    assert _text_in(path) == prepared.script
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_prune_keeps_the_newest_and_the_map_in_use(tmp_path):
+    shelf = Shelf(tmp_path, "/m", keep=2)
+    maps = [_prepared(name) for name in ("a", "b", "c")]
+    for age, prepared in enumerate(maps):
+        shelve(prepared, shelf)
+        stamp = 1_000_000 + age * 10
+        os.utime(tmp_path / f"{prepared.script_hash}.js", (stamp, stamp))
+    shelve(maps[0], shelf)  # "a" is shown again: now the most recently used
+    shelve(_prepared("d"), shelf)  # a third file: the least recently used one goes
+    left = {p.stem for p in tmp_path.glob("*.js")}
+    assert left == {maps[0].script_hash, _prepared("d").script_hash}
+
+
+def test_different_maps_get_different_files(tmp_path):
+    shelf = Shelf(tmp_path, "/m")
+    names = {re.search(r'"([0-9a-f]+)"', shelve(_prepared(n), shelf)[0]).group(1) for n in "xyz"}
+    assert len(names) == 3 and {p.stem for p in tmp_path.glob("*.js")} == names

@@ -1,0 +1,124 @@
+"""Tests for parks.display.records_map and parks.display.popups: one map for every
+filter; filters as small updates."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from geo.basemaps import resolve
+from parks.analysis.query import Filters, Selection, filter_enterprises, filter_parks, filter_projects
+from parks.config import DEFAULT_CONFIG
+from parks.display.popups import enterprise_details, prune, write_details
+from parks.display.records_map import layer_updates, live_map
+from parks.model.dataset import load_dataset
+
+LAYERS = ("outlines", "chemical_parks", "parks", "enterprises", "projects")
+FEW = replace(DEFAULT_CONFIG, marker_limit=10, bin_min=2)  # the 90 seed enterprises count as "many"
+
+
+@pytest.fixture(scope="module")
+def heze(cache_dir):
+    return load_dataset("371700", cache_dir=cache_dir)
+
+
+def _select(ds, **filters) -> Selection:
+    f = Filters(**filters)
+    return Selection(filter_parks(ds.parks, f, ds.taxonomy),
+                     filter_enterprises(ds.enterprises, f, ds.taxonomy),
+                     filter_projects(ds.projects, f, ds.taxonomy))
+
+
+def _live(ds, selection, config=DEFAULT_CONFIG, layers=LAYERS, basemap="offline"):
+    return live_map(ds, selection, basemap=resolve(basemap, {}), lang="zh", system="sei",
+                    layers=layers, asset_base_url="/app/static/vendor", config=config)
+
+
+def _update(live) -> dict:
+    script = next(c for c in live.update._children.values() if type(c).__name__ == "LayerUpdate")
+    return json.loads(script.updates.replace("<\\/", "</"))
+
+
+def _bits(text: str, n: int) -> np.ndarray:
+    return np.unpackbits(np.frombuffer(base64.b64decode(text), np.uint8), bitorder="little")[:n]
+
+
+@pytest.mark.parametrize("config", [DEFAULT_CONFIG, FEW], ids=["markers", "canvas"])
+def test_the_map_is_the_same_for_every_filter(heze, config):
+    everything = _live(heze, _select(heze), config).base.get_root().render()
+    dongming = _live(heze, _select(heze, counties=("371728",)), config).base.get_root().render()
+    strip = lambda html: re.sub(r"_[0-9a-f]{32}", "", html)  # noqa: E731
+    assert strip(everything) == strip(dongming)
+
+
+def test_masks_keep_exactly_the_filtered_records(heze):
+    selection = _select(heze, counties=("371728",))  # 东明县
+    updates = _update(_live(heze, selection))
+    located = heze.enterprises[heze.enterprises.geometry.notna()]
+    kept = _bits(updates["enterprises"]["mask"], len(located)).astype(bool)
+    assert set(located[kept]["id"]) == set(selection.enterprises.dropna(subset=["lon"])["id"])
+    assert 0 < kept.sum() < len(located)
+    chem = heze.parks[(heze.parks["kind"] == "chemical_park") & heze.parks.geometry.notna()]
+    kept = _bits(updates["chemical_parks"]["mask"], len(chem)).astype(bool)
+    assert set(chem[kept]["county"]) == {"东明县"}
+
+
+def test_many_enterprises_become_a_canvas_layer_with_bins(heze):
+    live = _live(heze, _select(heze, counties=("371728",)), FEW)
+    html = live.base.get_root().render()
+    assert "window.hzLayers[opts.key]" in html and html.count("hz-enterprises") == 0
+    bins = _update(live)["enterprises"]["bins"]
+    counts = np.frombuffer(base64.b64decode(bins["n"]), "<u4")
+    dongming = _select(heze, counties=("371728",)).enterprises
+    assert counts.sum() == dongming.geometry.notna().sum()
+    assert "bins" not in _update(_live(heze, _select(heze)))["enterprises"]  # markers: no bins
+
+
+def test_grid_counts_are_sent_only_for_more_points_than_bin_min(heze):
+    dongming = _select(heze, counties=("371728",))
+    located = int(dongming.enterprises.geometry.notna().sum())
+    assert located > 2
+    at_limit = replace(FEW, bin_min=located)  # the canvas draws these as points: no counts
+    assert "bins" not in _update(_live(heze, dongming, at_limit))["enterprises"]
+    assert "bins" in _update(_live(heze, dongming, replace(FEW, bin_min=located - 1)))["enterprises"]
+    everything = int(heze.enterprises.geometry.notna().sum())
+    html = _live(heze, dongming, replace(FEW, bin_min=everything)).base.get_root().render()
+    assert 'unpackBins({"x0":0.0,"y0":0.0,"d":0.01,"nx":1,"i":"","n":"","max":0})' in html
+
+
+def test_choropleth_follows_the_filter_in_the_update(heze):
+    live = _live(heze, _select(heze, counties=("371728",)), layers=(*LAYERS, "choropleth"))
+    assert '"value": ' not in live.base.get_root().render()  # the map itself has none …
+    live.base.add_child(live.update)  # … st_folium runs the update inside it
+    values = [int(v) for v in re.findall(r'"value": (\d+)', live.base.get_root().render())]
+    assert len(values) == 9 and sum(v > 0 for v in values) == 1  # only 东明县 counts
+
+
+def test_layers_not_drawn_get_no_update(heze):
+    updates = layer_updates(heze, _select(heze), ("parks",), resolve("offline", {}), cloud=False)
+    assert set(updates) == {"parks"}
+
+
+def test_details_files_hold_name_and_escaped_popup_in_drawing_order(heze, tmp_path):
+    frame = heze.enterprises.copy()
+    frame.loc[frame.index[0], "name_zh"] = "<b>坏</b>名"
+    names = dict(zip(heze.parks["id"], heze.parks["name_zh"], strict=True))
+    rows = list(enterprise_details(frame, heze.taxonomy, "zh", names))
+    located = frame[frame.geometry.notna()]
+    assert [r[0] for r in rows] == list(located["name_zh"])
+    assert write_details(rows, tmp_path / "d" / "k1", chunk=10) == -(-len(rows) // 10) > 1
+    first = json.loads((tmp_path / "d" / "k1" / "0.json").read_text(encoding="utf-8"))
+    assert len(first) == 10 and first[0][1] == rows[0][1]
+    if located.index[0] == frame.index[0]:
+        assert "&lt;b&gt;坏&lt;/b&gt;名" in first[0][1] and "<b>坏" not in first[0][1]
+    assert write_details(rows, tmp_path / "d" / "k1", chunk=10) == len(list(
+        (tmp_path / "d" / "k1").glob("*.json")))  # done once, kept
+    for k in range(8):
+        write_details(rows[:5], tmp_path / "d" / f"old{k}")
+    prune(tmp_path / "d", keep=3)
+    assert len(list((tmp_path / "d").iterdir())) == 3

@@ -1,0 +1,174 @@
+"""The edit page's position section: map clicks and drawings, typed coordinates, area checks, save."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+from shapely.geometry.base import BaseGeometry
+
+from parks.display.edit_map import edit_map
+from parks.errors import DataValidationError
+from parks.model.dataset import Dataset
+from parks.model.edits import (
+    REMOVE,
+    changed_fields,
+    clicked_point,
+    drawn_outline,
+    edited_record,
+    outline_report,
+    typed_point,
+)
+from parks.model.outlines import OutlineError, parse_outline
+from parks.model.schema import TableSpec
+from parks.model.vocab import PRECISION
+from parks.store.accounts import Editor
+from parks.store.base import Store
+from ui import loaders
+from ui.edit_state import EditState, flash, save
+from ui.i18n import t
+from ui.map_filters import basemap_select
+from ui.map_widget import show_map
+
+
+def _take_map_input(returned: Mapping | None, state: EditState, draw: bool, crs: str,
+                    has_outline: bool) -> None:
+    """A click (move mode) or the Draw layer (draw mode) becomes unsaved state, then a rerun."""
+    if not returned:
+        return
+    if not draw and returned.get("last_clicked"):
+        point = clicked_point(returned["last_clicked"], crs)
+        if point != state.point:
+            state.set(point=point)
+            st.rerun()
+    drawings = returned.get("all_drawings")
+    if draw and drawings is not None:
+        try:
+            outline = drawn_outline(drawings, crs)
+        except OutlineError as error:
+            flash(t("edit_outline_bad").format(msg=error), "error")
+            state.set()  # a fresh map: the bad polygon is dropped
+            st.rerun()
+        wkt = outline.wkt if outline is not None else (REMOVE if has_outline else None)
+        if wkt is not None and wkt != state.outline:
+            state.set(outline=wkt)
+            st.rerun()
+
+
+def current_outline(stored: str, state: EditState) -> BaseGeometry | None:
+    if state.outline == REMOVE:
+        return None
+    text = state.outline or stored
+    return parse_outline(text) if text else None
+
+
+@dataclass(frozen=True)
+class MapContext:
+    """What the location map needs besides the record."""
+
+    dataset: Dataset
+    basemap: object
+    lang: str
+    draw: bool
+    kind: str = ""
+
+
+def location_map(ctx: MapContext, record: Mapping[str, str], located: pd.Series | None,
+                 state: EditState) -> None:
+    """The map: the saved point (from the loaded dataset), unsaved point, outline in Draw."""
+    point = (float(located["lon"]), float(located["lat"])) if located is not None and pd.notna(
+        located["lon"]) else None
+    outline = current_outline(record.get("boundary", ""), state)
+    pending = (state.point.lon, state.point.lat) if state.point else None
+    precision = PRECISION.label(record.get("precision", ""), ctx.lang)
+    approx = located is not None and bool(located["approximate"])
+    labels = (t("edit_current_approx").format(p=precision) if approx else t("edit_current"),
+              t("edit_new_point"))
+    fmap = edit_map(ctx.dataset, record_id=state.record_id, point=point, outline=outline,
+                    pending=pending, draw=ctx.draw, basemap=ctx.basemap, lang=ctx.lang,
+                    labels=labels, asset_base_url=loaders.asset_base_url(), kind=ctx.kind,
+                    approximate=approx)
+    wanted = ["all_drawings"] if ctx.draw else ["last_clicked"]
+    returned = show_map(fmap, key=f"edit_map_{state.table}_{state.record_id}_{state.generation}",
+                        height=520, returned_objects=wanted)
+    _take_map_input(returned, state, ctx.draw, ctx.basemap.crs, bool(record.get("boundary")))
+    st.caption(t("edit_map_caption"))
+
+
+def typed_point_box(state: EditState, record_id: str) -> None:
+    with st.form(f"typed_{state.table}_{record_id}_{state.generation}", border=False):
+        st.markdown(f"**{t('edit_typed')}**")
+        left, right = st.columns(2)
+        lon = left.text_input("lon", key=f"typed_lon_{record_id}")
+        lat = right.text_input("lat", key=f"typed_lat_{record_id}")
+        datum = st.radio(t("edit_datum"), ("WGS84", "GCJ02"), horizontal=True,
+                         key=f"typed_datum_{record_id}",
+                         format_func=lambda d: "WGS-84" if d == "WGS84" else "GCJ-02（高德）")
+        if st.form_submit_button(t("edit_use_typed")):
+            try:
+                state.set(point=typed_point(lon, lat, datum, record_id=record_id))
+                st.rerun()
+            except DataValidationError as error:
+                for problem in error.problems:
+                    st.error(str(problem))
+
+
+def outline_summary(outline: BaseGeometry | None, record: Mapping[str, str],
+                    county: BaseGeometry | None, county_name: str) -> None:
+    """Drawn vs published area, the >20% warning and the outside-county refusal in advance."""
+    if outline is None:
+        return
+    published = float(record["area_km2"]) if record.get("area_km2") else None
+    report = outline_report(outline, published, county)
+    text = t("edit_outline_drawn").format(d=report.drawn_km2) + " · " + (
+        t("edit_outline_published").format(p=published) if published else
+        t("edit_outline_none_published"))
+    st.markdown(f"**{text}**")
+    if report.note:
+        st.warning(t("edit_outline_warn").format(gap=report.gap))
+    if report.outside_share > 0.05:
+        st.error(t("edit_outline_outside").format(s=report.outside_share, c=county_name))
+
+
+def edits_of(record: Mapping[str, str], state: EditState) -> dict[str, str]:
+    """The record with the unsaved point and outline applied."""
+    outline = state.outline
+    shape = REMOVE if outline == REMOVE else (parse_outline(outline) if outline else None)
+    return edited_record(record, {}, point=state.point, outline=shape)
+
+
+def has_location_edits(record: Mapping[str, str], state: EditState) -> bool:
+    return bool(changed_fields(record, edits_of(record, state)))
+
+
+def location_panel(store: Store, spec: TableSpec, state: EditState, record: Mapping[str, str],
+                   located: pd.Series | None, dataset: Dataset, editor: Editor, lang: str) -> None:
+    """Map on the left; tool, basemap, typed coordinates, area check and save on the right."""
+    left, right = st.columns([3, 2])
+    with right:
+        tools = ["move", "draw"] if spec.name == "parks" else ["move"]
+        tool = st.radio(t("edit_tool"), tools, key=f"edit_tool_{spec.name}",
+                        format_func=lambda m: t(f"edit_tool_{m}", lang))
+        if tool == "draw":
+            st.caption(t("edit_tool_help"))
+        basemap = basemap_select(lang, sidebar=False, name="edit_basemap")
+        typed_point_box(state, state.record_id)
+        county = dataset.counties[dataset.counties["adcode"] == record.get("county_adcode")]
+        outline_summary(current_outline(record.get("boundary", ""), state), record,
+                        county.geometry.iloc[0] if len(county) else None,
+                        county["name_zh"].iloc[0] if len(county) else "")
+        st.caption(t("edit_precision_note"))
+        reason = st.text_input(t("edit_reason"), key=f"location_reason_{state.record_id}")
+        pending = has_location_edits(record, state)
+        if st.button(t("edit_save_location"), type="primary", disabled=not pending,
+                     key=f"save_location_{state.record_id}") and save(
+                store, spec, state, edits_of(record, state), editor=editor, reason=reason,
+                default_reason="moved point / drew outline"):
+            st.rerun()
+        st.button(t("edit_discard"), disabled=not pending, on_click=state.reset,
+                  key=f"discard_{state.record_id}")
+    with left:
+        location_map(MapContext(dataset, basemap, lang, tool == "draw", record.get("kind", "")),
+                     record, located, state)

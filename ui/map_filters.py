@@ -1,0 +1,101 @@
+"""Sidebar widgets of the map page, read into a Filters value and plain map options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from geo.basemaps import Basemap, available_basemaps
+from parks.analysis.query import Filters
+from parks.config import DEFAULT_CONFIG
+from parks.model.dataset import Dataset
+from parks.model.industries import TIERS
+from parks.model.vocab import KIND, STAGE
+from ui.i18n import t
+from ui.session import lang_key, remember
+from ui.settings import settings
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    basemap: Basemap
+    layers: tuple[str, ...]
+    system: str
+
+
+def _industry_options(dataset: Dataset, system: str) -> list[str]:
+    codes = []
+    for top in dataset.taxonomy.system_members(system):
+        codes.append(top.code)
+        codes.extend(sub.code for sub in dataset.taxonomy.subsectors(top.code))
+    return codes
+
+
+def _industry_label(dataset: Dataset, code: str, lang: str) -> str:
+    ind = dataset.taxonomy.get(code)
+    return f"· {ind.label(lang)}" if ind.parent else ind.label(lang)
+
+
+def filter_widgets(dataset: Dataset, lang: str) -> Filters:
+    """Sidebar filters; keys are prefixed 'map_' so other pages never collide with them."""
+    side = st.sidebar
+    side.subheader(t("filters"))
+    names = dict(zip(dataset.counties["adcode"], dataset.counties["name_zh"], strict=True))
+    en = dataset.gazetteer.seats.set_index("adcode")["name_en"].to_dict()
+    counties = remember("map_counties", side.multiselect(
+        t("county"), list(names), key=lang_key("map_counties", lang, [], list(names)),
+        placeholder=t("choose"),
+        format_func=lambda c: en.get(c, names[c]) if lang == "en" else names[c]))
+    system = remember("map_system", side.radio(
+        t("industry_system"), ("sei", "231"),
+        key=lang_key("map_system", lang, "sei", ("sei", "231")),
+        format_func=lambda s: t(f"system_{s}", lang)))
+    options = _industry_options(dataset, system)
+    chosen = [c for c in st.session_state.get(f"map_industries_{system}", []) if c in options]
+    industries = remember(f"map_industries_{system}", side.multiselect(
+        t("industry"), options, key=lang_key(f"map_industries_{system}", lang, chosen, options),
+        placeholder=t("choose"), format_func=lambda c: _industry_label(dataset, c, lang)))
+    tiers = remember("map_tiers", side.multiselect(
+        t("tier"), list(TIERS), key=lang_key("map_tiers", lang, [], TIERS),
+        placeholder=t("choose"),
+        format_func=lambda x: t(f"tiers_{x}", lang)))
+    kinds = remember("map_kinds", side.multiselect(
+        t("park_kind"), list(KIND.codes), key=lang_key("map_kinds", lang, [], KIND.codes),
+        placeholder=t("choose"), format_func=lambda k: KIND.label(k, lang)))
+    stages = remember("map_stages", side.multiselect(
+        t("stage"), [*STAGE.codes, ""],
+        key=lang_key("map_stages", lang, [], [*STAGE.codes, ""]),
+        placeholder=t("choose"),
+        format_func=lambda s: STAGE.label(s, lang) if s else t("stage_unstated", lang)))
+    text = remember("map_search", side.text_input(
+        t("search"), key=lang_key("map_search", lang, ""), help=t("search_help")))
+    return Filters(tuple(counties), tuple(industries), tuple(tiers), tuple(kinds), tuple(stages),
+                   text)
+
+
+def basemap_select(lang: str, *, sidebar: bool = True, name: str = "map_basemap") -> Basemap:
+    """The basemap chooser (offline county outlines unless tiles are configured)."""
+    bases = available_basemaps(settings())
+    keys = [b.key for b in bases]
+    if st.session_state.get(name) not in keys:  # e.g. a key removed from settings
+        st.session_state.pop(name, None)
+    where = st.sidebar if sidebar else st
+    chosen = remember(name, where.selectbox(
+        t("basemap"), keys, key=lang_key(name, lang, "offline", keys),
+        format_func=lambda k: next(b for b in bases if b.key == k).label(lang),
+        help=next(b for b in bases if b.key == "offline").help))
+    return next(b for b in bases if b.key == chosen)
+
+
+def map_option_widgets(lang: str) -> MapOptions:
+    side = st.sidebar
+    basemap = basemap_select(lang)
+    layer_keys = [layer.key for layer in DEFAULT_CONFIG.layers if layer.key != "counties"]
+    default = [layer.key for layer in DEFAULT_CONFIG.layers
+               if layer.default_on and layer.key != "counties"]
+    layers = remember("map_layers", side.multiselect(
+        t("layers"), layer_keys, key=lang_key("map_layers", lang, default, layer_keys),
+        format_func=lambda k: DEFAULT_CONFIG.layer(k).label(lang)))
+    system = st.session_state.get("map_system", "sei")
+    return MapOptions(basemap, tuple(layers), system)

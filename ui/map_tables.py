@@ -1,0 +1,53 @@
+"""The table under the map: one kind of record at a time, opened with a segmented control."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from parks.analysis.query import unlocated
+from parks.config import DEFAULT_CONFIG
+from parks.display.tables import display_table
+from parks.model.industries import Taxonomy
+from ui.i18n import t
+from ui.session import lang_key, remember
+
+UNLOCATED = "unlocated"
+
+
+def record_tables(frames: dict[str, pd.DataFrame], taxonomy: Taxonomy, lang: str,
+                  park_names: dict[str, str], *, key: str) -> None:
+    """A table of the records drawn, one kind at a time, opened on demand and kept open across
+    filter changes (and in the link). Closed by default: a table is rebuilt on every filter
+    change, and making and dropping its grid is ~20 % of the browser's work for a change
+    (measured), the largest piece the page adds — the map and the counts are what a filter
+    change is for."""
+    choices = [*frames, UNLOCATED]
+    chosen = remember(key, st.segmented_control(
+        t("table_of"), choices, key=lang_key(key, lang, None, choices), help=t("table_help"),
+        format_func=lambda c: t("unlocated_title" if c == UNLOCATED else c, lang)))
+    if chosen is None:
+        return
+    if chosen != UNLOCATED:
+        _table(frames[chosen], chosen, taxonomy, lang, park_names, key=f"{key}_{chosen}")
+        return
+    st.caption(t("unlocated_help"))
+    missing = {name: unlocated(frame) for name, frame in frames.items()}
+    if not any(len(frame) for frame in missing.values()):
+        st.info(t("no_match"))
+    for name, frame in missing.items():
+        if len(frame):
+            st.markdown(f"**{t(name)}** ({len(frame):,})")
+            _table(frame, name, taxonomy, lang, park_names, key=f"{key}_unlocated_{name}")
+
+
+def _table(frame: pd.DataFrame, name: str, taxonomy: Taxonomy, lang: str,
+           park_names: dict[str, str], *, key: str) -> None:
+    if frame.empty:
+        st.info(t("no_match"))
+        return
+    rows = DEFAULT_CONFIG.table_rows
+    if len(frame) > rows:
+        st.caption(t("table_truncated").format(shown=rows, total=len(frame)))
+    st.dataframe(display_table(frame.head(rows), name, taxonomy, lang, park_names), hide_index=True,
+                 width="stretch", key=key)

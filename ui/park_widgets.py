@@ -1,0 +1,69 @@
+"""Streamlit pieces shared by the investor pages: park picker, map around a point, charts."""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from geo.basemaps import resolve
+from geo.layers import CircleLayer
+from parks.analysis.distance import Nearby
+from parks.analysis.query import Selection
+from parks.analysis.ranking import COMPONENT_LABELS
+from parks.display.records_map import records_map
+from parks.model.dataset import Dataset
+from ui import loaders
+from ui.map_widget import show_map
+
+RANKABLE = ("chemical_park", "development_zone", "industrial_park")
+
+
+def park_label(dataset: Dataset, park_id: str, lang: str) -> str:
+    row = dataset.parks.set_index("id").loc[park_id]
+    name = row["name_en"] if lang == "en" and row["name_en"] else row["name_zh"]
+    return f"{name}（{row['county'] or '—'}）" if lang != "en" else f"{name} ({row['county_en']})"
+
+
+def park_options(dataset: Dataset, kinds: tuple[str, ...] = ()) -> list[str]:
+    parks = dataset.parks if not kinds else dataset.parks[dataset.parks["kind"].isin(kinds)]
+    return list(parks.sort_values(["kind", "county_adcode", "name_zh"])["id"])
+
+
+def area_bounds(lon: float, lat: float, radius_km: float) -> tuple[float, float, float, float]:
+    """WGS-84 box around a circle, a little larger, for the map's first view."""
+    dlat = radius_km * 1.15 / 111.32
+    dlon = dlat / max(math.cos(math.radians(lat)), 0.2)
+    return lon - dlon, lat - dlat, lon + dlon, lat + dlat
+
+
+def nearby_map(dataset: Dataset, nearby: Nearby, *, lang: str, key: str, label: str,
+               returned: tuple[str, ...] = ()) -> dict | None:
+    """Records within the radius on the offline basemap, with the circle drawn."""
+    selection = Selection(nearby.parks, nearby.enterprises, nearby.projects)
+    circle = CircleLayer("radius", nearby.lon, nearby.lat, nearby.radius_km * 1000, tooltip=label)
+    fmap = records_map(dataset, selection, basemap=resolve("offline", {}), lang=lang,
+                       asset_base_url=loaders.asset_base_url(),
+                       context=loaders.context_counties(dataset.region.adcode),
+                       bounds=area_bounds(nearby.lon, nearby.lat, nearby.radius_km),
+                       extra=[circle], legend_open=False)
+    return show_map(fmap, key=key, height=520, returned_objects=list(returned))
+
+
+def bar_chart(frame: pd.DataFrame, label: str, value: str, colour: str = "#0072B2") -> None:
+    if frame.empty or frame[value].sum() == 0:
+        st.caption("—")
+        return
+    chart = alt.Chart(frame).mark_bar(color=colour).encode(
+        y=alt.Y(f"{label}:N", sort="-x", title=None),
+        x=alt.X(f"{value}:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
+        tooltip=[label, value]).properties(height=max(80, 26 * len(frame)))
+    st.altair_chart(chart, width="stretch")
+
+
+def component_column(component: str, lang: str) -> str:
+    """产业分, 合规分 … — distinct from the 县区 column that names the county."""
+    label = COMPONENT_LABELS[component][lang == "en"]
+    return f"{label} score" if lang == "en" else f"{label}分"
