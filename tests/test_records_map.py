@@ -133,3 +133,11 @@ def test_details_files_hold_name_and_escaped_popup_in_drawing_order(heze, tmp_pa
         write_details(rows[:5], tmp_path / "d" / f"old{k}")
     prune(tmp_path / "d", keep=3)
     assert len(list((tmp_path / "d").iterdir())) == 3
+
+
+def test_a_look_is_a_cache_key_and_draws_the_choropleth_apart():
+    look = MapLook(resolve("amap", {}), "en", layers=(*LAYERS, "choropleth"))
+    assert look == MapLook(resolve("amap", {}), "en", layers=(*LAYERS, "choropleth"))
+    assert hash(look) == hash(replace(look)) and hash(look) != hash(replace(look, lang="zh"))
+    assert look.drawn == LAYERS
+    assert {spec.key for spec in DEFAULT_CONFIG.layers} == {*RECORD_LAYERS, "counties", "choropleth"}

@@ -67,7 +67,8 @@ def assets_ready() -> bool:
     fetch it (a map without its Leaflet files is an empty space and no message)."""
     absent = missing_assets()
     if absent:
-        shown = ", ".join(absent[:4]) + (" …" if len(absent) > 4 else "")
+        first = sorted(absent, key=lambda entry: (entry != assets.LEAFLET_JS, entry))
+        shown = ", ".join(first[:3]) + (" …" if len(absent) > 3 else "")
         st.error(t("map_assets_missing").format(n=len(absent), dir=VENDOR_DIR, files=shown))
     return not absent
 
@@ -224,8 +225,8 @@ def st_folium_keywords() -> frozenset[str] | None:
         tree = ast.parse(textwrap.dedent(inspect.getsource(sf.st_folium)))
     except (OSError, TypeError, SyntaxError):
         return None
-    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
-             and isinstance(node.func, ast.Name) and node.func.id == "_component_func"]
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and "_component_func"
+             in (getattr(node.func, "id", None), getattr(node.func, "attr", None))]
     return frozenset(k.arg for call in calls for k in call.keywords if k.arg) if calls else None
 
 
