@@ -5,6 +5,7 @@ from datetime import date
 
 import streamlit as st
 
+from parks.display.map_look import MapLook
 from parks.display.records_map import records_map
 from parks.files.geocoder import address_geocoder, region_locator
 from parks.files.importing import ImportSettings, commit_preview, prepare_import, report_csv
@@ -63,9 +64,9 @@ st.dataframe(report_table(preview.report, language), hide_index=True, width="str
 st.download_button(t("import_report_csv"), report_csv(preview), file_name="import-report.csv",
                    mime="text/csv", key="import_download")
 if ok:
-    show_map(records_map(dataset, preview_selection(dataset, kind, preview.records),
-                         basemap=loaders.basemap_offline(), lang=language,
-                         asset_base_url=loaders.asset_base_url()), key="import_map", height=480)
+    look = MapLook(lang=language, asset_base_url=loaders.asset_base_url())
+    show_map(records_map(dataset, preview_selection(dataset, kind, preview.records), look),
+             key="import_map", height=480)
     if st.button(t("import_commit"), key="import_commit"):
         result = commit_preview(loaders.store(), preview, user=editor.name,
                                 reason=f"import {file.name}", data_dir=loaders.data_dir())

@@ -3,13 +3,13 @@
 import streamlit as st
 
 from parks.analysis.query import Selection, filter_enterprises, filter_parks, filter_projects
+from parks.display.map_look import MapLook
 from parks.display.records_map import filter_update
 from ui import loaders
 from ui.i18n import lang, t
 from ui.map_export import export_panel
 from ui.map_filters import filter_widgets, map_option_widgets
 from ui.map_tables import record_tables
-from ui.map_widget import show_prepared
 from ui.permalink import MAP_PARAMS, map_state, publish, restore
 from ui.session import region
 
@@ -37,11 +37,10 @@ def map_view() -> None:
         col.metric(t(name), len(selection.frames()[name]))
     cols[3].metric(t("data_date"), dataset.as_of or "—")
 
-    base = loaders.prepared_base_map(dataset, basemap=options.basemap, lang=language, system=options.system,
-                                     layers=tuple(options.layers), view_scope=f"map-{dataset.region.adcode}",
-                                     key="map_main")
-    show_prepared(base, update=filter_update(dataset, selection, basemap=options.basemap, lang=language,
-                                             layers=options.layers), shelf=loaders.map_shelf())
+    look = MapLook(options.basemap, language, options.system, tuple(options.layers),
+                   view_scope=f"map-{dataset.region.adcode}")
+    loaders.show_base_map(dataset, look, update=filter_update(dataset, selection, look),
+                          key="map_main")
     st.caption(t("approx_caption"))
     export_panel(dataset, selection, filters, lang=language, system=options.system,
                  layers=options.layers, basemap=options.basemap)

@@ -20,12 +20,13 @@ from geo.geocode import geocode
 from geo.normalise import normalise
 from geo.reverse import assign_counties, county_index
 from parks.analysis.query import Filters, Selection, filter_enterprises, filter_parks, filter_projects
-from parks.display.records_map import live_map
+from parks.config import RECORD_LAYERS
+from parks.display.map_look import MapLook
+from parks.display.records_map import base_map, filter_update
 from parks.files.geocoder import region_index
 from parks.model.dataset import Dataset
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ("outlines", "chemical_parks", "parks", "enterprises", "projects")
 
 
 def median_ms(run: Callable[[], object], repeats: int) -> float:
@@ -44,10 +45,11 @@ def our_map_html(dataset: Dataset, query: str = "") -> tuple[str, str]:
                           filter_enterprises(dataset.enterprises, filters, dataset.taxonomy),
                           filter_projects(dataset.projects, filters, dataset.taxonomy))
     context = simplify_for_display(load_context(dataset.region.adcode), tolerance_m=150.0)
-    live = live_map(dataset, selection, basemap=resolve("offline", {}), lang="zh", system="sei",
-                    layers=LAYERS, asset_base_url="/app/static/vendor", context=context,
-                    detail_url="/app/static/cache/details/bench/{chunk}.json")
-    return live.base.get_root().render(), _update_js(live.update)
+    look = MapLook(resolve("offline", {}), "zh", "sei", RECORD_LAYERS,
+                   asset_base_url="/app/static/vendor",
+                   detail_url="/app/static/cache/details/bench/{chunk}.json")
+    base = base_map(dataset, look, context=context)  # as ui.loaders.show_base_map composes it
+    return base.get_root().render(), _update_js(filter_update(dataset, selection, look))
 
 
 def _update_js(update: folium.FeatureGroup) -> str:

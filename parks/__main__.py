@@ -13,8 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.geocode import geocode, geocode_many
-from parks.config import DEFAULT_CONFIG
-from parks.display.print_map import ALL_LAYERS
+from parks.config import DEFAULT_CONFIG, RECORD_LAYERS
 from parks.errors import DataValidationError
 from parks.files.geocoder import region_index
 from parks.files.uploads import UploadError, read_upload
@@ -223,7 +222,7 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument("--industry", nargs="*", help="industry codes (BIO, HEM.PARTS, CHEM …)")
     exp.add_argument("--kind", nargs="*", help="park kinds (chemical_park …)")
     exp.add_argument("--stage", nargs="*", help="project stages (completed …; none = unstated)")
-    exp.add_argument("--layers", nargs="*", default=list(ALL_LAYERS), choices=ALL_LAYERS,
+    exp.add_argument("--layers", nargs="*", default=list(RECORD_LAYERS), choices=RECORD_LAYERS,
                      help="what the map and data show (default: all)")
     exp.add_argument("--title")
     exp.add_argument("--lang", default="zh", choices=("zh", "en"))

@@ -93,3 +93,9 @@ DEFAULT_CONFIG = AppConfig(
                   "County fill by the number of records shown (all layers after filters).", False),
     ),
 )
+
+
+# the layers that draw records, defined by the table above: county outlines are always drawn
+# and the choropleth shades counties, so neither is one
+RECORD_LAYERS: tuple[str, ...] = tuple(spec.key for spec in DEFAULT_CONFIG.layers
+                                       if spec.key not in ("counties", "choropleth"))

@@ -324,3 +324,20 @@ def test_compare_page_downloads(monkeypatch):
     assert list(table.columns)[1:] == ["东明石化产业园", "郓城化工产业园"]
     assert len(at.get("download_button")) == 2
     assert at.query_params["ids"] == "p-dongming-petrochem,p-yuncheng-chem"
+
+
+@pytest.mark.parametrize(("page", "picker"), [("map", ""), ("nearby", "nearby_park"),
+                                             ("park", "park_pick")])
+def test_without_the_vendored_assets_a_map_page_says_how_to_fix_it(monkeypatch, tmp_path, page,
+                                                                   picker):
+    """Started as plain `streamlit run app.py`, without scripts/setup.sh: no empty space."""
+    import ui.map_widget
+
+    monkeypatch.setattr(ui.map_widget, "VENDOR_DIR", tmp_path / "no-vendor")
+    at = _page(monkeypatch, f"app_pages/{page}.py")
+    if picker:  # a located park: its page draws a map
+        at.selectbox(key=picker).set_value("p-dongming-petrochem").run()
+    assert not at.exception
+    (message,) = [e.value for e in at.error if "setup.sh" in e.value]
+    assert "leaflet/dist/leaflet.js" in message and "python -m geo.assets fetch" in message
+    assert not at.get("component_instance")  # no map frame left empty

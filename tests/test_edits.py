@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -13,7 +14,8 @@ from shapely.geometry import Point, box
 
 from geo.basemaps import resolve
 from geo.crs import distance_m, shift_geometry, wgs84_to_gcj02
-from parks.display.edit_map import edit_map
+from parks.display.edit_map import EditTarget, edit_map
+from parks.display.map_look import MapLook
 from parks.errors import DataValidationError
 from parks.files.baseline import audit_csv, baseline_zip, describe_change, history_frame, outlines_geojson
 from parks.model.edits import (
@@ -59,9 +61,9 @@ def test_bad_typed_points_name_the_field(lon, lat, field, reason):
 
 def test_a_click_on_gaode_tiles_is_shifted_back():
     gcj = wgs84_to_gcj02(116.03, 35.48)
-    point = clicked_point({"lat": gcj[1], "lng": gcj[0]}, "GCJ02")
+    point = clicked_point(*gcj, "GCJ02")
     assert distance_m(point.lon, point.lat, 116.03, 35.48) < 0.5
-    assert clicked_point(None) is None
+    assert clicked_point(116.03, 35.48) == PointEdit(116.03, 35.48)  # WGS-84 tiles: as clicked
 
 
 def test_drawn_polygons_are_joined_checked_and_numbered():
@@ -111,16 +113,16 @@ def test_edit_map_is_offline_ready_and_shifts_for_gaode(tmp_path, cache_dir):
 
     folder = mini_data(tmp_path / "d", parks=[PARK | {"boundary": to_wkt(SQUARE)}, AIRPORT])
     ds = load_dataset("371700", data_dir=folder, cache_dir=cache_dir)
-    kwargs = {"record_id": "p-yuncheng-chem", "point": SEAT, "outline": SQUARE,
-              "pending": (116.02, 35.48), "lang": "zh", "labels": ("当前", "新"),
-              "asset_base_url": "/app/static/vendor"}
-    page = edit_map(ds, draw=True, basemap=resolve("offline", {}), **kwargs).get_root().render()
+    target = EditTarget("p-yuncheng-chem", SEAT, SQUARE, (116.02, 35.48), ("当前", "新"))
+    offline = MapLook(resolve("offline", {}), "zh", asset_base_url="/app/static/vendor")
+    page = edit_map(ds, target, offline, draw=True).get_root().render()
     assert "L.Control.Draw" in page and "/app/static/vendor/leaflet-draw/" in page
     assert "cdnjs" not in page and "cdn.jsdelivr" not in page
     assert "hz-pending" in page and repr(SQUARE.exterior.coords[0][1]) in page
-    plain = edit_map(ds, draw=False, basemap=resolve("offline", {}), **kwargs)
+    plain = edit_map(ds, target, offline, draw=False)
     assert "L.Control.Draw" not in plain.get_root().render()
-    gaode = edit_map(ds, draw=True, basemap=resolve("amap", {}), **kwargs).get_root().render()
+    gaode = edit_map(ds, target, replace(offline, basemap=resolve("amap", {})),
+                     draw=True).get_root().render()
     gcj_lat = wgs84_to_gcj02(*SQUARE.exterior.coords[0])[1]
     assert repr(float(gcj_lat)) in gaode and repr(SQUARE.exterior.coords[0][1]) not in gaode
 

@@ -1,4 +1,5 @@
-"""ui.map_widget.shelve: a prepared map's script served as a file, written once, kept while in use."""
+"""ui.map_widget: a prepared map's script served as a file (written once, kept while in use); st_folium's
+payload read."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import folium
 
-from ui.map_widget import PreparedMap, Shelf, prepare_map, shelve
+from ui.map_widget import MapInput, PreparedMap, Shelf, prepare_map, shelve
 
 
 def _prepared(name: str) -> PreparedMap:
@@ -60,3 +61,11 @@ def test_different_maps_get_different_files(tmp_path):
     shelf = Shelf(tmp_path, "/m")
     names = {re.search(r'"([0-9a-f]+)"', shelve(_prepared(n), shelf)[0]).group(1) for n in "xyz"}
     assert len(names) == 3 and {p.stem for p in tmp_path.glob("*.js")} == names
+
+
+def test_st_folium_payload_becomes_a_click_and_drawings():
+    taken = MapInput.from_st_folium({"last_clicked": {"lat": 35.2, "lng": 115.4},
+                                     "all_drawings": [{"type": "Feature"}]})
+    assert taken.clicked == (115.4, 35.2) and taken.drawings == [{"type": "Feature"}]
+    assert MapInput.from_st_folium(None) == MapInput()
+    assert MapInput.from_st_folium({"last_clicked": None}).clicked is None

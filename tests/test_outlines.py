@@ -7,8 +7,8 @@ import html
 import pytest
 from shapely.geometry import box
 
-from geo.basemaps import resolve
 from parks.analysis.query import Selection
+from parks.display.map_look import MapLook
 from parks.display.records_map import records_map
 from parks.errors import DataValidationError
 from parks.model.dataset import load_dataset
@@ -71,9 +71,9 @@ def test_map_draws_outline_with_escaped_tooltip(tmp_path, cache_dir):
     folder = mini_data(tmp_path / "d", parks=[park, AIRPORT])
     ds = load_dataset("371700", data_dir=folder, cache_dir=cache_dir)
     selection = Selection(ds.parks, ds.enterprises, ds.projects)
-    page = records_map(ds, selection, basemap=resolve("offline", {})).get_root().render()
+    page = records_map(ds, selection, MapLook()).get_root().render()
     assert "hz-park-outline" in page and "园区范围" in page
     assert html.escape("郓城<b>化工</b>园") in page and "郓城<b>化工" not in page
     assert "公布 5.2512 km²" in page
-    hidden = records_map(ds, selection, basemap=resolve("offline", {}), layers=("parks",)).get_root().render()
+    hidden = records_map(ds, selection, MapLook(layers=("parks",))).get_root().render()
     assert "hz-park-outline" not in hidden

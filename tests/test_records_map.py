@@ -7,18 +7,21 @@ import base64
 import json
 import re
 from dataclasses import replace
+from typing import NamedTuple
 
+import folium
 import numpy as np
 import pytest
 
 from geo.basemaps import resolve
 from parks.analysis.query import Filters, Selection, filter_enterprises, filter_parks, filter_projects
-from parks.config import DEFAULT_CONFIG
+from parks.config import DEFAULT_CONFIG, RECORD_LAYERS
+from parks.display.map_look import MapLook
 from parks.display.popups import enterprise_details, prune, write_details
-from parks.display.records_map import layer_updates, live_map
+from parks.display.records_map import base_map, filter_update, layer_updates
 from parks.model.dataset import load_dataset
 
-LAYERS = ("outlines", "chemical_parks", "parks", "enterprises", "projects")
+LAYERS = RECORD_LAYERS
 FEW = replace(DEFAULT_CONFIG, marker_limit=10, bin_min=2)  # the 90 seed enterprises count as "many"
 
 
@@ -34,9 +37,17 @@ def _select(ds, **filters) -> Selection:
                      filter_projects(ds.projects, f, ds.taxonomy))
 
 
-def _live(ds, selection, config=DEFAULT_CONFIG, layers=LAYERS, basemap="offline"):
-    return live_map(ds, selection, basemap=resolve(basemap, {}), lang="zh", system="sei",
-                    layers=layers, asset_base_url="/app/static/vendor", config=config)
+class _Live(NamedTuple):
+    """What the map page sends: the map of every record, and the filter's update."""
+
+    base: folium.Map
+    update: folium.FeatureGroup
+
+
+def _live(ds, selection, config=DEFAULT_CONFIG, layers=LAYERS, basemap="offline") -> _Live:
+    look = MapLook(resolve(basemap, {}), "zh", "sei", layers, asset_base_url="/app/static/vendor")
+    return _Live(base_map(ds, look, config=config),
+                 filter_update(ds, selection, look, config=config))
 
 
 def _update(live) -> dict:
@@ -122,3 +133,11 @@ def test_details_files_hold_name_and_escaped_popup_in_drawing_order(heze, tmp_pa
         write_details(rows[:5], tmp_path / "d" / f"old{k}")
     prune(tmp_path / "d", keep=3)
     assert len(list((tmp_path / "d").iterdir())) == 3
+
+
+def test_a_look_is_a_cache_key_and_draws_the_choropleth_apart():
+    look = MapLook(resolve("amap", {}), "en", layers=(*LAYERS, "choropleth"))
+    assert look == MapLook(resolve("amap", {}), "en", layers=(*LAYERS, "choropleth"))
+    assert hash(look) == hash(replace(look)) and hash(look) != hash(replace(look, lang="zh"))
+    assert look.drawn == LAYERS
+    assert {spec.key for spec in DEFAULT_CONFIG.layers} == {*RECORD_LAYERS, "counties", "choropleth"}

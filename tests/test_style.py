@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from geo.basemaps import resolve
 from parks.analysis.query import Filters, Selection, filter_parks
+from parks.display.map_look import MapLook
 from parks.display.records_map import records_map
 from parks.display.style import build_legend, choropleth_frame, park_points
 from parks.model.dataset import load_dataset
@@ -34,7 +34,7 @@ def test_chemical_parks_are_diamonds_and_approximate_ones_hollow(heze):
 
 
 def test_records_map_draws_every_located_record_once_and_apart(heze):
-    html = records_map(heze, _all(heze), basemap=resolve("offline", {})).get_root().render()
+    html = records_map(heze, _all(heze), MapLook()).get_root().render()
     rows = [r for block in re.findall(r"var rows = (\[.*?\]);\n", html) for r in json.loads(block)]
     located = sum(f.geometry.notna().sum() for f in (heze.parks, heze.enterprises, heze.projects))
     assert len(rows) == located
@@ -47,7 +47,7 @@ def test_names_with_html_are_escaped_in_the_map(heze):
     parks = heze.parks.copy()
     parks.loc[parks.index[0], "name_zh"] = "<script>alert(1)</script>"
     selection = Selection(parks, heze.enterprises.iloc[0:0], heze.projects.iloc[0:0])
-    html = records_map(heze, selection, basemap=resolve("offline", {})).get_root().render()
+    html = records_map(heze, selection, MapLook()).get_root().render()
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 

@@ -9,7 +9,9 @@ import pandas as pd
 import streamlit as st
 from shapely.geometry.base import BaseGeometry
 
-from parks.display.edit_map import edit_map
+from geo.basemaps import Basemap
+from parks.display.edit_map import EditTarget, edit_map
+from parks.display.map_look import MapLook
 from parks.errors import DataValidationError
 from parks.model.dataset import Dataset
 from parks.model.edits import (
@@ -30,20 +32,19 @@ from ui import loaders
 from ui.edit_state import EditState, flash, save
 from ui.i18n import t
 from ui.map_filters import basemap_select
-from ui.map_widget import show_map
+from ui.map_widget import MapInput, show_map
 
 
 def _take_map_input(returned: Mapping | None, state: EditState, draw: bool, crs: str,
                     has_outline: bool) -> None:
     """A click (move mode) or the Draw layer (draw mode) becomes unsaved state, then a rerun."""
-    if not returned:
-        return
-    if not draw and returned.get("last_clicked"):
-        point = clicked_point(returned["last_clicked"], crs)
+    taken = MapInput.from_st_folium(returned)
+    if not draw and taken.clicked is not None:
+        point = clicked_point(*taken.clicked, crs)
         if point != state.point:
             state.set(point=point)
             st.rerun()
-    drawings = returned.get("all_drawings")
+    drawings = taken.drawings
     if draw and drawings is not None:
         try:
             outline = drawn_outline(drawings, crs)
@@ -69,7 +70,7 @@ class MapContext:
     """What the location map needs besides the record."""
 
     dataset: Dataset
-    basemap: object
+    basemap: Basemap
     lang: str
     draw: bool
     kind: str = ""
@@ -86,10 +87,9 @@ def location_map(ctx: MapContext, record: Mapping[str, str], located: pd.Series 
     approx = located is not None and bool(located["approximate"])
     labels = (t("edit_current_approx").format(p=precision) if approx else t("edit_current"),
               t("edit_new_point"))
-    fmap = edit_map(ctx.dataset, record_id=state.record_id, point=point, outline=outline,
-                    pending=pending, draw=ctx.draw, basemap=ctx.basemap, lang=ctx.lang,
-                    labels=labels, asset_base_url=loaders.asset_base_url(), kind=ctx.kind,
-                    approximate=approx)
+    target = EditTarget(state.record_id, point, outline, pending, labels, ctx.kind, approx)
+    look = MapLook(ctx.basemap, ctx.lang, asset_base_url=loaders.asset_base_url())
+    fmap = edit_map(ctx.dataset, target, look, draw=ctx.draw)
     wanted = ["all_drawings"] if ctx.draw else ["last_clicked"]
     returned = show_map(fmap, key=f"edit_map_{state.table}_{state.record_id}_{state.generation}",
                         height=520, returned_objects=wanted)

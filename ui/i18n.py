@@ -277,6 +277,12 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "baseline."),
     "admin_baseline_download": ("下载基线 ZIP", "Download the baseline ZIP"),
     "unexpected_error": ("页面出错了，请刷新重试。", "Something went wrong; please reload."),
+    "map_assets_missing": ("地图无法显示：{dir} 中缺少 {n} 个地图资源文件（{files}）。"
+                           "请在项目目录运行 ./scripts/setup.sh（或 python -m geo.assets fetch），"
+                           "然后刷新页面。",
+                           "The map cannot be shown: {n} map asset files are missing from {dir} "
+                           "({files}). Run ./scripts/setup.sh in the project folder (or python -m "
+                           "geo.assets fetch), then reload the page."),
 }
 
 

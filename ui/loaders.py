@@ -1,18 +1,22 @@
-"""Cached loaders: the dataset per region (with the last good copy kept) and the asset URL."""
+"""Cached loaders: the dataset per region (with the last good copy kept), the asset URL and the
+map page's base map."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from dataclasses import replace
 from pathlib import Path
 
+import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geo.basemaps import Basemap, resolve
 from geo.boundaries import load_context, simplify_for_display
 from parks.config import DEFAULT_CONFIG
+from parks.display.map_look import MapLook
 from parks.display.popups import enterprise_details, prune, write_details
 from parks.display.records_map import base_map, located_count
 from parks.errors import DataValidationError
@@ -21,7 +25,7 @@ from parks.model.validate import ValidationContext, validation_context
 from parks.store import default_store_path, open_store
 from parks.store.base import Store, StoreError
 from ui.i18n import t
-from ui.map_widget import PreparedMap, Shelf, prepare_map
+from ui.map_widget import PreparedMap, Shelf, prepare_map, show_live
 
 
 def data_fingerprint(data_dir: Path) -> str:
@@ -68,10 +72,26 @@ def context_counties(region: str) -> gpd.GeoDataFrame:
     return simplify_for_display(load_context(region), tolerance_m=150.0)
 
 
+class LastGood:
+    """The last dataset that passed validation, per region and folder, shared by all sessions
+    (sessions are threads: one lock around the mapping)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._datasets: dict[str, Dataset] = {}
+
+    def get(self, key: str) -> Dataset | None:
+        with self._lock:
+            return self._datasets.get(key)
+
+    def keep(self, key: str, loaded: Dataset) -> None:
+        with self._lock:
+            self._datasets[key] = loaded
+
+
 @st.cache_resource
-def _last_good() -> dict[str, Dataset]:
-    """The last dataset that passed validation, per region, shared by all sessions."""
-    return {}
+def _last_good() -> LastGood:
+    return LastGood()
 
 
 def data_dir() -> Path:
@@ -95,7 +115,7 @@ def dataset(region: str) -> Dataset | None:
         fallback = _last_good().get(key)
         show_data_error(error, have_fallback=fallback is not None)
         return fallback
-    _last_good()[key] = loaded
+    _last_good().keep(key, loaded)
     return loaded
 
 
@@ -111,14 +131,11 @@ def validation_ctx() -> ValidationContext:
     return _validation_ctx(str(folder), data_fingerprint(folder))
 
 
-def basemap_offline() -> Basemap:
-    return resolve("offline", {})
-
-
 @st.cache_resource(show_spinner="正在准备企业详情 / Preparing details…", max_entries=16)
-def _details(key: str, region: str, lang: str) -> str:
-    """Write the popup files of a big enterprise layer once per data version and language."""
-    loaded = dataset(region)
+def _details(key: str, lang: str, _loaded: Dataset) -> str:
+    """Write the popup files of a big enterprise layer once per `key` (data version, region and
+    language: the dataset itself is not part of the cache key)."""
+    loaded = _loaded
     names = dict(zip(loaded.parks["id"], loaded.parks["name_zh"], strict=True))
     folder = DETAILS_DIR / key
     write_details(enterprise_details(loaded.enterprises, loaded.taxonomy, lang, names), folder)
@@ -131,7 +148,7 @@ def _detail_url(loaded: Dataset, lang: str, version: str) -> str:
     if located_count(loaded.enterprises) <= DEFAULT_CONFIG.marker_limit:
         return ""
     key = hashlib.sha1(f"{version}:{loaded.region.adcode}:{lang}".encode()).hexdigest()[:16]
-    _details(key, loaded.region.adcode, lang)
+    _details(key, lang, loaded)
     return f"{cache_url(DETAILS_DIR)}/{key}/{{chunk}}.json"
 
 
@@ -141,23 +158,22 @@ def data_version() -> str:
 
 
 @st.cache_resource(show_spinner="正在绘制地图 / Drawing the map…", max_entries=16)
-def _base_map(version: str, region: str, basemap_id: str, look: tuple, key: str, _loaded: Dataset,
-              _basemap: Basemap) -> PreparedMap:
-    del version, basemap_id  # cache key only
-    lang, system, layers, asset_url, view_scope, details = look
-    fmap = base_map(_loaded, basemap=_basemap, lang=lang, system=system, layers=layers,
-                    asset_base_url=asset_url, view_scope=view_scope,
-                    context=context_counties(region), detail_url=details)
-    return prepare_map(fmap, key)
+def _base_map(version: str, region: str, look: MapLook, key: str, _loaded: Dataset) -> PreparedMap:
+    del version  # cache key only
+    return prepare_map(base_map(_loaded, look, context=context_counties(region)), key)
 
 
-def prepared_base_map(loaded: Dataset, *, basemap: Basemap, lang: str, system: str,
-                      layers: tuple[str, ...], view_scope: str, key: str) -> PreparedMap:
-    """The map page's map of every record, built once per data version and look."""
-    drawn = tuple(k for k in layers if k != "choropleth")  # the choropleth is in the update
+def show_base_map(loaded: Dataset, look: MapLook, *, update: folium.FeatureGroup,
+                  key: str) -> None:
+    """The map page's map of every record, built once per data version and look, with this
+    run's `update` (the filters) applied inside it."""
     version = data_version()  # one look at the store and the files per rerun
-    look = (lang, system, drawn, asset_base_url(), view_scope, _detail_url(loaded, lang, version))
-    return _base_map(version, loaded.region.adcode, repr(basemap), look, key, loaded, basemap)
+    drawn = replace(look, layers=look.drawn, asset_base_url=asset_base_url(),
+                    detail_url=_detail_url(loaded, look.lang, version))
+    region = loaded.region.adcode
+    show_live(lambda: _base_map(version, region, drawn, key, loaded),
+              lambda: base_map(loaded, drawn, context=context_counties(region)),
+              key=key, update=update, shelf=map_shelf())
 
 
 def map_shelf() -> Shelf:

@@ -1,17 +1,76 @@
-"""Showing a folium map through st_folium without reruns on pan or zoom."""
+"""The one door to streamlit-folium: every map the app shows goes through this module.
+
+Two ways in: plain `st_folium` (public), and the map page's fast path, which sends a map
+prepared once straight to st_folium's component (private names of streamlit-folium, listed in
+PRIVATE_NAMES, verified against VERIFIED_VERSION). When those names or the component's arguments
+differ from what this module sends, the map page falls back to plain st_folium instead of a
+blank map; when the vendored Leaflet files are missing, every map says so instead.
+"""
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
+import inspect
 import json
 import os
+import textwrap
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import folium
+import streamlit as st
 import streamlit_folium as sf
 from streamlit_folium import st_folium
+
+from geo import assets
+from ui.i18n import t
+
+VERIFIED_VERSION = "0.27.4"  # the pin in requirements.txt; the fast path was checked against it
+# streamlit-folium names the fast path uses that st_folium's documentation does not promise
+# (get_full_id and generate_js_hash are public names but undocumented)
+PRIVATE_NAMES = ("_component_func", "_get_html", "_get_header", "_get_map_string",
+                 "_get_feature_group_string", "get_full_id", "generate_js_hash")
+# where the page serves the vendored Leaflet files from (ui.loaders.asset_base_url); tests
+# point it at an empty folder
+VENDOR_DIR = assets.DEFAULT_DEST
+
+
+@dataclass(frozen=True)
+class MapInput:
+    """What a person did on a map, as st_folium returns it: a click, the Draw layer's shapes."""
+
+    clicked: tuple[float, float] | None = None
+    """The last click as (lon, lat) in the basemap's datum."""
+    drawings: Sequence[Mapping] | None = None
+    """GeoJSON features of the Draw layer; None when the map did not send them."""
+
+    @classmethod
+    def from_st_folium(cls, returned: Mapping | None) -> MapInput:
+        """Read st_folium's return value ({"last_clicked": {lat, lng}, "all_drawings": [...]})."""
+        returned = returned or {}
+        click = returned.get("last_clicked")
+        clicked = (float(click["lng"]), float(click["lat"])) if click else None
+        return cls(clicked, returned.get("all_drawings"))
+
+
+def missing_assets() -> list[str]:
+    """Files of the vendored Leaflet packages absent from VENDOR_DIR (geo.assets.missing)."""
+    return assets.missing(VENDOR_DIR)
+
+
+def assets_ready() -> bool:
+    """True when maps can load; otherwise an error on the page names what is missing and how to
+    fetch it (a map without its Leaflet files is an empty space and no message)."""
+    absent = missing_assets()
+    if absent:
+        first = sorted(absent, key=lambda entry: (entry != assets.LEAFLET_JS, entry))
+        shown = ", ".join(first[:3]) + (" …" if len(absent) > 3 else "")
+        st.error(t("map_assets_missing").format(n=len(absent), dir=VENDOR_DIR, files=shown))
+    return not absent
 
 
 def show_map(fmap: folium.Map, *, key: str, height: int = 700,
@@ -20,10 +79,25 @@ def show_map(fmap: folium.Map, *, key: str, height: int = 700,
     """Render the map; by default nothing is returned, so panning and zooming never rerun the
     page (the proximity page asks for last_clicked only: a click is a deliberate choice).
 
-    `update` runs inside the map already shown (parks.display.records_map): while `fmap` stays the same,
-    a filter change costs a small script instead of a new map."""
+    `update` runs inside the map already shown (parks.display.records_map): while `fmap` stays
+    the same, a filter change costs a small script instead of a new map."""
+    if not assets_ready():
+        return None
     return st_folium(fmap, key=key, height=height, use_container_width=True,
                      returned_objects=returned_objects or [], feature_group_to_add=update)
+
+
+def show_live(prepare: Callable[[], PreparedMap], build: Callable[[], folium.Map], *, key: str,
+              update: folium.FeatureGroup | None, shelf: Shelf | None = None,
+              height: int = 700) -> None:
+    """The map page's map: `prepare`d once (fast path) while this streamlit-folium is the one
+    verified, else `build` shown through plain st_folium (slower: prepared on every run)."""
+    if not assets_ready():
+        return
+    if fast_path_ready():
+        show_prepared(prepare(), update=update, shelf=shelf, height=height)
+    else:
+        show_map(build(), key=key, height=height, update=update)
 
 
 @dataclass(frozen=True)
@@ -122,9 +196,64 @@ def show_prepared(prepared: PreparedMap, *, height: int = 700,
     group = None
     if update is not None:  # rendered into a stand-in map: its id becomes st_folium's "map_div"
         group = sf._get_feature_group_string(update, map=folium.Map(tiles=None))
-    sf._component_func(
-        script=script, header=prepared.header, html=prepared.html, id=prepared.map_id,
-        key=prepared.script_hash, height=height, width=None, returned_objects=[], default={},
-        zoom=None, center=None, feature_group=group, return_on_hover=False, layer_control=None,
-        pixelated=False, css_links=list(prepared.css_links), js_links=js_links,
-        wrap_longitude=False)
+    sf._component_func(**component_args(prepared, script=script, js_links=js_links,
+                                        feature_group=group, height=height))
+
+
+def component_args(prepared: PreparedMap, *, script: str, js_links: list[str],
+                   feature_group: str | None, height: int) -> dict[str, object]:
+    """The keywords the fast path sends to st_folium's component: the values st_folium sends for
+    st_folium(m, key=…, returned_objects=[], use_container_width=True, feature_group_to_add=…)."""
+    return {"script": script, "header": prepared.header, "html": prepared.html,
+            "id": prepared.map_id, "key": prepared.script_hash, "height": height, "width": None,
+            "returned_objects": [], "default": {}, "zoom": None, "center": None,
+            "feature_group": feature_group, "return_on_hover": False, "layer_control": None,
+            "pixelated": False, "css_links": list(prepared.css_links), "js_links": js_links,
+            "wrap_longitude": False}
+
+
+COMPONENT_KEYWORDS = frozenset(component_args(
+    PreparedMap("", "", "", "", (), (), ""), script="", js_links=[], feature_group=None, height=0))
+# st_folium passes it to the component too, but it is Streamlit's callback, not a map argument
+_CALLBACK_KEYWORDS = frozenset({"on_change"})
+
+
+def st_folium_keywords() -> frozenset[str] | None:
+    """The keywords the installed st_folium passes to `_component_func` (read from its source),
+    or None when its source cannot be read."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(sf.st_folium)))
+    except (OSError, TypeError, SyntaxError):
+        return None
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and "_component_func"
+             in (getattr(node.func, "id", None), getattr(node.func, "attr", None))]
+    return frozenset(k.arg for call in calls for k in call.keywords if k.arg) if calls else None
+
+
+def fast_path_problems() -> list[str]:
+    """What keeps the fast path from matching the installed streamlit-folium; [] when it does."""
+    problems = [f"streamlit_folium.{name} is gone" for name in PRIVATE_NAMES
+                if not hasattr(sf, name)]
+    sent = st_folium_keywords()
+    if sent is None:
+        return [*problems, "st_folium's call of _component_func cannot be read from its source"]
+    if extra := sorted(COMPONENT_KEYWORDS - sent):
+        problems.append(f"st_folium no longer sends {extra} to its component; this module does")
+    if absent := sorted(sent - COMPONENT_KEYWORDS - _CALLBACK_KEYWORDS):
+        problems.append(f"st_folium sends {absent} to its component; this module does not")
+    try:
+        inspect.signature(sf._component_func).bind(**dict.fromkeys(COMPONENT_KEYWORDS))
+    except (AttributeError, TypeError, ValueError) as error:
+        problems.append(f"_component_func does not take the keywords sent: {error}")
+    return problems
+
+
+def installed_version() -> str:
+    """The version of streamlit-folium installed (compare VERIFIED_VERSION)."""
+    return importlib.metadata.version("streamlit-folium")
+
+
+@cache
+def fast_path_ready() -> bool:
+    """True when the installed streamlit-folium takes the fast path's names and arguments."""
+    return not fast_path_problems()

@@ -8,11 +8,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from geo.basemaps import resolve
 from geo.layers import CircleLayer
 from parks.analysis.distance import Nearby
 from parks.analysis.query import Selection
 from parks.analysis.ranking import COMPONENT_LABELS
+from parks.display.map_look import MapLook
 from parks.display.records_map import records_map
 from parks.model.dataset import Dataset
 from ui import loaders
@@ -44,11 +44,11 @@ def nearby_map(dataset: Dataset, nearby: Nearby, *, lang: str, key: str, label: 
     """Records within the radius on the offline basemap, with the circle drawn."""
     selection = Selection(nearby.parks, nearby.enterprises, nearby.projects)
     circle = CircleLayer("radius", nearby.lon, nearby.lat, nearby.radius_km * 1000, tooltip=label)
-    fmap = records_map(dataset, selection, basemap=resolve("offline", {}), lang=lang,
-                       asset_base_url=loaders.asset_base_url(),
+    look = MapLook(lang=lang, asset_base_url=loaders.asset_base_url(), legend_open=False)
+    fmap = records_map(dataset, selection, look,
                        context=loaders.context_counties(dataset.region.adcode),
                        bounds=area_bounds(nearby.lon, nearby.lat, nearby.radius_km),
-                       extra=[circle], legend_open=False)
+                       extra=[circle])
     return show_map(fmap, key=key, height=520, returned_objects=list(returned))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import folium
 import geopandas as gpd
 import pandas as pd
@@ -14,6 +16,7 @@ from geo.basemaps import Basemap
 from geo.crs import shift_geometry, wgs84_to_gcj02
 from geo.layers import OutlineLayer
 from geo.maps import build_map
+from parks.display.map_look import MapLook
 from parks.display.style import county_frame, outline_layer_frame
 from parks.model.dataset import Dataset
 from parks.model.outlines import parse_outline
@@ -64,38 +67,59 @@ def _other_outlines(dataset: Dataset, record_id: str, lang: str) -> gpd.GeoDataF
     return outline_layer_frame(others, lang).assign(colour="#7F8C8D")
 
 
-def edit_map(dataset: Dataset, *, record_id: str, point: tuple[float, float] | None,
-             outline: BaseGeometry | None, pending: tuple[float, float] | None, draw: bool,
-             basemap: Basemap, lang: str, labels: tuple[str, str], asset_base_url: str,
-             kind: str = "", approximate: bool = False) -> folium.Map:
-    """County outlines and other parks' outlines for orientation; the record's point (`labels`:
-    current, unsaved) and outline; with `draw`, the outline sits in Draw's editable layer."""
-    layers = [OutlineLayer("counties", county_frame(dataset, lang), in_control=False),
-              OutlineLayer("others", _other_outlines(dataset, record_id, lang), weight=1.2,
-                           labels=False, in_control=False, css_class="hz-other-outline")]
-    fmap = build_map(layers, basemap=basemap, asset_base_url=asset_base_url,
-                     bounds=_bounds(dataset, pending or point, outline))
-    colour = KIND.get(kind).colour if kind in KIND.codes else "#3B3B3B"
+@dataclass(frozen=True)
+class EditTarget:
+    """The record the edit page shows: its saved position, outline and the unsaved point."""
+
+    record_id: str
+    point: tuple[float, float] | None
+    """Saved position (lon, lat, WGS-84), or None when unknown."""
+    outline: BaseGeometry | None
+    """Outline shown (saved or drawn but unsaved), or None."""
+    pending: tuple[float, float] | None = None
+    """Unsaved new position (lon, lat, WGS-84)."""
+    labels: tuple[str, str] = ("", "")
+    """Tooltips of the saved and the unsaved point."""
+    kind: str = ""
+    """The park's kind (colours the point and outline); '' for other records."""
+    approximate: bool = False
+    """The saved point is only the town or county seat: drawn hollow and dashed."""
+
+
+def edit_map(dataset: Dataset, target: EditTarget, look: MapLook, *, draw: bool) -> folium.Map:
+    """County outlines and other parks' outlines for orientation; the record's point and outline;
+    with `draw`, the outline sits in Draw's editable layer."""
+    layers = [OutlineLayer("counties", county_frame(dataset, look.lang), in_control=False),
+              OutlineLayer("others", _other_outlines(dataset, target.record_id, look.lang),
+                           weight=1.2, labels=False, in_control=False,
+                           css_class="hz-other-outline")]
+    fmap = build_map(layers, basemap=look.basemap, asset_base_url=look.asset_base_url,
+                     bounds=_bounds(dataset, target.pending or target.point, target.outline))
+    colour = KIND.get(target.kind).colour if target.kind in KIND.codes else "#3B3B3B"
     editable = folium.FeatureGroup(name="edit", control=False).add_to(fmap)
-    if outline is not None:
+    if target.outline is not None:
         style = {"color": colour, "weight": 3, "fill": True, "fill_opacity": 0.15}
-        for polygon in _outline_polygons(outline, basemap, **style):
+        for polygon in _outline_polygons(target.outline, look.basemap, **style):
             polygon.add_to(editable if draw else fmap)
-    if point is not None:
-        # hollow and dashed when only the town or county is known, as on every other map
-        folium.CircleMarker(_latlon(*point, basemap), radius=7, color=colour, weight=2,
-                            fill=True, fill_opacity=0.0 if approximate else 0.6,
-                            dash_array="3 3" if approximate else None,
-                            tooltip=labels[0]).add_to(fmap)
-    if pending is not None:
-        folium.CircleMarker(_latlon(*pending, basemap), radius=7, color="#FFFFFF", weight=2,
-                            fill=True, fill_color=EDIT_COLOUR, fill_opacity=1.0,
-                            tooltip=labels[1], class_name="hz-pending").add_to(fmap)
+    _add_points(fmap, target, look.basemap, colour)
     if draw:
         Draw(feature_group=editable, show_geometry_on_click=False, draw_options=_DRAW,
              edit_options={"poly": {"allowIntersection": False}}).add_to(fmap)
-        assets.localize(fmap, asset_base_url)  # Draw's files, added after build_map's pass
+        assets.localize(fmap, look.asset_base_url)  # Draw's files, added after build_map's pass
     return fmap
+
+
+def _add_points(fmap: folium.Map, target: EditTarget, basemap: Basemap, colour: str) -> None:
+    if target.point is not None:
+        # hollow and dashed when only the town or county is known, as on every other map
+        folium.CircleMarker(_latlon(*target.point, basemap), radius=7, color=colour, weight=2,
+                            fill=True, fill_opacity=0.0 if target.approximate else 0.6,
+                            dash_array="3 3" if target.approximate else None,
+                            tooltip=target.labels[0]).add_to(fmap)
+    if target.pending is not None:
+        folium.CircleMarker(_latlon(*target.pending, basemap), radius=7, color="#FFFFFF",
+                            weight=2, fill=True, fill_color=EDIT_COLOUR, fill_opacity=1.0,
+                            tooltip=target.labels[1], class_name="hz-pending").add_to(fmap)
 
 
 def outline_of(parks: pd.DataFrame, record_id: str) -> BaseGeometry | None:

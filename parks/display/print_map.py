@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -11,7 +10,8 @@ import pandas as pd
 from geo.basemaps import TileSource
 from parks.analysis.query import Filters, Selection
 from parks.analysis.stats import source_keys
-from parks.config import DEFAULT_CONFIG, AppConfig
+from parks.config import DEFAULT_CONFIG, RECORD_LAYERS, AppConfig
+from parks.display.map_look import MapLook
 from parks.display.records_map import record_layers
 from parks.display.style import build_legend
 from parks.model.dataset import Dataset
@@ -20,7 +20,6 @@ from parks.model.vocab import KIND, STAGE
 if TYPE_CHECKING:
     from geo.static_map import Frame
 
-ALL_LAYERS = ("outlines", "chemical_parks", "parks", "enterprises", "projects")
 _TEXT = {
     "title": ("{region}产业园区、企业与项目分布图", "Parks, enterprises and projects of {region}"),
     "all": ("全部记录", "All records"),
@@ -47,7 +46,7 @@ class BriefingSpec:
 
     lang: str = "zh"
     system: str = "sei"
-    layers: tuple[str, ...] = ALL_LAYERS
+    layers: tuple[str, ...] = RECORD_LAYERS
     title: str = ""  # empty: a title from the region
     subtitle: str = ""  # empty: the filters in words, and the counts
     width_px: int = 1600
@@ -126,8 +125,8 @@ def static_config(dataset: Dataset, map_width_px: float,
 
 def map_layers(dataset: Dataset, selection: Selection, spec: BriefingSpec,
                map_width_px: float) -> list:
-    return record_layers(dataset, selection.visible(spec.layers), lang=spec.lang,
-                         system=spec.system, layers=spec.layers,
+    look = MapLook(lang=spec.lang, system=spec.system, layers=spec.layers)
+    return record_layers(dataset, selection.visible(spec.layers), look,
                          config=static_config(dataset, map_width_px))
 
 
@@ -145,6 +144,3 @@ def map_png(dataset: Dataset, selection: Selection, spec: BriefingSpec,
                      tiles=spec.tiles)
     return to_png(figure)
 
-
-def shown_layers(layers: Collection[str]) -> tuple[str, ...]:
-    return tuple(layer for layer in ALL_LAYERS if layer in layers)

@@ -9,7 +9,7 @@ county choropleth) that st_folium runs inside the existing map.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import folium
 import geopandas as gpd
@@ -20,9 +20,10 @@ from geo.basemaps import Basemap
 from geo.cloud import CloudLayer, LayerUpdate, drawable_bins, mask_b64
 from geo.crs import wgs84_to_gcj02
 from geo.layers import ChoroplethLayer, OutlineLayer, PointLayer, choropleth_group
-from geo.maps import build_map, display_layer
+from geo.maps import Layer, build_map, display_layer
 from parks.analysis.query import Selection
 from parks.config import DEFAULT_CONFIG, AppConfig
+from parks.display.map_look import MapLook
 from parks.display.popups import shared_note
 from parks.display.style import (
     build_legend,
@@ -37,14 +38,6 @@ from parks.display.style import (
     text,
 )
 from parks.model.dataset import Dataset
-
-
-@dataclass(frozen=True)
-class LiveMap:
-    """The map (same HTML for every filter) and the filter's update for st_folium."""
-
-    base: folium.Map
-    update: folium.FeatureGroup
 
 
 def _layer_frames(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -85,120 +78,125 @@ def layer_updates(dataset: Dataset, selection: Selection, layers: Collection[str
     return out
 
 
-def base_map(dataset: Dataset, *, basemap: Basemap, lang: str, system: str, layers: Collection[str],
-             asset_base_url: str, view_scope: str = "", context: gpd.GeoDataFrame | None = None,
-             detail_url: str = "", config: AppConfig = DEFAULT_CONFIG) -> folium.Map:
-    """Every record of `layers` (the choropleth aside): the same map for any filter."""
-    everything = Selection(dataset.parks, dataset.enterprises, dataset.projects).visible(layers)
-    return records_map(dataset, everything, basemap=basemap, lang=lang, system=system,
-                       layers=_drawn(layers), asset_base_url=asset_base_url, config=config,
-                       context=context, view_scope=view_scope, detail_url=detail_url)
+def base_map(dataset: Dataset, look: MapLook, *, context: gpd.GeoDataFrame | None = None,
+             config: AppConfig = DEFAULT_CONFIG) -> folium.Map:
+    """Every record of the look's layers (the choropleth aside): the same map for any filter."""
+    everything = Selection(dataset.parks, dataset.enterprises, dataset.projects).visible(look.layers)
+    return records_map(dataset, everything, replace(look, layers=look.drawn), context=context,
+                       config=config)
 
 
-def _drawn(layers: Collection[str]) -> tuple[str, ...]:
-    return tuple(k for k in layers if k != "choropleth")
-
-
-def filter_update(dataset: Dataset, selection: Selection, *, basemap: Basemap, lang: str,
-                  layers: Collection[str], config: AppConfig = DEFAULT_CONFIG) -> folium.FeatureGroup:
+def filter_update(dataset: Dataset, selection: Selection, look: MapLook, *,
+                  config: AppConfig = DEFAULT_CONFIG) -> folium.FeatureGroup:
     """The filter applied to base_map: masks, grid counts and the county choropleth."""
     # the same test record_layers applied to base_map's records
-    cloud = "enterprises" in layers and located_count(dataset.enterprises) > config.marker_limit
+    cloud = "enterprises" in look.layers and located_count(dataset.enterprises) > config.marker_limit
     update = folium.FeatureGroup(name="filters", control=False)
-    if "choropleth" in layers:  # counts change with every filter: part of the update
-        shaded = ChoroplethLayer(config.layer("choropleth").label(lang),
-                                 choropleth_frame(dataset, selection, lang), show=True)
-        update = choropleth_group(display_layer(shaded, basemap))
+    if "choropleth" in look.layers:  # counts change with every filter: part of the update
+        update = choropleth_group(display_layer(_choropleth(dataset, selection, look, config),
+                                                look.basemap))
         update.control = False
-    update.add_child(LayerUpdate(layer_updates(dataset, selection, _drawn(layers), basemap, cloud,
+    update.add_child(LayerUpdate(layer_updates(dataset, selection, look.drawn, look.basemap, cloud,
                                                config.bin_min)))
     return update
 
 
-def live_map(dataset: Dataset, selection: Selection, *, basemap: Basemap, lang: str, system: str,
-             layers: Collection[str], asset_base_url: str, view_scope: str = "",
-             context: gpd.GeoDataFrame | None = None, detail_url: str = "",
-             config: AppConfig = DEFAULT_CONFIG) -> LiveMap:
-    """All records of `layers` in the map; `selection` (the filtered records) in the update."""
-    base = base_map(dataset, basemap=basemap, lang=lang, system=system, layers=layers,
-                    asset_base_url=asset_base_url, view_scope=view_scope, context=context,
-                    detail_url=detail_url, config=config)
-    update = filter_update(dataset, selection, basemap=basemap, lang=lang, layers=layers, config=config)
-    return LiveMap(base, update)
+def _choropleth(dataset: Dataset, selection: Selection, look: MapLook,
+                config: AppConfig) -> ChoroplethLayer:
+    return ChoroplethLayer(config.layer("choropleth").label(look.lang),
+                           choropleth_frame(dataset, selection, look.lang), show=True)
 
 
-def record_layers(dataset: Dataset, selection: Selection, *, lang: str, system: str,
-                  layers: Collection[str], config: AppConfig = DEFAULT_CONFIG,
-                  context: gpd.GeoDataFrame | None = None, detail_url: str = "") -> list:
+def record_layers(dataset: Dataset, selection: Selection, look: MapLook, *,
+                  context: gpd.GeoDataFrame | None = None,
+                  config: AppConfig = DEFAULT_CONFIG) -> list[Layer]:
     """The map layers for a selection, in drawing order (outlines first, points last).
 
     `context`: counties around the region, drawn faintly (the offline basemap's surroundings).
-    More than `config.marker_limit` enterprises are drawn as one canvas layer (geo.cloud);
-    `detail_url` is where its popups are fetched from ('' when there are none).
+    More than `config.marker_limit` enterprises are drawn as one canvas layer (geo.cloud), whose
+    popups are fetched from `look.detail_url`.
     """
-    park_names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
-    linked = dataset.enterprises[dataset.enterprises["id"].isin(selection.projects["enterprise_id"])]
-    ent_names = dict(zip(linked["id"], linked["name_zh"], strict=True))  # projects' firms only
-    chem = selection.parks["kind"] == "chemical_park"
-    cloud = located_count(selection.enterprises) > config.marker_limit
-    points = spread_points({
-        "chemical_parks": park_points(selection.parks[chem], dataset.taxonomy, lang),
-        "parks": park_points(selection.parks[~chem], dataset.taxonomy, lang),
-        "enterprises": enterprise_points(selection.enterprises.iloc[0:0] if cloud else
-                                         selection.enterprises, dataset.taxonomy, lang, system,
-                                         park_names),
-        "projects": project_points(selection.projects, dataset.taxonomy, lang, ent_names),
-    }, config.spread_spacing_m, shared_note(lang))
-    out: list = []
+    return [*_area_layers(dataset, selection, look, context, config),
+            *_point_layers(dataset, selection, look, config)]
+
+
+def _area_layers(dataset: Dataset, selection: Selection, look: MapLook,
+                 context: gpd.GeoDataFrame | None, config: AppConfig) -> list[Layer]:
+    """Surrounding counties, the choropleth, county outlines and park outlines."""
+    out: list[Layer] = []
     if context is not None and len(context):
         frame = context.assign(label=context["name_zh"])
         out.append(OutlineLayer("context", frame, colour="#AEB6BF", weight=0.8, labels=False,
                                 in_control=False, css_class="hz-context"))
-    if "choropleth" in layers:
-        out.append(ChoroplethLayer(config.layer("choropleth").label(lang),
-                                   choropleth_frame(dataset, selection, lang), show=True))
-    out.append(OutlineLayer(config.layer("counties").label(lang), county_frame(dataset, lang),
-                            in_control=False))
-    if "outlines" in layers:
-        out.append(OutlineLayer(config.layer("outlines").label(lang),
-                                outline_layer_frame(selection.parks, lang), weight=2.2,
+    if "choropleth" in look.layers:
+        out.append(_choropleth(dataset, selection, look, config))
+    out.append(OutlineLayer(config.layer("counties").label(look.lang),
+                            county_frame(dataset, look.lang), in_control=False))
+    if "outlines" in look.layers:
+        out.append(OutlineLayer(config.layer("outlines").label(look.lang),
+                                outline_layer_frame(selection.parks, look.lang), weight=2.2,
                                 fill_colour="#888888", labels=False, css_class="hz-park-outline"))
+    return out
+
+
+def _point_layers(dataset: Dataset, selection: Selection, look: MapLook,
+                  config: AppConfig) -> list[Layer]:
+    """Enterprises (markers, or one canvas layer when many), projects, parks, chemical parks."""
+    lang, cloud = look.lang, located_count(selection.enterprises) > config.marker_limit
+    points = _points(dataset, selection, look, config, cloud)
+    out: list[Layer] = []
     for key, size, cluster in (("enterprises", 14, True), ("projects", 16, False),
                                ("parks", 20, False), ("chemical_parks", 22, False)):
-        if key == "enterprises" and cloud and key in layers:
-            out.append(enterprise_cloud(selection.enterprises, dataset.taxonomy, lang, system,
-                                        config.layer(key).label(lang), detail_url, config.bin_min))
-        elif key in layers:
+        if key == "enterprises" and cloud and key in look.layers:
+            out.append(enterprise_cloud(selection.enterprises, dataset.taxonomy, lang, look.system,
+                                        config.layer(key).label(lang), look.detail_url,
+                                        config.bin_min))
+        elif key in look.layers:
             out.append(PointLayer(config.layer(key).label(lang), points[key], cluster=cluster,
                                   size=size, css_class=f"hz-{key.replace('_', '-')}", key=key))
     return out
 
 
+def _points(dataset: Dataset, selection: Selection, look: MapLook, config: AppConfig,
+            cloud: bool) -> dict[str, pd.DataFrame]:
+    """Marker frames per point layer, records sharing a point fanned out (none when `cloud`)."""
+    park_names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
+    linked = dataset.enterprises[dataset.enterprises["id"].isin(selection.projects["enterprise_id"])]
+    ent_names = dict(zip(linked["id"], linked["name_zh"], strict=True))  # projects' firms only
+    chem = selection.parks["kind"] == "chemical_park"
+    tax, lang = dataset.taxonomy, look.lang
+    firms = selection.enterprises.iloc[0:0] if cloud else selection.enterprises
+    return spread_points({
+        "chemical_parks": park_points(selection.parks[chem], tax, lang),
+        "parks": park_points(selection.parks[~chem], tax, lang),
+        "enterprises": enterprise_points(firms, tax, lang, look.system, park_names),
+        "projects": project_points(selection.projects, tax, lang, ent_names),
+    }, config.spread_spacing_m, shared_note(lang))
+
+
 def located_count(frame: pd.DataFrame) -> int:
+    """Records of `frame` with a point."""
     return int(frame.geometry.notna().sum()) if len(frame) else 0
 
 
-def records_map(dataset: Dataset, selection: Selection, *, basemap: Basemap, lang: str = "zh",
-                system: str = "sei",
-                layers: Collection[str] = ("outlines", "chemical_parks", "parks", "enterprises",
-                                           "projects"),
-                asset_base_url: str | None = None, config: AppConfig = DEFAULT_CONFIG,
-                context: gpd.GeoDataFrame | None = None, view_scope: str = "",
+def records_map(dataset: Dataset, selection: Selection, look: MapLook, *,
+                context: gpd.GeoDataFrame | None = None,
                 bounds: tuple[float, float, float, float] | None = None,
-                extra: Sequence = (), legend_open: bool = True, detail_url: str = "") -> folium.Map:
-    """The map page's map: county outlines, filtered records, legend, chosen basemap.
+                extra: Sequence[Layer] = (), config: AppConfig = DEFAULT_CONFIG) -> folium.Map:
+    """A map of records: county outlines, the selection, legend, the look's basemap.
 
-    `context` (neighbouring counties) is drawn only on the offline basemap, where there are no
-    tiles to show the surroundings.
+    Drawn by the map page (through base_map), the nearby, park and import pages and the HTML
+    export. `context` (neighbouring counties) is drawn only on the offline basemap, where there
+    are no tiles to show the surroundings; `extra` layers go under the markers.
     """
-    kwargs = {"asset_base_url": asset_base_url} if asset_base_url else {}
-    shown_context = context if basemap.offline else None
-    drawn = record_layers(dataset, selection, lang=lang, system=system, layers=layers,
-                          config=config, context=shown_context, detail_url=detail_url)
+    shown_context = context if look.basemap.offline else None
+    drawn = record_layers(dataset, selection, look, context=shown_context, config=config)
     points_from = next((i for i, layer in enumerate(drawn)
                         if isinstance(layer, PointLayer | CloudLayer)), len(drawn))
     return build_map(
         [*drawn[:points_from], *extra, *drawn[points_from:]],  # circles under the markers
-        basemap=basemap, bounds=bounds or tuple(dataset.counties.total_bounds),
-        legend=replace(build_legend(dataset.taxonomy, lang, system, layers), open=legend_open),
-        offline_notice=text("offline", lang), view_scope=view_scope, **kwargs)
+        basemap=look.basemap, bounds=bounds or tuple(dataset.counties.total_bounds),
+        legend=replace(build_legend(dataset.taxonomy, look.lang, look.system, look.layers),
+                       open=look.legend_open),
+        offline_notice=text("offline", look.lang), view_scope=look.view_scope,
+        asset_base_url=look.asset_base_url)

@@ -13,6 +13,7 @@ from geo.assets import DEFAULT_DEST, inline_html
 from geo.basemaps import Basemap, resolve
 from geo.snapshot import snapshot
 from parks.analysis.query import Filters, Selection
+from parks.display.map_look import MapLook
 from parks.display.print_map import BriefingSpec, map_png
 from parks.display.records_map import records_map
 from parks.model.dataset import Dataset
@@ -37,8 +38,8 @@ def standalone_html(dataset: Dataset, selection: Selection, spec: BriefingSpec,
                     basemap: Basemap, vendor: Path = DEFAULT_DEST) -> str:
     """The interactive map as one HTML file that opens from disk with no internet (scripts,
     styles, icons and fonts inlined; tiles only if the chosen basemap's server is reachable)."""
-    fmap = records_map(dataset, selection.visible(spec.layers), basemap=basemap, lang=spec.lang,
-                       system=spec.system, layers=spec.layers)
+    look = MapLook(basemap=basemap, lang=spec.lang, system=spec.system, layers=spec.layers)
+    fmap = records_map(dataset, selection.visible(spec.layers), look)
     return inline_html(fmap.get_root().render(), vendor)
 
 

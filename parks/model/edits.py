@@ -63,11 +63,8 @@ def typed_point(lon_text: str, lat_text: str, crs: str, *, record_id: str = "") 
     return PointEdit(values["lon"], values["lat"])
 
 
-def clicked_point(clicked: Mapping[str, float] | None, basemap_crs: str = "WGS84") -> PointEdit | None:
-    """st_folium's last_clicked ({lat, lng}) → WGS-84; a click on 高德 tiles is in GCJ-02."""
-    if not clicked:
-        return None
-    lon, lat = float(clicked["lng"]), float(clicked["lat"])
+def clicked_point(lon: float, lat: float, basemap_crs: str = "WGS84") -> PointEdit:
+    """A point clicked on the map → WGS-84; a click on 高德 tiles is in GCJ-02."""
     if basemap_crs == "GCJ02":
         lon, lat = gcj02_to_wgs84(lon, lat)
     return PointEdit(lon, lat)

@@ -147,7 +147,9 @@ def test_a_filter_change_reruns_the_map_view_not_the_whole_app(page: Page,
     parks = page.get_by_test_id("stMetricValue").first
     page.wait_for_function("(el) => el.innerText !== '73'", arg=parks.element_handle(),
                            timeout=15_000)  # the view did rerun: fewer parks
-    assert "q=%E5%8C%96%E5%B7%A5" in page.url  # and the permalink follows it
+    # and the permalink follows it (published last in the view, so maybe a moment later)
+    page.wait_for_function("() => location.search.includes('q=%E5%8C%96%E5%B7%A5')",
+                           timeout=5_000)
     before = len(sent)
     page.get_by_text("English", exact=True).click()  # outside the fragment: the whole app
     assert _next_rerun(page, sent, before).fragment_id == ""
