@@ -20,7 +20,8 @@ class Param:
     `key` may name another parameter of the page in braces ("map_industries_{system}"): the
     value goes to the key of that parameter's current value, else of its default.
     `default` is set on a page when neither the link nor the session holds a value; a number
-    outside `bounds` (the widget's limits) cannot be read.
+    outside `bounds` (the widget's limits) cannot be read; `blank` stands for a list's empty
+    choice (the unstated stage), which a comma-separated list cannot carry.
     """
 
     name: str
@@ -28,6 +29,7 @@ class Param:
     kind: str = TEXT
     default: Any = None
     bounds: tuple[float, float] | None = None
+    blank: str | None = None
 
 
 SHARED = (Param("lang", "lang"), Param("region", "region"))  # every page carries these
@@ -35,7 +37,7 @@ KEEP = ("view",)  # written by the map itself (geo/templates/viewsync.js), kept 
 PAGES: Mapping[str, tuple[Param, ...]] = {
     "map": (Param("county", "map_counties", LIST), Param("system", "map_system", default="sei"),
             Param("industry", "map_industries_{system}", LIST), Param("tier", "map_tiers", LIST),
-            Param("kind", "map_kinds", LIST), Param("stage", "map_stages", LIST),
+            Param("kind", "map_kinds", LIST), Param("stage", "map_stages", LIST, blank="unstated"),
             Param("q", "map_search"), Param("basemap", "map_basemap"),
             Param("layers", "map_layers", LIST), Param("table", "map_table")),
     "explorer": (Param("industry", "explorer_industry"), Param("chemical", "explorer_chemical", FLAG),
@@ -71,7 +73,7 @@ def _read(param: Param, text: str) -> Any:
     """The value of one URL text; ValueError when it cannot be read."""
     kind = param.kind
     if kind == LIST:
-        return [part for part in text.split(",") if part]
+        return ["" if part == param.blank else part for part in text.split(",") if part]
     if kind == FLAG:
         return text == "1"
     if kind == NUMBER:
@@ -86,8 +88,9 @@ def _read(param: Param, text: str) -> Any:
     return text
 
 
-def _write(kind: str, value: Any) -> str:
+def _write(param: Param, value: Any) -> str:
     """The URL text of one value; empty when it should be left out of the link."""
+    kind = param.kind
     if value is None or value is False:
         return ""
     if kind == FLAG:
@@ -98,7 +101,8 @@ def _write(kind: str, value: Any) -> str:
         lon, lat = value
         return f"{lat:.5f},{lon:.5f}"
     if isinstance(value, list | tuple):
-        return ",".join(str(v) for v in value)
+        items = [param.blank if v == "" else str(v) for v in value]
+        return ",".join(item for item in items if item)
     return str(value)
 
 
@@ -126,7 +130,7 @@ def decode(params: tuple[Param, ...], query: Mapping[str, str]) -> Restored:
 
 def encode(params: tuple[Param, ...], state: Mapping[str, Any]) -> dict[str, str]:
     """URL texts of the parameters whose session values are set; empty ones are left out."""
-    texts = {p.name: _write(p.kind, state.get(_key(p, params, state))) for p in params}
+    texts = {p.name: _write(p, state.get(_key(p, params, state))) for p in params}
     return {name: text for name, text in texts.items() if text}
 
 
