@@ -5,12 +5,12 @@ import streamlit as st
 from ui.i18n import lang, t
 from ui.login import login_box
 from ui.page_style import page_style
-from ui.permalink import restore_shared
-from ui.session import sidebar_frame
+from ui.permalink import entering
+from ui.session import init_session, sidebar_frame
 
 st.set_page_config(page_title="菏泽产业园区地图 · Heze Park Map", layout="wide")
 page_style()
-restore_shared()
+init_session()
 sidebar_frame()
 editor = login_box()
 pages = [
@@ -31,4 +31,6 @@ pages = [
     st.Page("app_pages/admin.py", title=t("page_admin", lang()), url_path="admin",
             visibility="visible" if editor is not None and editor.is_admin else "hidden"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+entering(page.url_path)  # links are read when a page is entered, not on its reruns
+page.run()

@@ -7,9 +7,10 @@ from parks.files.exports import comparison_csv, comparison_xlsx
 from ui import loaders
 from ui.i18n import lang, t
 from ui.park_widgets import RANKABLE, park_label, park_options
-from ui.permalink import publish
-from ui.session import region
+from ui.permalink import publish, restore
+from ui.session import keep_valid, region
 
+restore("compare")
 language = lang()
 dataset = loaders.dataset(region())
 if dataset is None:
@@ -17,12 +18,11 @@ if dataset is None:
 st.title(t("compare_title"))
 options = park_options(dataset, RANKABLE) + [
     i for i in park_options(dataset) if i not in park_options(dataset, RANKABLE)]
-from_link = [i for i in st.query_params.get("ids", "").split(",") if i in options]
-st.session_state.setdefault("compare_ids", from_link[:MAX_PARKS])
+keep_valid("compare_ids", options, [], most=MAX_PARKS)
 ids = st.multiselect(t("compare_pick"), options, key="compare_ids", max_selections=MAX_PARKS,
                      format_func=lambda i: park_label(dataset, i, language),
                      placeholder=t("compare_placeholder"))
-publish({"ids": ids})
+publish("compare")
 if not ids:
     st.info(t("compare_help"))
     st.stop()

@@ -10,8 +10,10 @@ from ui.edit_location import location_panel
 from ui.edit_state import EditState, delete_section, history_section, save, show_flash
 from ui.i18n import lang, t
 from ui.login import require_editor
+from ui.permalink import publish, restore
 from ui.session import lang_key, region, remember
 
+restore("edit")
 editor = require_editor()
 language = lang()
 dataset = loaders.dataset(region())
@@ -21,7 +23,7 @@ store = loaders.store()
 st.title(t("edit_title"))
 show_flash()
 
-wanted = st.query_params.get("id", "")
+wanted = st.session_state.get("edit_record", "")  # from the link, or the last visit
 tables = list(SPECS)
 first = next((n for n in tables if wanted.startswith(SPECS[n].id_prefix + "-")), "parks")
 table = remember("edit_table", st.radio(
@@ -38,7 +40,7 @@ ids = list(names)
 record_id = remember("edit_record", st.selectbox(
     t("edit_record"), ids, format_func=names.get,
     key=lang_key("edit_record", language, wanted if wanted in ids else ids[0], ids)))
-st.query_params["id"] = record_id
+publish("edit")
 
 spec = SPECS[table]
 stored = store.read_tables()[table].set_index("id", drop=False)

@@ -10,10 +10,10 @@ from ui.i18n import lang, t
 from ui.map_export import export_panel
 from ui.map_filters import filter_widgets, map_option_widgets
 from ui.map_tables import record_tables
-from ui.permalink import MAP_PARAMS, map_state, publish, restore
+from ui.permalink import publish, restore
 from ui.session import region
 
-restore(MAP_PARAMS, "map")
+restore("map")
 
 
 # A filter change reruns this fragment only: navigation, language, city and login stay as they
@@ -47,7 +47,7 @@ def map_view() -> None:
 
     park_names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
     record_tables(selection.frames(), tax, language, park_names, key="map_table")
-    publish(map_state(options.system))  # last: the table choice is known only once it is drawn
+    publish("map")  # last: the table choice is known only once it is drawn
 
 
 map_view()

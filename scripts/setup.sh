@@ -188,5 +188,6 @@ ensure_requirements() {
 ensure_venv
 ensure_requirements
 [ "$DEV" -eq 0 ] || ! want_postgis || ensure_test_database
-.venv/bin/python -m geo.assets fetch --dest static/vendor
+# geo/ reads no environment: the mirror (if any) is passed in
+.venv/bin/python -m geo assets fetch --dest static/vendor --registry "${HEZE_NPM_REGISTRY:-}"
 log "ready"

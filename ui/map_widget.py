@@ -16,7 +16,7 @@ import json
 import os
 import textwrap
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,7 +26,7 @@ import streamlit as st
 import streamlit_folium as sf
 from streamlit_folium import st_folium
 
-from geo import assets
+from geo import assets, vendor
 from ui.i18n import t
 
 VERIFIED_VERSION = "0.27.4"  # the pin in requirements.txt; the fast path was checked against it
@@ -36,7 +36,7 @@ PRIVATE_NAMES = ("_component_func", "_get_html", "_get_header", "_get_map_string
                  "_get_feature_group_string", "get_full_id", "generate_js_hash")
 # where the page serves the vendored Leaflet files from (ui.loaders.asset_base_url); tests
 # point it at an empty folder
-VENDOR_DIR = assets.DEFAULT_DEST
+VENDOR_DIR = vendor.DEFAULT_DEST
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,8 @@ class MapInput:
 
 
 def missing_assets() -> list[str]:
-    """Files of the vendored Leaflet packages absent from VENDOR_DIR (geo.assets.missing)."""
-    return assets.missing(VENDOR_DIR)
+    """Files of the vendored Leaflet packages absent from VENDOR_DIR (geo.vendor.missing)."""
+    return vendor.missing(VENDOR_DIR)
 
 
 def assets_ready() -> bool:
@@ -121,17 +121,11 @@ def prepare_map(fmap: folium.Map, key: str) -> PreparedMap:
     html, header = sf._get_html(fmap), sf._get_header(fmap)
     script = sf._get_map_string(fmap)
     css, js = [], []
-    for element in _walk(fmap):
+    for element in assets.walk(fmap):
         css += [href for _, href in getattr(element, "default_css", [])]
         js += [src for _, src in getattr(element, "default_js", [])]
     return PreparedMap(script, header, html, sf.get_full_id(fmap), tuple(dict.fromkeys(css)),
                        tuple(dict.fromkeys(js)), sf.generate_js_hash(script, key, False))
-
-
-def _walk(element: folium.Element) -> Iterator[folium.Element]:
-    yield element
-    for child in getattr(element, "_children", {}).values():
-        yield from _walk(child)
 
 
 @dataclass(frozen=True)

@@ -1,76 +1,168 @@
-"""Permalinks: page state in the URL (st.query_params), restored once when a link is opened."""
+"""Permalinks: each page's state in the URL (st.query_params), declared once per page in PAGES."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import streamlit as st
 
-# URL key → session key of the value it carries (lists are comma-separated in the URL)
-MAP_PARAMS: Mapping[str, str] = {
-    "county": "map_counties", "system": "map_system", "industry": "map_industries",
-    "tier": "map_tiers", "kind": "map_kinds", "stage": "map_stages", "q": "map_search",
-    "basemap": "map_basemap", "layers": "map_layers", "table": "map_table",
-}
-LISTS = frozenset({"county", "industry", "tier", "kind", "stage", "layers", "ids"})
-SHARED = ("lang", "region")  # every page carries these
+from ui.i18n import t
+
+TEXT, LIST, FLAG, NUMBER, POINT = "text", "list", "flag", "number", "point"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One URL parameter: its name, the session key it fills, how its text reads, its default.
+
+    `key` may name another parameter of the page in braces ("map_industries_{system}"): the
+    value goes to the key of that parameter's current value, else of its default.
+    `default` is set on a page when neither the link nor the session holds a value; a number
+    outside `bounds` (the widget's limits) cannot be read; `blank` stands for a list's empty
+    choice (the unstated stage), which a comma-separated list cannot carry.
+    """
+
+    name: str
+    key: str
+    kind: str = TEXT
+    default: Any = None
+    bounds: tuple[float, float] | None = None
+    blank: str | None = None
+
+
+SHARED = (Param("lang", "lang"), Param("region", "region"))  # every page carries these
 KEEP = ("view",)  # written by the map itself (geo/templates/viewsync.js), kept as they are
+PAGES: Mapping[str, tuple[Param, ...]] = {
+    "map": (Param("county", "map_counties", LIST), Param("system", "map_system", default="sei"),
+            Param("industry", "map_industries_{system}", LIST), Param("tier", "map_tiers", LIST),
+            Param("kind", "map_kinds", LIST), Param("stage", "map_stages", LIST, blank="unstated"),
+            Param("q", "map_search"), Param("basemap", "map_basemap"),
+            Param("layers", "map_layers", LIST), Param("table", "map_table")),
+    "explorer": (Param("industry", "explorer_industry"), Param("chemical", "explorer_chemical", FLAG),
+                 Param("area", "explorer_area", NUMBER, bounds=(0.0, 500.0)),
+                 Param("hub", "explorer_hub", NUMBER, bounds=(0.0, 200.0)),
+                 Param("counties", "explorer_counties", LIST)),
+    "park": (Param("id", "park_id"),),
+    "nearby": (Param("park", "nearby_park"), Param("r", "nearby_radius", NUMBER, 10.0, (1.0, 50.0)),
+               Param("at", "nearby_point", POINT)),
+    "compare": (Param("ids", "compare_ids", LIST),),
+    "edit": (Param("id", "edit_record"),),
+}
+_ENTERED = "_permalink_entered"
+_PAGE = "_permalink_page"
 
 
-def _decode(key: str, text: str) -> object:
-    if key in LISTS:
-        return [part for part in text.split(",") if part] if text else []
+class Restored(NamedTuple):
+    """Session values read from a link, and the parameters that could not be read ("r=abc")."""
+
+    values: dict[str, Any]
+    unreadable: list[str]
+
+
+def limits(page: str, name: str) -> tuple[float, float]:
+    """The bounds of a number parameter: its widget's min and max."""
+    bounds = next(p.bounds for p in PAGES[page] if p.name == name)
+    if bounds is None:
+        raise LookupError(f"{page}: parameter {name} has no bounds")
+    return bounds
+
+
+def _read(param: Param, text: str) -> Any:
+    """The value of one URL text; ValueError when it cannot be read."""
+    kind = param.kind
+    if kind == LIST:
+        return ["" if part == param.blank else part for part in text.split(",") if part]
+    if kind == FLAG:
+        return text == "1"
+    if kind == NUMBER:
+        number = float(text)
+        low, high = param.bounds or (-float("inf"), float("inf"))
+        if not low <= number <= high:  # also refuses nan
+            raise ValueError(f"{number} is outside {low}–{high}")
+        return number
+    if kind == POINT:
+        lat, lon = (float(part) for part in text.split(","))
+        return (lon, lat)
     return text
 
 
-def restore_shared() -> None:
-    """Language and city from the URL, once per session (before the sidebar is drawn)."""
-    if st.session_state.get("_permalink_shared"):
-        return
-    st.session_state["_permalink_shared"] = True
-    for key in SHARED:
-        if key in st.query_params:
-            st.session_state[key] = st.query_params[key]
+def _write(param: Param, value: Any) -> str:
+    """The URL text of one value; empty when it should be left out of the link."""
+    kind = param.kind
+    if value is None or value is False:
+        return ""
+    if kind == FLAG:
+        return "1"
+    if kind == NUMBER:
+        return f"{float(value):g}" if value else ""
+    if kind == POINT:
+        lon, lat = value
+        return f"{lat:.5f},{lon:.5f}"
+    if isinstance(value, list | tuple):
+        items = [param.blank if v == "" else str(v) for v in value]
+        return ",".join(item for item in items if item)
+    return str(value)
 
 
-def restore(params: Mapping[str, str], page: str) -> None:
-    """Copy URL values into session state once per session and page, before any widget is
-    made (widgets then start from them; unknown values are dropped by the widgets' options)."""
-    flag = f"_permalink_restored_{page}"
-    if st.session_state.get(flag):
-        return
-    st.session_state[flag] = True
-    query = st.query_params
-    for key, session_key in params.items():
-        if key in query:
-            value = _decode(key, query[key])
-            if key == "industry":  # the industry list belongs to the chosen system's widget
-                session_key = f"map_industries_{query.get('system', 'sei')}"
-            st.session_state[session_key] = value
+def _key(param: Param, params: tuple[Param, ...], values: Mapping[str, Any]) -> str:
+    """param's session key, with another parameter's value (else default) put into its braces."""
+    if "{" not in param.key:
+        return param.key
+    names = {p.name: values.get(p.key, p.default) for p in params if "{" not in p.key}
+    return param.key.format_map(names)
 
 
-def publish(values: Mapping[str, object]) -> None:
-    """Write the page's state to the URL; empty values are left out, `view` is kept."""
-    wanted: dict[str, str] = {}
-    for key in SHARED:
-        wanted[key] = str(st.session_state.get(key, ""))
-    for key, value in values.items():
-        if value is None:  # a widget with nothing chosen (the closed table)
+def decode(params: tuple[Param, ...], query: Mapping[str, str]) -> Restored:
+    """Session values for the parameters the link holds; unreadable ones are listed, not raised."""
+    values: dict[str, Any] = {}
+    unreadable = []
+    for param in params:
+        if param.name not in query:
             continue
-        text = ",".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
-        if text:
-            wanted[key] = text
-    for key in KEEP:
-        if key in st.query_params:
-            wanted[key] = st.query_params[key]
-    wanted = {k: v for k, v in wanted.items() if v}
-    if dict(st.query_params.to_dict()) != wanted:
+        try:
+            values[_key(param, params, values)] = _read(param, query[param.name])
+        except ValueError:
+            unreadable.append(f"{param.name}={query[param.name]}")
+    return Restored(values, unreadable)
+
+
+def encode(params: tuple[Param, ...], state: Mapping[str, Any]) -> dict[str, str]:
+    """URL texts of the parameters whose session values are set; empty ones are left out."""
+    texts = {p.name: _write(p, state.get(_key(p, params, state))) for p in params}
+    return {name: text for name, text in texts.items() if text}
+
+
+def shared_from_link() -> dict[str, Any]:
+    """Language and city as the link gives them (init_session checks them)."""
+    return decode(SHARED, st.query_params.to_dict()).values
+
+
+def entering(page: str) -> None:
+    """Note which page this run shows: a link is read when a page is entered, not on its reruns."""
+    st.session_state[_ENTERED] = st.session_state.get(_PAGE) != page
+    st.session_state[_PAGE] = page
+
+
+def restore(page: str) -> None:
+    """Fill the page's session keys from the link when the page is entered, before any widget
+    is made (widgets then start from them), and set defaults the session lacks."""
+    params = PAGES[page]
+    if st.session_state.get(_ENTERED, True):
+        st.session_state[_ENTERED] = False
+        restored = decode(params, st.query_params.to_dict())
+        st.session_state.update(restored.values)
+        if restored.unreadable:
+            st.warning(t("link_unreadable") + ", ".join(restored.unreadable))
+    for param in params:
+        if param.default is not None:
+            st.session_state.setdefault(param.key, param.default)
+
+
+def publish(page: str) -> None:
+    """Write the page's state and the shared keys to the URL; the map's own `view` is kept."""
+    wanted = encode(SHARED, st.session_state) | encode(PAGES[page], st.session_state)
+    wanted |= {key: st.query_params[key] for key in KEEP if key in st.query_params}
+    if st.query_params.to_dict() != wanted:
         st.query_params.from_dict(wanted)
-
-
-def map_state(system: str) -> dict[str, object]:
-    """The map page's filters and options as URL values."""
-    state = {key: st.session_state.get(session_key, "") for key, session_key in
-             MAP_PARAMS.items() if key != "industry"}
-    state["industry"] = st.session_state.get(f"map_industries_{system}", [])
-    return state

@@ -1,4 +1,4 @@
-"""Session state shared by all pages: language and region, initialised once with setdefault."""
+"""Session state shared by all pages: language and region, set up by init_session() before navigation."""
 
 from __future__ import annotations
 
@@ -8,19 +8,31 @@ import streamlit as st
 
 from parks.config import DEFAULT_CONFIG
 from ui.i18n import LANGS, lang, t
+from ui.permalink import shared_from_link
+
+_READY = "_session_ready"
+
+
+def init_session() -> None:
+    """Set up every shared key before navigation: from the link once per session, then kept to
+    a known language and region (a hand-edited link may carry anything)."""
+    if not st.session_state.get(_READY):
+        st.session_state[_READY] = True
+        st.session_state.update(shared_from_link())
+    if st.session_state.get("lang") not in LANGS:
+        st.session_state["lang"] = LANGS[0]
+    if st.session_state.get("region") not in [r.adcode for r in DEFAULT_CONFIG.regions]:
+        st.session_state["region"] = DEFAULT_CONFIG.default_region
 
 
 def region() -> str:
-    return st.session_state.setdefault("region", DEFAULT_CONFIG.default_region)
+    """The chosen region's adcode (init_session sets it before any page runs)."""
+    return st.session_state.get("region", DEFAULT_CONFIG.default_region)
 
 
 def sidebar_frame() -> None:
     """Language and city switches at the top of the sidebar (shared by every page)."""
     codes = [r.adcode for r in DEFAULT_CONFIG.regions]
-    if st.session_state.get("lang") not in LANGS:  # e.g. a hand-edited link
-        st.session_state["lang"] = "zh"
-    if st.session_state.get("region") not in codes:
-        st.session_state["region"] = DEFAULT_CONFIG.default_region
     st.sidebar.radio(t("language"), LANGS, key="lang", horizontal=True,
                      format_func=lambda code: "中文" if code == "zh" else "English")
     language = lang()
@@ -43,6 +55,15 @@ def lang_key(name: str, lang: str, initial: Any, options: list | tuple | None = 
             value = _valid(value, options, initial)
         st.session_state[key] = value
     return key
+
+
+def keep_valid(name: str, options: list | tuple, fallback: Any, *, most: int | None = None) -> None:
+    """Before the `name` widget is made, drop a session value (from a link, or chosen before the
+    data changed) that is not among its options, and list items past `most`: a widget refuses
+    such a value."""
+    if name in st.session_state:
+        value = _valid(st.session_state[name], options, fallback)
+        st.session_state[name] = value[:most] if isinstance(value, list) else value
 
 
 def _valid(value: Any, options: list | tuple, fallback: Any) -> Any:

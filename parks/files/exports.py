@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.assets import DEFAULT_DEST, inline_html
+from geo.assets import inline_html
 from geo.basemaps import Basemap, resolve
 from geo.snapshot import snapshot
+from geo.vendor import DEFAULT_DEST
 from parks.analysis.query import Filters, Selection
 from parks.display.map_look import MapLook
 from parks.display.print_map import BriefingSpec, map_png

@@ -1,0 +1,78 @@
+"""Parts of the park profile page: park picker, precision notice, facts beside the map, nearest places."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from parks.analysis.compare import ATTRIBUTES, park_attributes
+from parks.analysis.distance import within_radius
+from parks.analysis.profile import NEAREST_CATEGORIES, ParkProfile, UnknownParkError, park_profile
+from parks.model.dataset import Dataset
+from parks.model.vocab import APPROXIMATE, PRECISION
+from ui.i18n import t
+from ui.park_widgets import nearby_map, park_label, park_options
+from ui.session import remember
+
+
+def park_picker(dataset: Dataset, language: str) -> str:
+    """The chosen park: from the link or the last visit, else the first; an unknown id is said."""
+    options = park_options(dataset)
+    wanted = st.session_state.get("park_id") or options[0]
+    if wanted not in options:
+        try:
+            park_profile(dataset, wanted)
+        except UnknownParkError as error:
+            st.error(f"{t('park_unknown')}: {error}")
+        wanted = options[0]
+    return remember("park_id", st.selectbox(
+        t("park_pick"), options, index=options.index(wanted), key="park_pick",
+        format_func=lambda i: park_label(dataset, i, language)))
+
+
+def precision_notice(profile: ParkProfile, language: str) -> None:
+    """How exactly the park is located, said plainly: unlocated, approximate or exact."""
+    park = profile.park
+    precision = PRECISION.label(park["precision"], language)
+    if park["precision"] == "unlocated":
+        st.error(f"{t('park_precision')}: {precision}. "
+                 f"{profile.unlocated_reason_en if language == 'en' else profile.unlocated_reason}")
+    elif park["precision"] in APPROXIMATE:
+        st.warning(f"{t('park_precision')}: {precision}. {t('park_approximate')}")
+    else:
+        st.success(f"{t('park_precision')}: {precision}")
+
+
+def facts_and_map(dataset: Dataset, profile: ParkProfile, language: str) -> None:
+    """The park's attributes on the left, the park and its surroundings on the right."""
+    park, park_id = profile.park, profile.park["id"]
+    left, right = st.columns([2, 3])
+    with left:
+        facts = park_attributes(dataset, park_id, language)
+        labels = {key: (en if language == "en" else zh) for key, zh, en in ATTRIBUTES}
+        facts_table = pd.DataFrame({t("park_attribute"): [labels.get(k, k) for k in facts],
+                                    t("park_value"): list(facts.values())})
+        st.dataframe(facts_table, hide_index=True, width="stretch", key="park_facts", height=560)
+    with right:
+        if pd.notna(park["lon"]):
+            nearby = within_radius(dataset, float(park["lon"]), float(park["lat"]), 15.0)
+            nearby_map(dataset, nearby, lang=language, key=f"park_map_{park_id}",
+                       label=t("park_surroundings"))
+            st.caption(t("park_map_caption"))
+        else:
+            st.info(t("park_no_map"))
+
+
+def nearest_places(profile: ParkProfile, language: str) -> None:
+    """The nearest place of each category, or why there is none."""
+    st.subheader(t("park_nearest"))
+    nearest = profile.nearest
+    if nearest.empty:
+        st.caption(profile.unlocated_reason_en if language == "en" else profile.unlocated_reason)
+        return
+    shown = nearest.assign(
+        category=nearest["category"].map(lambda c: NEAREST_CATEGORIES[c][language == "en"]),
+        name=nearest["name_en"] if language == "en" else nearest["name"],
+        note=nearest["note"] if language == "en" else nearest["note_zh"])
+    st.dataframe(shown[["category", "name", "distance_km", "approximate", "note"]],
+                 hide_index=True, width="stretch", key="park_nearest_table")
