@@ -45,7 +45,7 @@ if st.session_state["explorer_industry"] not in codes:
 one, two, three = st.columns(3)
 industry = one.selectbox(t("explorer_industry"), codes, key="explorer_industry",
                          format_func=lambda c: (("· " if tax.get(c).parent else "")
-                                                + tax.get(c).label(language)) if c
+                                                + tax.get(c).label.get(language)) if c
                          else t("explorer_any"))
 chemical = one.checkbox(t("explorer_chemical"), key="explorer_chemical",
                         help=t("explorer_chemical_help"))
@@ -57,11 +57,11 @@ counties = three.multiselect(t("explorer_counties"), list(names), key="explorer_
                              format_func=lambda c: names[c], placeholder=t("choose"))
 with st.expander(t("explorer_weights"), expanded=False):
     cols = st.columns(len(COMPONENTS))
-    weights = Weights(**{c: col.slider(COMPONENT_LABELS[c][language == "en"], 0.0, 1.0,
+    weights = Weights(**{c: col.slider(COMPONENT_LABELS[c].get(language), 0.0, 1.0,
                                        getattr(Weights(), c), 0.05, key=f"explorer_w_{c}",
-                                       help=WEIGHT_HELP[c][language])
+                                       help=WEIGHT_HELP[c].get(language))
                          for c, col in zip(COMPONENTS, cols, strict=True)})
-    st.caption(SCORING_RULES[language])
+    st.caption(SCORING_RULES.get(language))
 publish({"industry": industry, "chemical": "1" if chemical else "", "area": f"{area:g}" if area
          else "", "hub": f"{hub:g}" if hub else "", "counties": counties})
 
@@ -73,7 +73,7 @@ except InvalidRequirementError as error:
     st.stop()
 normalised = weights.normalised().as_dict()
 st.caption(t("explorer_weights_used") + "：" + "，".join(
-    f"{COMPONENT_LABELS[c][language == 'en']} {normalised[c]:.0%}" for c in COMPONENTS))
+    f"{COMPONENT_LABELS[c].get(language)} {normalised[c]:.0%}" for c in COMPONENTS))
 name = "name_en" if language == "en" else "name_zh"
 table = pd.DataFrame({
     "#": range(1, len(ranked) + 1),

@@ -31,7 +31,7 @@ def map_view() -> None:
                           filter_enterprises(dataset.enterprises, filters, tax),
                           filter_projects(dataset.projects, filters, tax)).visible(options.layers)
 
-    st.title(f"{t('app_title')} · {dataset.region.label(language)}")
+    st.title(f"{t('app_title')} · {dataset.region.label.get(language)}")
     cols = st.columns(4)
     for col, name in zip(cols, ("parks", "enterprises", "projects"), strict=False):
         col.metric(t(name), len(selection.frames()[name]))

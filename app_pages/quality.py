@@ -58,7 +58,7 @@ else:
     st.dataframe(problems, hide_index=True, width="stretch", key="quality_problems")
 
 st.subheader(t("duplicates"))
-places = place_words(dataset.region.name_zh, list(dataset.counties["name_zh"]))
+places = place_words(dataset.region.label.zh, list(dataset.counties["name_zh"]))
 dupes = pd.concat([likely_duplicates(f, places=places).assign(table=t(name))
                    for name, f in frames.items()])
 if dupes.empty:

@@ -47,7 +47,7 @@ def _choices(col: Column, value: str, dataset: Dataset,
         return list(col.allowed), label
     if col.dtype in ("code", "codes") and col.name in ("industry", "subsector", "industries"):
         tax = dataset.taxonomy
-        return list(tax.codes), lambda c: f"{c} · {tax.get(c).label(lang)}" if c in tax.codes else c
+        return list(tax.codes), lambda c: f"{c} · {tax.get(c).label.get(lang)}" if c in tax.codes else c
     if col.name == "county_adcode":
         names = dict(zip(dataset.counties["adcode"], dataset.counties["name_zh"], strict=True))
         return list(names), lambda c: f"{names.get(c, c)} ({c})" if c else "—"

@@ -34,7 +34,7 @@ def _industry_options(dataset: Dataset, system: str) -> list[str]:
 
 def _industry_label(dataset: Dataset, code: str, lang: str) -> str:
     ind = dataset.taxonomy.get(code)
-    return f"· {ind.label(lang)}" if ind.parent else ind.label(lang)
+    return f"· {ind.label.get(lang)}" if ind.parent else ind.label.get(lang)
 
 
 def filter_widgets(dataset: Dataset, lang: str) -> Filters:
@@ -83,7 +83,7 @@ def basemap_select(lang: str, *, sidebar: bool = True, name: str = "map_basemap"
     where = st.sidebar if sidebar else st
     chosen = remember(name, where.selectbox(
         t("basemap"), keys, key=lang_key(name, lang, "offline", keys),
-        format_func=lambda k: next(b for b in bases if b.key == k).label(lang),
+        format_func=lambda k: next(b for b in bases if b.key == k).label.get(lang),
         help=next(b for b in bases if b.key == "offline").help))
     return next(b for b in bases if b.key == chosen)
 
@@ -96,6 +96,6 @@ def map_option_widgets(lang: str) -> MapOptions:
                if layer.default_on and layer.key != "counties"]
     layers = remember("map_layers", side.multiselect(
         t("layers"), layer_keys, key=lang_key("map_layers", lang, default, layer_keys),
-        format_func=lambda k: DEFAULT_CONFIG.layer(k).label(lang)))
+        format_func=lambda k: DEFAULT_CONFIG.layer(k).label.get(lang)))
     system = st.session_state.get("map_system", "sei")
     return MapOptions(basemap, tuple(layers), system)

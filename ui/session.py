@@ -26,7 +26,7 @@ def sidebar_frame() -> None:
     language = lang()
     remember("region", st.sidebar.selectbox(
         t("region"), codes, key=lang_key("region", language, region()),
-        format_func=lambda code: DEFAULT_CONFIG.region(code).label(language)))
+        format_func=lambda code: DEFAULT_CONFIG.region(code).label.get(language)))
 
 
 def lang_key(name: str, lang: str, initial: Any, options: list | tuple | None = None) -> str:

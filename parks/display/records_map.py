@@ -25,6 +25,7 @@ from parks.analysis.query import Selection
 from parks.config import DEFAULT_CONFIG, AppConfig
 from parks.display.popups import shared_note
 from parks.display.style import (
+    OFFLINE,
     build_legend,
     choropleth_frame,
     county_frame,
@@ -34,7 +35,6 @@ from parks.display.style import (
     park_points,
     project_points,
     spread_points,
-    text,
 )
 from parks.model.dataset import Dataset
 
@@ -106,7 +106,7 @@ def filter_update(dataset: Dataset, selection: Selection, *, basemap: Basemap, l
     cloud = "enterprises" in layers and located_count(dataset.enterprises) > config.marker_limit
     update = folium.FeatureGroup(name="filters", control=False)
     if "choropleth" in layers:  # counts change with every filter: part of the update
-        shaded = ChoroplethLayer(config.layer("choropleth").label(lang),
+        shaded = ChoroplethLayer(config.layer("choropleth").label.get(lang),
                                  choropleth_frame(dataset, selection, lang), show=True)
         update = choropleth_group(display_layer(shaded, basemap))
         update.control = False
@@ -155,21 +155,21 @@ def record_layers(dataset: Dataset, selection: Selection, *, lang: str, system: 
         out.append(OutlineLayer("context", frame, colour="#AEB6BF", weight=0.8, labels=False,
                                 in_control=False, css_class="hz-context"))
     if "choropleth" in layers:
-        out.append(ChoroplethLayer(config.layer("choropleth").label(lang),
+        out.append(ChoroplethLayer(config.layer("choropleth").label.get(lang),
                                    choropleth_frame(dataset, selection, lang), show=True))
-    out.append(OutlineLayer(config.layer("counties").label(lang), county_frame(dataset, lang),
+    out.append(OutlineLayer(config.layer("counties").label.get(lang), county_frame(dataset, lang),
                             in_control=False))
     if "outlines" in layers:
-        out.append(OutlineLayer(config.layer("outlines").label(lang),
+        out.append(OutlineLayer(config.layer("outlines").label.get(lang),
                                 outline_layer_frame(selection.parks, lang), weight=2.2,
                                 fill_colour="#888888", labels=False, css_class="hz-park-outline"))
     for key, size, cluster in (("enterprises", 14, True), ("projects", 16, False),
                                ("parks", 20, False), ("chemical_parks", 22, False)):
         if key == "enterprises" and cloud and key in layers:
             out.append(enterprise_cloud(selection.enterprises, dataset.taxonomy, lang, system,
-                                        config.layer(key).label(lang), detail_url, config.bin_min))
+                                        config.layer(key).label.get(lang), detail_url, config.bin_min))
         elif key in layers:
-            out.append(PointLayer(config.layer(key).label(lang), points[key], cluster=cluster,
+            out.append(PointLayer(config.layer(key).label.get(lang), points[key], cluster=cluster,
                                   size=size, css_class=f"hz-{key.replace('_', '-')}", key=key))
     return out
 
@@ -201,4 +201,4 @@ def records_map(dataset: Dataset, selection: Selection, *, basemap: Basemap, lan
         [*drawn[:points_from], *extra, *drawn[points_from:]],  # circles under the markers
         basemap=basemap, bounds=bounds or tuple(dataset.counties.total_bounds),
         legend=replace(build_legend(dataset.taxonomy, lang, system, layers), open=legend_open),
-        offline_notice=text("offline", lang), view_scope=view_scope, **kwargs)
+        offline_notice=OFFLINE.get(lang), view_scope=view_scope, **kwargs)

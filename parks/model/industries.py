@@ -23,6 +23,7 @@ SYSTEM_LABELS = {
     "231": Label("“231”特色产业体系", "The \"231\" industrial system"),
 }
 UNCLASSIFIED_COLOUR = "#9E9E9E"
+UNCLASSIFIED = Label("未分类", "unclassified")  # a record with no industry code
 _TAXONOMY_COLUMNS = ("code", "parent", "name_zh", "name_en", "colour", "sei_order", "h231_tier",
                      "h231_order", "h231_code", "help", "source")
 _TARGET_COLUMNS = ("id", "industry", "year", "indicator_zh", "indicator_en", "value", "unit",

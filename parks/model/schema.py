@@ -29,13 +29,12 @@ class Column:
     ref: str = ""  # for dtype "ref": the table whose id this column points to
     unit: Label | None = None  # shown after the label in table headings
 
-    def heading(self, lang: str) -> str:
+    @property
+    def heading(self) -> Label:
         """The label with its unit, as a table heading: 面积(km²) / Area (km²)."""
-        label = self.label.get(lang)
         if self.unit is None:
-            return label
-        unit = self.unit.get(lang)
-        return f"{label} ({unit})" if lang == "en" else f"{label}({unit})"
+            return self.label
+        return Label(f"{self.label.zh}({self.unit.zh})", f"{self.label.en} ({self.unit.en})")
 
 
 @dataclass(frozen=True)
@@ -166,7 +165,7 @@ SPECS: Mapping[str, TableSpec] = {spec.name: spec for spec in TABLES}  # by tabl
 _COLUMNS: Mapping[str, Column] = {col.name: col for spec in TABLES for col in spec.columns}
 
 
-def field(name: str) -> Column:
+def field_column(name: str) -> Column:
     """The column called `name` in any record table; KeyError naming the known fields."""
     try:
         return _COLUMNS[name]
@@ -176,9 +175,9 @@ def field(name: str) -> Column:
 
 def field_label(name: str, lang: str) -> str:
     """The label of a record field in `lang`: field_label("kind", "en") == "Kind"."""
-    return field(name).label.get(lang)
+    return field_column(name).label.get(lang)
 
 
 def field_heading(name: str, lang: str) -> str:
     """The label of a record field with its unit, for table headings: 面积(km²)."""
-    return field(name).heading(lang)
+    return field_column(name).heading.get(lang)
