@@ -13,6 +13,7 @@ from parks.analysis.ranking import (
     Weights,
     rank_parks,
 )
+from parks.model.schema import field_label
 from ui import loaders
 from ui.i18n import lang, t
 from ui.park_widgets import component_column
@@ -78,7 +79,7 @@ name = "name_en" if language == "en" else "name_zh"
 table = pd.DataFrame({
     "#": range(1, len(ranked) + 1),
     t("explorer_park"): ranked[name].where(ranked[name] != "", ranked["name_zh"]),
-    t("county"): ranked["county_en" if language == "en" else "county"],
+    field_label("county_adcode", language): ranked["county_en" if language == "en" else "county"],
     t("explorer_score"): ranked["score"],
     **{component_column(c, language): ranked[f"{c}_score"] for c in COMPONENTS},
     t("explorer_eligible"): ranked["eligible"].map({True: "✔", False: "✘"}),

@@ -4,6 +4,7 @@ import streamlit as st
 
 from parks.analysis.query import Selection, filter_enterprises, filter_parks, filter_projects
 from parks.display.records_map import filter_update
+from parks.model.schema import SPECS
 from ui import loaders
 from ui.i18n import lang, t
 from ui.map_export import export_panel
@@ -34,7 +35,7 @@ def map_view() -> None:
     st.title(f"{t('app_title')} · {dataset.region.label.get(language)}")
     cols = st.columns(4)
     for col, name in zip(cols, ("parks", "enterprises", "projects"), strict=False):
-        col.metric(t(name), len(selection.frames()[name]))
+        col.metric(SPECS[name].label.get(language), len(selection.frames()[name]))
     cols[3].metric(t("data_date"), dataset.as_of or "—")
 
     base = loaders.prepared_base_map(dataset, basemap=options.basemap, lang=language, system=options.system,

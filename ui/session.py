@@ -6,8 +6,9 @@ from typing import Any
 
 import streamlit as st
 
+from geo.labels import LANGS
 from parks.config import DEFAULT_CONFIG
-from ui.i18n import LANGS, lang, t
+from ui.i18n import lang, t
 
 
 def region() -> str:
