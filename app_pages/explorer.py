@@ -78,7 +78,7 @@ st.caption(t("explorer_weights_used") + "：" + "，".join(
 name = "name_en" if language == "en" else "name_zh"
 table = pd.DataFrame({
     "#": range(1, len(ranked) + 1),
-    t("explorer_park"): ranked[name].where(ranked[name] != "", ranked["name_zh"]),
+    field_label("park_id", language): ranked[name].where(ranked[name] != "", ranked["name_zh"]),
     field_label("county_adcode", language): ranked["county_en" if language == "en" else "county"],
     t("explorer_score"): ranked["score"],
     **{component_column(c, language): ranked[f"{c}_score"] for c in COMPONENTS},

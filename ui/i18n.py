@@ -10,7 +10,6 @@ from geo.labels import Label
 STRINGS: dict[str, Label] = {
     "app_title": Label("菏泽产业园区地图", "Heze Park Map"),
     "language": Label("语言 / Language", "语言 / Language"),
-    "region": Label("城市", "City"),
     "page_map": Label("地图", "Map"),
     "page_targets": Label("产业目标", "Targets"),
     "page_quality": Label("数据质量", "Data quality"),
@@ -68,7 +67,6 @@ STRINGS: dict[str, Label] = {
     "explorer_counties": Label("偏好县区", "Preferred counties"),
     "explorer_weights": Label("权重与评分规则", "Weights and scoring rules"),
     "explorer_weights_used": Label("实际权重", "Weights used"),
-    "explorer_park": Label("园区", "Park"),
     "explorer_score": Label("总分", "Score"),
     "explorer_eligible": Label("合格", "Eligible"),
     "explorer_why": Label("得分理由（前 10）", "Why (top 10)"),
@@ -231,7 +229,6 @@ STRINGS: dict[str, Label] = {
     "edit_current_approx": Label("当前位置（近似：{p}）", "Current position (approximate: {p})"),
     "edit_new_point": Label("新位置（未保存）", "New position (unsaved)"),
     "edit_typed": Label("输入坐标", "Type coordinates"),
-    "edit_datum": Label("坐标系", "Datum"),
     "edit_use_typed": Label("使用输入的坐标", "Use these coordinates"),
     "edit_outline_drawn": Label("标绘面积 {d:.2f} km²", "Drawn area {d:.2f} km²"),
     "edit_outline_published": Label("公布面积 {p:g} km²", "Published area {p:g} km²"),

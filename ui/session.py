@@ -8,6 +8,7 @@ import streamlit as st
 
 from geo.labels import LANGS
 from parks.config import DEFAULT_CONFIG
+from parks.model.schema import field_label
 from ui.i18n import lang, t
 
 
@@ -26,7 +27,7 @@ def sidebar_frame() -> None:
                      format_func=lambda code: "中文" if code == "zh" else "English")
     language = lang()
     remember("region", st.sidebar.selectbox(
-        t("region"), codes, key=lang_key("region", language, region()),
+        field_label("region_adcode", language), codes, key=lang_key("region", language, region()),
         format_func=lambda code: DEFAULT_CONFIG.region(code).label.get(language)))
 
 
