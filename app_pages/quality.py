@@ -37,7 +37,7 @@ with left:
     st.subheader(t("by_precision"))
     table = counts_by_precision(frames)
     table.index = [PRECISION.label(code, language) for code in table.index]
-    table.columns = [t(c) for c in table.columns]
+    table.columns = [SPECS[c].label.get(language) for c in table.columns]
     st.dataframe(table, width="stretch", key="quality_precision")
     long = table.reset_index(names="precision").melt("precision", var_name="table")
     st.altair_chart(alt.Chart(long).mark_bar().encode(

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from parks.analysis.stats import records_by_industry, targets_wide
+from parks.model.schema import SPECS
 from ui import loaders
 from ui.i18n import lang, t
 from ui.session import region
@@ -23,7 +24,7 @@ st.caption(t("targets_intro"))
 st.subheader(t("records_by_industry"))
 counts = records_by_industry(frames, tax, "sei")
 counts["label"] = counts["industry"].map(lambda c: tax.get(c).label.get(language))
-counts["table_label"] = counts["table"].map(t)
+counts["table_label"] = counts["table"].map(lambda name: SPECS[name].label.get(language))
 order = [i.label.get(language) for i in tax.system_members("sei")]
 chart = alt.Chart(counts).mark_bar().encode(
     y=alt.Y("label:N", sort=order, title=None),

@@ -109,3 +109,11 @@ def test_the_scan_finds_a_zh_en_dict(tmp_path):
     module.write_text('A = {"zh": "是", "en": "yes"}\nB = {"zh": 1, "en": 2, "x": 3}\n',
                       encoding="utf-8")
     assert _zh_en_dicts(module) == [1]
+
+
+def test_the_edit_form_says_more_only_where_a_column_asks_it_to():
+    asked = {c.name: c.prompt for spec in TABLES for c in spec.columns}
+    assert asked["area_km2"].zh.startswith("公布面积")  # beside the drawn outline's area
+    assert asked["kind"] == field_column("kind").label
+    assert asked["investment_yi"] != field_column("investment_yi").heading
+    assert all(_complete(label) for label in asked.values())

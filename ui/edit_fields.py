@@ -39,7 +39,7 @@ def _choices(col: Column, value: str, dataset: Dataset,
 
 
 def _widget(col: Column, value: str, dataset: Dataset, lang: str, key: str) -> str:
-    label = f"{col.heading.get(lang)}{' *' if col.required else ''}"
+    label = f"{col.prompt.get(lang)}{' *' if col.required else ''}"
     found = _choices(col, value, dataset, lang)
     if found is None:
         if col.name in _LONG or len(value) > 60:

@@ -28,6 +28,8 @@ class Column:
     help: str = ""
     ref: str = ""  # for dtype "ref": the table whose id this column points to
     unit: Label | None = None  # shown after the label in table headings
+    # the edit form's wording where it must say more than the label (codes, as written, …)
+    form_label: Label | None = None
 
     @property
     def heading(self) -> Label:
@@ -35,6 +37,11 @@ class Column:
         if self.unit is None:
             return self.label
         return Label(f"{self.label.zh}({self.unit.zh})", f"{self.label.en} ({self.unit.en})")
+
+    @property
+    def prompt(self) -> Label:
+        """How the edit form asks for the value: its form label, else the heading."""
+        return self.form_label or self.heading
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,8 @@ def _location_columns() -> tuple[Column, ...]:
                help="Prefecture adcode: 371700 菏泽, 370800 济宁."),
         Column("county_adcode", Label("县区", "County"), "adcode",
                help="County-level adcode; blank when not known."),
-        Column("town", Label("乡镇/街道", "Town"), help="乡镇/街道 as spelled in data/towns.csv."),
+        Column("town", Label("乡镇/街道", "Town"), form_label=Label("乡镇/街道", "Town (乡镇/街道)"),
+               help="乡镇/街道 as spelled in data/towns.csv."),
     )
 
 
@@ -103,10 +111,12 @@ PARKS = TableSpec("parks", Label("园区", "Parks"), "parks.csv", "p-", (
     Column("status", Label("状态", "Status"), "code", allowed=vocab.STATUS.codes),
     *_location_columns(),
     Column("industries", Label("主导产业", "Leading industries"), "codes",
+           form_label=Label("主导产业（代码）", "Industries (codes)"),
            help="Leading industries as taxonomy codes, ';'-separated."),
     Column("industries_text", Label("产业（原文）", "Industries (as written)"),
            help="Leading industries in the source's words."),
     Column("area_km2", Label("面积", "Area"), "float", unit=KM2,
+           form_label=Label("公布面积 km²", "Published area km²"),
            help="Area in km² where a source gives it."),
     Column("area_basis", Label("面积口径", "Area basis"),
            help="What the area figure is (planned, approved, after 调区 …)."),
@@ -130,7 +140,8 @@ ENTERPRISES = TableSpec("enterprises", Label("企业", "Enterprises"), "enterpri
     Column("subsector", Label("细分领域", "Sub-sector"), "code"),
     Column("industries_text", Label("产业（原文）", "Industries (as written)")),
     *_location_columns(),
-    Column("park_id", Label("园区", "Park"), "ref", ref="parks"),
+    Column("park_id", Label("园区", "Park"), "ref", ref="parks",
+           form_label=Label("所在园区", "Park")),
     Column("address", Label("地址", "Address")),
     *_point_columns(),
     *_provenance_columns(),
@@ -141,7 +152,8 @@ PROJECTS = TableSpec("projects", Label("项目", "Projects"), "projects.csv", "p
     Column("name_zh", Label("中文名称", "Chinese name"), required=True),
     Column("name_en", Label("英文名称", "English name")),
     Column("enterprise_id", Label("企业", "Enterprise"), "ref", ref="enterprises"),
-    Column("park_id", Label("园区", "Park"), "ref", ref="parks"),
+    Column("park_id", Label("园区", "Park"), "ref", ref="parks",
+           form_label=Label("所在园区", "Park")),
     Column("industry", Label("产业", "Industry"), "code"),
     Column("subsector", Label("细分领域", "Sub-sector"), "code"),
     Column("stage", Label("阶段", "Stage"), "code", allowed=vocab.STAGE.codes,
@@ -149,8 +161,10 @@ PROJECTS = TableSpec("projects", Label("项目", "Projects"), "projects.csv", "p
     Column("stage_text", Label("阶段（原文）", "Stage (as written)"),
            help="The source's own words on the project's state."),
     Column("investment_yi", Label("投资", "Investment"), "float", unit=YI,
+           form_label=Label("投资（亿元）", "Investment (亿元)"),
            help="Investment in 亿元 where given."),
-    Column("capacity_text", Label("规模", "Capacity")),
+    Column("capacity_text", Label("规模", "Capacity"),
+           form_label=Label("规模（原文）", "Capacity (as written)")),
     Column("year", Label("年份", "Year"), "int"),
     *_location_columns(),
     *_point_columns(),
