@@ -27,7 +27,7 @@ wanted = st.session_state.get("edit_record", "")  # from the link, or the last v
 tables = list(SPECS)
 first = next((n for n in tables if wanted.startswith(SPECS[n].id_prefix + "-")), "parks")
 table = remember("edit_table", st.radio(
-    t("edit_table"), tables, horizontal=True, format_func=t,
+    t("edit_table"), tables, horizontal=True, format_func=lambda name: SPECS[name].label.get(language),
     key=lang_key("edit_table", language, first, tables)))
 frame = {"parks": dataset.parks, "enterprises": dataset.enterprises,
          "projects": dataset.projects}[table]

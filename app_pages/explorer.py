@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from parks.analysis.ranking import COMPONENT_LABELS, COMPONENTS, InvalidRequirementError, rank_parks
+from parks.model.schema import field_label
 from ui import loaders
 from ui.explorer_form import requirement_form
 from ui.i18n import lang, t
@@ -29,12 +30,12 @@ finally:
 
 normalised = requirement.weights.normalised().as_dict()
 st.caption(t("explorer_weights_used") + "：" + "，".join(
-    f"{COMPONENT_LABELS[c][language == 'en']} {normalised[c]:.0%}" for c in COMPONENTS))
+    f"{COMPONENT_LABELS[c].get(language)} {normalised[c]:.0%}" for c in COMPONENTS))
 name = "name_en" if language == "en" else "name_zh"
 table = pd.DataFrame({
     "#": range(1, len(ranked) + 1),
-    t("explorer_park"): ranked[name].where(ranked[name] != "", ranked["name_zh"]),
-    t("county"): ranked["county_en" if language == "en" else "county"],
+    field_label("park_id", language): ranked[name].where(ranked[name] != "", ranked["name_zh"]),
+    field_label("county_adcode", language): ranked["county_en" if language == "en" else "county"],
     t("explorer_score"): ranked["score"],
     **{component_column(c, language): ranked[f"{c}_score"] for c in COMPONENTS},
     t("explorer_eligible"): ranked["eligible"].map({True: "✔", False: "✘"}),

@@ -29,7 +29,7 @@ st.title(t("import_title"))
 st.caption(t("import_intro"))
 
 kind = st.radio(t("import_kind"), list(SPECS), key="import_kind", horizontal=True,
-                format_func=t)
+                format_func=lambda name: SPECS[name].label.get(language))
 file = st.file_uploader(t("import_file"), type=["csv", "xlsx", "txt"], key="import_file")
 if file is None:
     st.stop()

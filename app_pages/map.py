@@ -5,6 +5,7 @@ import streamlit as st
 from parks.analysis.query import Selection, filter_enterprises, filter_parks, filter_projects
 from parks.display.map_look import MapLook
 from parks.display.records_map import filter_update
+from parks.model.schema import SPECS
 from ui import loaders
 from ui.i18n import lang, t
 from ui.map_export import export_panel
@@ -31,10 +32,10 @@ def map_view() -> None:
                           filter_enterprises(dataset.enterprises, filters, tax),
                           filter_projects(dataset.projects, filters, tax)).visible(options.layers)
 
-    st.title(f"{t('app_title')} · {dataset.region.label(language)}")
+    st.title(f"{t('app_title')} · {dataset.region.label.get(language)}")
     cols = st.columns(4)
     for col, name in zip(cols, ("parks", "enterprises", "projects"), strict=False):
-        col.metric(t(name), len(selection.frames()[name]))
+        col.metric(SPECS[name].label.get(language), len(selection.frames()[name]))
     cols[3].metric(t("data_date"), dataset.as_of or "—")
 
     look = MapLook(options.basemap, language, options.system, tuple(options.layers),

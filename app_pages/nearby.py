@@ -4,6 +4,7 @@ import streamlit as st
 
 from parks.analysis.distance import InvalidLocationError, InvalidRadiusError, within_radius
 from parks.display.tables import display_table
+from parks.model.schema import SPECS, field_label
 from ui import loaders
 from ui.i18n import lang, t
 from ui.park_widgets import nearby_map, park_label, park_options
@@ -44,14 +45,14 @@ st.caption(t("nearby_click"))
 counts = nearby.counts
 cols = st.columns(3)
 for col, name in zip(cols, ("parks", "enterprises", "projects"), strict=True):
-    col.metric(t(name), counts[name], help=t("nearby_approx").format(
+    col.metric(SPECS[name].label.get(language), counts[name], help=t("nearby_approx").format(
         n=nearby.approximate_counts[name]))
 label = "label_en" if language == "en" else "label_zh"
-by_industry = nearby.by_industry.rename(columns={
-    label: t("industry"), "parks": t("parks"), "enterprises": t("enterprises"),
-    "projects": t("projects"), "approximate": t("nearby_approx_col")})
-st.dataframe(by_industry[[t("industry"), t("parks"), t("enterprises"), t("projects"),
-                          t("nearby_approx_col")]],
+headings = {label: field_label("industry", language),
+            **{name: spec.label.get(language) for name, spec in SPECS.items()},
+            "approximate": t("nearby_approx_col")}
+by_industry = nearby.by_industry.rename(columns=headings)
+st.dataframe(by_industry[list(headings.values())],
              hide_index=True, width="stretch", key="nearby_industry")
 park_names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
 for name, frame in (("parks", nearby.parks), ("enterprises", nearby.enterprises),
@@ -59,5 +60,5 @@ for name, frame in (("parks", nearby.parks), ("enterprises", nearby.enterprises)
     if len(frame):
         table = display_table(frame, name, dataset.taxonomy, language, park_names)
         table.insert(2, "km", frame["distance_km"].to_numpy())
-        st.markdown(f"**{t(name)}**")
+        st.markdown(f"**{SPECS[name].label.get(language)}**")
         st.dataframe(table, hide_index=True, width="stretch", key=f"nearby_table_{name}")

@@ -9,6 +9,7 @@ import streamlit as st
 from parks.analysis.stats import counts_by_precision, counts_by_source, likely_duplicates, place_words
 from parks.display.tables import display_table
 from parks.model.dataset import check_data
+from parks.model.schema import SPECS, field_label
 from parks.model.vocab import PRECISION
 from ui import loaders
 from ui.i18n import lang, t
@@ -36,7 +37,7 @@ with left:
     st.subheader(t("by_precision"))
     table = counts_by_precision(frames)
     table.index = [PRECISION.label(code, language) for code in table.index]
-    table.columns = [t(c) for c in table.columns]
+    table.columns = [SPECS[c].label.get(language) for c in table.columns]
     st.dataframe(table, width="stretch", key="quality_precision")
     long = table.reset_index(names="precision").melt("precision", var_name="table")
     st.altair_chart(alt.Chart(long).mark_bar().encode(
@@ -45,8 +46,9 @@ with left:
         tooltip=["precision", "table", "value"]).properties(height=180), width="stretch")
 with right:
     st.subheader(t("by_source"))
-    by_source = counts_by_source(frames).rename(columns={**{n: t(n) for n in frames},
-                                                          "source": t("source"), "total": t("total")})
+    by_source = counts_by_source(frames).rename(columns={**{n: SPECS[n].label.get(language) for n in frames},
+                                                          "source": field_label("source", language),
+                                                          "total": t("total")})
     st.dataframe(by_source, hide_index=True, width="stretch", height=360, key="quality_source")
 
 st.subheader(t("failing_rows"))
@@ -58,8 +60,8 @@ else:
     st.dataframe(problems, hide_index=True, width="stretch", key="quality_problems")
 
 st.subheader(t("duplicates"))
-places = place_words(dataset.region.name_zh, list(dataset.counties["name_zh"]))
-dupes = pd.concat([likely_duplicates(f, places=places).assign(table=t(name))
+places = place_words(dataset.region.label.zh, list(dataset.counties["name_zh"]))
+dupes = pd.concat([likely_duplicates(f, places=places).assign(table=SPECS[name].label.get(language))
                    for name, f in frames.items()])
 if dupes.empty:
     st.success(t("no_duplicates"))
@@ -72,6 +74,6 @@ for precision, title in (("county", "county_only"), ("town", "town_only")):
     for name, frame in frames.items():
         weak = frame[frame["precision"] == precision]
         if len(weak):
-            st.markdown(f"**{t(name)}** ({len(weak)})")
+            st.markdown(f"**{SPECS[name].label.get(language)}** ({len(weak)})")
             st.dataframe(display_table(weak, name, dataset.taxonomy, language, park_names),
                          hide_index=True, width="stretch", key=f"quality_{precision}_{name}")

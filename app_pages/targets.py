@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from parks.analysis.stats import records_by_industry, targets_wide
+from parks.model.schema import SPECS
 from ui import loaders
 from ui.i18n import lang, t
 from ui.session import region
@@ -22,9 +23,9 @@ st.caption(t("targets_intro"))
 
 st.subheader(t("records_by_industry"))
 counts = records_by_industry(frames, tax, "sei")
-counts["label"] = counts["industry"].map(lambda c: tax.get(c).label(language))
-counts["table_label"] = counts["table"].map(t)
-order = [i.label(language) for i in tax.system_members("sei")]
+counts["label"] = counts["industry"].map(lambda c: tax.get(c).label.get(language))
+counts["table_label"] = counts["table"].map(lambda name: SPECS[name].label.get(language))
+order = [i.label.get(language) for i in tax.system_members("sei")]
 chart = alt.Chart(counts).mark_bar().encode(
     y=alt.Y("label:N", sort=order, title=None),
     x=alt.X("count:Q", title=None),
@@ -39,7 +40,7 @@ targets = dataset.targets
 for ind in tax.system_members("sei"):
     codes = {ind.code, *(s.code for s in tax.subsectors(ind.code))}
     st.markdown(f"<span style='color:{ind.colour};font-size:1.3em'>■</span> "
-                f"**{ind.label(language)}**", unsafe_allow_html=True)
+                f"**{ind.label.get(language)}**", unsafe_allow_html=True)
     left, right = st.columns([3, 2])
     with left:
         wide = pd.concat([targets_wide(targets, code, language) for code in sorted(codes)])

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
+from geo.labels import Label
+
 
 @dataclass(frozen=True)
 class TileSource:
@@ -21,15 +23,11 @@ class Basemap:
     """A basemap choice: its tile layers, the datum its tiles use, and the setting it needs."""
 
     key: str
-    zh: str
-    en: str
+    label: Label
     help: str
     tiles: tuple[TileSource, ...] = ()
     crs: str = "WGS84"  # GCJ02 tiles need the data shifted to GCJ-02 while they are shown
     needs: str = ""  # settings key that must be set for this basemap to be offered
-
-    def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
 
     @property
     def offline(self) -> bool:
@@ -41,27 +39,27 @@ _TDT = ("https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTil
         "&TILECOL={x}&tk={key}")
 
 BASEMAPS: tuple[Basemap, ...] = (
-    Basemap("offline", "离线底图（县界）", "Offline (county outlines)",
+    Basemap("offline", Label("离线底图（县界）", "Offline (county outlines)"),
             "County outlines only, drawn from the installed boundary package; needs no network."),
-    Basemap("osm", "OpenStreetMap", "OpenStreetMap", "OpenStreetMap standard tiles (WGS-84).",
+    Basemap("osm", Label("OpenStreetMap", "OpenStreetMap"), "OpenStreetMap standard tiles (WGS-84).",
             (TileSource("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
                         "© OpenStreetMap contributors", "", 19),)),
-    Basemap("esri", "Esri 影像", "Esri imagery", "Esri World Imagery satellite tiles (WGS-84).",
+    Basemap("esri", Label("Esri 影像", "Esri imagery"), "Esri World Imagery satellite tiles (WGS-84).",
             (TileSource("https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/"
                         "MapServer/tile/{z}/{y}/{x}",
                         "Tiles © Esri — Esri, Maxar, Earthstar Geographics", "", 19),)),
-    Basemap("amap", "高德地图", "Amap (高德)",
+    Basemap("amap", Label("高德地图", "Amap (高德)"),
             "高德 road map. Its tiles are GCJ-02, so the data is shifted to GCJ-02 while shown.",
             (TileSource("https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1"
                         "&style=8&x={x}&y={y}&z={z}", "© 高德地图 AutoNavi", "1234", 18),),
             crs="GCJ02"),
-    Basemap("tianditu", "天地图", "Tianditu (天地图)",
+    Basemap("tianditu", Label("天地图", "Tianditu (天地图)"),
             "National basemap (CGCS2000 ≈ WGS-84); needs a key in Streamlit secrets.",
             (TileSource(_TDT.replace("{layer}", "vec"), "© 天地图 国家地理信息公共服务平台",
                         "01234567", 18),
              TileSource(_TDT.replace("{layer}", "cva"), "", "01234567", 18)),
             needs="tianditu_key"),
-    Basemap("custom", "自定义瓦片", "Custom tiles",
+    Basemap("custom", Label("自定义瓦片", "Custom tiles"),
             "An intranet or other tile server set in settings (custom_tile_url).",
             needs="custom_tile_url"),
 )

@@ -158,8 +158,8 @@ def _shift_layer(layer: Layer, to: str) -> Layer:
 def _add_tiles(fmap: folium.Map, basemap: Basemap) -> list[str]:
     names = []
     for i, tile in enumerate(basemap.tiles):
-        layer = folium.TileLayer(tiles=tile.url, attr=tile.attribution or basemap.label("en"),
-                                 name=basemap.zh if i == 0 else f"{basemap.zh} 注记",
+        layer = folium.TileLayer(tiles=tile.url, attr=tile.attribution or basemap.label.en,
+                                 name=basemap.label.zh if i == 0 else f"{basemap.label.zh} 注记",
                                  subdomains=tile.subdomains or "abc", max_zoom=tile.max_zoom,
                                  overlay=i > 0, control=False)
         layer.add_to(fmap)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.cloud import BIN_MIN
+from geo.labels import Label
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -15,12 +16,8 @@ class Region:
     """A prefecture-level city, loaded by adcode."""
 
     adcode: str
-    name_zh: str
-    name_en: str
+    label: Label
     central_county: str = ""  # the district of the city seat: where "<city> + street" lies
-
-    def label(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_zh
 
 
 @dataclass(frozen=True)
@@ -28,13 +25,9 @@ class LayerSpec:
     """An overlay of the map page: key, labels, help and whether it starts switched on."""
 
     key: str
-    zh: str
-    en: str
+    label: Label
     help: str
     default_on: bool = True
-
-    def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
 
 
 @dataclass(frozen=True)
@@ -72,24 +65,24 @@ class AppConfig:
 
 DEFAULT_CONFIG = AppConfig(
     regions=(
-        Region("371700", "菏泽市", "Heze", central_county="371702"),
-        Region("370800", "济宁市", "Jining", central_county="370811"),
+        Region("371700", Label("菏泽市", "Heze"), central_county="371702"),
+        Region("370800", Label("济宁市", "Jining"), central_county="370811"),
     ),
     layers=(
-        LayerSpec("counties", "县区界", "County boundaries",
+        LayerSpec("counties", Label("县区界", "County boundaries"),
                   "County outlines and names from the installed boundary package (天地图, WGS-84)."),
-        LayerSpec("chemical_parks", "化工园区", "Chemical parks",
+        LayerSpec("chemical_parks", Label("化工园区", "Chemical parks"),
                   "Provincially recognised chemical parks, their 片区 and unverified candidates."),
-        LayerSpec("parks", "园区与枢纽", "Parks and hubs",
+        LayerSpec("parks", Label("园区与枢纽", "Parks and hubs"),
                   "Development zones, industrial parks, logistics hubs, digital, health, tourism, markets."),
-        LayerSpec("outlines", "园区范围", "Park outlines",
+        LayerSpec("outlines", Label("园区范围", "Park outlines"),
                   "Park outlines digitised by editors, coloured by kind; the tooltip compares the "
                   "drawn and the published area."),
-        LayerSpec("enterprises", "企业", "Enterprises",
+        LayerSpec("enterprises", Label("企业", "Enterprises"),
                   "Enterprises coloured by industry and clustered; hollow markers are approximate."),
-        LayerSpec("projects", "项目", "Projects",
+        LayerSpec("projects", Label("项目", "Projects"),
                   "Projects coloured by 四个一批 stage; hollow markers are approximate."),
-        LayerSpec("choropleth", "县区数量分级", "Counts by county",
+        LayerSpec("choropleth", Label("县区数量分级", "Counts by county"),
                   "County fill by the number of records shown (all layers after filters).", False),
     ),
 )

@@ -75,7 +75,7 @@ def test_231_tier_filter(monkeypatch):
     assert not at.exception
     shown = at.dataframe[0].value
     tax = load_taxonomy(DATA / "industries.csv")
-    core = [i.name_zh for i in tax.industries if tax.tier(i.code) == "2"]
+    core = [i.label.zh for i in tax.industries if tax.tier(i.code) == "2"]
     assert "现代中药" in core and "高端化工" in core
     assert len(shown) > 0 and shown["产业"].str.contains("|".join(core)).all()
     assert "济铁菏泽物流园" not in set(shown["名称"])  # 商贸物流 only: tier 3

@@ -35,7 +35,7 @@ def cell(frame: pd.DataFrame, attribute: str, column: str) -> str:
 def test_rows_are_attributes_and_columns_are_park_names(table):
     assert list(table.columns) == ["属性", "东明石化产业园", "菏泽高新技术产业开发区", "郓城化工产业园",
                                    "其余省级化工园区（名称未核实）"]
-    assert list(table["属性"]) == [a[1] for a in ATTRIBUTES]
+    assert list(table["属性"]) == [label.zh for _, label in ATTRIBUTES]
     assert cell(table, "面积(km²)", "东明石化产业园") == "21.29"
     assert cell(table, "面积(km²)", "郓城化工产业园") == "5.2512"  # as published, not rounded
     assert cell(table, "面积(km²)", "菏泽高新技术产业开发区") == "未公布"
@@ -55,7 +55,7 @@ def test_english_labels_and_headers(heze):
     frame = compare_parks(heze, IDS[:2], lang="en")
     assert list(frame.columns) == ["Attribute", "Dongming Petrochemical Industrial Park",
                                    "Heze High-tech Industrial Development Zone"]
-    assert list(frame["Attribute"]) == [a[2] for a in ATTRIBUTES]
+    assert list(frame["Attribute"]) == [label.en for _, label in ATTRIBUTES]
     assert cell(frame, "Kind", "Dongming Petrochemical Industrial Park") == "chemical park"
     assert cell(frame, "Projects (by stage)", "Heze High-tech Industrial Development Zone") == \
         "14 (completed 2, not stated 12)"
@@ -87,11 +87,11 @@ def test_xlsx_reads_back(table):
     assert header == list(table.columns)
     assert all(c.font.bold for c in sheet[1])
     first = [row[0].value for row in sheet.iter_rows(min_row=2)]
-    assert first == [a[1] for a in ATTRIBUTES]
+    assert first == [label.zh for _, label in ATTRIBUTES]
     values = {row[0].value: [c.value for c in row[1:]] for row in sheet.iter_rows(min_row=2)}
     assert values["面积(km²)"] == ["21.29", "未公布", "5.2512", "未公布"]
     assert values["园区内企业数"] == ["1", "12", "0", "0"]
-    assert values["名称"] == header[1:]
+    assert values["中文名称"] == header[1:]
     # every filled cell is text (openpyxl reads an empty text cell back as None)
     assert {c.data_type for row in sheet.iter_rows() for c in row if c.value is not None} == {"s"}
 
@@ -114,7 +114,7 @@ def test_formula_like_names_are_neutralised(heze):
     sheet = openpyxl.load_workbook(io.BytesIO(comparison_xlsx(table))).active
     assert sheet["B1"].value == "'" + evil["name_zh"] and sheet["B1"].data_type == "s"
     values = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=2)}
-    assert values["名称"].startswith("'=") and values["英文名"] == "'+cmd"
+    assert values["中文名称"].startswith("'=") and values["英文名称"] == "'+cmd"
     assert values["来源"] == "'@seed"
     text = comparison_csv(table).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "\n=" not in text and ",=" not in text

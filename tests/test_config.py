@@ -11,8 +11,8 @@ from parks.model.vocab import KIND, PRECISION, STAGE
 
 
 def test_regions_and_layers_are_looked_up_by_key():
-    assert DEFAULT_CONFIG.region("371700").label("en") == "Heze"
-    assert DEFAULT_CONFIG.region(370800).name_zh == "济宁市"
+    assert DEFAULT_CONFIG.region("371700").label.en == "Heze"
+    assert DEFAULT_CONFIG.region(370800).label.zh == "济宁市"
     with pytest.raises(KeyError, match="unknown region '110000'"):
         DEFAULT_CONFIG.region("110000")
     assert not DEFAULT_CONFIG.layer("choropleth").default_on
@@ -30,7 +30,7 @@ def test_vocabularies():
     assert STAGE.label("under_construction", "zh") == "开工"
     assert KIND.label("no-such-kind", "zh") == "no-such-kind"  # shown as is, never a crash
     assert len({t.colour for t in KIND.terms}) == len(KIND.terms)
-    assert len({t.glyph_en for t in KIND.terms}) == len(KIND.terms)
+    assert len({t.glyph.en for t in KIND.terms}) == len(KIND.terms)
     with pytest.raises(KeyError, match="allowed: surveyed"):
         PRECISION.get("exact")
 

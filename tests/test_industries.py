@@ -20,14 +20,14 @@ def tax():
 
 
 def test_seven_strategic_industries_in_document_order(tax):
-    names = [i.name_zh for i in tax.system_members("sei")]
+    names = [i.label.zh for i in tax.system_members("sei")]
     assert names == ["生物医药", "高端装备制造", "新能源", "新材料", "新一代信息技术", "节能环保",
                      "新兴服务业"]
 
 
 def test_231_system_has_2_3_and_emerging_clusters(tax):
     members = tax.system_members("231")
-    by_tier = {tier: [i.name_zh for i in members if i.h231_tier == tier] for tier in "231"}
+    by_tier = {tier: [i.label.zh for i in members if i.h231_tier == tier] for tier in "231"}
     assert by_tier["2"] == ["生物医药", "高端化工"]
     assert by_tier["3"] == ["农副产品精深加工", "机电设备制造", "商贸物流"]
     assert by_tier["1"] == ["新能源新材料", "新一代信息技术", "现代服务业"]
@@ -39,7 +39,7 @@ def test_every_subsector_the_policy_names_is_present(tax):
     assert len(subs) == 4 + 4 + 5 + 5 + 5 + 3 + 6
     for sub in subs:
         # each sub-sector heading appears in the document as "N. <name>。"
-        assert re.search(rf"\d\.\s*{re.escape(sub.name_zh)}。", text), sub.name_zh
+        assert re.search(rf"\d\.\s*{re.escape(sub.label.zh)}。", text), sub.label.zh
 
 
 @pytest.mark.parametrize("system", ["sei", "231"])

@@ -270,8 +270,8 @@ def test_every_row_explains_every_component(heze):
     table = rank_parks(heze, Requirement(industry="HEM", min_area_km2=2, counties=("371702",)))
     assert len(table) > 10
     for zh, en in zip(table["reasons"], table["reasons_en"], strict=True):
-        assert {r.split("：")[0] for r in zh} == {v[0] for v in COMPONENT_LABELS.values()}
-        assert {r.split(": ")[0] for r in en} == {v[1] for v in COMPONENT_LABELS.values()}
+        assert {r.split("：")[0] for r in zh} == {v.zh for v in COMPONENT_LABELS.values()}
+        assert {r.split(": ")[0] for r in en} == {v.en for v in COMPONENT_LABELS.values()}
 
 
 def test_candidates_only_and_placeholders_skipped(heze):

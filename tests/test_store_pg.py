@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,7 @@ import shapely
 from psycopg.conninfo import conninfo_to_dict
 
 from geo.crs import gcj02_to_wgs84
-from parks.model.schema import ENTERPRISES, PARKS, TABLES, TableSpec
+from parks.model.schema import ENTERPRISES, PARKS, TABLES
 from parks.store import _postgis_sql as pg_sql
 from parks.store import open_store, postgis
 from parks.store.base import ConflictError, StoreError
@@ -137,8 +138,7 @@ def test_outlines_become_multipolygons(store, sql):
 
 
 def test_a_schema_without_outlines_has_only_points():
-    no_outline = TableSpec("parks", "parks.csv", "p-",
-                           tuple(c for c in PARKS.columns if c.name != "boundary"))
+    no_outline = replace(PARKS, columns=tuple(c for c in PARKS.columns if c.name != "boundary"))
     assert pg_sql.geometry_columns(no_outline) == ("geom",)
     assert pg_sql.geometry_columns(ENTERPRISES) == ("geom",)
     record = {"precision": "surveyed", "lon": "115.5", "lat": "35.2", "crs": "WGS84"}

@@ -14,26 +14,6 @@ from ui.i18n import t
 
 _VOCABS = {v.name: v for v in (vocab.KIND, vocab.LEVEL, vocab.STATUS, vocab.STAGE,
                               vocab.CONFIDENCE, vocab.PRECISION)}
-_LABELS = {
-    "name_zh": ("中文名称", "Chinese name"), "name_en": ("英文名称", "English name"),
-    "kind": ("类型", "Kind"), "subkind": ("细类（原文）", "Sub-kind (as written)"),
-    "level": ("级别", "Level"), "parent_id": ("上级园区", "Parent park"),
-    "status": ("状态", "Status"), "county_adcode": ("县区", "County"),
-    "town": ("乡镇/街道", "Town (乡镇/街道)"), "industries": ("主导产业（代码）", "Industries (codes)"),
-    "industries_text": ("产业（原文）", "Industries (as written)"),
-    "area_km2": ("公布面积 km²", "Published area km²"), "area_basis": ("面积口径", "Area basis"),
-    "sizhi": ("四至", "Bounds (四至)"), "recognition": ("认定", "Recognition"),
-    "recognition_batch": ("认定批次", "Recognition batch"),
-    "recognition_year": ("认定年份", "Recognition year"), "source": ("来源", "Source"),
-    "as_of": ("数据日期", "As of"), "confidence": ("可信度", "Confidence"),
-    "note": ("备注", "Note"), "full_name": ("全称", "Full name"),
-    "industry": ("产业", "Industry"), "subsector": ("细分领域", "Sub-sector"),
-    "park_id": ("所在园区", "Park"), "address": ("地址", "Address"),
-    "enterprise_id": ("企业", "Enterprise"), "stage": ("阶段", "Stage"),
-    "stage_text": ("阶段（原文）", "Stage (as written)"),
-    "investment_yi": ("投资（亿元）", "Investment (亿元)"),
-    "capacity_text": ("规模（原文）", "Capacity (as written)"), "year": ("年份", "Year"),
-}
 _LONG = {"industries_text", "note", "sizhi", "recognition", "stage_text", "full_name"}
 
 
@@ -47,7 +27,7 @@ def _choices(col: Column, value: str, dataset: Dataset,
         return list(col.allowed), label
     if col.dtype in ("code", "codes") and col.name in ("industry", "subsector", "industries"):
         tax = dataset.taxonomy
-        return list(tax.codes), lambda c: f"{c} · {tax.get(c).label(lang)}" if c in tax.codes else c
+        return list(tax.codes), lambda c: f"{c} · {tax.get(c).label.get(lang)}" if c in tax.codes else c
     if col.name == "county_adcode":
         names = dict(zip(dataset.counties["adcode"], dataset.counties["name_zh"], strict=True))
         return list(names), lambda c: f"{names.get(c, c)} ({c})" if c else "—"
@@ -59,8 +39,7 @@ def _choices(col: Column, value: str, dataset: Dataset,
 
 
 def _widget(col: Column, value: str, dataset: Dataset, lang: str, key: str) -> str:
-    zh, en = _LABELS.get(col.name, (col.name, col.name))
-    label = f"{en if lang == 'en' else zh}{' *' if col.required else ''}"
+    label = f"{col.prompt.get(lang)}{' *' if col.required else ''}"
     found = _choices(col, value, dataset, lang)
     if found is None:
         if col.name in _LONG or len(value) > 60:

@@ -24,13 +24,13 @@ from parks.model.edits import (
     typed_point,
 )
 from parks.model.outlines import OutlineError, parse_outline
-from parks.model.schema import TableSpec
-from parks.model.vocab import PRECISION
+from parks.model.schema import TableSpec, field_label
+from parks.model.vocab import CRS, PRECISION
 from parks.store.accounts import Editor
 from parks.store.base import Store
 from ui import loaders
 from ui.edit_state import EditState, flash, save
-from ui.i18n import t
+from ui.i18n import lang, t
 from ui.map_filters import basemap_select
 from ui.map_widget import MapInput, show_map
 
@@ -103,9 +103,9 @@ def typed_point_box(state: EditState, record_id: str) -> None:
         left, right = st.columns(2)
         lon = left.text_input("lon", key=f"typed_lon_{record_id}")
         lat = right.text_input("lat", key=f"typed_lat_{record_id}")
-        datum = st.radio(t("edit_datum"), ("WGS84", "GCJ02"), horizontal=True,
+        datum = st.radio(field_label("crs", lang()), CRS.codes, horizontal=True,
                          key=f"typed_datum_{record_id}",
-                         format_func=lambda d: "WGS-84" if d == "WGS84" else "GCJ-02（高德）")
+                         format_func=lambda d: CRS.label(d, lang()))
         if st.form_submit_button(t("edit_use_typed")):
             try:
                 state.set(point=typed_point(lon, lat, datum, record_id=record_id))

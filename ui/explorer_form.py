@@ -30,11 +30,11 @@ def _weights(language: str) -> Weights:
     """One slider per score component; InvalidWeightsError when every weight is zero."""
     with st.expander(t("explorer_weights"), expanded=False):
         cols = st.columns(len(COMPONENTS))
-        chosen = {c: col.slider(COMPONENT_LABELS[c][language == "en"], 0.0, 1.0,
+        chosen = {c: col.slider(COMPONENT_LABELS[c].get(language), 0.0, 1.0,
                                 getattr(Weights(), c), 0.05, key=f"explorer_w_{c}",
-                                help=WEIGHT_HELP[c][language])
+                                help=WEIGHT_HELP[c].get(language))
                   for c, col in zip(COMPONENTS, cols, strict=True)}
-        st.caption(SCORING_RULES[language])
+        st.caption(SCORING_RULES.get(language))
     return Weights(**chosen)
 
 
@@ -48,7 +48,7 @@ def requirement_form(dataset: Dataset, language: str) -> Requirement:
     one, two, three = st.columns(3)
     industry = one.selectbox(t("explorer_industry"), codes, key="explorer_industry",
                              format_func=lambda c: (("· " if tax.get(c).parent else "")
-                                                    + tax.get(c).label(language)) if c
+                                                    + tax.get(c).label.get(language)) if c
                              else t("explorer_any"))
     chemical = one.checkbox(t("explorer_chemical"), key="explorer_chemical",
                             help=t("explorer_chemical_help"))

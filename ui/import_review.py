@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from geo.labels import Label
 from parks.analysis.query import Selection
 from parks.files.uploads import HeaderMatch
 from parks.model.dataset import Dataset, locate
-from parks.model.schema import TableSpec
+from parks.model.schema import TableSpec, field_label
 from parks.model.vocab import PRECISION
 from ui.i18n import t
 
@@ -54,17 +55,18 @@ def preview_selection(dataset: Dataset, table: str, records: pd.DataFrame) -> Se
     return Selection(frames["parks"], frames["enterprises"], frames["projects"])
 
 
-_REPORT_HEADERS = {"row": ("行", "Row"), "status": ("结果", "Result"), "id": ("编号", "ID"),
-                   "name": ("名称", "Name"), "county": ("县区代码", "County code"),
-                   "town": ("乡镇/街道", "Town"), "precision": ("定位精度", "Precision"),
-                   "message": ("说明", "Message")}
+# The report's own columns; id, town and precision are record fields, labelled by the schema.
+_REPORT_HEADERS = {"row": Label("行", "Row"), "status": Label("结果", "Result"),
+                   "name": Label("名称", "Name"), "county": Label("县区代码", "County code"),
+                   "message": Label("说明", "Message")}
+_STATUS = {"ok": Label("✔ 通过", "✔ ok"), "error": Label("✘ 错误", "✘ error")}
 
 
 def report_table(report: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The import report with headers and results in the interface language."""
     out = report.copy()
-    out["status"] = out["status"].map({"ok": "✔ 通过" if lang != "en" else "✔ ok",
-                                       "error": "✘ 错误" if lang != "en" else "✘ error"})
+    out["status"] = out["status"].map({key: label.get(lang) for key, label in _STATUS.items()})
     out["precision"] = out["precision"].map(lambda p: PRECISION.label(p, lang))
-    return out.rename(columns={k: (en if lang == "en" else zh)
-                               for k, (zh, en) in _REPORT_HEADERS.items()})
+    headers = {key: label.get(lang) for key, label in _REPORT_HEADERS.items()}
+    headers |= {name: field_label(name, lang) for name in ("id", "town", "precision")}
+    return out.rename(columns=headers)

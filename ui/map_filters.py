@@ -10,7 +10,8 @@ from geo.basemaps import Basemap, available_basemaps
 from parks.analysis.query import Filters
 from parks.config import DEFAULT_CONFIG
 from parks.model.dataset import Dataset
-from parks.model.industries import TIERS
+from parks.model.industries import SYSTEM_LABELS, TIER_LABELS, TIERS
+from parks.model.schema import field_label
 from parks.model.vocab import KIND, STAGE
 from ui.i18n import t
 from ui.session import lang_key, remember
@@ -34,7 +35,7 @@ def _industry_options(dataset: Dataset, system: str) -> list[str]:
 
 def _industry_label(dataset: Dataset, code: str, lang: str) -> str:
     ind = dataset.taxonomy.get(code)
-    return f"· {ind.label(lang)}" if ind.parent else ind.label(lang)
+    return f"· {ind.label.get(lang)}" if ind.parent else ind.label.get(lang)
 
 
 def filter_widgets(dataset: Dataset, lang: str) -> Filters:
@@ -44,22 +45,23 @@ def filter_widgets(dataset: Dataset, lang: str) -> Filters:
     names = dict(zip(dataset.counties["adcode"], dataset.counties["name_zh"], strict=True))
     en = dataset.gazetteer.seats.set_index("adcode")["name_en"].to_dict()
     counties = remember("map_counties", side.multiselect(
-        t("county"), list(names), key=lang_key("map_counties", lang, [], list(names)),
+        field_label("county_adcode", lang), list(names), key=lang_key("map_counties", lang, [], list(names)),
         placeholder=t("choose"),
         format_func=lambda c: en.get(c, names[c]) if lang == "en" else names[c]))
     system = remember("map_system", side.radio(
         t("industry_system"), ("sei", "231"),
         key=lang_key("map_system", lang, "sei", ("sei", "231")),
-        format_func=lambda s: t(f"system_{s}", lang)))
+        format_func=lambda s: SYSTEM_LABELS[s].get(lang)))
     options = _industry_options(dataset, system)
     chosen = [c for c in st.session_state.get(f"map_industries_{system}", []) if c in options]
     industries = remember(f"map_industries_{system}", side.multiselect(
-        t("industry"), options, key=lang_key(f"map_industries_{system}", lang, chosen, options),
+        field_label("industry", lang), options,
+        key=lang_key(f"map_industries_{system}", lang, chosen, options),
         placeholder=t("choose"), format_func=lambda c: _industry_label(dataset, c, lang)))
     tiers = remember("map_tiers", side.multiselect(
         t("tier"), list(TIERS), key=lang_key("map_tiers", lang, [], TIERS),
         placeholder=t("choose"),
-        format_func=lambda x: t(f"tiers_{x}", lang)))
+        format_func=lambda x: TIER_LABELS[x].get(lang)))
     kinds = remember("map_kinds", side.multiselect(
         t("park_kind"), list(KIND.codes), key=lang_key("map_kinds", lang, [], KIND.codes),
         placeholder=t("choose"), format_func=lambda k: KIND.label(k, lang)))
@@ -83,7 +85,7 @@ def basemap_select(lang: str, *, sidebar: bool = True, name: str = "map_basemap"
     where = st.sidebar if sidebar else st
     chosen = remember(name, where.selectbox(
         t("basemap"), keys, key=lang_key(name, lang, "offline", keys),
-        format_func=lambda k: next(b for b in bases if b.key == k).label(lang),
+        format_func=lambda k: next(b for b in bases if b.key == k).label.get(lang),
         help=next(b for b in bases if b.key == "offline").help))
     return next(b for b in bases if b.key == chosen)
 
@@ -96,6 +98,6 @@ def map_option_widgets(lang: str) -> MapOptions:
                if layer.default_on and layer.key != "counties"]
     layers = remember("map_layers", side.multiselect(
         t("layers"), layer_keys, key=lang_key("map_layers", lang, default, layer_keys),
-        format_func=lambda k: DEFAULT_CONFIG.layer(k).label(lang)))
+        format_func=lambda k: DEFAULT_CONFIG.layer(k).label.get(lang)))
     system = st.session_state.get("map_system", "sei")
     return MapOptions(basemap, tuple(layers), system)

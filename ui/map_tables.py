@@ -9,6 +9,7 @@ from parks.analysis.query import unlocated
 from parks.config import DEFAULT_CONFIG
 from parks.display.tables import display_table
 from parks.model.industries import Taxonomy
+from parks.model.schema import SPECS
 from ui.i18n import t
 from ui.session import lang_key, remember
 
@@ -25,7 +26,8 @@ def record_tables(frames: dict[str, pd.DataFrame], taxonomy: Taxonomy, lang: str
     choices = [*frames, UNLOCATED]
     chosen = remember(key, st.segmented_control(
         t("table_of"), choices, key=lang_key(key, lang, None, choices), help=t("table_help"),
-        format_func=lambda c: t("unlocated_title" if c == UNLOCATED else c, lang)))
+        format_func=lambda c: t("unlocated_title", lang) if c == UNLOCATED
+        else SPECS[c].label.get(lang)))
     if chosen is None:
         return
     if chosen != UNLOCATED:
@@ -37,7 +39,7 @@ def record_tables(frames: dict[str, pd.DataFrame], taxonomy: Taxonomy, lang: str
         st.info(t("no_match"))
     for name, frame in missing.items():
         if len(frame):
-            st.markdown(f"**{t(name)}** ({len(frame):,})")
+            st.markdown(f"**{SPECS[name].label.get(lang)}** ({len(frame):,})")
             _table(frame, name, taxonomy, lang, park_names, key=f"{key}_unlocated_{name}")
 
 

@@ -49,7 +49,7 @@ def facts_and_map(dataset: Dataset, profile: ParkProfile, language: str) -> None
     left, right = st.columns([2, 3])
     with left:
         facts = park_attributes(dataset, park_id, language)
-        labels = {key: (en if language == "en" else zh) for key, zh, en in ATTRIBUTES}
+        labels = {key: label.get(language) for key, label in ATTRIBUTES}
         facts_table = pd.DataFrame({t("park_attribute"): [labels.get(k, k) for k in facts],
                                     t("park_value"): list(facts.values())})
         st.dataframe(facts_table, hide_index=True, width="stretch", key="park_facts", height=560)
@@ -71,7 +71,7 @@ def nearest_places(profile: ParkProfile, language: str) -> None:
         st.caption(profile.unlocated_reason_en if language == "en" else profile.unlocated_reason)
         return
     shown = nearest.assign(
-        category=nearest["category"].map(lambda c: NEAREST_CATEGORIES[c][language == "en"]),
+        category=nearest["category"].map(lambda c: NEAREST_CATEGORIES[c].get(language)),
         name=nearest["name_en"] if language == "en" else nearest["name"],
         note=nearest["note"] if language == "en" else nearest["note_zh"])
     st.dataframe(shown[["category", "name", "distance_km", "approximate", "note"]],

@@ -65,5 +65,5 @@ def bar_chart(frame: pd.DataFrame, label: str, value: str, colour: str = "#0072B
 
 def component_column(component: str, lang: str) -> str:
     """产业分, 合规分 … — distinct from the 县区 column that names the county."""
-    label = COMPONENT_LABELS[component][lang == "en"]
+    label = COMPONENT_LABELS[component].get(lang)
     return f"{label} score" if lang == "en" else f"{label}分"

@@ -6,8 +6,10 @@ from typing import Any
 
 import streamlit as st
 
+from geo.labels import LANGS
 from parks.config import DEFAULT_CONFIG
-from ui.i18n import LANGS, lang, t
+from parks.model.schema import field_label
+from ui.i18n import lang, t
 from ui.permalink import shared_from_link
 
 _READY = "_session_ready"
@@ -37,8 +39,8 @@ def sidebar_frame() -> None:
                      format_func=lambda code: "中文" if code == "zh" else "English")
     language = lang()
     remember("region", st.sidebar.selectbox(
-        t("region"), codes, key=lang_key("region", language, region()),
-        format_func=lambda code: DEFAULT_CONFIG.region(code).label(language)))
+        field_label("region_adcode", language), codes, key=lang_key("region", language, region()),
+        format_func=lambda code: DEFAULT_CONFIG.region(code).label.get(language)))
 
 
 def lang_key(name: str, lang: str, initial: Any, options: list | tuple | None = None) -> str:

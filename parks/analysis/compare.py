@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from geo.labels import Label
 from parks.analysis.profile import (
     nearest_hub,
     park_enterprises,
@@ -17,29 +18,23 @@ from parks.analysis.profile import (
 )
 from parks.model.dataset import Dataset
 from parks.model.industries import Taxonomy
+from parks.model.schema import field_column
 from parks.model.vocab import KIND, LEVEL, PRECISION
 
 MAX_PARKS = 4  # more columns than this no longer fit a screen or an A4 page side by side
-ATTRIBUTES: tuple[tuple[str, str, str], ...] = (
-    ("name_zh", "名称", "Name"),
-    ("name_en", "英文名", "English name"),
-    ("kind", "类型", "Kind"),
-    ("level", "级别", "Level"),
-    ("county", "县区", "County"),
-    ("town", "乡镇", "Town"),
-    ("area_km2", "面积(km²)", "Area (km²)"),
-    ("area_basis", "面积依据", "Area basis"),
-    ("sizhi", "四至", "Boundaries (四至)"),
-    ("recognition", "认定", "Recognition"),
-    ("industries", "主导产业", "Leading industries"),
-    ("enterprises", "园区内企业数", "Enterprises in the park"),
-    ("projects", "项目数（按阶段）", "Projects (by stage)"),
-    ("hub", "最近物流枢纽", "Nearest logistics hub"),
-    ("precision", "定位精度", "Location precision"),
-    ("source", "来源", "Sources"),
-    ("as_of", "数据日期", "Data date"),
+# Record fields are labelled as in the schema; the rest are figures the comparison works out.
+ATTRIBUTES: tuple[tuple[str, Label], ...] = (
+    *((name, field_column(name).label) for name in ("name_zh", "name_en", "kind", "level")),
+    ("county", field_column("county_adcode").label),
+    ("town", field_column("town").label),
+    ("area_km2", field_column("area_km2").heading),
+    *((name, field_column(name).label) for name in ("area_basis", "sizhi", "recognition", "industries")),
+    ("enterprises", Label("园区内企业数", "Enterprises in the park")),
+    ("projects", Label("项目数（按阶段）", "Projects (by stage)")),
+    ("hub", Label("最近物流枢纽", "Nearest logistics hub")),
+    *((name, field_column(name).label) for name in ("precision", "source", "as_of")),
 )
-ATTRIBUTE_HEADER = {"zh": "属性", "en": "Attribute"}
+ATTRIBUTE_HEADER = Label("属性", "Attribute")
 
 
 class TooManyParksError(ValueError):
@@ -72,7 +67,7 @@ def _recognition_text(park: pd.Series, lang: str) -> str:
 
 def _industry_text(codes: str, taxonomy: Taxonomy, lang: str) -> str:
     items = [c.strip() for c in str(codes).split(";") if c.strip()]
-    labels = [taxonomy.get(c).label(lang) if c in taxonomy.codes else c for c in items]
+    labels = [taxonomy.get(c).label.get(lang) if c in taxonomy.codes else c for c in items]
     if not labels:
         return "not published" if lang == "en" else "未公布"
     return ", ".join(labels) if lang == "en" else "、".join(labels)
@@ -133,8 +128,7 @@ def compare_parks(dataset: Dataset, ids: Sequence[str], lang: str = "zh") -> pd.
     if len(unique) > MAX_PARKS:
         raise TooManyParksError(f"at most {MAX_PARKS} parks can be compared; got {len(unique)}: "
                                 f"{', '.join(unique)}")
-    label = 2 if lang == "en" else 1
-    table = pd.DataFrame({ATTRIBUTE_HEADER.get(lang, "属性"): [a[label] for a in ATTRIBUTES]},
+    table = pd.DataFrame({ATTRIBUTE_HEADER.get(lang): [label.get(lang) for _, label in ATTRIBUTES]},
                          dtype=object)
     for park_id in unique:
         values = park_attributes(dataset, park_id, lang)

@@ -14,7 +14,7 @@ import pandas as pd
 from geo.crs import distance_m
 from parks.analysis.query import record_codes
 from parks.model.dataset import Dataset
-from parks.model.industries import Taxonomy
+from parks.model.industries import UNCLASSIFIED, Taxonomy
 
 MAX_RADIUS_KM = 200.0  # beyond this a "nearby" question is a regional one; use the map instead
 # A rough box around China: catches swapped or mistyped coordinates, not a border test.
@@ -132,10 +132,10 @@ def industry_counts(frames: Mapping[str, pd.DataFrame], taxonomy: Taxonomy) -> p
     counts["approximate"] = long.groupby("industry")["approximate"].sum()
     order = [i.code for i in taxonomy.system_members("sei")] + [""]
     counts = counts.reindex([c for c in order if c in counts.index]).astype(int)
-    labels = {i.code: (i.name_zh, i.name_en) for i in taxonomy.industries} | {"": ("未分类", "unclassified")}
+    labels = {i.code: i.label for i in taxonomy.industries} | {"": UNCLASSIFIED}
     out = counts.reset_index(names="industry")
-    out.insert(1, "label_zh", out["industry"].map(lambda c: labels[c][0]))
-    out.insert(2, "label_en", out["industry"].map(lambda c: labels[c][1]))
+    out.insert(1, "label_zh", out["industry"].map(lambda c: labels[c].zh))
+    out.insert(2, "label_en", out["industry"].map(lambda c: labels[c].en))
     return out[BY_INDUSTRY_COLUMNS]
 
 

@@ -10,26 +10,26 @@ import numpy as np
 import pandas as pd
 
 from geo.crs import distance_m
+from geo.labels import Label
 from parks.model.dataset import Dataset
-from parks.model.industries import Taxonomy
+from parks.model.industries import UNCLASSIFIED, Taxonomy
 from parks.model.vocab import APPROXIMATE, PRECISION, STAGE
 
 NEAREST_COLUMNS = ["category", "name", "name_en", "id", "distance_km", "approximate", "note",
                    "note_zh"]
-NEAREST_CATEGORIES: dict[str, tuple[str, str]] = {
-    "logistics_hub": ("物流枢纽", "logistics hub"),
-    "port_area": ("港口作业区", "port area"),
-    "rail_freight": ("铁路货场", "rail freight yard"),
-    "airport": ("机场", "airport"),
-    "county_seat": ("县城驻地", "county seat"),
+NEAREST_CATEGORIES: dict[str, Label] = {
+    "logistics_hub": Label("物流枢纽", "logistics hub"),
+    "port_area": Label("港口作业区", "port area"),
+    "rail_freight": Label("铁路货场", "rail freight yard"),
+    "airport": Label("机场", "airport"),
+    "county_seat": Label("县城驻地", "county seat"),
 }
 INDUSTRY_COLUMNS = ["industry", "label_zh", "label_en", "count"]
 STAGE_COLUMNS = ["stage", "label_zh", "label_en", "count"]
 PORT_AREA = "作业区"
 # Two approximate points closer than this sit on the same seat: their distance says nothing.
 _SAME_SPOT_M = 50.0
-_SEAT_ZH = {"county": "县城驻地", "town": "乡镇驻地"}
-_SEAT_EN = {"county": "county seat", "town": "town seat"}
+_SEAT = {"county": Label("县城驻地", "county seat"), "town": Label("乡镇驻地", "town seat")}
 
 
 class UnknownParkError(KeyError):
@@ -151,16 +151,14 @@ def enterprises_by_industry(enterprises: pd.DataFrame, taxonomy: Taxonomy) -> pd
 
 
 def _industry_labels(code: str, taxonomy: Taxonomy) -> tuple[str, str]:
-    if not code:
-        return "未分类", "unclassified"
-    ind = taxonomy.get(code)
-    return ind.name_zh, ind.name_en
+    label = taxonomy.get(code).label if code else UNCLASSIFIED
+    return label.zh, label.en
 
 
 def projects_by_stage(projects: pd.DataFrame) -> pd.DataFrame:
     """Projects per 四个一批 stage, every stage listed (zeros too), then '' = stage not stated."""
     counts = projects["stage"].fillna("").value_counts() if len(projects) else pd.Series(dtype=int)
-    rows = [(t.code, t.zh, t.en, int(counts.get(t.code, 0))) for t in STAGE.terms]
+    rows = [(t.code, t.label.zh, t.label.en, int(counts.get(t.code, 0))) for t in STAGE.terms]
     rows.append(("", "未注明", "not stated", int(counts.get("", 0))))
     return pd.DataFrame(rows, columns=STAGE_COLUMNS)
 
@@ -176,11 +174,11 @@ def approximate_note(park_precision: str, target_precision: str, metres: float,
         return ("近似：两点取同一驻地位置，实际距离未知" if lang != "en"
                 else "approximate: both placed at the same seat, true distance unknown")
     if lang == "en":
-        parts = [f"park at the {_SEAT_EN[park_precision]}"] if ends[0] else []
-        parts += [f"{target or 'target'} at its {_SEAT_EN[target_precision]}"] if ends[1] else []
+        parts = [f"park at the {_SEAT[park_precision].en}"] if ends[0] else []
+        parts += [f"{target or 'target'} at its {_SEAT[target_precision].en}"] if ends[1] else []
         return "approximate: " + "; ".join(parts)
-    parts = [f"园区位置取{_SEAT_ZH[park_precision]}"] if ends[0] else []
-    parts += [f"{target or '目标'}位置取{_SEAT_ZH[target_precision]}"] if ends[1] else []
+    parts = [f"园区位置取{_SEAT[park_precision].zh}"] if ends[0] else []
+    parts += [f"{target or '目标'}位置取{_SEAT[target_precision].zh}"] if ends[1] else []
     return "近似：" + "，".join(parts)
 
 
@@ -202,12 +200,12 @@ def nearest_in(park: pd.Series, candidates: pd.DataFrame, category: str,
     i = int(np.lexsort((candidates["id"].to_numpy(dtype=str), approx, metres))[0])
     best, m = candidates.iloc[i], float(metres[i])
     args = (park["precision"], best["precision"], m)
-    zh, en = NEAREST_CATEGORIES.get(category, ("", ""))
+    target = NEAREST_CATEGORIES.get(category, Label("", ""))
     return Nearest(category, str(best["id"]), str(best["name_zh"]),
                    str(best.get("name_en", "") or best["name_zh"]), round(m / 1000, 1),
                    bool(park["precision"] in APPROXIMATE or best["precision"] in APPROXIMATE),
-                   approximate_note(*args, lang="zh", target=zh),
-                   approximate_note(*args, lang="en", target=en))
+                   approximate_note(*args, lang="zh", target=target.zh),
+                   approximate_note(*args, lang="en", target=target.en))
 
 
 def category_candidates(parks: pd.DataFrame, category: str) -> pd.DataFrame:

@@ -8,56 +8,59 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from geo.labels import Label
 from parks.analysis.profile import Nearest, category_candidates, descendant_ids, enterprise_top, nearest_in
 from parks.model.dataset import Dataset
 from parks.model.industries import Taxonomy
+from parks.model.schema import field_column
 from parks.model.vocab import LEVEL
 
 COMPONENTS = ("industry", "compliance", "area", "logistics", "county")
 CANDIDATE_KINDS = ("chemical_park", "development_zone", "industrial_park")
-COMPONENT_LABELS: Mapping[str, tuple[str, str]] = {
-    "industry": ("产业", "Industry"), "compliance": ("合规", "Compliance"),
-    "area": ("面积", "Area"), "logistics": ("物流", "Logistics"), "county": ("县区", "County"),
+COMPONENT_LABELS: Mapping[str, Label] = {
+    "industry": field_column("industry").label, "compliance": Label("合规", "Compliance"),
+    "area": field_column("area_km2").label, "logistics": Label("物流", "Logistics"),
+    "county": field_column("county_adcode").label,
 }
-WEIGHT_HELP: Mapping[str, Mapping[str, str]] = {
-    "industry": {"zh": "园区主导产业与所需产业的匹配度，园区内已有同产业企业可加分。",
-                 "en": "How well the park's leading industries match; enterprises of the same "
-                       "industry already in the park add a bonus."},
-    "compliance": {"zh": "化工项目只能进入认定的化工园区；认定未核实的园区减分。",
-                   "en": "Chemical projects may only go to recognised chemical parks; parks whose "
-                         "status is unverified score lower."},
-    "area": {"zh": "园区公布面积是否达到所需用地面积。",
-             "en": "Whether the park's published area reaches the land needed."},
-    "logistics": {"zh": "园区到最近物流枢纽（含港口作业区）的直线距离。",
-                  "en": "Straight-line distance from the park to the nearest logistics hub or "
-                        "port area."},
-    "county": {"zh": "园区是否位于偏好的县区。", "en": "Whether the park lies in a preferred county."},
+WEIGHT_HELP: Mapping[str, Label] = {
+    "industry": Label("园区主导产业与所需产业的匹配度，园区内已有同产业企业可加分。",
+                      "How well the park's leading industries match; enterprises of the same "
+                      "industry already in the park add a bonus."),
+    "compliance": Label("化工项目只能进入认定的化工园区；认定未核实的园区减分。",
+                        "Chemical projects may only go to recognised chemical parks; parks whose "
+                        "status is unverified score lower."),
+    "area": Label("园区公布面积是否达到所需用地面积。",
+                  "Whether the park's published area reaches the land needed."),
+    "logistics": Label("园区到最近物流枢纽（含港口作业区）的直线距离。",
+                       "Straight-line distance from the park to the nearest logistics hub or "
+                       "port area."),
+    "county": Label("园区是否位于偏好的县区。", "Whether the park lies in a preferred county."),
 }
-SCORING_RULES: Mapping[str, str] = {
-    "zh": "总分 = 100 × Σ 权重ᵢ × 分项ᵢ ÷ Σ 权重（各分项 0–1，保留两位小数）。"
-          "产业：主导产业含所需产业、其上级或下级细分 1.0；仅同属“231”体系同一产业 0.6；否则 0；"
-          "园区（含片区）内每家同一大类产业企业 +0.1，最多 +0.3，合计不超过 1.0。"
-          "合规：化工项目——认定化工园区 1.0，认定未核实 0.5，非化工园区 0 且不合格（排在所有合格园区之后）；"
-          "非化工项目——1.0，园区状态未核实 0.5。"
-          "面积：未设要求或面积 ≥ 要求 1.0；面积未公布 0.5；不足时 面积 ÷ 要求。"
-          "物流：d = 到最近物流枢纽（含港口作业区）的直线距离（km，UTM 50N）；未设上限时 1/(1+d/20)；"
-          "d ≤ 上限 X 时 1.0，超出时 max(0, 1 − (d − X)/X)；园区位置未知 0；"
-          "园区与枢纽同取一个驻地位置（距离无从知道）0.5。"
-          "县区：未设偏好或位于偏好县区 1.0，否则 0。按县城/乡镇驻地近似定位的距离均注明“近似”。",
-    "en": "Score = 100 × Σ weightᵢ × componentᵢ ÷ Σ weights (each component 0–1, two decimals). "
-          "Industry: leading industries include the industry, its parent or one of its sub-sectors "
-          "1.0; only the same \"231\" industry 0.6; else 0; +0.1 per enterprise of the same "
-          "top-level industry in the park (incl. its 片区), at most +0.3, total at most 1.0. "
-          "Compliance: chemical project — recognised chemical park 1.0, recognition unverified "
-          "0.5, any other park 0 and not eligible (ranked after every eligible park); other "
-          "projects — 1.0, park status unverified 0.5. Area: no minimum or area ≥ minimum 1.0; "
-          "area not published 0.5; smaller: area ÷ minimum. Logistics: d = straight-line distance "
-          "to the nearest logistics hub or port area (km, UTM 50N); no limit: 1/(1+d/20); "
-          "d ≤ limit X: 1.0; beyond: max(0, 1 − (d − X)/X); park location unknown: 0; park "
-          "and hub placed at the same seat (distance unknown): 0.5. County: "
-          "no preference or in a preferred county 1.0, else 0. Distances from a county or town "
-          "seat are marked approximate.",
-}
+SCORING_RULES = Label(
+    "总分 = 100 × Σ 权重ᵢ × 分项ᵢ ÷ Σ 权重（各分项 0–1，保留两位小数）。"
+    "产业：主导产业含所需产业、其上级或下级细分 1.0；仅同属“231”体系同一产业 0.6；否则 0；"
+    "园区（含片区）内每家同一大类产业企业 +0.1，最多 +0.3，合计不超过 1.0。"
+    "合规：化工项目——认定化工园区 1.0，认定未核实 0.5，非化工园区 0 且不合格（排在所有合格园区之后）；"
+    "非化工项目——1.0，园区状态未核实 0.5。"
+    "面积：未设要求或面积 ≥ 要求 1.0；面积未公布 0.5；不足时 面积 ÷ 要求。"
+    "物流：d = 到最近物流枢纽（含港口作业区）的直线距离（km，UTM 50N）；未设上限时 1/(1+d/20)；"
+    "d ≤ 上限 X 时 1.0，超出时 max(0, 1 − (d − X)/X)；园区位置未知 0；"
+    "园区与枢纽同取一个驻地位置（距离无从知道）0.5。"
+    "县区：未设偏好或位于偏好县区 1.0，否则 0。按县城/乡镇驻地近似定位的距离均注明“近似”。",
+    "Score = 100 × Σ weightᵢ × componentᵢ ÷ Σ weights (each component 0–1, two decimals). "
+    "Industry: leading industries include the industry, its parent or one of its sub-sectors "
+    "1.0; only the same \"231\" industry 0.6; else 0; +0.1 per enterprise of the same "
+    "top-level industry in the park (incl. its 片区), at most +0.3, total at most 1.0. "
+    "Compliance: chemical project — recognised chemical park 1.0, recognition unverified "
+    "0.5, any other park 0 and not eligible (ranked after every eligible park); other "
+    "projects — 1.0, park status unverified 0.5. Area: no minimum or area ≥ minimum 1.0; "
+    "area not published 0.5; smaller: area ÷ minimum. Logistics: d = straight-line distance "
+    "to the nearest logistics hub or port area (km, UTM 50N); no limit: 1/(1+d/20); "
+    "d ≤ limit X: 1.0; beyond: max(0, 1 − (d − X)/X); park location unknown: 0; park "
+    "and hub placed at the same seat (distance unknown): 0.5. County: "
+    "no preference or in a preferred county 1.0, else 0. Distances from a county or town "
+    "seat are marked approximate.",
+)
 ENTERPRISE_BONUS = 0.1
 ENTERPRISE_BONUS_CAP = 0.3
 CROSSWALK_SCORE = 0.6  # same "231" industry only: related, not the same chain
@@ -171,17 +174,17 @@ def _match_reason(base: float, code: str, wanted: str, codes: tuple[str, ...],
     want = taxonomy.get(wanted)
     if base == 1.0:
         found = taxonomy.get(code)
-        return f"主导产业含 {found.name_zh}（1.0）", f"leading industries include {found.name_en} (1.0)"
+        return f"主导产业含 {found.label.zh}（1.0）", f"leading industries include {found.label.en} (1.0)"
     if base > 0:
         found, h231 = taxonomy.get(code), taxonomy.get(taxonomy.in_system(wanted, "231"))
-        return (f"主导产业 {found.name_zh} 与 {want.name_zh} 同属“231”产业 {h231.name_zh}（{base:.1f}）",
-                f"leading industry {found.name_en} shares the \"231\" industry {h231.name_en} "
-                f"with {want.name_en} ({base:.1f})")
+        return (f"主导产业 {found.label.zh} 与 {want.label.zh} 同属“231”产业 {h231.label.zh}（{base:.1f}）",
+                f"leading industry {found.label.en} shares the \"231\" industry {h231.label.en} "
+                f"with {want.label.en} ({base:.1f})")
     known = [taxonomy.get(c) for c in codes if c in taxonomy.codes]
-    zh = "、".join(i.name_zh for i in known) or "未公布"
-    en = ", ".join(i.name_en for i in known) or "not published"
-    return (f"主导产业（{zh}）不含 {want.name_zh}（0）",
-            f"leading industries ({en}) do not include {want.name_en} (0)")
+    zh = "、".join(i.label.zh for i in known) or "未公布"
+    en = ", ".join(i.label.en for i in known) or "not published"
+    return (f"主导产业（{zh}）不含 {want.label.zh}（0）",
+            f"leading industries ({en}) do not include {want.label.en} (0)")
 
 
 def _industry_part(park: pd.Series, family: set[str], ctx: _Context) -> Part:
@@ -197,8 +200,9 @@ def _industry_part(park: pd.Series, family: set[str], ctx: _Context) -> Part:
     top = tax.top(wanted)
     capped_zh = "，合计封顶 1.0" if base + bonus > 1.0 else ""
     capped_en = ", total capped at 1.0" if base + bonus > 1.0 else ""
-    return Part(total, (zh, f"园区内已有同产业（{top.name_zh}）企业 {count} 家（+{bonus:.1f}{capped_zh}）"),
-                (en, f"{count} enterprise(s) of {top.name_en} already in the park (+{bonus:.1f}{capped_en})"))
+    return Part(total, (zh, f"园区内已有同产业（{top.label.zh}）企业 {count} 家（+{bonus:.1f}{capped_zh}）"),
+                (en, f"{count} enterprise(s) of {top.label.en} already in the park "
+                     f"(+{bonus:.1f}{capped_en})"))
 
 
 def _compliance_part(park: pd.Series, chemical: bool) -> Part:
@@ -283,7 +287,7 @@ def _county_part(park: pd.Series, preferred: tuple[str, ...], counties: pd.DataF
 def _reasons(parts: Mapping[str, Part], weights: Weights, lang: str) -> list[str]:
     out = []
     for comp, part in parts.items():
-        label = COMPONENT_LABELS[comp][1 if lang == "en" else 0]
+        label = COMPONENT_LABELS[comp].get(lang)
         lines = list(part.en if lang == "en" else part.zh)
         if getattr(weights, comp) == 0:
             lines[0] += " — weight 0, not counted" if lang == "en" else "（权重为 0，不计入总分）"

@@ -11,33 +11,23 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.labels import Label
 from parks.model.industries import Taxonomy
 from parks.model.outlines import AREA_TOLERANCE
+from parks.model.schema import field_label
 from parks.model.vocab import KIND, LEVEL, PRECISION, STAGE, STATUS
 
-_LABELS = {
-    "kind": ("类型", "Kind"), "level": ("级别", "Level"), "status": ("状态", "Status"),
-    "industries": ("产业", "Industries"), "place": ("位置", "Location"),
-    "precision": ("定位精度", "Precision"), "source": ("来源", "Source"),
-    "as_of": ("数据日期", "As of"), "area": ("面积", "Area"), "sizhi": ("四至", "Bounds (四至)"),
-    "recognition": ("认定", "Recognition"), "stage": ("阶段", "Stage"),
-    "investment": ("投资", "Investment"), "park": ("所在园区", "Park"),
-    "full_name": ("全称", "Full name"), "capacity": ("规模", "Capacity"),
-    "enterprise": ("企业", "Enterprise"), "outline": ("标绘范围", "Drawn outline"),
-}
+# Lines that are not one column: the industries of any record by name, and its place.
+INDUSTRIES = Label("产业", "Industries")
+PLACE = Label("位置", "Location")
 _APPROX = {
-    "town": ("⚠ 近似位置：标在乡镇/街道驻地，不是实际厂址/园址",
-             "⚠ Approximate: drawn at the town seat, not at the site"),
-    "county": ("⚠ 近似位置：仅知所在县区，标在县城驻地",
-               "⚠ Approximate: only the county is known; drawn at the county seat"),
+    "town": Label("⚠ 近似位置：标在乡镇/街道驻地，不是实际厂址/园址",
+                  "⚠ Approximate: drawn at the town seat, not at the site"),
+    "county": Label("⚠ 近似位置：仅知所在县区，标在县城驻地",
+                    "⚠ Approximate: only the county is known; drawn at the county seat"),
 }
-_SHARED = ("多条记录共用同一点，标记已稍作错开以便点击",
-           "Several records share this point; markers are fanned out to stay clickable")
-
-
-def _t(key: str, lang: str) -> str:
-    zh, en = _LABELS[key]
-    return en if lang == "en" else zh
+_SHARED = Label("多条记录共用同一点，标记已稍作错开以便点击",
+                "Several records share this point; markers are fanned out to stay clickable")
 
 
 def display_name(row: pd.Series | object, lang: str) -> str:
@@ -49,15 +39,17 @@ def industry_text(codes: tuple[str, ...], taxonomy: Taxonomy, lang: str) -> str:
     labels = []
     for code in codes:
         if code in taxonomy.codes:
-            labels.append(taxonomy.get(code).label(lang))
+            labels.append(taxonomy.get(code).label.get(lang))
     return "、".join(labels) if lang != "en" else ", ".join(labels)
 
 
-def _line(key: str, value: object, lang: str) -> str:
+def _line(label: Label | str, value: object, lang: str) -> str:
+    """One 'label：value' line; `label` is a Label or the name of a record field."""
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
     if not text:
         return ""
-    return f"<div><b>{html.escape(_t(key, lang))}：</b>{html.escape(text)}</div>"
+    name = label.get(lang) if isinstance(label, Label) else field_label(label, lang)
+    return f"<div><b>{html.escape(name)}：</b>{html.escape(text)}</div>"
 
 
 def outline_text(drawn_km2: float, published_km2: float, lang: str) -> str:
@@ -78,21 +70,20 @@ def place_text(row: object, lang: str) -> str:
     town = getattr(row, "town", "") or ""
     parts = [p for p in (county, town) if p]
     if not parts:
-        return "位置未知" if lang != "en" else "location unknown"
+        return PRECISION.get("unlocated").label.get(lang)
     return " ".join(parts)
 
 
 def shared_note(lang: str) -> str:
     """Line added to popups of markers fanned out from a shared point."""
-    zh, en = _SHARED
-    return f'<div style="color:#555">{html.escape(en if lang == "en" else zh)}</div>'
+    return f'<div style="color:#555">{html.escape(_SHARED.get(lang))}</div>'
 
 
 def _footer(row: object, lang: str) -> str:
     parts = [_line("precision", PRECISION.label(row.precision, lang), lang)]
     if row.precision in _APPROX:
-        zh, en = _APPROX[row.precision]
-        parts.append(f'<div style="color:#8a4b00">{html.escape(en if lang == "en" else zh)}</div>')
+        warning = _APPROX[row.precision].get(lang)
+        parts.append(f'<div style="color:#8a4b00">{html.escape(warning)}</div>')
     parts += [_line("source", row.source, lang), _line("as_of", row.as_of, lang)]
     return "".join(parts)
 
@@ -110,13 +101,13 @@ def park_popup(row: object, codes: tuple[str, ...], taxonomy: Taxonomy, lang: st
               lang),
         _line("level", LEVEL.label(row.level, lang), lang),
         _line("status", STATUS.label(row.status, lang), lang),
-        _line("industries", industry_text(codes, taxonomy, lang) or row.industries_text, lang),
-        _line("area", area, lang),
-        _line("outline", outline_text(getattr(row, "outline_km2", float("nan")), row.area_km2, lang),
+        _line(INDUSTRIES, industry_text(codes, taxonomy, lang) or row.industries_text, lang),
+        _line("area_km2", area, lang),
+        _line("boundary", outline_text(getattr(row, "outline_km2", float("nan")), row.area_km2, lang),
               lang),
         _line("sizhi", row.sizhi, lang),
         _line("recognition", row.recognition, lang),
-        _line("place", place_text(row, lang), lang),
+        _line(PLACE, place_text(row, lang), lang),
     ]
     return _wrap(display_name(row, lang), body, _footer(row, lang))
 
@@ -125,8 +116,8 @@ def enterprise_popup(row: object, taxonomy: Taxonomy, lang: str, park_name: str 
     codes = tuple(c for c in (row.industry, row.subsector) if c)
     body = [
         _line("full_name", row.full_name, lang),
-        _line("industries", industry_text(codes, taxonomy, lang) or row.industries_text, lang),
-        _line("park", park_name, lang), _line("place", place_text(row, lang), lang),
+        _line(INDUSTRIES, industry_text(codes, taxonomy, lang) or row.industries_text, lang),
+        _line("park_id", park_name, lang), _line(PLACE, place_text(row, lang), lang),
     ]
     return _wrap(display_name(row, lang), body, _footer(row, lang))
 
@@ -138,10 +129,10 @@ def project_popup(row: object, taxonomy: Taxonomy, lang: str, enterprise_name: s
         stage = f"{stage}（{row.stage_text}）" if stage else row.stage_text
     money = f"{row.investment_yi:g} 亿元" if pd.notna(row.investment_yi) else ""
     body = [
-        _line("stage", stage, lang), _line("investment", money, lang),
-        _line("capacity", row.capacity_text, lang), _line("enterprise", enterprise_name, lang),
-        _line("industries", industry_text(codes, taxonomy, lang), lang),
-        _line("place", place_text(row, lang), lang),
+        _line("stage", stage, lang), _line("investment_yi", money, lang),
+        _line("capacity_text", row.capacity_text, lang), _line("enterprise_id", enterprise_name, lang),
+        _line(INDUSTRIES, industry_text(codes, taxonomy, lang), lang),
+        _line(PLACE, place_text(row, lang), lang),
     ]
     return _wrap(display_name(row, lang), body, _footer(row, lang))
 

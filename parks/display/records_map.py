@@ -26,6 +26,7 @@ from parks.config import DEFAULT_CONFIG, AppConfig
 from parks.display.map_look import MapLook
 from parks.display.popups import shared_note
 from parks.display.style import (
+    OFFLINE,
     build_legend,
     choropleth_frame,
     county_frame,
@@ -35,7 +36,6 @@ from parks.display.style import (
     park_points,
     project_points,
     spread_points,
-    text,
 )
 from parks.model.dataset import Dataset
 
@@ -103,7 +103,7 @@ def filter_update(dataset: Dataset, selection: Selection, look: MapLook, *,
 
 def _choropleth(dataset: Dataset, selection: Selection, look: MapLook,
                 config: AppConfig) -> ChoroplethLayer:
-    return ChoroplethLayer(config.layer("choropleth").label(look.lang),
+    return ChoroplethLayer(config.layer("choropleth").label.get(look.lang),
                            choropleth_frame(dataset, selection, look.lang), show=True)
 
 
@@ -130,10 +130,10 @@ def _area_layers(dataset: Dataset, selection: Selection, look: MapLook,
                                 in_control=False, css_class="hz-context"))
     if "choropleth" in look.layers:
         out.append(_choropleth(dataset, selection, look, config))
-    out.append(OutlineLayer(config.layer("counties").label(look.lang),
+    out.append(OutlineLayer(config.layer("counties").label.get(look.lang),
                             county_frame(dataset, look.lang), in_control=False))
     if "outlines" in look.layers:
-        out.append(OutlineLayer(config.layer("outlines").label(look.lang),
+        out.append(OutlineLayer(config.layer("outlines").label.get(look.lang),
                                 outline_layer_frame(selection.parks, look.lang), weight=2.2,
                                 fill_colour="#888888", labels=False, css_class="hz-park-outline"))
     return out
@@ -149,10 +149,10 @@ def _point_layers(dataset: Dataset, selection: Selection, look: MapLook,
                                ("parks", 20, False), ("chemical_parks", 22, False)):
         if key == "enterprises" and cloud and key in look.layers:
             out.append(enterprise_cloud(selection.enterprises, dataset.taxonomy, lang, look.system,
-                                        config.layer(key).label(lang), look.detail_url,
+                                        config.layer(key).label.get(lang), look.detail_url,
                                         config.bin_min))
         elif key in look.layers:
-            out.append(PointLayer(config.layer(key).label(lang), points[key], cluster=cluster,
+            out.append(PointLayer(config.layer(key).label.get(lang), points[key], cluster=cluster,
                                   size=size, css_class=f"hz-{key.replace('_', '-')}", key=key))
     return out
 
@@ -198,5 +198,5 @@ def records_map(dataset: Dataset, selection: Selection, look: MapLook, *,
         basemap=look.basemap, bounds=bounds or tuple(dataset.counties.total_bounds),
         legend=replace(build_legend(dataset.taxonomy, look.lang, look.system, look.layers),
                        open=look.legend_open),
-        offline_notice=text("offline", look.lang), view_scope=look.view_scope,
+        offline_notice=OFFLINE.get(look.lang), view_scope=look.view_scope,
         asset_base_url=look.asset_base_url)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from geo.cloud import CloudLayer
+from geo.labels import Label
 from geo.layers import spread_coincident
 from geo.maps import Legend, LegendItem, LegendSection
 from parks.analysis.query import Selection
@@ -27,32 +28,29 @@ from parks.model.outlines import outline_frame
 from parks.model.vocab import APPROXIMATE, KIND, STAGE, STAGE_UNKNOWN_COLOUR
 
 CHOROPLETH_COLOURS = ("#EFF3FF", "#BDD7E7", "#6BAED6", "#3182BD", "#08519C")  # ColorBrewer Blues
-_TEXT = {
-    "legend": ("图例", "Legend"), "parks": ("园区（形状/字：类型）", "Parks (shape/letter: kind)"),
-    "enterprises": ("企业（颜色：产业）", "Enterprises (colour: industry)"),
-    "projects": ("项目（颜色：阶段）", "Projects (colour: stage)"),
-    "precision": ("定位精度", "Location precision"), "exact": ("实测/标绘位置", "Surveyed/digitised"),
-    "approx": ("近似位置（乡镇/县城驻地）", "Approximate (town/county seat)"),
-    "unclassified": ("未分类", "Unclassified"), "stage_unknown": ("阶段未说明", "Stage not stated"),
-    "counties": ("县区界", "County boundary"),
-    "outlines": ("园区范围（已标绘，颜色：类型）", "Park outline (drawn; colour: kind)"),
-    "counts": ("记录数（按县区）", "Records per county"),
-    "note": ("空心虚线标记为近似位置；点击标记查看来源。",
-             "Hollow dashed markers are approximate; click a marker for its source."),
-    "cloud_loading": ("载入中…", "Loading…"),
-    "cloud_many": ("此处有 {n} 家企业（近似位置可能重叠）：",
-                   "{n} enterprises here (approximate points overlap):"),
-    "cloud_more": ("另有 {n} 家，放大地图可分开", "{n} more; zoom in to tell them apart"),
-    "cloud_no_detail": ("此文件只含位置与产业；详情请在应用中查看",
-                        "This file holds positions and industries only; open the app for details"),
-    "offline": ("底图瓦片无法访问，已切换为离线底图（县界）",
-                "Tiles unreachable: showing the offline basemap (county outlines)"),
-}
+# the legend's words, then the canvas layer's and the offline notice
+LEGEND = Label("图例", "Legend")
+LEGEND_PARKS = Label("园区（形状/字：类型）", "Parks (shape/letter: kind)")
+LEGEND_ENTERPRISES = Label("企业（颜色：产业）", "Enterprises (colour: industry)")
+LEGEND_PROJECTS = Label("项目（颜色：阶段）", "Projects (colour: stage)")
+LEGEND_PRECISION = Label("定位精度", "Location precision")
+EXACT = Label("实测/标绘位置", "Surveyed/digitised")
+APPROX = Label("近似位置（乡镇/县城驻地）", "Approximate (town/county seat)")
+UNCLASSIFIED = Label("未分类", "Unclassified")
+STAGE_UNKNOWN = Label("阶段未说明", "Stage not stated")
+COUNTIES = Label("县区界", "County boundary")
+OUTLINES = Label("园区范围（已标绘，颜色：类型）", "Park outline (drawn; colour: kind)")
+LEGEND_NOTE = Label("空心虚线标记为近似位置；点击标记查看来源。",
+                    "Hollow dashed markers are approximate; click a marker for its source.")
+CLOUD_LOADING = Label("载入中…", "Loading…")
+CLOUD_MANY = Label("此处有 {n} 家企业（近似位置可能重叠）：",
+                   "{n} enterprises here (approximate points overlap):")
+CLOUD_MORE = Label("另有 {n} 家，放大地图可分开", "{n} more; zoom in to tell them apart")
+CLOUD_NO_DETAIL = Label("此文件只含位置与产业；详情请在应用中查看",
+                        "This file holds positions and industries only; open the app for details")
+OFFLINE = Label("底图瓦片无法访问，已切换为离线底图（县界）",
+                "Tiles unreachable: showing the offline basemap (county outlines)")
 
-
-def text(key: str, lang: str) -> str:
-    zh, en = _TEXT[key]
-    return en if lang == "en" else zh
 
 
 
@@ -83,7 +81,7 @@ def park_points(parks: pd.DataFrame, taxonomy: Taxonomy, lang: str) -> pd.DataFr
         parks, lang,
         colour=lambda rows: rows["kind"].map(lambda k: KIND.get(k).colour),
         shape=lambda rows: np.where(rows["kind"] == "chemical_park", "diamond", "square"),
-        glyph=lambda rows: rows["kind"].map(lambda k: KIND.get(k).glyph(lang)),
+        glyph=lambda rows: rows["kind"].map(lambda k: KIND.get(k).glyph.get(lang)),
         popup=lambda r: park_popup(r, tuple(c for c in r.industries.split(";") if c),
                                    taxonomy, lang))
 
@@ -137,8 +135,10 @@ def enterprise_cloud(enterprises: pd.DataFrame, taxonomy: Taxonomy, lang: str, s
 
 
 def cloud_texts(lang: str) -> dict[str, str]:
-    keys = ("loading", "many", "more", "no_detail")
-    return {k.replace("no_detail", "noDetail"): text(f"cloud_{k}", lang) for k in keys}
+    """The canvas layer's texts, keyed as its JavaScript expects them."""
+    texts = {"loading": CLOUD_LOADING, "many": CLOUD_MANY, "more": CLOUD_MORE,
+             "noDetail": CLOUD_NO_DETAIL}
+    return {key: label.get(lang) for key, label in texts.items()}
 
 
 def spread_points(points: dict[str, pd.DataFrame], spacing_m: float,
@@ -183,25 +183,25 @@ def build_legend(taxonomy: Taxonomy, lang: str, system: str, layers: Collection[
         # chemical parks and the other kinds are separate layers: list what is drawn
         shown = [t for t in KIND.terms if ("chemical_parks" if t.code == "chemical_park"
                                            else "parks") in layers]
-        sections.append(LegendSection(text("parks", lang), tuple(
-            LegendItem(f"{t.glyph(lang)} {t.label(lang)}", t.colour,
+        sections.append(LegendSection(LEGEND_PARKS.get(lang), tuple(
+            LegendItem(f"{t.glyph.get(lang)} {t.label.get(lang)}", t.colour,
                        "diamond" if t.code == "chemical_park" else "square") for t in shown)))
     if "enterprises" in layers:
-        items = [LegendItem(i.label(lang), i.colour) for i in taxonomy.system_members(system)]
-        items.append(LegendItem(text("unclassified", lang), UNCLASSIFIED_COLOUR))
-        sections.append(LegendSection(text("enterprises", lang), tuple(items)))
+        items = [LegendItem(i.label.get(lang), i.colour) for i in taxonomy.system_members(system)]
+        items.append(LegendItem(UNCLASSIFIED.get(lang), UNCLASSIFIED_COLOUR))
+        sections.append(LegendSection(LEGEND_ENTERPRISES.get(lang), tuple(items)))
     if "projects" in layers:
-        items = [LegendItem(t.label(lang), t.colour, "triangle") for t in STAGE.terms]
-        items.append(LegendItem(text("stage_unknown", lang), STAGE_UNKNOWN_COLOUR, "triangle"))
-        sections.append(LegendSection(text("projects", lang), tuple(items)))
-    sections.append(LegendSection(text("precision", lang), (
-        LegendItem(text("exact", lang), "#666666"),
-        LegendItem(text("approx", lang), "#666666", hollow=True))))
-    lines = [LegendItem(text("counties", lang), "#3B3B3B", "line")]
+        items = [LegendItem(t.label.get(lang), t.colour, "triangle") for t in STAGE.terms]
+        items.append(LegendItem(STAGE_UNKNOWN.get(lang), STAGE_UNKNOWN_COLOUR, "triangle"))
+        sections.append(LegendSection(LEGEND_PROJECTS.get(lang), tuple(items)))
+    sections.append(LegendSection(LEGEND_PRECISION.get(lang), (
+        LegendItem(EXACT.get(lang), "#666666"),
+        LegendItem(APPROX.get(lang), "#666666", hollow=True))))
+    lines = [LegendItem(COUNTIES.get(lang), "#3B3B3B", "line")]
     if "outlines" in layers:
-        lines.append(LegendItem(text("outlines", lang), KIND.get("chemical_park").colour, "line"))
+        lines.append(LegendItem(OUTLINES.get(lang), KIND.get("chemical_park").colour, "line"))
     sections.append(LegendSection("", tuple(lines)))
-    return Legend(text("legend", lang), tuple(sections), text("note", lang))
+    return Legend(LEGEND.get(lang), tuple(sections), LEGEND_NOTE.get(lang))
 
 
 

@@ -42,7 +42,7 @@ def region_index(region_adcode: str, data_dir: str | None = None) -> AddressInde
     places = pd.DataFrame({"name": mine["name_zh"], "county_adcode": mine["county_adcode"],
                            "town": mine["town"]})
     return build_index(
-        region.adcode, region.name_zh, gaz,
+        region.adcode, region.label.zh, gaz,
         villages[villages["region_adcode"] == region.adcode],
         aliases.loc[aliases["region_adcode"] == region.adcode, _ALIAS_COLUMNS], places,
         _outside(), region.central_county)

@@ -70,7 +70,7 @@ def _code(value: str, options: Mapping[str, str]) -> str:
 def _vocab_options(vocab) -> dict[str, str]:
     out = {}
     for term in vocab.terms:
-        for label in (term.code, term.zh, term.en):
+        for label in (term.code, term.label.zh, term.label.en):
             out[label.casefold()] = term.code
     return out
 
@@ -78,7 +78,7 @@ def _vocab_options(vocab) -> dict[str, str]:
 def _industry_options(taxonomy: Taxonomy) -> dict[str, str]:
     out = {}
     for ind in taxonomy.industries:
-        for label in (ind.code, ind.name_zh, ind.name_en):
+        for label in (ind.code, ind.label.zh, ind.label.en):
             out[label.casefold()] = ind.code
     return out
 

@@ -10,29 +10,29 @@ import pandas as pd
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
+from geo.labels import Label
 from geo.static_map import cjk_font, draw_legend, draw_map
 from parks.analysis.query import Filters, Selection
 from parks.analysis.stats import counts_by_county, main_projects, records_by_industry
 from parks.display.print_map import BriefingSpec, briefing_frame, map_layers, map_png
 from parks.model.dataset import Dataset
+from parks.model.schema import TABLES, field_heading
 from parks.model.vocab import STAGE
 
-_HEAD = {
-    "by_county": ("按县区统计", "By county"), "by_industry": ("按产业统计（战略性新兴产业）",
-                                                            "By strategic industry"),
-    "projects": ("主要项目（按阶段、投资）", "Main projects (by stage, investment)"),
-    "county": ("县区", "County"), "industry": ("产业", "Industry"), "parks": ("园区", "Parks"),
-    "enterprises": ("企业", "Enterprises"), "projects_n": ("项目", "Projects"),
-    "total": ("合计", "Total"), "unknown": ("县区未知", "County unknown"),
-    "name": ("项目", "Project"), "stage": ("阶段", "Stage"),
-    "investment": ("投资(亿元)", "Investment (100M yuan)"), "none": ("（无）", "(none)"),
-    "generated": ("生成日期", "Generated"), "more": ("另有 {n} 个项目未列出", "{n} more not listed"),
-}
+BY_COUNTY = Label("按县区统计", "By county")
+BY_INDUSTRY = Label("按产业统计（战略性新兴产业）", "By strategic industry")
+MAIN_PROJECTS = Label("主要项目（按阶段、投资）", "Main projects (by stage, investment)")
+PROJECT = Label("项目", "Project")
+TOTAL = Label("合计", "Total")
+COUNTY_UNKNOWN = Label("县区未知", "County unknown")
+NONE = Label("（无）", "(none)")
+GENERATED = Label("生成日期", "Generated")
+MORE = Label("另有 {n} 个项目未列出", "{n} more not listed")
 
 
-def _h(key: str, lang: str) -> str:
-    zh, en = _HEAD[key]
-    return en if lang == "en" else zh
+def _counts_header(first: str, lang: str) -> list[str]:
+    """A summary table's heading: the row label, then one column per record table."""
+    return [field_heading(first, lang), *(spec.label.get(lang) for spec in TABLES)]
 
 
 def county_table(dataset: Dataset, selection: Selection, lang: str) -> list[list[str]]:
@@ -42,15 +42,15 @@ def county_table(dataset: Dataset, selection: Selection, lang: str) -> list[list
     frames = selection.frames()
     unknown = [str(int((frames[t]["county_adcode"] == "").sum()))
                for t in ("parks", "enterprises", "projects")]
-    total = [_h("total", lang), *(str(len(frames[t])) for t in ("parks", "enterprises",
+    total = [TOTAL.get(lang), *(str(len(frames[t])) for t in ("parks", "enterprises",
                                                                  "projects"))]
-    return [*rows, [_h("unknown", lang), *unknown], total]
+    return [*rows, [COUNTY_UNKNOWN.get(lang), *unknown], total]
 
 
 def industry_table(dataset: Dataset, selection: Selection, lang: str) -> list[list[str]]:
     long = records_by_industry(selection.frames(), dataset.taxonomy, "sei")
     wide = long.pivot_table(index="industry", columns="table", values="count", sort=False)
-    return [[dataset.taxonomy.get(code).label(lang),
+    return [[dataset.taxonomy.get(code).label.get(lang),
              *(str(int(wide.loc[code].get(t, 0))) for t in ("parks", "enterprises", "projects"))]
             for code in wide.index]
 
@@ -61,8 +61,8 @@ def project_table(selection: Selection, lang: str, limit: int = 8) -> list[list[
              f"{r.investment_yi:g}" if pd.notna(r.investment_yi) else "—",
              r.county or "—"] for r in top.itertuples(index=False)]
     if len(selection.projects) > limit:
-        rows.append([_h("more", lang).format(n=len(selection.projects) - limit), "", "", ""])
-    return rows or [[_h("none", lang), "", "", ""]]
+        rows.append([MORE.format(lang, n=len(selection.projects) - limit), "", "", ""])
+    return rows or [[NONE.get(lang), "", "", ""]]
 
 
 def _table(fig: Figure, rect: tuple[float, float, float, float], title: str,
@@ -97,17 +97,16 @@ def briefing_pdf(dataset: Dataset, selection: Selection, spec: BriefingSpec,
                  north=frame.north)
         if frame.legend:
             draw_legend(fig.add_axes((0.74, 0.55, 0.22, 0.36)), frame.legend, size=6)
-        _table(fig, (0.06, 0.30, 0.42, 0.22), _h("by_county", lang),
-               [_h(k, lang) for k in ("county", "parks", "enterprises", "projects_n")],
+        _table(fig, (0.06, 0.30, 0.42, 0.22), BY_COUNTY.get(lang), _counts_header("county_adcode", lang),
                county_table(dataset, selection, lang), [0.34, 0.22, 0.22, 0.22])
-        _table(fig, (0.52, 0.30, 0.42, 0.22), _h("by_industry", lang),
-               [_h(k, lang) for k in ("industry", "parks", "enterprises", "projects_n")],
+        _table(fig, (0.52, 0.30, 0.42, 0.22), BY_INDUSTRY.get(lang), _counts_header("industry", lang),
                industry_table(dataset, selection, lang), [0.46, 0.18, 0.18, 0.18])
-        _table(fig, (0.06, 0.115, 0.88, 0.15), _h("projects", lang),
-               [_h(k, lang) for k in ("name", "stage", "investment", "county")],
+        _table(fig, (0.06, 0.115, 0.88, 0.15), MAIN_PROJECTS.get(lang),
+               [PROJECT.get(lang), *(field_heading(k, lang)
+                                     for k in ("stage", "investment_yi", "county_adcode"))],
                project_table(selection, lang), [0.58, 0.16, 0.13, 0.13])
         fig.text(0.06, 0.075, frame.source, fontsize=6.5, va="top", wrap=True, color="#333333")
-        fig.text(0.06, 0.035, f"{frame.note}　{_h('generated', lang)}: {date.today()}",
+        fig.text(0.06, 0.035, f"{frame.note}　{GENERATED.get(lang)}: {date.today()}",
                  fontsize=6.5, va="bottom", color="#8A4B00", wrap=True)
         buffer = io.BytesIO()
         fig.savefig(buffer, format="pdf")

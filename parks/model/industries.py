@@ -8,16 +8,22 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.labels import Label
 from parks.errors import DataValidationError, Problem
 
 SYSTEMS = ("sei", "231")  # 战略性新兴产业 (菏政发〔2024〕1号) and the "231" industrial system
 TIERS = ("2", "3", "1")
 TIER_LABELS = {
-    "2": ("两大核心产业", "2 core industries"),
-    "3": ("三个优势产业", "3 advantage industries"),
-    "1": ("一批新兴产业集群", "1 group of emerging clusters"),
+    "2": Label("两大核心产业", "2 core industries"),
+    "3": Label("三个优势产业", "3 advantage industries"),
+    "1": Label("一批新兴产业集群", "Emerging clusters"),
+}
+SYSTEM_LABELS = {
+    "sei": Label("战略性新兴产业（菏政发〔2024〕1号）", "Strategic emerging industries (2024)"),
+    "231": Label("“231”特色产业体系", "The \"231\" industrial system"),
 }
 UNCLASSIFIED_COLOUR = "#9E9E9E"
+UNCLASSIFIED = Label("未分类", "unclassified")  # a record with no industry code
 _TAXONOMY_COLUMNS = ("code", "parent", "name_zh", "name_en", "colour", "sei_order", "h231_tier",
                      "h231_order", "h231_code", "help", "source")
 _TARGET_COLUMNS = ("id", "industry", "year", "indicator_zh", "indicator_en", "value", "unit",
@@ -31,8 +37,7 @@ class Industry:
 
     code: str
     parent: str
-    name_zh: str
-    name_en: str
+    label: Label  # name_zh, name_en of data/industries.csv
     colour: str
     sei_order: int | None
     h231_tier: str
@@ -40,9 +45,6 @@ class Industry:
     h231_code: str
     help: str
     source: str
-
-    def label(self, lang: str) -> str:
-        return self.name_en if lang == "en" else self.name_zh
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
     if problems:
         raise DataValidationError(problems)
     return Taxonomy(tuple(
-        Industry(r.code, r.parent, r.name_zh, r.name_en, r.colour.upper(),
+        Industry(r.code, r.parent, Label(r.name_zh, r.name_en), r.colour.upper(),
                  _optional_int(r.sei_order), r.h231_tier, _optional_int(r.h231_order), r.h231_code,
                  r.help, r.source)
         for r in frame.itertuples(index=False)

@@ -253,7 +253,7 @@ def region_context(region: Region, data_dir: Path, config: AppConfig,
                    cache_dir: Path | None = None) -> RegionContext:
     counties = load_counties(region.adcode, source=config.boundary_source, cache_dir=cache_dir)
     gaz = load_gazetteer(data_dir / "towns.csv", data_dir / "county_seats.csv", region.adcode)
-    return RegionContext(region.adcode, region.name_zh, counties, gaz)
+    return RegionContext(region.adcode, region.label.zh, counties, gaz)
 
 
 def _subsector_problems(frame: pd.DataFrame, spec: TableSpec, taxonomy: Taxonomy) -> list[Problem]:

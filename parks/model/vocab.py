@@ -4,24 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geo.labels import Label
+
+_NO_GLYPH = Label("", "")  # immutable, so one shared default is safe
+
 
 @dataclass(frozen=True)
 class Term:
     """One allowed value of a coded field, with its labels, help text and map style."""
 
     code: str
-    zh: str
-    en: str
+    label: Label
     help: str = ""
     colour: str = ""
-    glyph_zh: str = ""
-    glyph_en: str = ""
-
-    def label(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
-
-    def glyph(self, lang: str) -> str:
-        return self.glyph_en if lang == "en" else self.glyph_zh
+    glyph: Label = _NO_GLYPH  # a letter that tells kinds apart without colour
 
 
 @dataclass(frozen=True)
@@ -45,19 +41,19 @@ class Vocabulary:
         if not code:
             return ""
         try:
-            return self.get(code).label(lang)
+            return self.get(code).label.get(lang)
         except KeyError:
             return code
 
 
 PRECISION = Vocabulary("precision", (
-    Term("surveyed", "实测", "surveyed", "A published or measured coordinate of the place itself."),
-    Term("digitised", "图上标绘", "digitised", "Drawn or placed on the map by a planner."),
-    Term("town", "乡镇驻地（近似）", "town seat (approx.)",
+    Term("surveyed", Label("实测", "surveyed"), "A published or measured coordinate of the place itself."),
+    Term("digitised", Label("图上标绘", "digitised"), "Drawn or placed on the map by a planner."),
+    Term("town", Label("乡镇驻地（近似）", "town seat (approx.)"),
          "Known only to its 乡镇/街道: drawn at the town seat, not at the site."),
-    Term("county", "县城驻地（近似）", "county seat (approx.)",
+    Term("county", Label("县城驻地（近似）", "county seat (approx.)"),
          "Known only to its county: drawn at the county seat, not at the site."),
-    Term("unlocated", "位置未知", "location unknown",
+    Term("unlocated", Label("位置未知", "location unknown"),
          "Not even the county is known: counted in tables, never drawn."),
 ))
 APPROXIMATE = frozenset({"town", "county"})
@@ -66,59 +62,59 @@ LOCATED = frozenset({"surveyed", "digitised", "town", "county"})
 # Colours: Paul Tol's colour-blind-safe "muted" scheme, one per kind; glyphs keep kinds
 # distinguishable without colour.
 KIND = Vocabulary("kind", (
-    Term("chemical_park", "化工园区", "chemical park",
+    Term("chemical_park", Label("化工园区", "chemical park"),
          "Provincially recognised (or candidate) chemical park; new chemical projects must go here.",
-         "#882255", "化", "C"),
-    Term("development_zone", "开发区/新区", "development zone", "Economic, high-tech or new area.",
-         "#332288", "区", "Z"),
-    Term("industrial_park", "产业园", "industrial park", "Specialised industrial park.",
-         "#117733", "园", "P"),
-    Term("logistics_hub", "物流枢纽", "logistics hub",
+         "#882255", Label("化", "C")),
+    Term("development_zone", Label("开发区/新区", "development zone"), "Economic, high-tech or new area.",
+         "#332288", Label("区", "Z")),
+    Term("industrial_park", Label("产业园", "industrial park"), "Specialised industrial park.",
+         "#117733", Label("园", "P")),
+    Term("logistics_hub", Label("物流枢纽", "logistics hub"),
          "Airport, rail or road freight hub, port area (作业区), cold chain, bonded site.",
-         "#44AA99", "流", "L"),
-    Term("digital_park", "数字经济园区", "digital-economy park", "Data centre or digital park.",
-         "#88CCEE", "数", "D"),
-    Term("health_park", "医养健康", "health park", "Health, medical or elderly-care site.",
-         "#CC6677", "医", "H"),
-    Term("tourism_area", "文旅景区", "tourism area", "Tourism or culture site.",
-         "#999933", "旅", "T"),
-    Term("market", "专业市场", "market", "Wholesale or specialised market.",
-         "#DDCC77", "市", "M"),
+         "#44AA99", Label("流", "L")),
+    Term("digital_park", Label("数字经济园区", "digital-economy park"), "Data centre or digital park.",
+         "#88CCEE", Label("数", "D")),
+    Term("health_park", Label("医养健康", "health park"), "Health, medical or elderly-care site.",
+         "#CC6677", Label("医", "H")),
+    Term("tourism_area", Label("文旅景区", "tourism area"), "Tourism or culture site.",
+         "#999933", Label("旅", "T")),
+    Term("market", Label("专业市场", "market"), "Wholesale or specialised market.",
+         "#DDCC77", Label("市", "M")),
 ))
 
 # Sequential viridis steps (colour-blind safe): later stages are darker.
 STAGE = Vocabulary("stage", (
-    Term("planned", "谋划", "planned", "谋划一批: being conceived.", "#FDE725"),
-    Term("reserve", "储备", "reserve", "储备一批: prepared, waiting to start.", "#35B779"),
-    Term("under_construction", "开工", "under construction", "开工一批: construction started.",
+    Term("planned", Label("谋划", "planned"), "谋划一批: being conceived.", "#FDE725"),
+    Term("reserve", Label("储备", "reserve"), "储备一批: prepared, waiting to start.", "#35B779"),
+    Term("under_construction", Label("开工", "under construction"), "开工一批: construction started.",
          "#31688E"),
-    Term("completed", "竣工", "completed", "竣工一批: built or in production.", "#440154"),
+    Term("completed", Label("竣工", "completed"), "竣工一批: built or in production.", "#440154"),
 ))
 STAGE_UNKNOWN_COLOUR = "#9E9E9E"
 
 LEVEL = Vocabulary("level", (
-    Term("national", "国家级", "national"),
-    Term("provincial", "省级", "provincial"),
-    Term("city", "市级", "city"),
-    Term("county", "县级", "county"),
+    Term("national", Label("国家级", "national")),
+    Term("provincial", Label("省级", "provincial")),
+    Term("city", Label("市级", "city")),
+    Term("county", Label("县级", "county")),
 ))
 
 STATUS = Vocabulary("status", (
-    Term("operating", "运营", "operating"),
-    Term("planned", "规划", "planned"),
-    Term("under_construction", "在建", "under construction"),
-    Term("unverified", "未核实", "unverified", "No source confirms the place or its status."),
-    Term("unknown", "不详", "unknown"),
+    Term("operating", Label("运营", "operating")),
+    Term("planned", Label("规划", "planned")),
+    Term("under_construction", Label("在建", "under construction")),
+    Term("unverified", Label("未核实", "unverified"), "No source confirms the place or its status."),
+    Term("unknown", Label("不详", "unknown")),
 ))
 
 CONFIDENCE = Vocabulary("confidence", (
-    Term("high", "高", "high"),
-    Term("medium", "中", "medium"),
-    Term("low", "低", "low"),
-    Term("unverified", "未核实", "unverified"),
+    Term("high", Label("高", "high")),
+    Term("medium", Label("中", "medium")),
+    Term("low", Label("低", "low")),
+    Term("unverified", Label("未核实", "unverified")),
 ))
 
 CRS = Vocabulary("crs", (
-    Term("WGS84", "WGS-84", "WGS-84", "GPS, OpenStreetMap, 天地图 (CGCS2000 ≈ WGS-84)."),
-    Term("GCJ02", "GCJ-02（高德）", "GCJ-02 (Amap)", "高德/腾讯 coordinates; converted on load."),
+    Term("WGS84", Label("WGS-84", "WGS-84"), "GPS, OpenStreetMap, 天地图 (CGCS2000 ≈ WGS-84)."),
+    Term("GCJ02", Label("GCJ-02（高德）", "GCJ-02 (Amap)"), "高德/腾讯 coordinates; converted on load."),
 ))
