@@ -41,7 +41,6 @@ __all__ = [
 ]
 
 DEFAULT_REGISTRY = "https://registry.npmjs.org"
-REGISTRY_ENV = "HEZE_NPM_REGISTRY"
 DEFAULT_BASE_URL = "/app/static/vendor"
 DEFAULT_DEST = Path(__file__).resolve().parents[1] / "static" / "vendor"
 STAMP_NAME = ".manifest-sha256"
@@ -77,13 +76,13 @@ def fetch(
 ) -> list[Path]:
     """Download, verify and install every package under dest; return the files written.
 
-    The registry is `registry`, else $HEZE_NPM_REGISTRY, else the public npm registry.
+    The registry is `registry` (scripts/setup.sh passes $HEZE_NPM_REGISTRY), else the public one.
     Does nothing (and makes no request) when dest already matches the manifest.
     """
     dest = Path(dest)
     if vendor_ready(dest, manifest):
         return []
-    base = registry or os.environ.get(REGISTRY_ENV) or DEFAULT_REGISTRY
+    base = registry or DEFAULT_REGISTRY
     # all tarballs are downloaded and verified before anything is unpacked
     tarballs = [(pkg, _download(pkg, base, timeout)) for pkg in manifest.packages]
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -360,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m geo.assets", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     fetch_cmd = commands.add_parser("fetch", help="download and install the vendor dir")
-    fetch_cmd.add_argument("--registry", help=f"npm registry (default ${REGISTRY_ENV} or npmjs)")
+    fetch_cmd.add_argument("--registry", help="npm registry (default npmjs)")
     check_cmd = commands.add_parser("check", help="exit 1 when vendor files are missing")
     for command in (fetch_cmd, check_cmd):
         command.add_argument("--dest", type=Path, default=DEFAULT_DEST)

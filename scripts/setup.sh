@@ -188,5 +188,5 @@ ensure_requirements() {
 ensure_venv
 ensure_requirements
 [ "$DEV" -eq 0 ] || ! want_postgis || ensure_test_database
-.venv/bin/python -m geo.assets fetch --dest static/vendor
+.venv/bin/python -m geo.assets fetch --dest static/vendor --registry "${HEZE_NPM_REGISTRY:-}"
 log "ready"
