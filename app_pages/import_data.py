@@ -47,7 +47,8 @@ if st.button(t("import_check"), key="import_check", type="primary"):
     st.session_state["import_preview"] = (signature, prepare_import(
         upload, mapping, defaults, locate_address=address_geocoder(
             dataset.region.adcode, settings().services,
-            region_locator(dataset.region.adcode, dataset.counties, dataset.gazetteer.town_points())),
+            region_locator(dataset.region.adcode, dataset.counties, dataset.gazetteer.town_points()),
+            data_dir=loaders.data_dir()),
         ctx=loaders.validation_ctx(), stored=loaders.store().read_tables(),
         progress=Progress(t("import_progress"))))
 
