@@ -18,7 +18,6 @@ import pytest
 from branca.element import JavascriptLink
 from folium import plugins
 
-from geo import assets
 from geo.assets import (
     MANIFEST,
     AssetFetchError,
@@ -123,14 +122,6 @@ def test_second_fetch_makes_no_request(registry: FakeRegistry, tmp_path: Path) -
     manifest = one_package_manifest(registry)
     fetch(tmp_path, registry=registry.url, manifest=manifest)
     assert fetch(tmp_path, registry=registry.url, manifest=manifest) == []
-    assert len(registry.requests) == 1
-
-
-def test_registry_comes_from_environment(
-    registry: FakeRegistry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(assets.REGISTRY_ENV, registry.url)
-    fetch(tmp_path / "vendor", manifest=one_package_manifest(registry))
     assert len(registry.requests) == 1
 
 
