@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import io
+import itertools
+import json
 import shutil
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
 
+from geo import providers
 from parks.config import Settings
 from parks.files.exports import records_xlsx
 from parks.files.geocoder import address_geocoder
@@ -190,3 +195,39 @@ def test_cli_store_info_and_export(tmp_path, capsys):
     assert main(["store", "export", str(out), "--store", store]) == 0
     for name in ("parks.csv", "enterprises.csv", "projects.csv"):
         assert (out / name).read_bytes() == (DATA / name).read_bytes()
+
+
+class FakeClock:
+    """Time that moves only when the limiter sleeps: no real waiting, no timed asserts."""
+
+    def __init__(self) -> None:
+        self.now, self.sleeps = 0.0, []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def test_online_geocoding_in_an_import_is_rate_limited(ctx, monkeypatch):
+    answer = json.loads((Path(__file__).parent / "data" / "provider_responses" /
+                         "amap_house_number.json").read_text(encoding="utf-8"))["body"]
+    clock, requests = FakeClock(), []
+
+    def fetch(url: str, timeout: float, label: str) -> object:
+        requests.append((clock.now, parse_qs(urlsplit(url).query)))
+        return answer
+
+    monkeypatch.setattr(providers, "_fetch_json", fetch)
+    limiter = providers.RateLimiter(5.0, sleep=clock.sleep, clock=lambda: clock.now)
+    locate = address_geocoder("371700", {"geocoder": "amap", "amap_key": "k"}, limiter=limiter)
+    sheet = "企业名称,注册地址,行业\n" + "".join(
+        f"企业{i},山东省菏泽市郓城县唐塔路{i}号,生物医药\n" for i in range(4))
+    upload = read_upload(sheet.encode("utf-8"), "list.csv")
+    mapping = {m.header: m.field for m in match_headers(list(upload.frame.columns), ENTERPRISES)}
+    stored, _ = read_tables(DATA)
+    prepare_import(upload, mapping, ImportSettings("enterprises", "371700", "t", "2026-11-21"),
+                   locate_address=locate, ctx=ctx, stored=stored)
+    times = [t for t, _ in requests]
+    assert len(times) == 4 and len(clock.sleeps) == 3
+    assert all(later - earlier >= 0.2 - 1e-9 for earlier, later in itertools.pairwise(times))
+    assert {params["city"][0] for _, params in requests} == {"菏泽市"}
