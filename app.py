@@ -7,9 +7,11 @@ from ui.login import login_box
 from ui.page_style import page_style
 from ui.permalink import entering
 from ui.session import init_session, sidebar_frame
+from ui.settings import settings
 
 st.set_page_config(page_title="菏泽产业园区地图 · Heze Park Map", layout="wide")
 page_style()
+settings()  # read once per session; bad values stop here, every problem listed
 init_session()
 sidebar_frame()
 editor = login_box()

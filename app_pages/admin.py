@@ -7,8 +7,10 @@ from parks.store.accounts import ROLES, AuthError, add_editor, list_editors, rem
 from ui import loaders
 from ui.i18n import lang, t
 from ui.login import require_editor
+from ui.settings import settings
 
 admin = require_editor(admin=True)
+editors = settings().editors_file
 language = lang()
 st.title(t("admin_title"))
 
@@ -23,21 +25,21 @@ with st.form("admin_add", clear_on_submit=True):
     replace = st.checkbox(t("admin_replace"), key="admin_replace")
     if st.form_submit_button(t("admin_add")):
         try:
-            add_editor(name.strip(), password, role, replace=replace)
+            add_editor(name.strip(), password, role, path=editors, replace=replace)
             st.success(t("admin_added").format(name=name.strip()))
         except AuthError as error:
             st.error(str(error))
-others = [e.name for e in list_editors() if e.name != admin.name]  # nobody removes themselves
+others = [e.name for e in list_editors(editors) if e.name != admin.name]  # nobody removes themselves
 gone = st.selectbox(t("admin_remove"), ["", *others], key="admin_remove_name")
 if st.button(t("admin_remove"), disabled=not gone, key="admin_remove"):
     try:
-        remove_editor(gone)
+        remove_editor(gone, path=editors)
         st.success(t("admin_removed").format(name=gone))
     except AuthError as error:
         st.error(str(error))
 
 table_slot.dataframe([{"name": e.name, "role": t(f"role_{e.role}", language)}
-                      for e in list_editors()], hide_index=True)
+                      for e in list_editors(editors)], hide_index=True)
 
 st.subheader(t("admin_baseline"))
 st.caption(t("admin_baseline_help"))

@@ -11,7 +11,6 @@ from parks.files.geocoder import address_geocoder, region_locator
 from parks.files.importing import ImportSettings, commit_preview, prepare_import, report_csv
 from parks.files.uploads import UploadError, match_headers, read_upload
 from parks.model.schema import SPECS
-from parks.model.validate import validation_context
 from ui import loaders
 from ui.i18n import lang, t
 from ui.import_review import Progress, mapping_editor, preview_selection, report_table
@@ -48,9 +47,10 @@ if st.button(t("import_check"), key="import_check", type="primary"):
                               date.today().isoformat())
     st.session_state["import_preview"] = (signature, prepare_import(
         upload, mapping, defaults, locate_address=address_geocoder(
-            dataset.region.adcode, settings(),
-            region_locator(dataset.region.adcode, dataset.counties, dataset.gazetteer.town_points())),
-        ctx=validation_context(loaders.data_dir()), stored=loaders.store().read_tables(),
+            dataset.region.adcode, settings().services,
+            region_locator(dataset.region.adcode, dataset.counties, dataset.gazetteer.town_points()),
+            data_dir=loaders.data_dir()),
+        ctx=loaders.validation_ctx(), stored=loaders.store().read_tables(),
         progress=Progress(t("import_progress"))))
 
 saved = st.session_state.get("import_preview")
@@ -69,7 +69,7 @@ if ok:
              key="import_map", height=480)
     if st.button(t("import_commit"), key="import_commit"):
         result = commit_preview(loaders.store(), preview, user=editor.name,
-                                reason=f"import {file.name}", data_dir=loaders.data_dir())
+                                reason=f"import {file.name}", ctx=loaders.validation_ctx())
         st.session_state.pop("import_preview", None)
         st.success(t("import_done").format(new=result.inserted[kind],
                                            updated=result.updated[kind],

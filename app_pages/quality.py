@@ -17,10 +17,11 @@ from ui.session import region
 
 
 @st.cache_data(show_spinner=False)
-def _problems(folder: str, fingerprint: str, version: int) -> pd.DataFrame:
+def _problems(folder: str, fingerprint: str, version: int, cache: str) -> pd.DataFrame:
     del fingerprint, version  # cache key only
     tables = loaders.store().read_tables()
-    return pd.DataFrame([p.as_dict() for p in check_data(Path(folder), tables=tables)],
+    found = check_data(Path(folder), cache_dir=Path(cache), tables=tables)
+    return pd.DataFrame([p.as_dict() for p in found],
                         columns=["file", "row", "field", "value", "reason"])
 
 
@@ -53,7 +54,8 @@ with right:
 
 st.subheader(t("failing_rows"))
 folder = loaders.data_dir()
-problems = _problems(str(folder), loaders.data_fingerprint(folder), loaders.store().version())
+problems = _problems(str(folder), loaders.data_fingerprint(folder), loaders.store().version(),
+                     str(loaders.cache_dir()))
 if problems.empty:
     st.success(t("all_valid"))
 else:

@@ -41,7 +41,7 @@ def _add_boundaries(tools: argparse._SubParsersAction) -> None:
     info.add_argument("--source", default="tianditu", choices=SOURCES)
     for command in (check, info):
         command.add_argument("--cache-dir", type=Path, default=None,
-                             help="boundary cache (default: $HEZE_CACHE_DIR or .cache/boundaries)")
+                             help="boundary cache (default: .cache/boundaries)")
     parser.set_defaults(run=_boundaries)
 
 

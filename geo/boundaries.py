@@ -174,10 +174,8 @@ def read_cnmaps(
 
 
 def _cache_dir(cache_dir: Path | None) -> Path:
-    if cache_dir is not None:
-        return Path(cache_dir)
-    env = os.environ.get("HEZE_CACHE_DIR")
-    return Path(env) if env else _REPO / ".cache" / "boundaries"
+    """The caller's folder (the app's and CLI's HEZE_CACHE_DIR), else the repository's .cache/."""
+    return Path(cache_dir) if cache_dir is not None else _REPO / ".cache" / "boundaries"
 
 
 def _package_tag(source: str) -> str:

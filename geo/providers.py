@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import http.client
 import json
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import KW_ONLY, dataclass, field
 from types import MappingProxyType
 from typing import ClassVar, Protocol, runtime_checkable
@@ -21,7 +22,8 @@ Locate = Callable[[float, float], tuple[str, str, str]]
 
 TIANDITU_URL = "https://api.tianditu.gov.cn/geocoder"
 AMAP_URL = "https://restapi.amap.com/v3/geocode/geo"
-HEZE_ADCODE = "371700"
+# requests per second to one service: both throttle (高德 answers ACCESS_TOO_FREQUENT)
+DEFAULT_RATE_PER_S = 5.0
 
 _LABELS = MappingProxyType({"tianditu": "天地图", "amap": "高德"})
 
@@ -203,38 +205,78 @@ def _finish(hit: _Hit) -> GeocodeResult:
                          message=message)
 
 
+class RateLimiter:
+    """Starts calls at most `rate_per_s` per second, whichever thread makes them: each call
+    reserves the next free slot, then sleeps until it. `sleep` and `clock` are injectable for tests."""
+
+    def __init__(self, rate_per_s: float = DEFAULT_RATE_PER_S, *,
+                 sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        if rate_per_s <= 0:
+            raise ProviderConfigError(f"rate_per_s must be positive, got {rate_per_s}")
+        self.interval, self._sleep, self._clock = 1.0 / rate_per_s, sleep, clock
+        self._next = float("-inf")
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            now = self._clock()
+            start = max(now, self._next)
+            self._next = start + self.interval
+        if start > now:
+            self._sleep(start - now)
+
+
 @dataclass(frozen=True)
-class TiandituGeocoder:
+class _OnlineGeocoder:
+    """What both services share: key, region, endpoint, timeout, the rate limit and geocode()."""
+
+    key: str = field(repr=False)
+    _: KW_ONLY
+    region_adcode: str  # the region results must fall in (no default: the caller's region)
+    base_url: str = ""
+    timeout: float = 8.0
+    locate: Locate | None = None
+    limiter: RateLimiter = field(default_factory=RateLimiter, repr=False, compare=False)
+    name: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        _check_settings(type(self).__name__, self.key, self.base_url, self.timeout,
+                        self.region_adcode)
+
+    def request_url(self, address: str) -> str:
+        raise NotImplementedError
+
+    def _hit(self, query: str, payload: object) -> _Hit:
+        raise NotImplementedError
+
+    def geocode(self, address: str) -> GeocodeResult:
+        label = _LABELS[self.name]
+        query = address.strip()
+        if not query:
+            return _unparseable(self.name, address, f"{label}: the address is empty.")
+        self.limiter.wait()  # the services throttle; every caller of this geocoder takes turns
+        try:
+            payload = _fetch_json(self.request_url(query), self.timeout, label)
+            return _finish(self._hit(query, payload))
+        except ProviderResponseError as exc:
+            return _unparseable(self.name, address, str(exc))
+
+
+@dataclass(frozen=True)
+class TiandituGeocoder(_OnlineGeocoder):
     """天地图 geocoder. Request and answer as documented on lbs.tianditu.gov.cn (地理编码查询, mirrored at
     https://blog.csdn.net/mcband/article/details/134915002):
     GET {base_url}?ds={"keyWord":"<address>"}&tk=<key>, answered by
     {"status":"0","msg":"ok","location":{"lon","lat","level",...}}; status 0 正常, 101 结果为空,
     404 出错. Coordinates are CGCS2000, which we treat as WGS-84 (they differ by centimetres)."""
 
-    key: str = field(repr=False)
-    _: KW_ONLY
     base_url: str = TIANDITU_URL
-    timeout: float = 8.0
-    locate: Locate | None = None
-    region_adcode: str = HEZE_ADCODE
     name: ClassVar[str] = "tianditu"
-
-    def __post_init__(self) -> None:
-        _check_settings("TiandituGeocoder", self.key, self.base_url, self.timeout, self.region_adcode)
 
     def request_url(self, address: str) -> str:
         ds = json.dumps({"keyWord": address}, ensure_ascii=False, separators=(",", ":"))
         return f"{self.base_url}?{urllib.parse.urlencode({'ds': ds, 'tk': self.key.strip()})}"
-
-    def geocode(self, address: str) -> GeocodeResult:
-        query = address.strip()
-        if not query:
-            return _unparseable(self.name, address, "天地图: the address is empty.")
-        try:
-            payload = _fetch_json(self.request_url(query), self.timeout, _LABELS[self.name])
-            return _finish(self._hit(query, payload))
-        except ProviderResponseError as exc:
-            return _unparseable(self.name, address, str(exc))
 
     def _hit(self, query: str, payload: object) -> _Hit:
         if not isinstance(payload, dict):
@@ -267,36 +309,24 @@ def _tianditu_failure(status: str, msg: str) -> str:
 
 
 @dataclass(frozen=True)
-class AmapGeocoder:
+class AmapGeocoder(_OnlineGeocoder):
     """高德 geocoder, as documented at https://lbs.amap.com/api/webservice/guide/api/georegeo: GET
     {base_url}?address=&city=&key=&output=JSON, answer {"status":"1","count",...,"geocodes":[{"adcode",
     "location":"lon,lat","level",...}]}; status 0 carries info/infocode. `location` is GCJ-02."""
 
-    key: str = field(repr=False)
     _: KW_ONLY
+    city: str  # the city 高德 searches in (the region's name, e.g. 济宁市); no default
     base_url: str = AMAP_URL
-    timeout: float = 8.0
-    city: str = "菏泽"
-    locate: Locate | None = None
-    region_adcode: str = HEZE_ADCODE
     name: ClassVar[str] = "amap"
 
     def __post_init__(self) -> None:
-        _check_settings("AmapGeocoder", self.key, self.base_url, self.timeout, self.region_adcode)
+        super().__post_init__()
+        if not self.city.strip():
+            raise ProviderConfigError("AmapGeocoder: city must name the region's city, e.g. 菏泽市")
 
     def request_url(self, address: str) -> str:
         params = {"address": address, "city": self.city, "key": self.key.strip(), "output": "JSON"}
         return f"{self.base_url}?{urllib.parse.urlencode(params)}"
-
-    def geocode(self, address: str) -> GeocodeResult:
-        query = address.strip()
-        if not query:
-            return _unparseable(self.name, address, "高德: the address is empty.")
-        try:
-            payload = _fetch_json(self.request_url(query), self.timeout, _LABELS[self.name])
-            return _finish(self._hit(query, payload))
-        except ProviderResponseError as exc:
-            return _unparseable(self.name, address, str(exc))
 
     def _hit(self, query: str, payload: object) -> _Hit:
         first, rivals = _amap_first(payload)
@@ -343,10 +373,12 @@ def _amap_town(geocode: Mapping[str, object]) -> str:
 _PROVIDERS = MappingProxyType({"tianditu": TiandituGeocoder, "amap": AmapGeocoder})
 
 
-def provider_from_settings(settings: Mapping[str, str], *, locate: Locate | None = None,
-                           region_adcode: str = HEZE_ADCODE) -> Geocoder | None:
-    """The configured online geocoder, or None when the offline one should be used (the default,
-    and also when the chosen provider has no key)."""
+def provider_from_settings(settings: Mapping[str, str], *, region_adcode: str, city: str,
+                           locate: Locate | None = None,
+                           limiter: RateLimiter | None = None) -> Geocoder | None:
+    """The configured online geocoder for the region (`city`: its name, as 高德 searches by it),
+    or None when the offline one should be used (the default, and also when the chosen provider
+    has no key). `limiter`: the rate limit its calls share (default DEFAULT_RATE_PER_S)."""
     choice = (settings.get("geocoder") or "offline").strip().lower()
     if choice == "offline":
         return None
@@ -356,29 +388,11 @@ def provider_from_settings(settings: Mapping[str, str], *, locate: Locate | None
     key = (settings.get(f"{choice}_key") or "").strip()
     if not key:
         return None
+    options: dict[str, object] = {"region_adcode": region_adcode, "locate": locate,
+                                  "limiter": limiter or RateLimiter()}
     base_url = (settings.get(f"{choice}_geocode_url") or "").strip()
-    options = {"base_url": base_url} if base_url else {}  # else the provider's public endpoint
-    return _PROVIDERS[choice](key, locate=locate, region_adcode=region_adcode, **options)
-
-
-def geocode_batch(geocoder: Geocoder, addresses: Iterable[str], *, rate_per_s: float = 5.0,
-                  progress: Callable[[int, int], None] | None = None,
-                  sleep: Callable[[float], None] = time.sleep,
-                  clock: Callable[[], float] = time.monotonic) -> list[GeocodeResult]:
-    """Geocode addresses in order, starting requests at most `rate_per_s` per second, because the
-    services throttle (高德 answers ACCESS_TOO_FREQUENT). `sleep` and `clock` are injectable for tests."""
-    if rate_per_s <= 0:
-        raise ProviderConfigError(f"rate_per_s must be positive, got {rate_per_s}")
-    items, interval = list(addresses), 1.0 / rate_per_s
-    results: list[GeocodeResult] = []
-    started: float | None = None
-    for done, address in enumerate(items, start=1):
-        if started is not None:
-            wait = interval - (clock() - started)
-            if wait > 0:
-                sleep(wait)
-        started = clock()
-        results.append(geocoder.geocode(address))
-        if progress is not None:
-            progress(done, len(items))
-    return results
+    if base_url:  # else the provider's public endpoint
+        options["base_url"] = base_url
+    if choice == "amap":
+        options["city"] = city
+    return _PROVIDERS[choice](key, **options)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from geo.geocode import geocode, geocode_many
-from parks.config import DEFAULT_CONFIG, RECORD_LAYERS
+from parks.config import DEFAULT_CONFIG, RECORD_LAYERS, Settings, SettingsError, process_settings
 from parks.errors import DataValidationError
 from parks.files.geocoder import region_index
 from parks.files.uploads import UploadError, read_upload
@@ -21,13 +21,14 @@ from parks.files.uploads import UploadError, read_upload
 OUT_COLUMNS = ["county_adcode", "county", "town", "lon", "lat", "precision", "status"]
 
 
-def _geocode_file(args: argparse.Namespace) -> int:
+def _geocode_file(args: argparse.Namespace, settings: Settings) -> int:
     upload = read_upload(Path(args.file).read_bytes(), Path(args.file).name)
     if args.column not in upload.frame.columns:
         print(f"error: {args.file} has no column {args.column!r}; columns: "
               f"{', '.join(upload.frame.columns)}", file=sys.stderr)
         return 2
-    found = geocode_many(upload.frame[args.column], region_index(args.region))
+    found = geocode_many(upload.frame[args.column],
+                         region_index(args.region, str(settings.data_dir)))
     out = pd.concat([upload.frame.reset_index(drop=True), found[OUT_COLUMNS]], axis=1)
     out.to_csv(args.out, index=False, encoding="utf-8-sig")
     counts = found["status"].value_counts().to_dict()
@@ -35,41 +36,51 @@ def _geocode_file(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_geocode(args: argparse.Namespace) -> int:
+def cmd_geocode(args: argparse.Namespace, settings: Settings) -> int:
     if args.file:
         if not (args.column and args.out):
             print("error: --file needs --column and --out", file=sys.stderr)
             return 2
-        return _geocode_file(args)
+        return _geocode_file(args, settings)
     if not args.address:
         print("error: give an ADDRESS or --file", file=sys.stderr)
         return 2
-    result = geocode(args.address, region_index(args.region))
+    result = geocode(args.address, region_index(args.region, str(settings.data_dir)))
     print(json.dumps(result.as_dict(), ensure_ascii=False))
     return 0 if result.status == "ok" else 1
 
 
-def env_settings() -> dict[str, str]:
-    """Online geocoder settings from HEZE_GEOCODER, HEZE_AMAP_KEY, HEZE_TIANDITU_KEY, …"""
-    keys = ("geocoder", "amap_key", "tianditu_key", "amap_geocode_url", "tianditu_geocode_url")
-    return {k: os.environ[f"HEZE_{k.upper()}"] for k in keys if f"HEZE_{k.upper()}" in os.environ}
+def _with_store(settings: Settings, store: str | None) -> Settings:
+    """--store, when given, wins over HEZE_STORE_PATH and DATABASE_URL."""
+    return replace(settings, store_location=store) if store else settings
 
 
-def cmd_import(args: argparse.Namespace) -> int:
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from parks.model.dataset import check_data
+
+    problems = check_data(settings.data_dir, cache_dir=settings.cache_dir)
+    for problem in problems:
+        print(problem)
+    print(f"{settings.data_dir}: " + (f"{len(problems)} problem(s)" if problems else "valid"),
+          file=sys.stderr if problems else sys.stdout)
+    return 1 if problems else 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from parks.files.importing import run_import  # the store is only needed by this command
 
     report = run_import(Path(args.file), args.kind, region=args.region, dry_run=args.dry_run,
-                        store_path=Path(args.store) if args.store else None, user=args.user,
-                        as_of=date.today().isoformat(), online=env_settings())
+                        settings=_with_store(settings, args.store), user=args.user,
+                        as_of=date.today().isoformat())
     print(report.text)
     return 1 if report.failed else 0
 
 
-def cmd_store(args: argparse.Namespace) -> int:
+def cmd_store(args: argparse.Namespace, settings: Settings) -> int:
     from parks.store import open_store
     from parks.store.base import export_csv
 
-    store = open_store(Path(args.store) if args.store else None)
+    store = open_store(args.store or settings.store_location, data_dir=settings.data_dir)
     try:
         if args.action == "export":
             for path in export_csv(store, Path(args.folder)):
@@ -106,10 +117,10 @@ def _new_password(args: argparse.Namespace) -> str:
     return first
 
 
-def cmd_editors(args: argparse.Namespace) -> int:
-    from parks.store.accounts import add_editor, editors_file, list_editors, remove_editor
+def cmd_editors(args: argparse.Namespace, settings: Settings) -> int:
+    from parks.store.accounts import add_editor, list_editors, remove_editor
 
-    path = Path(args.file) if args.file else editors_file()
+    path = Path(args.file) if args.file else settings.editors_file
     if args.action == "list":
         for editor in list_editors(path):
             print(f"{editor.name}\t{editor.role}")
@@ -126,11 +137,9 @@ def cmd_editors(args: argparse.Namespace) -> int:
     return 0
 
 
-def _resolve_counties(values: list[str], region: str) -> tuple[str, ...]:
+def _resolve_counties(values: list[str], region: str, data_dir: Path) -> tuple[str, ...]:
     """County names (郓城县 or 郓城) or adcodes → adcodes; an unknown one is an error."""
-    from parks.files.geocoder import region_index
-
-    names = region_index(region).county_names
+    names = region_index(region, str(data_dir)).county_names
     by_name = {n: c for c, n in names.items()} | {n[:-1]: c for c, n in names.items()
                                                     if len(n) > 2}
     out = []
@@ -142,19 +151,20 @@ def _resolve_counties(values: list[str], region: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from parks.analysis.query import Filters, Selection, filter_enterprises, filter_parks, filter_projects
     from parks.display.print_map import BriefingSpec
     from parks.files.exports import export
     from parks.model.dataset import load_dataset
     from parks.store import open_store
 
-    store = open_store(Path(args.store) if args.store else None)
+    store = open_store(args.store or settings.store_location, data_dir=settings.data_dir)
     try:
-        dataset = load_dataset(args.region, tables=store.read_tables())
+        dataset = load_dataset(args.region, data_dir=settings.data_dir,
+                               cache_dir=settings.cache_dir, tables=store.read_tables())
     finally:
         store.close()
-    filters = Filters(_resolve_counties(args.county or [], args.region),
+    filters = Filters(_resolve_counties(args.county or [], args.region, settings.data_dir),
                       tuple(args.industry or ()), kinds=tuple(args.kind or ()),
                       stages=tuple("" if s == "none" else s for s in args.stage or ()))
     tax = dataset.taxonomy
@@ -170,18 +180,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_synthetic(args: argparse.Namespace) -> int:
+def cmd_synthetic(args: argparse.Namespace, settings: Settings) -> int:
     from parks.model.synthetic import write_synthetic_data
 
-    folder = write_synthetic_data(Path(args.out), args.n, seed=args.seed, region=args.region)
+    folder = write_synthetic_data(Path(args.out), args.n, seed=args.seed, region=args.region,
+                                  data_dir=settings.data_dir, cache_dir=settings.cache_dir)
     rows = len(pd.read_csv(folder / "enterprises.csv", dtype=str, usecols=["id"]))
     print(f"{folder}: enterprises.csv {rows} rows ({args.n} synthetic)")
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="python -m parks", description=__doc__)
-    sub = main.add_subparsers(dest="command", required=True)
+_STORE_HELP = "working store: a file or postgresql:// URL (default: DATABASE_URL, HEZE_STORE_PATH or .store/)"
+
+
+def add_geocode(sub: argparse._SubParsersAction) -> None:
     geo = sub.add_parser("geocode", help="address → county, town, point (offline)")
     geo.add_argument("address", nargs="?", help="one address; prints a JSON object")
     geo.add_argument("--file", help="CSV or XLSX with an address column")
@@ -189,23 +201,37 @@ def parser() -> argparse.ArgumentParser:
     geo.add_argument("--out", help="CSV to write: input columns + " + ", ".join(OUT_COLUMNS))
     geo.add_argument("--region", default=DEFAULT_CONFIG.default_region, help="city adcode")
     geo.set_defaults(run=cmd_geocode)
+
+
+def add_check(sub: argparse._SubParsersAction) -> None:
+    chk = sub.add_parser("check", help="validate the CSVs of the data folder (HEZE_DATA_DIR)")
+    chk.set_defaults(run=cmd_check)
+
+
+def add_import(sub: argparse._SubParsersAction) -> None:
     imp = sub.add_parser("import", help="import a CSV/XLSX of parks, enterprises or projects")
     imp.add_argument("file")
     imp.add_argument("--kind", required=True, choices=("parks", "enterprises", "projects"))
     imp.add_argument("--dry-run", action="store_true", help="report only; store nothing")
     imp.add_argument("--region", default=DEFAULT_CONFIG.default_region)
-    imp.add_argument("--store", help="working store file (default: HEZE_STORE_PATH or .store/)")
+    imp.add_argument("--store", help=_STORE_HELP)
     imp.add_argument("--user", default="cli", help="name recorded in the audit trail")
     imp.set_defaults(run=cmd_import)
+
+
+def add_store(sub: argparse._SubParsersAction) -> None:
     sto = sub.add_parser("store", help="the working store: info and audit, or export to CSV")
     sto.add_argument("action", choices=("info", "export"))
     sto.add_argument("folder", nargs="?", default="data",
                      help="export: folder for parks/enterprises/projects.csv (default data/)")
-    sto.add_argument("--store", help="store file (default: HEZE_STORE_PATH or .store/)")
+    sto.add_argument("--store", help=_STORE_HELP)
     sto.add_argument("--last", type=int, default=10, help="info: audit rows to show")
     sto.add_argument("--outlines", help="export: also write the park outlines as this GeoJSON")
     sto.add_argument("--audit", help="export: also write the audit log as this CSV")
     sto.set_defaults(run=cmd_store)
+
+
+def add_editors(sub: argparse._SubParsersAction) -> None:
     eds = sub.add_parser("editors", help="accounts that may edit records in the app")
     eds.add_argument("action", choices=("list", "add", "passwd", "remove"),
                      help="passwd: new password (and role) for an existing editor")
@@ -214,6 +240,9 @@ def parser() -> argparse.ArgumentParser:
     eds.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     eds.add_argument("--file", help="editors file (default: HEZE_EDITORS_FILE or .store/)")
     eds.set_defaults(run=cmd_editors)
+
+
+def add_export(sub: argparse._SubParsersAction) -> None:
     exp = sub.add_parser("export", help="briefing map or data of a selection")
     exp.add_argument("--format", required=True,
                      choices=("png", "snapshot", "pdf", "pptx", "html", "csv", "geojson", "xlsx"))
@@ -230,22 +259,34 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument("--height", type=int, default=1200, help="PNG height in pixels")
     exp.add_argument("--dpi", type=int, default=150)
     exp.add_argument("--region", default=DEFAULT_CONFIG.default_region)
-    exp.add_argument("--store", help="working store file (default: HEZE_STORE_PATH or .store/)")
+    exp.add_argument("--store", help=_STORE_HELP)
     exp.set_defaults(run=cmd_export)
+
+
+def add_synthetic(sub: argparse._SubParsersAction) -> None:
     syn = sub.add_parser("synthetic", help="a data folder with n synthetic enterprises (benchmarks)")
     syn.add_argument("--n", type=int, required=True, help="number of synthetic enterprises")
     syn.add_argument("--seed", type=int, default=0, help="same seed, same records")
     syn.add_argument("--out", required=True, help="folder to write (use it as HEZE_DATA_DIR)")
     syn.add_argument("--region", default=DEFAULT_CONFIG.default_region)
     syn.set_defaults(run=cmd_synthetic)
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="python -m parks", description=__doc__)
+    sub = main.add_subparsers(dest="command", required=True)
+    for add in (add_geocode, add_check, add_import, add_store, add_editors, add_export,
+                add_synthetic):
+        add(sub)
     return main
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command, read the settings once (HEZE_*, DATABASE_URL) and run it with them."""
     args = parser().parse_args(argv)
     try:
-        return int(args.run(args))
-    except (UploadError, DataValidationError, OSError, KeyError, ValueError,
+        return int(args.run(args, process_settings()))
+    except (UploadError, DataValidationError, SettingsError, OSError, KeyError, ValueError,
             RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,14 +1,19 @@
-"""One frozen configuration table: regions, map layers and their help text, passed in explicitly."""
+"""Frozen configuration: regions and map layers, and every setting read from the environment."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 from geo.cloud import BIN_MIN
 from geo.labels import Label
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+REPO = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO / "data"
 
 
 @dataclass(frozen=True)
@@ -92,3 +97,137 @@ DEFAULT_CONFIG = AppConfig(
 # and the choropleth shades counties, so neither is one
 RECORD_LAYERS: tuple[str, ...] = tuple(spec.key for spec in DEFAULT_CONFIG.layers
                                        if spec.key not in ("counties", "choropleth"))
+
+
+# --- settings: environment variables (and Streamlit secrets), read once by each entry point --------
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its environment variable, default (as the README shows it) and help.
+    `secret` names its key in .streamlit/secrets.toml ("" = environment only)."""
+
+    name: str
+    default: str
+    help: str
+    secret: str = ""
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("HEZE_DATA_DIR", "data", "folder of the baseline CSVs (e.g. a shared drive)"),
+    Setting("HEZE_STORE_PATH", ".store/heze.gpkg", "the working store file (GeoPackage)"),
+    Setting("DATABASE_URL", "", "`postgresql://user:pw@host/db`: keep the working store in "
+            "PostGIS instead (wins over `HEZE_STORE_PATH`)"),
+    Setting("HEZE_EDITORS_FILE", ".store/editors.json", "editor accounts, scrypt-hashed"),
+    Setting("HEZE_CACHE_DIR", ".cache/boundaries", "where derived county boundaries are cached"),
+    Setting("HEZE_NPM_REGISTRY", "https://registry.npmjs.org",
+            "npm registry (mirror) `scripts/setup.sh` fetches the map assets from"),
+    Setting("HEZE_TIANDITU_KEY", "", "天地图 API key: shows the 天地图 basemap (hidden without "
+            "it) and serves 天地图 geocoding", "tianditu_key"),
+    Setting("HEZE_CUSTOM_TILE_URL", "", "XYZ tile URL of an intranet tile server, e.g. "
+            "`http://tiles.local/{z}/{x}/{y}.png`: shows a \"custom tiles\" basemap",
+            "custom_tile_url"),
+    Setting("HEZE_CUSTOM_TILE_ATTRIBUTION", "", "attribution shown for the custom tiles",
+            "custom_tile_attribution"),
+    Setting("HEZE_CUSTOM_TILE_CRS", "WGS84", "datum of the custom tiles: `WGS84` or `GCJ02`",
+            "custom_tile_crs"),
+    Setting("HEZE_CUSTOM_TILE_SUBDOMAINS", "abc", "letters for `{s}` in the custom tile URL",
+            "custom_tile_subdomains"),
+    Setting("HEZE_GEOCODER", "offline", "`offline`, `tianditu` or `amap`: geocode imported "
+            "addresses online first (offline whenever the service fails)", "geocoder"),
+    Setting("HEZE_AMAP_KEY", "", "高德 Web-service key for online geocoding", "amap_key"),
+    Setting("HEZE_TIANDITU_GEOCODE_URL", "", "override of the 天地图 geocoding URL (e.g. an "
+            "intranet proxy)", "tianditu_geocode_url"),
+    Setting("HEZE_AMAP_GEOCODE_URL", "", "override of the 高德 geocoding URL (e.g. an intranet "
+            "proxy)", "amap_geocode_url"),
+)
+GEOCODERS = ("offline", "tianditu", "amap")
+TILE_CRS = ("WGS84", "GCJ02")
+
+
+class SettingsError(ValueError):
+    """Settings that cannot be used; `problems` lists every one of them."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("bad settings:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the app and the CLI are configured with (see SETTINGS for each one's meaning)."""
+
+    data_dir: Path = DATA_DIR
+    store_location: str = field(default=str(REPO / ".store" / "heze.gpkg"), repr=False)  # URL: pw
+    editors_file: Path = REPO / ".store" / "editors.json"
+    cache_dir: Path = REPO / ".cache" / "boundaries"
+    npm_registry: str = "https://registry.npmjs.org"
+    # the service keys by their secrets.toml names, as geo.basemaps and geo.providers take them
+    services: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), repr=False)
+
+    @property
+    def uses_postgis(self) -> bool:
+        return self.store_location.startswith(("postgresql://", "postgres://"))
+
+
+def _raw(environ: Mapping[str, str], secrets: Mapping[str, object]) -> dict[str, str]:
+    """Each setting's value as given ("" when unset): the environment wins over secrets."""
+    values = {}
+    for setting in SETTINGS:
+        value = str(secrets.get(setting.secret, "")).strip() if setting.secret else ""
+        values[setting.name] = str(environ.get(setting.name, "")).strip() or value
+    return values
+
+
+def _problems(raw: Mapping[str, str]) -> list[str]:
+    problems = []
+    url = raw["DATABASE_URL"]
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        problems.append("DATABASE_URL must start with postgresql:// (the value is not shown)")
+    if raw["HEZE_GEOCODER"] and raw["HEZE_GEOCODER"].lower() not in GEOCODERS:
+        problems.append(f"HEZE_GEOCODER must be one of {', '.join(GEOCODERS)}, "
+                        f"not {raw['HEZE_GEOCODER']!r}")
+    if raw["HEZE_CUSTOM_TILE_CRS"] and raw["HEZE_CUSTOM_TILE_CRS"].upper() not in TILE_CRS:
+        problems.append(f"HEZE_CUSTOM_TILE_CRS must be {' or '.join(TILE_CRS)}, "
+                        f"not {raw['HEZE_CUSTOM_TILE_CRS']!r}")
+    for name in ("HEZE_NPM_REGISTRY", "HEZE_CUSTOM_TILE_URL", "HEZE_TIANDITU_GEOCODE_URL",
+                 "HEZE_AMAP_GEOCODE_URL"):
+        if raw[name] and urllib.parse.urlsplit(raw[name]).scheme not in ("http", "https"):
+            problems.append(f"{name} must be an http(s) URL, not {raw[name]!r}")
+    return problems
+
+
+def _value(raw: Mapping[str, str], name: str) -> str:
+    return raw[name] or next(s.default for s in SETTINGS if s.name == name)
+
+
+def _path(raw: Mapping[str, str], name: str) -> Path:
+    """A path as given (relative to the working folder), else the default inside the repository."""
+    return Path(raw[name]) if raw[name] else REPO / _value(raw, name)
+
+
+def read_settings(environ: Mapping[str, str], secrets: Mapping[str, object] | None = None
+                  ) -> Settings:
+    """Settings from environment variables and (for the service keys) Streamlit secrets.
+
+    Raises SettingsError listing every bad value at once."""
+    raw = _raw(environ, secrets or {})
+    problems = _problems(raw)
+    if problems:
+        raise SettingsError(problems)
+    services = {s.secret: _value(raw, s.name) for s in SETTINGS if s.secret}
+    services["geocoder"] = services["geocoder"].lower()
+    services["custom_tile_crs"] = services["custom_tile_crs"].upper()
+    return Settings(
+        data_dir=_path(raw, "HEZE_DATA_DIR"),
+        store_location=raw["DATABASE_URL"] or str(_path(raw, "HEZE_STORE_PATH")),
+        editors_file=_path(raw, "HEZE_EDITORS_FILE"),
+        cache_dir=_path(raw, "HEZE_CACHE_DIR"),
+        npm_registry=_value(raw, "HEZE_NPM_REGISTRY"),
+        services=MappingProxyType(services))
+
+
+def process_settings(secrets: Mapping[str, object] | None = None) -> Settings:
+    """The settings of this process: the one place that reads the environment (the app's and
+    the CLI's entry points call it once and pass the value down)."""
+    return read_settings(os.environ, secrets)

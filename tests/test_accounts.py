@@ -7,6 +7,7 @@ import json
 import stat
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -74,6 +75,24 @@ def test_throttle_waits_after_five_failures_and_forgets_old_ones():
     assert throttle.wait_s("x", 700) == 0  # outside the window
     throttle.succeeded("x")
     assert throttle.wait_s("x", 11) == 0
+
+
+def test_throttle_changes_wait_for_the_lock_other_sessions_hold():
+    throttle = Throttle(limit=1)
+    with throttle._lock:  # another session's thread in the middle of a change
+        writer = threading.Thread(target=throttle.failed, args=("x", 10.0))
+        writer.start()
+        writer.join(timeout=0.2)
+        assert writer.is_alive() and throttle.failures == {}
+    writer.join()
+    assert throttle.failures == {"x": [10.0]} and throttle.wait_s("x", 11.0) > 0
+
+
+def test_editors_cli_uses_heze_editors_file(path, capsys, monkeypatch):
+    add_editor("ops", "cli-pass-123", "admin", path=path)
+    monkeypatch.setenv("HEZE_EDITORS_FILE", str(path))
+    assert main(["editors", "list"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["ops\tadmin"]
 
 
 def test_cli_adds_lists_and_removes(path, capsys, monkeypatch):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from geo import providers
 from geo.geocode import GeocodeResult
 from parks.files import geocoder
 
@@ -50,3 +51,12 @@ def test_service_failure_falls_back_to_offline_and_says_so(monkeypatch, message)
 def test_not_in_region_from_the_service_is_kept(monkeypatch):
     outside = GeocodeResult("", "not_in_region", message="adcode 410902", provider="amap")
     assert _with(monkeypatch, outside)("濮阳市东明路").status == "not_in_region"
+
+
+def test_the_online_service_searches_in_the_imported_region(monkeypatch):
+    seen = []
+    monkeypatch.setattr(providers, "_fetch_json", lambda url, *a: seen.append(url) or {})
+    locate = geocoder.address_geocoder("370800", {"geocoder": "amap", "amap_key": "k"},
+                                       limiter=providers.RateLimiter(sleep=lambda s: None))
+    assert locate("任城区某路1号").provider == "offline"  # {} is no answer: offline fallback
+    assert "city=%E6%B5%8E%E5%AE%81%E5%B8%82" in seen[0]  # 济宁市, never 菏泽

@@ -33,6 +33,16 @@ def _app(monkeypatch: pytest.MonkeyPatch, data_dir: Path | None = None, *, table
     return at
 
 
+def test_bad_settings_stop_the_app_with_every_problem_listed(monkeypatch):
+    monkeypatch.setenv("HEZE_GEOCODER", "baidu")
+    monkeypatch.setenv("HEZE_CUSTOM_TILE_CRS", "EPSG:3857")
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception, at.exception
+    [error] = at.error
+    assert "HEZE_GEOCODER" in error.value and "HEZE_CUSTOM_TILE_CRS" in error.value
+    assert not at.title  # no page ran on bad settings
+
+
 def test_map_page_runs_and_counts_records(monkeypatch):
     at = _app(monkeypatch)
     assert "菏泽产业园区地图" in at.title[0].value

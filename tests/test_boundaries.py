@@ -233,11 +233,14 @@ def test_second_call_is_served_from_cache(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert not list(tmp_path.glob("*.tmp"))  # the temp file was renamed, not left behind
 
 
-def test_env_var_sets_default_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("HEZE_CACHE_DIR", str(tmp_path))
-    load_counties(371700)
-    assert cache_path("tianditu", "371700").parent == tmp_path
-    assert cache_path("tianditu", "371700").exists()
+def test_the_cache_dir_is_the_callers_never_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HEZE_CACHE_DIR", str(tmp_path / "ignored"))  # the entry points read it
+    load_counties(371700, cache_dir=tmp_path)
+    assert cache_path("tianditu", "371700", tmp_path).parent == tmp_path
+    assert cache_path("tianditu", "371700", tmp_path).exists()
+    assert cache_path("tianditu", "371700").parent == boundaries._REPO / ".cache" / "boundaries"
 
 
 def test_package_upgrade_invalidates_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

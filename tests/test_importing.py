@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import io
+import itertools
+import json
 import shutil
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
 
+from geo import providers
+from parks.config import Settings
 from parks.files.exports import records_xlsx
 from parks.files.geocoder import address_geocoder
 from parks.files.importing import (
@@ -73,27 +79,28 @@ def test_report_downloads_as_csv_with_bom(ctx):
 def test_stable_ids_make_reimport_idempotent(ctx, tmp_path):
     store = open_store(tmp_path / "s.gpkg", data_dir=DATA)
     preview = _preview(SHEET.encode("utf-8"), ctx)
-    first = commit_preview(store, preview, user="t", reason="first", data_dir=DATA)
+    first = commit_preview(store, preview, user="t", reason="first", ctx=ctx)
     assert first.inserted["enterprises"] == 2
     again = commit_preview(store, _preview(SHEET.encode("utf-8"), ctx), user="t", reason="again",
-                           data_dir=DATA)
+                           ctx=ctx)
     assert again.inserted["enterprises"] == 0 and again.unchanged["enterprises"] == 2
     assert len(store.read_tables()["enterprises"]) == 92
     assert stable_id(ENTERPRISES, "测试 生物", "郓城县") == stable_id(ENTERPRISES, "测试生物",
                                                                        "郓城县")
 
 
-def test_nothing_is_stored_until_commit_and_dry_run_stores_nothing(tmp_path):
+def test_nothing_is_stored_until_commit_and_dry_run_stores_nothing(tmp_path, cache_dir):
     path = tmp_path / "list.csv"
     path.write_bytes(SHEET.encode("gbk"))
     store_path = tmp_path / "s.gpkg"
-    run = run_import(path, "enterprises", region="371700", dry_run=True, store_path=store_path,
+    settings = Settings(store_location=str(store_path), cache_dir=cache_dir)
+    run = run_import(path, "enterprises", region="371700", dry_run=True, settings=settings,
                      user="t", as_of="2026-11-21")
     assert run.committed is None and run.failed == 3
     store = open_store(store_path)
     assert (len(store.read_tables()["enterprises"]) == 90 and store.version() == 1) or True
     assert "row 4: error" in run.text
-    real = run_import(path, "enterprises", region="371700", dry_run=False, store_path=store_path,
+    real = run_import(path, "enterprises", region="371700", dry_run=False, settings=settings,
                       user="t", as_of="2026-11-21")
     assert real.committed.inserted["enterprises"] == 2
     assert len(open_store(store_path).read_tables()["enterprises"]) == 92
@@ -122,7 +129,7 @@ def test_seed_enterprises_round_trip_through_xlsx(ctx, tmp_path):
     back = preview.records.sort_values("id").reset_index(drop=True)
     pd.testing.assert_frame_equal(back, original.sort_values("id").reset_index(drop=True))
     store = open_store(tmp_path / "s.gpkg", data_dir=DATA)
-    result = commit_preview(store, preview, user="t", reason="round trip", data_dir=DATA)
+    result = commit_preview(store, preview, user="t", reason="round trip", ctx=ctx)
     assert result.unchanged["enterprises"] == 90 and result.changed == 0
 
 
@@ -188,3 +195,39 @@ def test_cli_store_info_and_export(tmp_path, capsys):
     assert main(["store", "export", str(out), "--store", store]) == 0
     for name in ("parks.csv", "enterprises.csv", "projects.csv"):
         assert (out / name).read_bytes() == (DATA / name).read_bytes()
+
+
+class FakeClock:
+    """Time that moves only when the limiter sleeps: no real waiting, no timed asserts."""
+
+    def __init__(self) -> None:
+        self.now, self.sleeps = 0.0, []
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def test_online_geocoding_in_an_import_is_rate_limited(ctx, monkeypatch):
+    answer = json.loads((Path(__file__).parent / "data" / "provider_responses" /
+                         "amap_house_number.json").read_text(encoding="utf-8"))["body"]
+    clock, requests = FakeClock(), []
+
+    def fetch(url: str, timeout: float, label: str) -> object:
+        requests.append((clock.now, parse_qs(urlsplit(url).query)))
+        return answer
+
+    monkeypatch.setattr(providers, "_fetch_json", fetch)
+    limiter = providers.RateLimiter(5.0, sleep=clock.sleep, clock=lambda: clock.now)
+    locate = address_geocoder("371700", {"geocoder": "amap", "amap_key": "k"}, limiter=limiter)
+    sheet = "企业名称,注册地址,行业\n" + "".join(
+        f"企业{i},山东省菏泽市郓城县唐塔路{i}号,生物医药\n" for i in range(4))
+    upload = read_upload(sheet.encode("utf-8"), "list.csv")
+    mapping = {m.header: m.field for m in match_headers(list(upload.frame.columns), ENTERPRISES)}
+    stored, _ = read_tables(DATA)
+    prepare_import(upload, mapping, ImportSettings("enterprises", "371700", "t", "2026-11-21"),
+                   locate_address=locate, ctx=ctx, stored=stored)
+    times = [t for t, _ in requests]
+    assert len(times) == 4 and len(clock.sleeps) == 3
+    assert all(later - earlier >= 0.2 - 1e-9 for earlier, later in itertools.pairwise(times))
+    assert {params["city"][0] for _, params in requests} == {"菏泽市"}

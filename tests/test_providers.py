@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import socket
 import threading
@@ -23,9 +24,9 @@ from geo.providers import (
     MissingKeyError,
     ProviderConfigError,
     ProviderResponseError,
+    RateLimiter,
     TiandituGeocoder,
     UnknownProviderError,
-    geocode_batch,
     provider_from_settings,
 )
 
@@ -36,6 +37,17 @@ TIMEOUT_S = 0.2
 HOUSE = "山东省菏泽市郓城县唐塔路58号"
 PATHS = {"tianditu": "/tianditu/geocoder", "amap": "/amap/v3/geocode/geo"}
 LABELS = {"tianditu": "天地图", "amap": "高德"}
+HEZE = {"region_adcode": "371700"}
+REQUIRED = {TiandituGeocoder: HEZE, AmapGeocoder: {**HEZE, "city": "菏泽市"}}
+
+
+def _no_wait() -> RateLimiter:
+    """A limiter that never sleeps: these tests are about requests and answers, not pace."""
+    return RateLimiter(sleep=lambda seconds: None)
+
+
+def _make(cls: type, key: str = KEY, **kwargs: object) -> TiandituGeocoder | AmapGeocoder:
+    return cls(key, **{**REQUIRED[cls], "limiter": _no_wait(), **kwargs})
 
 
 def _fixtures() -> dict[tuple[str, str], dict[str, object]]:
@@ -150,25 +162,25 @@ def _local(geocoder: TiandituGeocoder | AmapGeocoder) -> TiandituGeocoder | Amap
 
 @pytest.fixture
 def tianditu(replay: Replay, locate: FakeLocate) -> TiandituGeocoder:
-    return _local(TiandituGeocoder(KEY, base_url=replay.url("tianditu"), locate=locate, timeout=3.0))
+    return _local(_make(TiandituGeocoder, base_url=replay.url("tianditu"), locate=locate, timeout=3.0))
 
 
 @pytest.fixture
 def amap(replay: Replay, locate: FakeLocate) -> AmapGeocoder:
-    return _local(AmapGeocoder(KEY, base_url=replay.url("amap"), locate=locate, timeout=3.0))
+    return _local(_make(AmapGeocoder, base_url=replay.url("amap"), locate=locate, timeout=3.0))
 
 
 def _provider(name: str, replay: Replay, **kwargs: object) -> TiandituGeocoder | AmapGeocoder:
     cls = TiandituGeocoder if name == "tianditu" else AmapGeocoder
     kwargs.setdefault("base_url", replay.url(name))
-    return _local(cls(KEY, **kwargs))  # type: ignore[arg-type]
+    return _local(_make(cls, **kwargs))
 
 
 def test_amap_request_sends_key_city_and_encoded_address(amap: AmapGeocoder, replay: Replay) -> None:
     amap.geocode(HOUSE)
     [(path, params, raw)] = replay.requests
     assert path == PATHS["amap"]
-    assert params == {"address": [HOUSE], "city": ["菏泽"], "key": [KEY], "output": ["JSON"]}
+    assert params == {"address": [HOUSE], "city": ["菏泽市"], "key": [KEY], "output": ["JSON"]}
     assert raw.isascii() and quote(HOUSE) in raw  # UTF-8 percent-encoded, never raw CJK
 
 
@@ -304,7 +316,8 @@ def test_unreachable_service_is_unparseable() -> None:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    geocoder = _local(AmapGeocoder(KEY, base_url=f"http://127.0.0.1:{port}/v3/geocode/geo", timeout=1.0))
+    geocoder = _local(_make(AmapGeocoder, base_url=f"http://127.0.0.1:{port}/v3/geocode/geo",
+                            timeout=1.0))
     result = geocoder.geocode(HOUSE)
     assert result.status == "unparseable" and "cannot reach" in result.message
 
@@ -320,20 +333,22 @@ def test_unreachable_service_is_unparseable() -> None:
 ])
 def test_odd_response_shapes_raise_only_response_errors(cls: type, payload: object) -> None:
     with pytest.raises(ProviderResponseError):  # which geocode() turns into "unparseable"
-        cls(KEY)._hit("x", payload)
+        _make(cls)._hit("x", payload)
 
 
 @pytest.mark.parametrize("cls", [TiandituGeocoder, AmapGeocoder])
 def test_construction_checks(cls: type) -> None:
     with pytest.raises(MissingKeyError, match="needs an API key"):
-        cls("  ")
+        _make(cls, "  ")
     with pytest.raises(ProviderConfigError, match="base_url"):
-        cls(KEY, base_url="ftp://example")
+        _make(cls, base_url="ftp://example")
     with pytest.raises(ProviderConfigError, match="timeout"):
-        cls(KEY, timeout=0)
+        _make(cls, timeout=0)
     with pytest.raises(ProviderConfigError, match="region_adcode"):
-        cls(KEY, region_adcode="3717")
-    geocoder = cls(KEY)
+        _make(cls, region_adcode="3717")
+    with pytest.raises(TypeError, match="region_adcode"):  # no default region: the caller's
+        cls(KEY, **{k: v for k, v in REQUIRED[cls].items() if k != "region_adcode"})
+    geocoder = _make(cls)
     assert KEY not in repr(geocoder)
     assert isinstance(geocoder, Geocoder)
     assert geocoder.base_url in (TIANDITU_URL, AMAP_URL)  # the public endpoints, never called here
@@ -344,26 +359,87 @@ def test_construction_checks(cls: type) -> None:
     {"geocoder": "tianditu"}, {"geocoder": "amap", "amap_key": "  ", "tianditu_key": KEY},
 ])
 def test_settings_without_online_provider_give_none(settings: dict[str, str]) -> None:
-    assert provider_from_settings(settings) is None
+    assert provider_from_settings(settings, region_adcode="371700", city="菏泽市") is None
 
 
-def test_settings_pick_provider_key_and_url(replay: Replay, locate: FakeLocate) -> None:
+def test_settings_pick_provider_key_url_region_and_city(replay: Replay, locate: FakeLocate) -> None:
     settings = {"geocoder": " AMAP ", "amap_key": KEY, "amap_geocode_url": replay.url("amap")}
-    geocoder = provider_from_settings(settings, locate=locate, region_adcode="371700")
+    geocoder = provider_from_settings(settings, locate=locate, region_adcode="370800",
+                                      city="济宁市", limiter=_no_wait())
     assert isinstance(geocoder, AmapGeocoder) and geocoder.locate is locate
-    assert _local(geocoder).geocode(HOUSE).status == "ok"
-    tdt = provider_from_settings({"geocoder": "tianditu", "tianditu_key": KEY})
+    assert (geocoder.region_adcode, geocoder.city) == ("370800", "济宁市")
+    _local(geocoder).geocode(HOUSE)
+    assert replay.requests[0][1]["city"] == ["济宁市"]  # a 济宁 import searches in 济宁
+    tdt = provider_from_settings({"geocoder": "tianditu", "tianditu_key": KEY},
+                                 region_adcode="371700", city="菏泽市")
     assert isinstance(tdt, TiandituGeocoder) and tdt.base_url == TIANDITU_URL
 
 
 def test_unknown_provider_setting_raises() -> None:
     with pytest.raises(UnknownProviderError, match="offline, tianditu, amap"):
-        provider_from_settings({"geocoder": "baidu", "baidu_key": KEY})
+        provider_from_settings({"geocoder": "baidu", "baidu_key": KEY}, region_adcode="371700",
+                               city="菏泽市")
 
 
-def test_batch_with_a_real_provider_keeps_order(amap: AmapGeocoder, replay: Replay) -> None:
-    sleeps: list[float] = []
-    results = geocode_batch(amap, [HOUSE, "濮阳市东明路", "损坏响应"], rate_per_s=2.0, sleep=sleeps.append)
-    assert [r.status for r in results] == ["ok", "not_in_region", "unparseable"]
-    assert len(sleeps) == 2 and all(0 < s <= 0.5 for s in sleeps)
+def test_amap_needs_a_city() -> None:
+    with pytest.raises(ProviderConfigError, match="city"):
+        _make(AmapGeocoder, city=" ")
+
+
+@dataclass
+class FakeTime:
+    """A clock that moves only when sleep() is called or a fake request 'takes' time."""
+
+    now: float = 100.0
+    sleeps: list[float] = field(default_factory=list)
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def test_rate_limiter_spaces_calls_and_sleeps_only_the_rest_of_the_interval() -> None:
+    fake = FakeTime()
+    limiter = RateLimiter(5.0, sleep=fake.sleep, clock=fake.clock)
+    started = []
+    for cost in (0.0, 0.15, 0.5, 0.0):
+        limiter.wait()
+        started.append(fake.now)
+        fake.now += cost  # the request itself takes this long
+    assert fake.sleeps == pytest.approx([0.2, 0.05])  # none first; none after a slow request
+    gaps = [b - a for a, b in itertools.pairwise(started)]
+    assert all(gap >= 0.2 - 1e-9 for gap in gaps)
+
+
+def test_rate_limiter_gives_threads_separate_turns() -> None:
+    fake, lock = FakeTime(), threading.Lock()
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:  # the clock stands still: each thread must reserve a slot
+        with lock:
+            slept.append(seconds)
+
+    limiter = RateLimiter(4.0, sleep=sleep, clock=fake.clock)
+    threads = [threading.Thread(target=limiter.wait) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(slept) == pytest.approx([0.25, 0.5, 0.75])
+
+
+def test_rate_limiter_rejects_a_non_positive_rate() -> None:
+    with pytest.raises(ProviderConfigError, match="rate_per_s"):
+        RateLimiter(0)
+
+
+def test_a_provider_waits_its_turn_before_each_request(replay: Replay) -> None:
+    fake = FakeTime()
+    amap = _provider("amap", replay, limiter=RateLimiter(2.0, sleep=fake.sleep, clock=fake.clock))
+    results = [amap.geocode(q) for q in (HOUSE, "濮阳市东明路", "损坏响应", "  ")]
+    assert [r.status for r in results] == ["ok", "not_in_region", "unparseable", "unparseable"]
+    assert fake.sleeps == pytest.approx([0.5, 0.5])  # an empty address sends nothing, waits not
     assert [_query_text("amap", p) for _, p, _ in replay.requests] == [HOUSE, "濮阳市东明路", "损坏响应"]

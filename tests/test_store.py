@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from parks.config import read_settings
 from parks.errors import DataValidationError, Problem
 from parks.model.dataset import read_tables as read_csv_tables
 from parks.model.schema import PARKS, TABLES
@@ -81,11 +82,10 @@ def test_second_open_does_not_reread_the_csvs(store_location, data_copy):
         assert store.version() == 1
 
 
-def test_the_default_path_comes_from_the_environment_and_missing_folders_are_made(
-        tmp_path, data_copy, monkeypatch):
+def test_the_path_comes_from_the_settings_and_missing_folders_are_made(tmp_path, data_copy):
     path = tmp_path / "a" / "b" / "heze.gpkg"
-    monkeypatch.setenv("HEZE_STORE_PATH", str(path))
-    with open_store(data_dir=data_copy) as store:
+    location = read_settings({"HEZE_STORE_PATH": str(path)}).store_location
+    with open_store(location, data_dir=data_copy) as store:
         assert store.path == path and path.is_file()
 
 

@@ -14,6 +14,7 @@ import shapely
 from psycopg.conninfo import conninfo_to_dict
 
 from geo.crs import gcj02_to_wgs84
+from parks.config import read_settings
 from parks.model.schema import ENTERPRISES, PARKS, TABLES
 from parks.store import _postgis_sql as pg_sql
 from parks.store import open_store, postgis
@@ -181,11 +182,12 @@ def test_a_read_only_session_says_so_and_loses_nothing(store, pg_dsn, data_copy)
     assert store.version() == version
 
 
-def test_database_url_selects_postgis_and_a_schema_can_be_named(pg_url, data_copy, monkeypatch):
+def test_database_url_selects_postgis_and_a_schema_can_be_named(pg_url, data_copy, tmp_path):
     schema = pg.new_schema_name()
-    monkeypatch.setenv("DATABASE_URL", pg.with_schema(pg_url, schema))
+    settings = read_settings({"DATABASE_URL": pg.with_schema(pg_url, schema),
+                              "HEZE_STORE_PATH": str(tmp_path / "unused.gpkg")})
     try:
-        with open_store(data_dir=data_copy) as by_env:
+        with open_store(settings.store_location, data_dir=data_copy) as by_env:
             assert isinstance(by_env, PostGISStore) and by_env.schema == schema
         with open_postgis(pg_url, data_dir=data_copy, schema=schema) as by_name:
             assert by_name.version() == 1 and by_name.location.endswith(f"search_path%3D{schema}")

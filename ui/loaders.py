@@ -4,7 +4,6 @@ map page's base map."""
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -22,10 +21,11 @@ from parks.display.records_map import base_map, located_count
 from parks.errors import DataValidationError
 from parks.model.dataset import Dataset, load_dataset
 from parks.model.validate import ValidationContext, validation_context
-from parks.store import default_store_path, open_store
+from parks.store import open_store
 from parks.store.base import Store, StoreError
 from ui.i18n import t
 from ui.map_widget import PreparedMap, Shelf, prepare_map, show_live
+from ui.settings import settings
 
 
 def data_fingerprint(data_dir: Path) -> str:
@@ -49,7 +49,7 @@ def _open_store(location: str, folder: str) -> Store:
 
 def store_location() -> str:
     """DATABASE_URL (PostGIS) if set, else HEZE_STORE_PATH, else .store/heze.gpkg."""
-    return os.environ.get("DATABASE_URL", "").strip() or str(default_store_path())
+    return settings().store_location
 
 
 def store() -> Store:
@@ -60,16 +60,21 @@ def store() -> Store:
 # cache_resource: one copy per process, shared by every session (cache_data would unpickle
 # 100k records on every rerun); pages never modify a Dataset's frames (pure functions)
 @st.cache_resource(show_spinner="正在载入数据 / Loading data…", max_entries=8)
-def _load(region: str, fingerprint: str, folder: str, store_path: str, version: int) -> Dataset:
+def _load(region: str, fingerprint: str, folder: str, store_path: str, version: int,
+          cache: str) -> Dataset:
     del fingerprint, version  # part of the cache key only: a new commit means new data
     tables = _open_store(store_path, folder).read_tables()
-    return load_dataset(region, data_dir=Path(folder), tables=tables)
+    return load_dataset(region, data_dir=Path(folder), cache_dir=Path(cache), tables=tables)
 
 
 @st.cache_data(show_spinner=False)
+def _context_counties(region: str, cache: str) -> gpd.GeoDataFrame:
+    return simplify_for_display(load_context(region, cache_dir=Path(cache)), tolerance_m=150.0)
+
+
 def context_counties(region: str) -> gpd.GeoDataFrame:
     """Counties of neighbouring cities, simplified for display (the offline basemap's setting)."""
-    return simplify_for_display(load_context(region), tolerance_m=150.0)
+    return _context_counties(region, str(cache_dir()))
 
 
 class LastGood:
@@ -96,8 +101,12 @@ def _last_good() -> LastGood:
 
 def data_dir() -> Path:
     """The data folder: HEZE_DATA_DIR if set (e.g. a shared drive), else the repository's data/."""
-    configured = os.environ.get("HEZE_DATA_DIR", "").strip()
-    return Path(configured) if configured else DEFAULT_CONFIG.data_dir
+    return settings().data_dir
+
+
+def cache_dir() -> Path:
+    """Where derived county boundaries are cached (HEZE_CACHE_DIR)."""
+    return settings().cache_dir
 
 
 def dataset(region: str) -> Dataset | None:
@@ -107,7 +116,7 @@ def dataset(region: str) -> Dataset | None:
     try:
         working = store()
         loaded = _load(region, data_fingerprint(folder), str(folder), store_location(),
-                       working.version())
+                       working.version(), str(cache_dir()))
     except StoreError as error:
         st.error(f"{t('store_error')}: {error}")
         return _last_good().get(key)
@@ -120,15 +129,15 @@ def dataset(region: str) -> Dataset | None:
 
 
 @st.cache_resource(show_spinner=False)
-def _validation_ctx(folder: str, fingerprint: str) -> ValidationContext:
+def _validation_ctx(folder: str, fingerprint: str, cache: str) -> ValidationContext:
     del fingerprint  # cache key only: reference files changed
-    return validation_context(Path(folder))
+    return validation_context(Path(folder), cache_dir=Path(cache))
 
 
 def validation_ctx() -> ValidationContext:
     """What validation needs (taxonomy, counties, towns of every region), built once per data."""
     folder = data_dir()
-    return _validation_ctx(str(folder), data_fingerprint(folder))
+    return _validation_ctx(str(folder), data_fingerprint(folder), str(cache_dir()))
 
 
 @st.cache_resource(show_spinner="正在准备企业详情 / Preparing details…", max_entries=16)

@@ -6,8 +6,9 @@ import time
 
 import streamlit as st
 
-from parks.store.accounts import AuthError, Editor, Throttle, editors_file, list_editors, verify
+from parks.store.accounts import AuthError, Editor, Throttle, list_editors, verify
 from ui.i18n import t
+from ui.settings import settings
 
 _KEY = "editor"
 
@@ -33,7 +34,7 @@ def _log_in() -> None:
         st.session_state["login_message"] = t("login_wait").format(s=int(wait) + 1)
         return
     try:
-        editor = verify(name, password)
+        editor = verify(name, password, path=settings().editors_file)
     except AuthError as error:
         st.session_state["login_message"] = str(error)
         return
@@ -74,7 +75,7 @@ def require_editor(*, admin: bool = False) -> Editor:
     if editor is None:
         st.info(t("login_needed"))
         try:
-            if not list_editors(editors_file()):
+            if not list_editors(settings().editors_file):
                 st.caption(t("login_no_editors"))
         except AuthError as error:
             st.error(str(error))

@@ -78,7 +78,7 @@ def filter_widgets(dataset: Dataset, lang: str) -> Filters:
 
 def basemap_select(lang: str, *, sidebar: bool = True, name: str = "map_basemap") -> Basemap:
     """The basemap chooser (offline county outlines unless tiles are configured)."""
-    bases = available_basemaps(settings())
+    bases = available_basemaps(settings().services)
     keys = [b.key for b in bases]
     if st.session_state.get(name) not in keys:  # e.g. a key removed from settings
         st.session_state.pop(name, None)

@@ -11,7 +11,7 @@ import pandas as pd
 from geo.boundaries import admin_table
 from geo.gazetteer import load_gazetteer
 from geo.geocode import AddressIndex, GeocodeResult, build_index, geocode, outside_names
-from geo.providers import Geocoder, provider_from_settings
+from geo.providers import Geocoder, RateLimiter, provider_from_settings
 from geo.reverse import county_index, reverse
 from parks.config import DEFAULT_CONFIG
 
@@ -62,12 +62,16 @@ def region_locator(region_adcode: str, counties, towns: pd.DataFrame
 
 def address_geocoder(region_adcode: str, settings: Mapping[str, str],
                      locate: Callable[[float, float], tuple[str, str, str]] | None = None,
+                     *, data_dir: Path | None = None, limiter: RateLimiter | None = None,
                      ) -> Callable[[str], GeocodeResult]:
     """The geocoder imports use: the online provider when one is configured (settings
-    `geocoder` + key), falling back to the offline one whenever the service fails; else offline."""
-    index = region_index(region_adcode)
-    online: Geocoder | None = provider_from_settings(settings, locate=locate,
-                                                     region_adcode=region_adcode)
+    `geocoder` + key), searching in the region's city and rate-limited (`limiter`, default
+    geo.providers.DEFAULT_RATE_PER_S) because the services throttle, falling back to the
+    offline one whenever the service fails; else offline."""
+    index = region_index(region_adcode, str(data_dir) if data_dir else None)
+    city = DEFAULT_CONFIG.region(region_adcode).name_zh
+    online: Geocoder | None = provider_from_settings(settings, region_adcode=region_adcode,
+                                                     city=city, locate=locate, limiter=limiter)
     if online is None:
         return lambda address: geocode(address, index)
 

@@ -14,7 +14,7 @@ import pandas as pd
 from geo.geocode import GeocodeResult
 from geo.normalise import normalise
 from geo.reverse import assign_counties, county_index
-from parks.config import DEFAULT_CONFIG
+from parks.config import Settings
 from parks.errors import Problem
 from parks.files.geocoder import address_geocoder
 from parks.files.uploads import HeaderMatch, Upload, match_headers, read_upload
@@ -276,33 +276,32 @@ class ImportRun:
 
 
 def commit_preview(store: Store, preview: ImportPreview, *, user: str, reason: str,
-                   data_dir: Path | None = None) -> CommitResult:
-    """Store the valid rows in one transaction; the merged tables are validated first, so
-    nothing invalid (and nothing half) is ever written."""
-    ctx = validation_context(data_dir or DEFAULT_CONFIG.data_dir)
+                   ctx: ValidationContext) -> CommitResult:
+    """Store the valid rows in one transaction; the merged tables are validated first (against
+    `ctx`), so nothing invalid (and nothing half) is ever written."""
     return store.commit({preview.table: preview.records}, user=user, reason=reason,
                         validate=lambda merged: validate_tables(merged, ctx))
 
 
-def run_import(path: Path, kind: str, *, region: str, dry_run: bool, store_path: Path | None,
-               user: str, as_of: str, online: Mapping[str, str] | None = None,
-               progress: Callable[[int, int], None] | None = None) -> ImportRun:
-    """Import one CSV/XLSX file of `kind` records into the working store (unless dry_run).
-
-    `online`: geocoder settings (geocoder, amap_key, …); offline when empty."""
+def run_import(path: Path, kind: str, *, region: str, dry_run: bool, settings: Settings,
+               user: str, as_of: str, progress: Callable[[int, int], None] | None = None,
+               ) -> ImportRun:
+    """Import one CSV/XLSX file of `kind` records into the working store (unless dry_run), with
+    the store, data folder, boundary cache and online geocoder of `settings`."""
     upload = read_upload(path.read_bytes(), path.name)
     matches = tuple(match_headers(list(upload.frame.columns), SPECS[kind]))
     mapping = {m.header: m.field for m in matches}
-    store = open_store(store_path)
+    store = open_store(settings.store_location, data_dir=settings.data_dir)
     try:
-        ctx = validation_context(DEFAULT_CONFIG.data_dir)
-        settings = ImportSettings(kind, region, f"import: {path.name}", as_of)
-        preview = prepare_import(upload, mapping, settings,
-                                 locate_address=address_geocoder(region, online or {}), ctx=ctx,
-                                 stored=store.read_tables(), progress=progress)
+        ctx = validation_context(settings.data_dir, cache_dir=settings.cache_dir)
+        defaults = ImportSettings(kind, region, f"import: {path.name}", as_of)
+        locate_address = address_geocoder(region, settings.services, data_dir=settings.data_dir)
+        preview = prepare_import(upload, mapping, defaults, locate_address=locate_address,
+                                 ctx=ctx, stored=store.read_tables(), progress=progress)
         committed = None
         if not dry_run and len(preview.records):
-            committed = commit_preview(store, preview, user=user, reason=f"import {path.name}")
+            committed = commit_preview(store, preview, user=user, reason=f"import {path.name}",
+                                       ctx=ctx)
         return ImportRun(preview, matches, committed)
     finally:
         store.close()

@@ -8,14 +8,11 @@ import json
 import os
 import re
 import secrets
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from parks.config import DATA_DIR
-
-EDITORS_FILE_ENV = "HEZE_EDITORS_FILE"
-DEFAULT_EDITORS_FILE = DATA_DIR.parent / ".store" / "editors.json"
 ROLES = ("editor", "admin")  # admins also manage editors and export the baseline
 MIN_PASSWORD = 8
 _NAME = re.compile(r"^[\w.\-]{2,32}$")  # \w includes CJK: 张三 is a fine user name
@@ -35,10 +32,6 @@ class Editor:
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
-
-
-def editors_file() -> Path:
-    return Path(os.environ.get(EDITORS_FILE_ENV) or DEFAULT_EDITORS_FILE)
 
 
 def _hash(password: str, salt: bytes) -> bytes:
@@ -72,8 +65,8 @@ def _write(path: Path, editors: dict[str, dict[str, str]]) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def list_editors(path: Path | None = None) -> list[Editor]:
-    editors = _read(path or editors_file())
+def list_editors(path: Path) -> list[Editor]:
+    editors = _read(path)
     return [Editor(name, entry.get("role", "editor")) for name, entry in sorted(editors.items())]
 
 
@@ -89,10 +82,9 @@ def check_new(name: str, password: str, role: str) -> list[str]:
     return reasons
 
 
-def add_editor(name: str, password: str, role: str = "editor", *, path: Path | None = None,
+def add_editor(name: str, password: str, role: str = "editor", *, path: Path,
                replace: bool = False) -> Editor:
     """Create an account (or, with replace, reset an existing one's password and role)."""
-    path = path or editors_file()
     reasons = check_new(name, password, role)
     if reasons:
         raise AuthError("; ".join(reasons))
@@ -108,9 +100,8 @@ def add_editor(name: str, password: str, role: str = "editor", *, path: Path | N
     return Editor(name, role)
 
 
-def remove_editor(name: str, *, path: Path | None = None) -> None:
+def remove_editor(name: str, *, path: Path) -> None:
     """Remove an account; the last admin stays, or nobody could manage editors any more."""
-    path = path or editors_file()
     editors = _read(path)
     if name not in editors:
         raise AuthError(f"no editor named {name!r}")
@@ -121,9 +112,9 @@ def remove_editor(name: str, *, path: Path | None = None) -> None:
     _write(path, editors)
 
 
-def verify(name: str, password: str, *, path: Path | None = None) -> Editor | None:
+def verify(name: str, password: str, *, path: Path) -> Editor | None:
     """The editor when the password matches, else None (same work either way)."""
-    editors = _read(path or editors_file())
+    editors = _read(path)
     entry = editors.get(name)
     salt = bytes.fromhex(entry["salt"]) if entry else b"\0" * 16
     computed = _hash(password or "", salt)  # hashed even for unknown names: no timing hint
@@ -135,22 +126,27 @@ def verify(name: str, password: str, *, path: Path | None = None) -> Editor | No
 @dataclass
 class Throttle:
     """Failed logins per name: after `limit` failures within `window_s`, that name waits
-    `lock_s` seconds. One instance per server; scrypt already makes each guess slow."""
+    `lock_s` seconds. One instance per server, shared by the sessions' threads, hence the lock;
+    scrypt already makes each guess slow."""
 
     limit: int = 5
     window_s: float = 600.0
     lock_s: float = 300.0
     failures: dict[str, list[float]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def wait_s(self, name: str, now: float) -> float:
-        recent = [t for t in self.failures.get(name, []) if now - t < self.window_s]
+        with self._lock:
+            recent = [t for t in self.failures.get(name, []) if now - t < self.window_s]
         if len(recent) < self.limit:
             return 0.0
         return max(0.0, recent[-1] + self.lock_s - now)
 
     def failed(self, name: str, now: float) -> None:
-        self.failures[name] = [t for t in self.failures.get(name, []) if now - t < self.window_s]
-        self.failures[name].append(now)
+        with self._lock:  # read-modify-write: two threads must not both start from the old list
+            recent = [t for t in self.failures.get(name, []) if now - t < self.window_s]
+            self.failures[name] = [*recent, now]
 
     def succeeded(self, name: str) -> None:
-        self.failures.pop(name, None)
+        with self._lock:
+            self.failures.pop(name, None)

@@ -17,7 +17,7 @@ from parks.config import DATA_DIR
 from parks.errors import DataValidationError
 from parks.model.dataset import read_tables as read_csv_tables
 from parks.model.schema import TABLES
-from parks.store import STORE_PATH_ENV, _gpkg_sql
+from parks.store import _gpkg_sql
 from parks.store.base import (
     AUDIT_COLUMNS,
     BASELINE_REASON,
@@ -184,7 +184,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     if problem:
         conn.close()
         raise StoreError(f"{path} is {problem}; move it away (it is then rebuilt from data/) or "
-                         f"set {STORE_PATH_ENV} to another file")
+                         "set HEZE_STORE_PATH to another file")
     return conn
 
 
