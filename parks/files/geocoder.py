@@ -69,7 +69,7 @@ def address_geocoder(region_adcode: str, settings: Mapping[str, str],
     geo.providers.DEFAULT_RATE_PER_S) because the services throttle, falling back to the
     offline one whenever the service fails; else offline."""
     index = region_index(region_adcode, str(data_dir) if data_dir else None)
-    city = DEFAULT_CONFIG.region(region_adcode).name_zh
+    city = DEFAULT_CONFIG.region(region_adcode).label.zh
     online: Geocoder | None = provider_from_settings(settings, region_adcode=region_adcode,
                                                      city=city, locate=locate, limiter=limiter)
     if online is None:
