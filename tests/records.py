@@ -6,6 +6,12 @@ import csv
 import shutil
 from pathlib import Path
 
+import geopandas as gpd
+import pandas as pd
+from pyproj import Transformer
+
+from geo.crs import METRIC_CRS
+from parks.model.dataset import Dataset, locate
 from parks.model.schema import ENTERPRISES, PARKS, PROJECTS, TableSpec
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -30,6 +36,24 @@ PROJECT = {"id": "pr-dafu", "name_zh": "达孚番茄红素", "stage": "completed
            "stage_text": "建成投产", "region_adcode": "371700", "county_adcode": "371702",
            "precision": "county", "source": "seed-003", "as_of": "2018-10-08",
            "confidence": "medium"}
+
+
+TO_WGS84 = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
+TO_UTM = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
+
+
+def records(dataset: Dataset, spec: TableSpec, rows: list[dict[str, str]]) -> gpd.GeoDataFrame:
+    """Text rows located the way load_dataset locates them (typed numbers, points, county)."""
+    frame = pd.DataFrame([{c: r.get(c, "") for c in spec.names} for r in rows],
+                         columns=list(spec.names))
+    return locate(frame, dataset.gazetteer, dataset.counties)
+
+
+def at(origin: tuple[float, float], metres_east: float, metres_north: float = 0.0) -> dict[str, str]:
+    """The fields of a surveyed WGS84 point this many metres from origin, measured in UTM 50N."""
+    x, y = TO_UTM.transform(*origin)
+    lon, lat = TO_WGS84.transform(x + metres_east, y + metres_north)
+    return {"lon": repr(lon), "lat": repr(lat), "crs": "WGS84", "precision": "surveyed"}
 
 
 def write_table(folder: Path, spec: TableSpec, rows: list[dict[str, str]]) -> Path:

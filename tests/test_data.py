@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from parks.model.dataset import check_data, load_dataset
+from parks.model.dataset import check_data
 from parks.model.schema import TABLES
 from parks.model.vocab import PRECISION
 
@@ -16,11 +16,6 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 def _table(name: str) -> pd.DataFrame:
     return pd.read_csv(DATA / f"{name}.csv", dtype=str, keep_default_na=False)
-
-
-@pytest.fixture(scope="module")
-def heze(cache_dir):
-    return load_dataset("371700", cache_dir=cache_dir)
 
 
 def test_data_files_validate(cache_dir):

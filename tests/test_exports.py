@@ -17,14 +17,8 @@ from geo.static_map import map_extent, nice_length
 from parks.analysis.query import Filters, Selection, filter_enterprises, filter_parks, filter_projects
 from parks.display.print_map import BriefingSpec
 from parks.files.exports import export, neutralise
-from parks.model.dataset import load_dataset
 
 CHEM = Filters(kinds=("chemical_park",))
-
-
-@pytest.fixture(scope="module")
-def heze(cache_dir):
-    return load_dataset("371700", cache_dir=cache_dir)
 
 
 @pytest.fixture(scope="module")

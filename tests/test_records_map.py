@@ -16,15 +16,9 @@ from parks.analysis.query import Filters, Selection, filter_enterprises, filter_
 from parks.config import DEFAULT_CONFIG
 from parks.display.popups import enterprise_details, prune, write_details
 from parks.display.records_map import layer_updates, live_map
-from parks.model.dataset import load_dataset
 
 LAYERS = ("outlines", "chemical_parks", "parks", "enterprises", "projects")
 FEW = replace(DEFAULT_CONFIG, marker_limit=10, bin_min=2)  # the 90 seed enterprises count as "many"
-
-
-@pytest.fixture(scope="module")
-def heze(cache_dir):
-    return load_dataset("371700", cache_dir=cache_dir)
 
 
 def _select(ds, **filters) -> Selection:

@@ -5,18 +5,10 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-
 from geo.basemaps import resolve
 from parks.analysis.query import Filters, Selection, filter_parks
 from parks.display.records_map import records_map
 from parks.display.style import build_legend, choropleth_frame, park_points
-from parks.model.dataset import load_dataset
-
-
-@pytest.fixture(scope="module")
-def heze(cache_dir):
-    return load_dataset("371700", cache_dir=cache_dir)
 
 
 def _all(ds) -> Selection:
