@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from geo.crs import distance_m, wgs84_to_gcj02
@@ -17,11 +18,13 @@ def gazetteer():
     return load_gazetteer(DATA / "towns.csv", DATA / "county_seats.csv", "371700")
 
 
-def test_heze_has_nine_seats_and_129_current_town_points(gazetteer):
+def test_heze_has_nine_seats_and_every_current_town_with_its_point(gazetteer):
     assert len(gazetteer.seats) == 9
     current = gazetteer.towns[gazetteer.towns["current"] == "yes"]
-    assert len(current) == 168
-    assert current["lon"].notna().sum() == 129
+    listed = pd.read_csv(DATA / "towns.csv", dtype=str, keep_default_na=False)
+    listed = listed[(listed["region_adcode"] == "371700") & (listed["current"] == "yes")]
+    assert len(current) == len(listed) > 0
+    assert current["lon"].notna().sum() == (listed["lon"] != "").sum() > 0
     assert (gazetteer.towns.loc[gazetteer.towns["lon"].notna(), "crs"] == "WGS84").all()
 
 

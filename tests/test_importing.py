@@ -70,33 +70,35 @@ def test_report_downloads_as_csv_with_bom(ctx):
                                    "message"]
 
 
-def test_stable_ids_make_reimport_idempotent(ctx, tmp_path):
-    store = open_store(tmp_path / "s.gpkg", data_dir=DATA)
-    preview = _preview(SHEET.encode("utf-8"), ctx)
-    first = commit_preview(store, preview, user="t", reason="first", data_dir=DATA)
-    assert first.inserted["enterprises"] == 2
-    again = commit_preview(store, _preview(SHEET.encode("utf-8"), ctx), user="t", reason="again",
-                           data_dir=DATA)
-    assert again.inserted["enterprises"] == 0 and again.unchanged["enterprises"] == 2
-    assert len(store.read_tables()["enterprises"]) == 92
+def test_stable_ids_make_reimport_idempotent(ctx, tmp_path, heze):
+    with open_store(tmp_path / "s.gpkg", data_dir=DATA) as store:
+        preview = _preview(SHEET.encode("utf-8"), ctx)
+        first = commit_preview(store, preview, user="t", reason="first", data_dir=DATA)
+        assert first.inserted["enterprises"] == 2
+        again = commit_preview(store, _preview(SHEET.encode("utf-8"), ctx), user="t", reason="again",
+                               data_dir=DATA)
+        assert again.inserted["enterprises"] == 0 and again.unchanged["enterprises"] == 2
+        assert len(store.read_tables()["enterprises"]) == len(heze.enterprises) + 2
     assert stable_id(ENTERPRISES, "测试 生物", "郓城县") == stable_id(ENTERPRISES, "测试生物",
                                                                        "郓城县")
 
 
-def test_nothing_is_stored_until_commit_and_dry_run_stores_nothing(tmp_path):
+def test_nothing_is_stored_until_commit_and_dry_run_stores_nothing(tmp_path, heze):
     path = tmp_path / "list.csv"
     path.write_bytes(SHEET.encode("gbk"))
     store_path = tmp_path / "s.gpkg"
     run = run_import(path, "enterprises", region="371700", dry_run=True, store_path=store_path,
                      user="t", as_of="2026-11-21")
     assert run.committed is None and run.failed == 3
-    store = open_store(store_path)
-    assert (len(store.read_tables()["enterprises"]) == 90 and store.version() == 1) or True
+    with open_store(store_path) as store:
+        assert len(store.read_tables()["enterprises"]) == len(heze.enterprises)
+        assert store.version() == 1
     assert "row 4: error" in run.text
     real = run_import(path, "enterprises", region="371700", dry_run=False, store_path=store_path,
                       user="t", as_of="2026-11-21")
     assert real.committed.inserted["enterprises"] == 2
-    assert len(open_store(store_path).read_tables()["enterprises"]) == 92
+    with open_store(store_path) as store:
+        assert len(store.read_tables()["enterprises"]) == len(heze.enterprises) + 2
 
 
 def test_merged_headers_block_the_whole_file(ctx):
@@ -121,9 +123,9 @@ def test_seed_enterprises_round_trip_through_xlsx(ctx, tmp_path):
     assert preview.failed == 0
     back = preview.records.sort_values("id").reset_index(drop=True)
     pd.testing.assert_frame_equal(back, original.sort_values("id").reset_index(drop=True))
-    store = open_store(tmp_path / "s.gpkg", data_dir=DATA)
-    result = commit_preview(store, preview, user="t", reason="round trip", data_dir=DATA)
-    assert result.unchanged["enterprises"] == 90 and result.changed == 0
+    with open_store(tmp_path / "s.gpkg", data_dir=DATA) as store:
+        result = commit_preview(store, preview, user="t", reason="round trip", data_dir=DATA)
+    assert result.unchanged["enterprises"] == len(original) and result.changed == 0
 
 
 def test_values_that_look_like_formulas_survive_xlsx_as_text(ctx):
