@@ -167,7 +167,8 @@ def test_cli_export(tmp_path, capsys):
     assert main(["export", "--format", "png", "--out", str(out), "--kind", "chemical_park",
                  "--layers", "chemical_parks", "--width", "900", "--height", "700", "--dpi",
                  "100", "--store", store]) == 0
-    assert Image.open(out).size == (900, 700)
+    with Image.open(out) as png:
+        assert png.size == (900, 700)
     assert "10 records" in capsys.readouterr().out
     assert main(["export", "--format", "csv", "--out", str(tmp_path / "x.csv"), "--county",
                  "不存在", "--store", store]) == 2
