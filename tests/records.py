@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import shutil
 from pathlib import Path
 
@@ -75,3 +76,21 @@ def mini_data(folder: Path, *, parks=None, enterprises=None, projects=None) -> P
     write_table(folder, ENTERPRISES, [ENTERPRISE, UNLOCATED] if enterprises is None else enterprises)
     write_table(folder, PROJECTS, [PROJECT] if projects is None else projects)
     return folder
+
+
+def records_xlsx(frame: pd.DataFrame, spec: TableSpec) -> bytes:
+    """An upload of one sheet with the schema's columns, every cell text (as a planner's list)."""
+    import openpyxl  # imported here: only the import tests build workbooks
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = spec.name
+    sheet.append(list(spec.names))
+    for values in frame.reindex(columns=list(spec.names)).fillna("").astype(str).itertuples(
+            index=False):
+        sheet.append(list(values))
+        for cell in sheet[sheet.max_row]:
+            cell.data_type = "s"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

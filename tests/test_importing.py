@@ -8,7 +8,6 @@ import shutil
 import pandas as pd
 import pytest
 
-from parks.files.exports import records_xlsx
 from parks.files.geocoder import address_geocoder
 from parks.files.importing import (
     ImportSettings,
@@ -23,7 +22,7 @@ from parks.model.dataset import read_tables
 from parks.model.schema import ENTERPRISES, SPECS
 from parks.model.validate import validation_context
 from parks.store import open_store
-from tests.records import DATA
+from tests.records import DATA, records_xlsx
 
 SHEET = ("企业名称,注册地址,行业\n"
          "测试生物,山东省菏泽市郓城县随官屯镇工业园,生物医药\n"

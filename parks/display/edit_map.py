@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
-import pandas as pd
 from folium.plugins import Draw
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
@@ -16,7 +15,6 @@ from geo.layers import OutlineLayer
 from geo.maps import build_map
 from parks.display.style import county_frame, outline_layer_frame
 from parks.model.dataset import Dataset
-from parks.model.outlines import parse_outline
 from parks.model.vocab import KIND
 
 EDIT_COLOUR = "#D55E00"  # vermilion: unsaved, stands out from every kind colour
@@ -96,11 +94,3 @@ def edit_map(dataset: Dataset, *, record_id: str, point: tuple[float, float] | N
              edit_options={"poly": {"allowIntersection": False}}).add_to(fmap)
         assets.localize(fmap, asset_base_url)  # Draw's files, added after build_map's pass
     return fmap
-
-
-def outline_of(parks: pd.DataFrame, record_id: str) -> BaseGeometry | None:
-    """The stored outline of a park (text table or dataset), or None."""
-    row = parks[parks["id"] == record_id]
-    if row.empty or "boundary" not in row.columns or not row["boundary"].iloc[0]:
-        return None
-    return parse_outline(row["boundary"].iloc[0])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -144,7 +143,3 @@ def map_png(dataset: Dataset, selection: Selection, spec: BriefingSpec,
                      width_px=spec.width_px, height_px=spec.height_px, dpi=spec.dpi,
                      tiles=spec.tiles)
     return to_png(figure)
-
-
-def shown_layers(layers: Collection[str]) -> tuple[str, ...]:
-    return tuple(layer for layer in ALL_LAYERS if layer in layers)

@@ -16,7 +16,6 @@ from parks.analysis.query import Filters, Selection
 from parks.display.print_map import BriefingSpec, map_png
 from parks.display.records_map import records_map
 from parks.model.dataset import Dataset
-from parks.model.schema import TableSpec
 
 FORMATS = ("png", "snapshot", "pdf", "pptx", "html", "csv", "geojson", "xlsx")
 MIME = {"png": "image/png", "snapshot": "image/png", "pdf": "application/pdf",
@@ -67,31 +66,6 @@ def export(fmt: str, dataset: Dataset, selection: Selection, spec: BriefingSpec,
     }
     data = makers[fmt]()
     return Export(data, MIME[fmt], f"{name}.{SUFFIX.get(fmt, fmt)}")
-
-
-def records_xlsx(frame: pd.DataFrame, spec: TableSpec) -> bytes:
-    """One sheet with the schema's columns; every cell is text, so codes like 371702 stay codes
-    and a value starting with '=' stays a value (never a formula)."""
-    import openpyxl  # imported here: only XLSX export needs it
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = spec.name
-    sheet.append(list(spec.names))
-    for values in frame.reindex(columns=list(spec.names)).fillna("").astype(str).itertuples(
-            index=False):
-        sheet.append(list(values))
-        for cell in sheet[sheet.max_row]:
-            cell.data_type = "s"
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def records_csv(frame: pd.DataFrame, spec: TableSpec) -> bytes:
-    """The schema's columns as CSV in UTF-8 with BOM (Excel shows the Chinese text)."""
-    return frame.reindex(columns=list(spec.names)).to_csv(index=False).encode("utf-8-sig")
 
 
 EXPORT_COLUMNS = ["layer", "id", "name_zh", "name_en", "kind", "industry", "subsector",

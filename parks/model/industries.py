@@ -12,11 +12,6 @@ from parks.errors import DataValidationError, Problem
 
 SYSTEMS = ("sei", "231")  # 战略性新兴产业 (菏政发〔2024〕1号) and the "231" industrial system
 TIERS = ("2", "3", "1")
-TIER_LABELS = {
-    "2": ("两大核心产业", "2 core industries"),
-    "3": ("三个优势产业", "3 advantage industries"),
-    "1": ("一批新兴产业集群", "1 group of emerging clusters"),
-}
 UNCLASSIFIED_COLOUR = "#9E9E9E"
 _TAXONOMY_COLUMNS = ("code", "parent", "name_zh", "name_en", "colour", "sei_order", "h231_tier",
                      "h231_order", "h231_code", "help", "source")

@@ -299,11 +299,6 @@ def export_csv(store: Store, folder: Path) -> list[Path]:
     return written
 
 
-def store_fingerprint(store: Store) -> str:
-    """A cache key that changes whenever the store's content does."""
-    return f"{store.location}@v{store.version()}"
-
-
 Point = tuple[float, float]
 GEOMETRY_PRECISIONS = LOCATED - APPROXIMATE  # records stored with a point geometry
 
