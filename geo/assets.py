@@ -191,10 +191,11 @@ def vendor_ready(dest: Path = DEFAULT_DEST, manifest: Manifest = MANIFEST) -> bo
     return not missing(dest, manifest)
 
 
-def _walk(element: Element) -> Iterator[Element]:
+def walk(element: Element) -> Iterator[Element]:
+    """The element and every descendant in its folium/branca tree, parents first."""
     yield element
-    for child in element._children.values():
-        yield from _walk(child)
+    for child in getattr(element, "_children", {}).values():
+        yield from walk(child)
 
 
 def _is_remote(url: str) -> bool:
@@ -209,7 +210,7 @@ def localize(root: Element, base_url: str = DEFAULT_BASE_URL, *, manifest: Manif
     figure = root.get_root()
     unknown: list[str] = []
     changes: list[tuple[Element, str, list[tuple[str, str]]]] = []
-    for element in _walk(figure):
+    for element in walk(figure):
         if isinstance(element, ColorMap):
             unknown += [f"{url} (branca ColorMap; streamlit-folium adds it)" for url in COLORMAP_URLS]
         for attr in ("default_js", "default_css"):
@@ -255,7 +256,7 @@ class _LeafletIconPath(MacroElement):
 
 def _pin_icon_path(figure: Element, path: str) -> None:
     # first child of each map, so it runs before any marker asks for its icon
-    for element in list(_walk(figure)):
+    for element in list(walk(figure)):
         if not isinstance(element, folium.Map):
             continue
         existing = element._children.get(_ICON_PATH_CHILD)

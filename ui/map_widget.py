@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import folium
 import streamlit_folium as sf
 from streamlit_folium import st_folium
+
+from geo.assets import walk
 
 
 def show_map(fmap: folium.Map, *, key: str, height: int = 700,
@@ -47,17 +48,11 @@ def prepare_map(fmap: folium.Map, key: str) -> PreparedMap:
     html, header = sf._get_html(fmap), sf._get_header(fmap)
     script = sf._get_map_string(fmap)
     css, js = [], []
-    for element in _walk(fmap):
+    for element in walk(fmap):
         css += [href for _, href in getattr(element, "default_css", [])]
         js += [src for _, src in getattr(element, "default_js", [])]
     return PreparedMap(script, header, html, sf.get_full_id(fmap), tuple(dict.fromkeys(css)),
                        tuple(dict.fromkeys(js)), sf.generate_js_hash(script, key, False))
-
-
-def _walk(element: folium.Element) -> Iterator[folium.Element]:
-    yield element
-    for child in getattr(element, "_children", {}).values():
-        yield from _walk(child)
 
 
 @dataclass(frozen=True)

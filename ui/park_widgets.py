@@ -18,8 +18,6 @@ from parks.model.dataset import Dataset
 from ui import loaders
 from ui.map_widget import show_map
 
-RANKABLE = ("chemical_park", "development_zone", "industrial_park")
-
 
 def park_label(dataset: Dataset, park_id: str, lang: str) -> str:
     row = dataset.parks.set_index("id").loc[park_id]

@@ -14,14 +14,12 @@ from shapely.geometry.base import BaseGeometry
 from geo.crs import gcj02_to_wgs84, shift_geometry
 from parks.errors import DataValidationError, Problem
 from parks.model.outlines import OutlineError, area_note, checked, outline_area_km2, outside_county, to_wkt
-from parks.model.schema import TableSpec
+from parks.model.schema import Record, TableSpec
 
 # set by the point and outline tools, never typed into the form
 LOCATION_FIELDS = ("lon", "lat", "crs", "precision", "boundary")
 FIXED_FIELDS = ("id", "region_adcode")
 REMOVE = "remove"  # the outline argument that clears a stored outline
-
-Record = dict[str, str]
 
 
 @dataclass(frozen=True)

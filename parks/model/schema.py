@@ -8,6 +8,7 @@ from typing import Literal
 
 from parks.model import vocab
 
+Record = dict[str, str]  # one record as text, column name → value (empty string when absent)
 DType = Literal["str", "float", "int", "codes", "code", "adcode", "date", "id", "ref", "wkt"]
 
 

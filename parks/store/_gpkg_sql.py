@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from parks.model.schema import TableSpec
+from parks.model.schema import Record, TableSpec
 from parks.store.base import AUDIT_COLUMNS, quote, record_point
 
 APPLICATION_ID = 0x47504B47  # 'GPKG'
@@ -53,12 +53,6 @@ _CORE_DDL = (
         CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
         CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))""",
 )
-
-# Only coordinates someone measured or drew are stored as geometry; town/county points are derived.
-
-Record = dict[str, str]
-
-
 
 
 def point_blob(lon: float, lat: float, srs_id: int = WGS84_SRS_ID) -> bytes:

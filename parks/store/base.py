@@ -15,7 +15,7 @@ import pandas as pd
 from geo.crs import gcj02_to_wgs84
 from parks.errors import DataValidationError, Problem
 from parks.model.dataset import read_table
-from parks.model.schema import SPECS, TABLES, TableSpec
+from parks.model.schema import SPECS, TABLES, Record, TableSpec
 from parks.model.vocab import APPROXIMATE, LOCATED
 
 BASELINE_USER = "baseline"
@@ -24,7 +24,6 @@ AUDIT_COLUMNS = ("seq", "at", "user", "reason", "table_name", "record_id", "acti
                  "after", "version")
 
 Validator = Callable[[dict[str, pd.DataFrame]], list[Problem]]
-Record = dict[str, str]
 Key = tuple[str, str]  # (table, record id)
 
 
