@@ -302,6 +302,32 @@ Point = tuple[float, float]
 GEOMETRY_PRECISIONS = LOCATED - APPROXIMATE  # records stored with a point geometry
 
 
+def format_problem(found: str | None, expected: str) -> str | None:
+    """Why a store written in format `found` cannot be read by this app (format `expected`), or None."""
+    if found != expected:
+        return f"store format {found!r}, but this app reads format {expected!r}"
+    return None
+
+
+def columns_problem(present: Mapping[str, Sequence[str]], specs: Sequence[TableSpec]
+                    ) -> tuple[str | None, list[tuple[str, str]]]:
+    """Compare a store's record columns (table → names, geometry left out) with the schema.
+
+    Returns why the tables are not of this schema (or None) and the (table, column) pairs the
+    schema gained since the store was made, which the backend adds empty.
+    """
+    wrong, missing = [], []
+    for spec in specs:
+        columns = present.get(spec.name, [])
+        extra = [c for c in columns if c not in spec.names]
+        if not columns or extra:
+            wrong.append(f"{spec.name}: " + (f"unknown {', '.join(extra)}" if columns else "no such table"))
+        missing += [(spec.name, c) for c in spec.names if c not in columns]
+    if wrong:
+        return "not of this schema (" + "; ".join(wrong) + ")", []
+    return None, missing
+
+
 def quote(name: str) -> str:
     """An SQL identifier, double-quoted, so column names never need to be SQL-safe words."""
     return '"' + name.replace('"', '""') + '"'

@@ -16,17 +16,15 @@ import pandas as pd
 from parks.config import DATA_DIR
 from parks.errors import DataValidationError
 from parks.model.dataset import read_tables as read_csv_tables
-from parks.model.schema import TABLES
+from parks.model.schema import SPECS, TABLES, Record
 from parks.store import STORE_PATH_ENV, _gpkg_sql
 from parks.store.base import (
     AUDIT_COLUMNS,
     BASELINE_REASON,
     BASELINE_USER,
-    SPECS,
     CommitResult,
     Key,
     Plan,
-    Record,
     Store,
     StoreError,
     Validator,
@@ -176,7 +174,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open the store {path}: {exc}") from exc
     try:
-        problem = _gpkg_sql.layout_problem(conn) or _gpkg_sql.columns_problem(conn, TABLES)
+        problem = _gpkg_sql.layout_problem(conn) or _gpkg_sql.update_columns(conn, TABLES)
         if not problem:
             conn.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
     except sqlite3.Error as exc:  # e.g. "file is not a database"
