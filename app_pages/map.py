@@ -20,6 +20,7 @@ restore(MAP_PARAMS, "map")
 # are (browser main thread per change 271 → 250 ms, measured; the load test's bottleneck).
 @st.fragment
 def map_view() -> None:
+    """The page below the navigation: filters, counts, map, export and tables."""
     language = lang()
     dataset = loaders.dataset(region())
     if dataset is None:

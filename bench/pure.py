@@ -29,6 +29,7 @@ LAYERS = ("outlines", "chemical_parks", "parks", "enterprises", "projects")
 
 
 def median_ms(run: Callable[[], object], repeats: int) -> float:
+    """Median wall time of `repeats` calls of `run`, in milliseconds."""
     times = []
     for _ in range(repeats):
         start = time.perf_counter()

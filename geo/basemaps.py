@@ -29,10 +29,12 @@ class Basemap:
     needs: str = ""  # settings key that must be set for this basemap to be offered
 
     def label(self, lang: str) -> str:
+        """The basemap's name in the language ("en" or else Chinese)."""
         return self.en if lang == "en" else self.zh
 
     @property
     def offline(self) -> bool:
+        """True for the basemap without tiles (drawn from the app's own data only)."""
         return not self.tiles
 
 

@@ -54,6 +54,7 @@ class InvalidAdcodeError(ValueError):
 
 
 def normalise_adcode(code: str | int) -> str:
+    """The adcode as six-digit text; raises InvalidAdcodeError for anything else."""
     text = str(code).strip()
     if not (len(text) == 6 and text.isdigit()):
         raise InvalidAdcodeError(f"adcode must be six digits like 371700, got {code!r}")
@@ -194,7 +195,7 @@ def cache_path(source: str, key: str, cache_dir: Path | None = None) -> Path:
     return _cache_dir(cache_dir) / name
 
 
-def _read_cache(path: Path, allow_empty: bool = False) -> gpd.GeoDataFrame | None:
+def _read_cache(path: Path, *, allow_empty: bool = False) -> gpd.GeoDataFrame | None:
     """The cached frame, or None when it is missing or unusable (then it is rebuilt)."""
     if not path.exists():
         return None
@@ -231,9 +232,9 @@ def _write_cache(gdf: gpd.GeoDataFrame, path: Path) -> None:
 
 
 def _cached(
-    path: Path, build: Callable[[], gpd.GeoDataFrame], allow_empty: bool = False
+    path: Path, build: Callable[[], gpd.GeoDataFrame], *, allow_empty: bool = False
 ) -> gpd.GeoDataFrame:
-    gdf = _read_cache(path, allow_empty)
+    gdf = _read_cache(path, allow_empty=allow_empty)
     if gdf is None:
         gdf = build()
         _write_cache(gdf, path)

@@ -38,6 +38,7 @@ class GeocodeResult:
     provider: str = "offline"
 
     def as_dict(self) -> dict[str, object]:
+        """The result as a plain dict, field name → value."""
         return asdict(self)
 
 
@@ -164,6 +165,8 @@ def build_index(region_adcode: str, region_name: str, gazetteer: Gazetteer,
 
 @dataclass(frozen=True)
 class Hit:
+    """A place name found in an address: where it starts, its text and what it may stand for."""
+
     start: int
     text: str
     entries: tuple[Entry, ...]

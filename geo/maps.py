@@ -35,6 +35,8 @@ OFFLINE_BACKGROUND = "#EEF1F4"
 
 @dataclass(frozen=True)
 class LegendItem:
+    """One legend row: a label and the symbol (shape, colour, hollow for approximate) it explains."""
+
     label: str
     colour: str
     shape: str = "circle"  # circle, square, diamond, triangle, line, fill
@@ -43,12 +45,16 @@ class LegendItem:
 
 @dataclass(frozen=True)
 class LegendSection:
+    """A titled group of legend rows (parks, enterprises, projects, precision…)."""
+
     title: str
     items: tuple[LegendItem, ...]
 
 
 @dataclass(frozen=True)
 class Legend:
+    """The map legend: title, sections, a note under them, and whether it starts unfolded."""
+
     title: str
     sections: tuple[LegendSection, ...]
     note: str = ""

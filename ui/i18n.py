@@ -286,5 +286,6 @@ def lang() -> str:
 
 
 def t(key: str, language: str | None = None) -> str:
+    """The UI text for key in the given language, else in the session's language."""
     zh, en = STRINGS[key]
     return en if (language or lang()) == "en" else zh

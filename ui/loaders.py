@@ -112,6 +112,7 @@ def validation_ctx() -> ValidationContext:
 
 
 def basemap_offline() -> Basemap:
+    """The offline basemap (no tiles): the import preview map needs no tile service."""
     return resolve("offline", {})
 
 
@@ -177,6 +178,7 @@ def asset_base_url() -> str:
 
 
 def show_data_error(error: DataValidationError, *, have_fallback: bool) -> None:
+    """Show the data problems as an error with a table of every problem (open when nothing else loads)."""
     st.error(t("data_error") if have_fallback else t("data_error_none"))
     with st.expander(f"{t('problems')} ({len(error.problems)})", expanded=not have_fallback):
         st.dataframe(pd.DataFrame([p.as_dict() for p in error.problems]), hide_index=True,

@@ -11,6 +11,7 @@ from ui.i18n import LANGS, lang, t
 
 
 def region() -> str:
+    """The session's region adcode (the configured default until the user picks one)."""
     return st.session_state.setdefault("region", DEFAULT_CONFIG.default_region)
 
 

@@ -36,6 +36,7 @@ _TEXT = {
 
 
 def text(key: str, lang: str) -> str:
+    """The briefing text for key in the language ("en" or else Chinese)."""
     zh, en = _TEXT[key]
     return en if lang == "en" else zh
 
@@ -92,6 +93,7 @@ def source_line(selection: Selection, dataset: Dataset, lang: str) -> str:
 
 def briefing_frame(dataset: Dataset, selection: Selection, spec: BriefingSpec,
                    filters: Filters) -> Frame:
+    """The texts around a briefing map: title, subtitle with filters and counts, source, date, note."""
     from geo.static_map import Frame  # matplotlib loads when a briefing is made (~30 MB), not before
 
     lang = spec.lang
@@ -125,6 +127,7 @@ def static_config(dataset: Dataset, map_width_px: float,
 
 def map_layers(dataset: Dataset, selection: Selection, spec: BriefingSpec,
                map_width_px: float) -> list:
+    """The map layers a briefing draws, sized for a map this many pixels wide."""
     return record_layers(dataset, selection.visible(spec.layers), lang=spec.lang,
                          system=spec.system, layers=spec.layers,
                          config=static_config(dataset, map_width_px))

@@ -175,6 +175,7 @@ def record_layers(dataset: Dataset, selection: Selection, *, lang: str, system: 
 
 
 def located_count(frame: pd.DataFrame) -> int:
+    """How many rows of the frame have a point."""
     return int(frame.geometry.notna().sum()) if len(frame) else 0
 
 

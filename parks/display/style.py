@@ -51,6 +51,7 @@ _TEXT = {
 
 
 def text(key: str, lang: str) -> str:
+    """The map text for key in the language ("en" or else Chinese)."""
     zh, en = _TEXT[key]
     return en if lang == "en" else zh
 
@@ -137,6 +138,7 @@ def enterprise_cloud(enterprises: pd.DataFrame, taxonomy: Taxonomy, lang: str, s
 
 
 def cloud_texts(lang: str) -> dict[str, str]:
+    """The point cloud's browser messages (loading, too many, more, no detail) in the language."""
     keys = ("loading", "many", "more", "no_detail")
     return {k.replace("no_detail", "noDetail"): text(f"cloud_{k}", lang) for k in keys}
 
@@ -158,6 +160,7 @@ def spread_points(points: dict[str, pd.DataFrame], spacing_m: float,
 
 
 def county_frame(dataset: Dataset, lang: str) -> gpd.GeoDataFrame:
+    """A copy of the counties with a "label" column in the language."""
     frame = dataset.counties.copy()
     if lang == "en":
         names = dataset.gazetteer.seats.set_index("adcode")["name_en"]
@@ -168,6 +171,7 @@ def county_frame(dataset: Dataset, lang: str) -> gpd.GeoDataFrame:
 
 
 def choropleth_frame(dataset: Dataset, selection: Selection, lang: str) -> gpd.GeoDataFrame:
+    """The counties with the number of shown records ("value") and a fill colour graded by it."""
     counts = counts_by_county(selection.frames(), dataset.counties)
     frame = county_frame(dataset, lang).merge(counts[["adcode", "total"]], on="adcode")
     frame["value"] = frame["total"].astype(int)
@@ -178,6 +182,7 @@ def choropleth_frame(dataset: Dataset, selection: Selection, lang: str) -> gpd.G
 
 
 def build_legend(taxonomy: Taxonomy, lang: str, system: str, layers: Collection[str]) -> Legend:
+    """The legend for the shown layers: park kinds, the system's industries, stages, precision, lines."""
     sections = []
     if {"parks", "chemical_parks"} & set(layers):
         # chemical parks and the other kinds are separate layers: list what is drawn

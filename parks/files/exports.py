@@ -27,6 +27,8 @@ SUFFIX = {"snapshot": "png"}
 
 @dataclass(frozen=True)
 class Export:
+    """A file ready to download: its bytes, MIME type and file name."""
+
     data: bytes
     mime: str
     filename: str

@@ -110,6 +110,7 @@ def edited_record(record: Mapping[str, str], fields: Mapping[str, str], *,
 
 
 def changed_fields(before: Mapping[str, str], after: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """Field → (before, after) for every field that the edit changes."""
     return {k: (before.get(k, ""), v) for k, v in after.items() if before.get(k, "") != v}
 
 
@@ -132,6 +133,7 @@ class OutlineReport:
 
 def outline_report(outline: BaseGeometry, published_km2: float | None,
                    county: BaseGeometry | None) -> OutlineReport:
+    """Drawn area, published area, the note when they disagree, and the share outside the county."""
     drawn = outline_area_km2(outline)
     outside = outside_county(outline, county) if county is not None else 0.0
     return OutlineReport(drawn, published_km2, area_note(drawn, published_km2), outside)

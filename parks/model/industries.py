@@ -37,6 +37,7 @@ class Industry:
     source: str
 
     def label(self, lang: str) -> str:
+        """The industry's name in the language ("en" or else Chinese)."""
         return self.name_en if lang == "en" else self.name_zh
 
 
@@ -47,6 +48,7 @@ class Taxonomy:
     industries: tuple[Industry, ...]
 
     def get(self, code: str) -> Industry:
+        """The industry with this code; raises KeyError for an unknown code."""
         for ind in self.industries:
             if ind.code == code:
                 return ind
@@ -54,6 +56,7 @@ class Taxonomy:
 
     @property
     def codes(self) -> frozenset[str]:
+        """Every industry and sub-sector code of the taxonomy."""
         return frozenset(i.code for i in self.industries)
 
     def top(self, code: str) -> Industry:
@@ -72,6 +75,7 @@ class Taxonomy:
         raise ValueError(f"unknown industry system {system!r}; use one of {SYSTEMS}")
 
     def subsectors(self, code: str) -> tuple[Industry, ...]:
+        """The sub-sectors under the industry code, in taxonomy order."""
         return tuple(i for i in self.industries if i.parent == code)
 
     def in_system(self, code: str, system: str) -> str:

@@ -14,6 +14,7 @@ DEFAULT_STORE_PATH = DATA_DIR.parent / ".store" / "heze.gpkg"
 
 
 def default_store_path() -> Path:
+    """The GeoPackage path from HEZE_STORE_PATH, else the default under the app folder."""
     return Path(os.environ.get(STORE_PATH_ENV) or DEFAULT_STORE_PATH)
 
 

@@ -29,15 +29,19 @@ class AuthError(ValueError):
 
 @dataclass(frozen=True)
 class Editor:
+    """A person allowed to edit: the login name and the role ("admin" or "editor")."""
+
     name: str
     role: str
 
     @property
     def is_admin(self) -> bool:
+        """True for an administrator (may manage editors), False for an editor."""
         return self.role == "admin"
 
 
 def editors_file() -> Path:
+    """The editors file named by its environment variable, else the default one."""
     return Path(os.environ.get(EDITORS_FILE_ENV) or DEFAULT_EDITORS_FILE)
 
 
@@ -73,6 +77,7 @@ def _write(path: Path, editors: dict[str, dict[str, str]]) -> None:
 
 
 def list_editors(path: Path | None = None) -> list[Editor]:
+    """Every editor in the file, sorted by name (no password data)."""
     editors = _read(path or editors_file())
     return [Editor(name, entry.get("role", "editor")) for name, entry in sorted(editors.items())]
 
@@ -143,14 +148,17 @@ class Throttle:
     failures: dict[str, list[float]] = field(default_factory=dict)
 
     def wait_s(self, name: str, now: float) -> float:
+        """Seconds this name must still wait before the next try (0 when it may try now)."""
         recent = [t for t in self.failures.get(name, []) if now - t < self.window_s]
         if len(recent) < self.limit:
             return 0.0
         return max(0.0, recent[-1] + self.lock_s - now)
 
     def failed(self, name: str, now: float) -> None:
+        """Count a failed login of this name at time `now`, forgetting failures older than the window."""
         self.failures[name] = [t for t in self.failures.get(name, []) if now - t < self.window_s]
         self.failures[name].append(now)
 
     def succeeded(self, name: str) -> None:
+        """Forget the name's failures after a successful login."""
         self.failures.pop(name, None)

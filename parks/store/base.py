@@ -53,6 +53,7 @@ class CommitResult:
 
     @property
     def changed(self) -> int:
+        """Number of records inserted, updated or deleted, over all tables."""
         return (sum(self.inserted.values()) + sum(self.updated.values())
                 + sum(self.deleted.values()))
 
@@ -98,7 +99,9 @@ class Store(Protocol):
         """The audit trail (AUDIT_COLUMNS), newest first, optionally of one table and/or record."""
         ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release the store's connections; a closed store raises StoreError when used."""
+        ...
 
 
 # ---- records: normalising, planning ----
@@ -170,6 +173,7 @@ class Plan:
     merged: dict[str, dict[str, Record]]
 
     def counts(self, action: str) -> dict[str, int]:
+        """Table name → number of changes with this action ("insert", "update" or "delete")."""
         return {spec.name: sum(1 for c in self.changes if c.table == spec.name
                                and c.action == action) for spec in TABLES}
 
@@ -207,6 +211,7 @@ def plan_commit(stored: Mapping[str, Mapping[str, Record]], prepared: Mapping[st
 
 
 def frames(records: Mapping[str, Mapping[str, Record]]) -> dict[str, pd.DataFrame]:
+    """Records by table and id as text frames with the schema's columns."""
     return {name: pd.DataFrame([list(r.values()) for r in by_id.values()],
                                columns=list(SPECS[name].names), dtype=str)
             for name, by_id in records.items()}
@@ -251,6 +256,7 @@ def audit_entry(change: Change, at: str, user: str, reason: str, version: int) -
 
 
 def check_commit_args(user: str, reason: str) -> None:
+    """Raise ValueError when the user or the reason is blank (the audit trail needs both)."""
     for label, value in (("user", user), ("reason", reason)):
         if not value or not value.strip():
             raise ValueError(f"a commit needs a non-empty {label} for the audit trail")
