@@ -15,7 +15,7 @@ from parks.model.dataset import read_tables as read_csv_tables
 from parks.model.schema import PARKS, TABLES
 from parks.store import _gpkg_sql, open_store
 from parks.store import gpkg as store_module
-from parks.store.base import Store, StoreError, export_csv
+from parks.store.base import Store, StoreError, columns_problem, export_csv, format_problem
 from tests import pg
 from tests.stores import AIRPORT_ID, park_record, sql_rows
 
@@ -338,3 +338,16 @@ def test_version_follows_commits_and_closed_stores_say_so(store):
     store.close()
     with pytest.raises(StoreError, match="closed"):
         store.read_tables()
+
+
+def test_columns_problem_names_every_misfit_and_lists_gained_columns():
+    names = {spec.name: list(spec.names) for spec in TABLES}
+    assert columns_problem(names, TABLES) == (None, [])
+    older = names | {"parks": [c for c in names["parks"] if c != "note"]}
+    assert columns_problem(older, TABLES) == (None, [("parks", "note")])
+    broken = names | {"parks": [*names["parks"], "colour"], "projects": []}
+    problem, gained = columns_problem(broken, TABLES)
+    assert problem == "not of this schema (parks: unknown colour; projects: no such table)"
+    assert gained == []
+    assert format_problem("2", "2") is None
+    assert format_problem(None, "2") == "store format None, but this app reads format '2'"
