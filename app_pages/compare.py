@@ -3,10 +3,11 @@
 import streamlit as st
 
 from parks.analysis.compare import MAX_PARKS, compare_parks
+from parks.analysis.ranking import CANDIDATE_KINDS
 from parks.files.exports import comparison_csv, comparison_xlsx
 from ui import loaders
 from ui.i18n import lang, t
-from ui.park_widgets import RANKABLE, park_label, park_options
+from ui.park_widgets import park_label, park_options
 from ui.permalink import publish, restore
 from ui.session import keep_valid, region
 
@@ -16,8 +17,8 @@ dataset = loaders.dataset(region())
 if dataset is None:
     st.stop()
 st.title(t("compare_title"))
-options = park_options(dataset, RANKABLE) + [
-    i for i in park_options(dataset) if i not in park_options(dataset, RANKABLE)]
+options = park_options(dataset, CANDIDATE_KINDS) + [
+    i for i in park_options(dataset) if i not in park_options(dataset, CANDIDATE_KINDS)]
 keep_valid("compare_ids", options, [], most=MAX_PARKS)
 ids = st.multiselect(t("compare_pick"), options, key="compare_ids", max_selections=MAX_PARKS,
                      format_func=lambda i: park_label(dataset, i, language),

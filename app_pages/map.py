@@ -21,6 +21,7 @@ restore("map")
 # are (browser main thread per change 271 → 250 ms, measured; the load test's bottleneck).
 @st.fragment
 def map_view() -> None:
+    """The page below the navigation: filters, counts, map, export and tables."""
     language = lang()
     dataset = loaders.dataset(region())
     if dataset is None:

@@ -29,8 +29,7 @@ language = lang()
 dataset = loaders.dataset(region())
 if dataset is None:
     st.stop()
-frames = {"parks": dataset.parks, "enterprises": dataset.enterprises,
-          "projects": dataset.projects}
+frames = {"parks": dataset.parks, "enterprises": dataset.enterprises, "projects": dataset.projects}
 st.title(t("quality_title"))
 
 left, right = st.columns(2)

@@ -15,6 +15,7 @@ from bench.stock import cluster_map
 
 @st.cache_data
 def points(path: str) -> pd.DataFrame:
+    """The benchmark points (name, lon, lat) from a CSV, cached across reruns."""
     return pd.read_csv(path, dtype={"name": str, "lon": float, "lat": float})
 
 

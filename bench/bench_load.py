@@ -54,6 +54,7 @@ def measure_load(n: int, seed: int = 0) -> dict[str, float]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Print load times per step for each dataset size; returns the exit code."""
     cli = argparse.ArgumentParser(description=__doc__)
     cli.add_argument("--million", action="store_true", help="also 1,000,000 enterprises (~1 min)")
     cli.add_argument("--sizes", type=int, nargs="*", help=f"sizes to run (default {SIZES})")

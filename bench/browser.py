@@ -56,6 +56,7 @@ PROBE = CANVAS_PROBE + """
 
 
 def launch(playwright: Playwright) -> Browser:
+    """The system Chromium started headless with the benchmark's flags."""
     if not CHROMIUM.exists():
         raise RuntimeError(f"{CHROMIUM} is missing: apt-get install chromium (scripts/setup.sh --dev)")
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
@@ -144,4 +145,5 @@ def change_filter(tab: MapPage, text: str, timeout_s: float = 60.0) -> float:
 
 
 def close(tab: MapPage) -> None:
+    """Close the tab's page (its browser stays open for the next tab)."""
     tab.page.close()

@@ -33,6 +33,7 @@ def _chromium() -> str:
 
 
 def machine_info() -> dict[str, object]:
+    """Date, CPU, cores, memory, OS, Python, Chromium and key package versions of this run."""
     versions = {name: metadata.version(name) for name in
                 ("streamlit", "folium", "streamlit-folium", "pandas", "geopandas", "shapely")}
     return {"date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),

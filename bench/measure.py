@@ -37,11 +37,13 @@ def data_folder(work: Path, n: int) -> Path:
 
 
 def app_env(work: Path, n: int) -> dict[str, str]:
+    """Environment for the app under test: a data folder of `n` enterprises and its own GeoPackage."""
     return {"HEZE_DATA_DIR": str(data_folder(work, n)), "HEZE_STORE_PATH": str(work / f"store-{n}.gpkg"),
             "DATABASE_URL": ""}  # the GeoPackage store even where PostGIS is configured
 
 
 def ratios(ours: dict[str, dict[int, float]], stock: dict[str, dict[int, float]]) -> dict[str, dict]:
+    """Our figure divided by the stock one, per figure and size (sizes without a stock figure left out)."""
     return {key: {n: round(v / stock[key][n], 3) for n, v in values.items() if stock[key].get(n)}
             for key, values in ours.items() if key in stock}
 

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def median_ms(run: Callable[[], object], repeats: int) -> float:
+    """Median wall time of `repeats` calls of `run`, in milliseconds."""
     times = []
     for _ in range(repeats):
         start = time.perf_counter()

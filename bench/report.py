@@ -38,6 +38,7 @@ def _lines(results: Mapping, rows: tuple, stock: Mapping) -> list[str]:
 
 
 def table(results: Mapping) -> str:
+    """The results as a plain-text table: machine line, then ours, stock, ratio and target per figure."""
     machine = results["machine"]
     head = (f"Heze Park Map benchmark — {machine['date']} — {machine['cpu']}, {machine['cores']} cores, "
             f"{machine['memory_gb']} GB, {machine['chromium']}, Python {machine['python']}")

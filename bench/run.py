@@ -29,6 +29,7 @@ PURE_ONLY = (1_000_000,)
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark (and optionally the load test), print a table or JSON; returns the exit code."""
     cli = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     cli.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     cli.add_argument("--sizes", type=int, nargs="*", default=list(SIZES), help="enterprise counts")

@@ -19,12 +19,14 @@ SERVER_ENV = {"ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_ARENA_MAX": "2"}
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
 def healthy(base_url: str) -> bool:
+    """True when the Streamlit server at base_url answers its health check with "ok"."""
     try:
         with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as response:
             return bool(response.read().decode().strip() == "ok")
@@ -83,6 +85,7 @@ class AppServer:
         return float("nan")
 
     def stop(self) -> None:
+        """Terminate the server (kill it after 10 s); does nothing when it is not running."""
         if self.process is None or self.process.poll() is not None:
             return
         self.process.terminate()

@@ -113,9 +113,3 @@ def read_geometries(path: Path, indices: Iterable[int]) -> list[BaseGeometry]:
                 raise FrykitBinError(f"{path}: geometry {i} is truncated")
             out.append(decode_geometry(blob))
     return out
-
-
-def count_geometries(path: Path) -> int:
-    """Number of geometries stored in a .bin file (reads only the 4-byte header)."""
-    with Path(path).open("rb") as f:
-        return _u32(memoryview(f.read(4)), 0)

@@ -31,6 +31,7 @@ class Basemap:
 
     @property
     def offline(self) -> bool:
+        """True for the basemap without tiles (drawn from the app's own data only)."""
         return not self.tiles
 
 

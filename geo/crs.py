@@ -89,7 +89,7 @@ def _as_arrays(
     return lon_a, lat_a, lon_a.ndim == 0
 
 
-def _out(a: NDArray[np.float64], scalar: bool) -> FloatOrArray:
+def _out(a: NDArray[np.float64], *, scalar: bool) -> FloatOrArray:
     return float(a) if scalar else a
 
 
@@ -97,7 +97,7 @@ def wgs84_to_gcj02(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatOrArray, FloatO
     """Shift WGS-84 lon/lat to GCJ-02; points outside China are returned unchanged."""
     lon_a, lat_a, scalar = _as_arrays(lon, lat)
     dlon, dlat = _gcj_offset(lon_a, lat_a)
-    return _out(lon_a + dlon, scalar), _out(lat_a + dlat, scalar)
+    return _out(lon_a + dlon, scalar=scalar), _out(lat_a + dlat, scalar=scalar)
 
 
 def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatOrArray, FloatOrArray]:
@@ -114,7 +114,7 @@ def gcj02_to_wgs84(lon: ArrayLike, lat: ArrayLike) -> tuple[FloatOrArray, FloatO
         w_lon, w_lat = new_lon, new_lat
         if step < _TOL_DEG:
             break
-    return _out(w_lon, scalar), _out(w_lat, scalar)
+    return _out(w_lon, scalar=scalar), _out(w_lat, scalar=scalar)
 
 
 def _shift_fn(to: str) -> Callable[[NDArray[np.float64]], NDArray[np.float64]]:

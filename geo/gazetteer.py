@@ -64,12 +64,14 @@ class Gazetteer:
         return float(hit["lon"].iloc[0]), float(hit["lat"].iloc[0])
 
     def seat_point(self, adcode: str) -> tuple[float, float] | None:
+        """The county seat's (lon, lat) in WGS-84, or None for an unknown adcode."""
         hit = self.seats[self.seats["adcode"] == adcode]
         if hit.empty:
             return None
         return float(hit["lon"].iloc[0]), float(hit["lat"].iloc[0])
 
     def has_town(self, county_adcode: str, town: str) -> bool:
+        """True when the county lists this town (with or without a point)."""
         return bool(((self.towns["county_adcode"] == county_adcode)
                      & (self.towns["town"] == town)).any())
 

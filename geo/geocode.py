@@ -11,7 +11,6 @@ import pandas as pd
 from geo.gazetteer import Gazetteer
 from geo.normalise import has_cjk, normalise
 
-STATUSES = ("ok", "ambiguous", "not_in_region", "unparseable")
 MAX_LENGTH = 500
 # A place word followed by one of these names a street or a building, not the place itself:
 # 东明路 (a street in 濮阳), 牡丹大道, 菏泽花园.
@@ -39,6 +38,7 @@ class GeocodeResult:
     provider: str = "offline"
 
     def as_dict(self) -> dict[str, object]:
+        """The result as a plain dict, field name → value."""
         return asdict(self)
 
 
@@ -165,6 +165,8 @@ def build_index(region_adcode: str, region_name: str, gazetteer: Gazetteer,
 
 @dataclass(frozen=True)
 class Hit:
+    """A place name found in an address: where it starts, its text and what it may stand for."""
+
     start: int
     text: str
     entries: tuple[Entry, ...]

@@ -117,6 +117,7 @@ def point_rows(frame: pd.DataFrame) -> list[list[object]]:
 
 
 def point_group(layer: PointLayer) -> folium.FeatureGroup:
+    """A FeatureGroup drawing the layer's points as one JSON block (empty when there are none)."""
     group = folium.FeatureGroup(name=layer.name, show=layer.show)
     if len(layer.frame):
         group.add_child(JsonPoints(layer))
@@ -166,6 +167,7 @@ def outline_group(layer: OutlineLayer) -> folium.FeatureGroup:
 
 
 def circle_group(layer: CircleLayer) -> folium.FeatureGroup:
+    """A FeatureGroup with the dashed search circle and a dot at its centre (not in the layer list)."""
     group = folium.FeatureGroup(name=layer.name, control=False)
     folium.Circle([layer.lat, layer.lon], radius=layer.radius_m, color=layer.colour, weight=2,
                   fill=True, fill_opacity=0.06, dash_array="6 4",
@@ -177,6 +179,7 @@ def circle_group(layer: CircleLayer) -> folium.FeatureGroup:
 
 
 def choropleth_group(layer: ChoroplethLayer) -> folium.FeatureGroup:
+    """A FeatureGroup with the counties filled by value and a label/value tooltip each."""
     group = folium.FeatureGroup(name=layer.name, show=layer.show)
     frame = layer.frame[["label", "value", "fill", "geometry"]].copy()
     frame["label"] = frame["label"].map(html.escape)

@@ -35,6 +35,8 @@ OFFLINE_BACKGROUND = "#EEF1F4"
 
 @dataclass(frozen=True)
 class LegendItem:
+    """One legend row: a label and the symbol (shape, colour, hollow for approximate) it explains."""
+
     label: str
     colour: str
     shape: str = "circle"  # circle, square, diamond, triangle, line, fill
@@ -43,12 +45,16 @@ class LegendItem:
 
 @dataclass(frozen=True)
 class LegendSection:
+    """A titled group of legend rows (parks, enterprises, projects, precision…)."""
+
     title: str
     items: tuple[LegendItem, ...]
 
 
 @dataclass(frozen=True)
 class Legend:
+    """The map legend: title, sections, a note under them, and whether it starts unfolded."""
+
     title: str
     sections: tuple[LegendSection, ...]
     note: str = ""
@@ -167,6 +173,23 @@ def _add_tiles(fmap: folium.Map, basemap: Basemap) -> list[str]:
     return names
 
 
+def _add_controls(fmap: folium.Map, bounds: tuple[float, ...], legend: Legend | None,
+                  view_scope: str) -> None:
+    """Legend, fullscreen button, layer switcher, the first view and (with a scope) view sync."""
+    minx, miny, maxx, maxy = bounds
+    if legend is not None:
+        fmap.add_child(LegendControl(legend))
+    Fullscreen(position="topleft").add_to(fmap)
+    folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
+    # leave room on the right for the legend so no county hides under it
+    fit = FitBounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10),
+                    padding_bottom_right=(230 if legend else 10, 10))
+    fit.options["animate"] = False  # the first view appears at once, drawn once, not mid-zoom
+    fmap.add_child(fit)
+    if view_scope:  # after fit_bounds: a view from the URL wins over the default extent
+        fmap.add_child(ViewSync(view_scope))
+
+
 def build_map(layers: Sequence[Layer], *, basemap: Basemap, bounds: tuple[float, ...],
               legend: Legend | None = None, offline_notice: str = "Tiles unreachable",
               asset_base_url: str = assets.DEFAULT_BASE_URL,
@@ -193,17 +216,7 @@ def build_map(layers: Sequence[Layer], *, basemap: Basemap, bounds: tuple[float,
     for layer in layers:
         builders[type(layer)](layer).add_to(fmap)
     fmap.add_child(OfflineFallback(tile_names, offline_notice))
-    if legend is not None:
-        fmap.add_child(LegendControl(legend))
-    Fullscreen(position="topleft").add_to(fmap)
-    folium.LayerControl(collapsed=True, position="topright").add_to(fmap)
-    # leave room on the right for the legend so no county hides under it
-    fit = FitBounds([[miny, minx], [maxy, maxx]], padding_top_left=(10, 10),
-                    padding_bottom_right=(230 if legend else 10, 10))
-    fit.options["animate"] = False  # the first view appears at once, drawn once, not mid-zoom
-    fmap.add_child(fit)
-    if view_scope:  # after fit_bounds: a view from the URL wins over the default extent
-        fmap.add_child(ViewSync(view_scope))
+    _add_controls(fmap, bounds, legend, view_scope)
     # The map draws with Leaflet alone (DivIcons, no awesome-markers, Bootstrap, jQuery or Font
     # Awesome): loading only Leaflet makes every page load lighter and standalone exports ~5 MB
     # smaller. Plugins (cluster, fullscreen) keep their own files.

@@ -47,4 +47,5 @@ def normalise(text: str) -> str:
 
 
 def has_cjk(text: str) -> bool:
+    """True when the text has at least one CJK ideograph."""
     return bool(_CJK.search(text))

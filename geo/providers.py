@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,14 +14,13 @@ from typing import ClassVar, Protocol, runtime_checkable
 
 from geo.crs import gcj02_to_wgs84
 from geo.geocode import GeocodeResult
+from geo.rate_limit import RateLimiter
 
 # locate(lon, lat) -> (county_adcode, county_name, town_name), "" when the point is outside our counties.
 Locate = Callable[[float, float], tuple[str, str, str]]
 
 TIANDITU_URL = "https://api.tianditu.gov.cn/geocoder"
 AMAP_URL = "https://restapi.amap.com/v3/geocode/geo"
-# requests per second to one service: both throttle (高德 answers ACCESS_TOO_FREQUENT)
-DEFAULT_RATE_PER_S = 5.0
 
 _LABELS = MappingProxyType({"tianditu": "天地图", "amap": "高德"})
 
@@ -84,7 +81,9 @@ class Geocoder(Protocol):
 
     name: str
 
-    def geocode(self, address: str) -> GeocodeResult: ...
+    def geocode(self, address: str) -> GeocodeResult:
+        """The service's answer for one address."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -205,26 +204,6 @@ def _finish(hit: _Hit) -> GeocodeResult:
                          message=message)
 
 
-class RateLimiter:
-    """Starts calls at most `rate_per_s` per second, whichever thread makes them: each call
-    reserves the next free slot, then sleeps until it. `sleep` and `clock` are injectable for tests."""
-
-    def __init__(self, rate_per_s: float = DEFAULT_RATE_PER_S, *,
-                 sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        if rate_per_s <= 0:
-            raise ProviderConfigError(f"rate_per_s must be positive, got {rate_per_s}")
-        self.interval, self._sleep, self._clock = 1.0 / rate_per_s, sleep, clock
-        self._next = float("-inf")
-        self._lock = threading.Lock()
-
-    def wait(self) -> None:
-        with self._lock:
-            now = self._clock()
-            start = max(now, self._next)
-            self._next = start + self.interval
-        if start > now:
-            self._sleep(start - now)
 
 
 @dataclass(frozen=True)
@@ -245,6 +224,7 @@ class _OnlineGeocoder:
                         self.region_adcode)
 
     def request_url(self, address: str) -> str:
+        """The service's request URL for one address (the key included)."""
         raise NotImplementedError
 
     def _hit(self, query: str, payload: object) -> _Hit:
@@ -275,6 +255,7 @@ class TiandituGeocoder(_OnlineGeocoder):
     name: ClassVar[str] = "tianditu"
 
     def request_url(self, address: str) -> str:
+        """The service's request URL for one address (the key included)."""
         ds = json.dumps({"keyWord": address}, ensure_ascii=False, separators=(",", ":"))
         return f"{self.base_url}?{urllib.parse.urlencode({'ds': ds, 'tk': self.key.strip()})}"
 
@@ -325,6 +306,7 @@ class AmapGeocoder(_OnlineGeocoder):
             raise ProviderConfigError("AmapGeocoder: city must name the region's city, e.g. 菏泽市")
 
     def request_url(self, address: str) -> str:
+        """The service's request URL for one address (the key included)."""
         params = {"address": address, "city": self.city, "key": self.key.strip(), "output": "JSON"}
         return f"{self.base_url}?{urllib.parse.urlencode(params)}"
 

@@ -18,6 +18,7 @@ class NoBrowserError(RuntimeError):
 
 
 def find_browser() -> str | None:
+    """The path of the first Chromium/Chrome found on PATH, or None."""
     for name in CANDIDATES:
         found = shutil.which(name)
         if found:

@@ -57,6 +57,7 @@ class Frame:
 
 
 def to_mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """lon/lat (WGS-84 degrees) as Web Mercator x/y metres."""
     return _TO_3857.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
 
 
@@ -83,6 +84,7 @@ def draw_polygons(ax: Axes, frame, *, edge: str, width: float, fills=None, alpha
 
 
 def draw_labels(ax: Axes, frame, size: float) -> None:
+    """Each row's label at its label point, haloed and drawn under the markers."""
     x, y = to_mercator(frame["label_lon"].to_numpy(), frame["label_lat"].to_numpy())
     for xi, yi, text in zip(x, y, frame["label"], strict=True):
         # under the markers: a county name must never hide a record
@@ -95,6 +97,7 @@ def _halo() -> patheffects.withStroke:
 
 
 def draw_points(ax: Axes, layer: PointLayer, size_pt: float) -> None:
+    """The layer's markers, grouped by shape and hollow (approximate) or filled."""
     frame = layer.frame
     if frame.empty:
         return
@@ -152,6 +155,7 @@ def draw_scale_bar(ax: Axes, lat: float) -> None:
 
 
 def draw_north_arrow(ax: Axes, label: str) -> None:
+    """A north arrow with its label in the map's top-left corner."""
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     x, y = x0 + (x1 - x0) * 0.06, y1 - (y1 - y0) * 0.16
@@ -241,6 +245,18 @@ def draw_map(ax: Axes, layers: list, bounds: tuple[float, float, float, float], 
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
+    _draw_areas(ax, layers, label_size)
+    for layer in layers:  # points over every area
+        if isinstance(layer, PointLayer):
+            draw_points(ax, layer, point_size)
+        elif isinstance(layer, CloudLayer):
+            draw_cloud(ax, layer, point_size * 0.45)
+    draw_scale_bar(ax, (bounds[1] + bounds[3]) / 2)
+    draw_north_arrow(ax, north)
+    return missing
+
+
+def _draw_areas(ax: Axes, layers: list, label_size: float) -> None:
     for layer in layers:
         if isinstance(layer, ChoroplethLayer):
             draw_polygons(ax, layer.frame, edge="#555555", width=0.6,
@@ -251,14 +267,6 @@ def draw_map(ax: Axes, layers: list, bounds: tuple[float, float, float, float], 
                           fills=fills, alpha=0.2)
             if layer.labels:
                 draw_labels(ax, layer.frame, label_size)
-    for layer in layers:
-        if isinstance(layer, PointLayer):
-            draw_points(ax, layer, point_size)
-        elif isinstance(layer, CloudLayer):
-            draw_cloud(ax, layer, point_size * 0.45)
-    draw_scale_bar(ax, (bounds[1] + bounds[3]) / 2)
-    draw_north_arrow(ax, north)
-    return missing
 
 
 def compose(layers: list, bounds: tuple[float, float, float, float], frame: Frame, *,
@@ -299,6 +307,7 @@ def _footer(fig: Figure, frame: Frame) -> None:
 
 
 def to_png(fig: Figure) -> bytes:
+    """The figure as PNG bytes at its own dpi, on a white background."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=fig.dpi, facecolor="white")
     return buffer.getvalue()

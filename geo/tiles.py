@@ -22,6 +22,8 @@ class TilesUnavailableError(RuntimeError):
 
 @dataclass(frozen=True)
 class Mosaic:
+    """Stitched tiles: the RGB(A) image and its extent in Web Mercator metres."""
+
     image: np.ndarray  # H × W × 3 or 4, uint8
     extent: tuple[float, float, float, float]  # x0, x1, y0, y1 in Web Mercator metres
 
@@ -33,6 +35,7 @@ def zoom_for(width_m: float, width_px: float) -> int:
 
 
 def tile_range(x0: float, x1: float, y0: float, y1: float, zoom: int) -> tuple[range, range]:
+    """The tile columns and rows at `zoom` covering the Web Mercator box x0..x1, y0..y1."""
     n = 2 ** zoom
     size = 2 * EARTH_HALF / n
     cols = range(int((x0 + EARTH_HALF) // size), int((x1 + EARTH_HALF) // size) + 1)

@@ -36,9 +36,11 @@ class NpmPackage:
 
     @property
     def spec(self) -> str:
+        """The npm spec name@version."""
         return f"{self.name}@{self.version}"
 
     def tarball_url(self, registry: str) -> str:
+        """The tarball's URL in the given npm registry."""
         short = self.name.rsplit("/", 1)[-1]
         return f"{registry.rstrip('/')}/{self.name}/-/{short}-{self.version}.tgz"
 
@@ -52,9 +54,11 @@ class Manifest:
     dropped: tuple[tuple[str, str], ...]
 
     def local_path(self, url: str) -> str | None:
+        """The vendor-relative path serving this CDN URL, or None when none does."""
         return dict(self.urls).get(url)
 
     def is_dropped(self, url: str) -> bool:
+        """True when the CDN URL is deliberately not served (the map works without it)."""
         return url in dict(self.dropped)
 
     def entries(self) -> list[str]:
@@ -62,6 +66,7 @@ class Manifest:
         return [f"{pkg.name}/{entry}" for pkg in self.packages for entry in pkg.files]
 
     def digest(self) -> str:
+        """SHA-256 of the package list: changes whenever a pin, hash or file list does."""
         blob = json.dumps([asdict(pkg) for pkg in self.packages], sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()
 

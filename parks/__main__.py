@@ -37,6 +37,7 @@ def _geocode_file(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_geocode(args: argparse.Namespace, settings: Settings) -> int:
+    """Geocode addresses offline (or online first when set) and print one JSON line each."""
     if args.file:
         if not (args.column and args.out):
             print("error: --file needs --column and --out", file=sys.stderr)
@@ -56,6 +57,7 @@ def _with_store(settings: Settings, store: str | None) -> Settings:
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    """Validate the data folder; print every problem and return 1 if there are any."""
     from parks.model.dataset import check_data
 
     problems = check_data(settings.data_dir, cache_dir=settings.cache_dir)
@@ -67,6 +69,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Import a CSV/XLSX of records into the working store (or only check it, --dry-run)."""
     from parks.files.importing import run_import  # the store is only needed by this command
 
     report = run_import(Path(args.file), args.kind, region=args.region, dry_run=args.dry_run,
@@ -77,6 +80,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_store(args: argparse.Namespace, settings: Settings) -> int:
+    """Create, inspect, export or undo in the working store."""
     from parks.store import open_store
     from parks.store.base import export_csv
 
@@ -118,6 +122,7 @@ def _new_password(args: argparse.Namespace) -> str:
 
 
 def cmd_editors(args: argparse.Namespace, settings: Settings) -> int:
+    """Add, reset, remove or list editor accounts."""
     from parks.store.accounts import add_editor, list_editors, remove_editor
 
     path = Path(args.file) if args.file else settings.editors_file
@@ -152,6 +157,7 @@ def _resolve_counties(values: list[str], region: str, data_dir: Path) -> tuple[s
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write a selection of the dataset in one export format."""
     from parks.analysis.query import Filters, Selection, filter_enterprises, filter_parks, filter_projects
     from parks.display.print_map import BriefingSpec
     from parks.files.exports import export
@@ -181,6 +187,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_synthetic(args: argparse.Namespace, settings: Settings) -> int:
+    """Write deterministic synthetic enterprises for benchmarks."""
     from parks.model.synthetic import write_synthetic_data
 
     folder = write_synthetic_data(Path(args.out), args.n, seed=args.seed, region=args.region,
@@ -194,6 +201,7 @@ _STORE_HELP = "working store: a file or postgresql:// URL (default: DATABASE_URL
 
 
 def add_geocode(sub: argparse._SubParsersAction) -> None:
+    """The `geocode` sub-command's arguments."""
     geo = sub.add_parser("geocode", help="address → county, town, point (offline)")
     geo.add_argument("address", nargs="?", help="one address; prints a JSON object")
     geo.add_argument("--file", help="CSV or XLSX with an address column")
@@ -204,11 +212,13 @@ def add_geocode(sub: argparse._SubParsersAction) -> None:
 
 
 def add_check(sub: argparse._SubParsersAction) -> None:
+    """The `check` sub-command's arguments."""
     chk = sub.add_parser("check", help="validate the CSVs of the data folder (HEZE_DATA_DIR)")
     chk.set_defaults(run=cmd_check)
 
 
 def add_import(sub: argparse._SubParsersAction) -> None:
+    """The `import` sub-command's arguments."""
     imp = sub.add_parser("import", help="import a CSV/XLSX of parks, enterprises or projects")
     imp.add_argument("file")
     imp.add_argument("--kind", required=True, choices=("parks", "enterprises", "projects"))
@@ -220,6 +230,7 @@ def add_import(sub: argparse._SubParsersAction) -> None:
 
 
 def add_store(sub: argparse._SubParsersAction) -> None:
+    """The `store` sub-command's arguments."""
     sto = sub.add_parser("store", help="the working store: info and audit, or export to CSV")
     sto.add_argument("action", choices=("info", "export"))
     sto.add_argument("folder", nargs="?", default="data",
@@ -232,6 +243,7 @@ def add_store(sub: argparse._SubParsersAction) -> None:
 
 
 def add_editors(sub: argparse._SubParsersAction) -> None:
+    """The `editors` sub-command's arguments."""
     eds = sub.add_parser("editors", help="accounts that may edit records in the app")
     eds.add_argument("action", choices=("list", "add", "passwd", "remove"),
                      help="passwd: new password (and role) for an existing editor")
@@ -243,6 +255,7 @@ def add_editors(sub: argparse._SubParsersAction) -> None:
 
 
 def add_export(sub: argparse._SubParsersAction) -> None:
+    """The `export` sub-command's arguments."""
     exp = sub.add_parser("export", help="briefing map or data of a selection")
     exp.add_argument("--format", required=True,
                      choices=("png", "snapshot", "pdf", "pptx", "html", "csv", "geojson", "xlsx"))
@@ -264,6 +277,7 @@ def add_export(sub: argparse._SubParsersAction) -> None:
 
 
 def add_synthetic(sub: argparse._SubParsersAction) -> None:
+    """The `synthetic` sub-command's arguments."""
     syn = sub.add_parser("synthetic", help="a data folder with n synthetic enterprises (benchmarks)")
     syn.add_argument("--n", type=int, required=True, help="number of synthetic enterprises")
     syn.add_argument("--seed", type=int, default=0, help="same seed, same records")
@@ -273,6 +287,7 @@ def add_synthetic(sub: argparse._SubParsersAction) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
+    """The `python -m parks` argument parser, one sub-command per add_<cmd>()."""
     main = argparse.ArgumentParser(prog="python -m parks", description=__doc__)
     sub = main.add_subparsers(dest="command", required=True)
     for add in (add_geocode, add_check, add_import, add_store, add_editors, add_export,

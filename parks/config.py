@@ -37,6 +37,7 @@ class LayerSpec:
 
 @dataclass(frozen=True)
 class AppConfig:
+    """The app's fixed configuration: regions, map layers, data folder and tuning values."""
     regions: tuple[Region, ...]
     layers: tuple[LayerSpec, ...]
     data_dir: Path = DATA_DIR
@@ -55,6 +56,7 @@ class AppConfig:
     table_rows: int = 1000
 
     def region(self, adcode: str) -> Region:
+        """The configured region of `adcode`; KeyError naming the known ones otherwise."""
         for region in self.regions:
             if region.adcode == str(adcode):
                 return region
@@ -62,6 +64,7 @@ class AppConfig:
                        f"{', '.join(r.adcode for r in self.regions)}")
 
     def layer(self, key: str) -> LayerSpec:
+        """The layer spec of `key`."""
         for layer in self.layers:
             if layer.key == key:
                 return layer
@@ -88,7 +91,8 @@ DEFAULT_CONFIG = AppConfig(
         LayerSpec("projects", Label("项目", "Projects"),
                   "Projects coloured by 四个一批 stage; hollow markers are approximate."),
         LayerSpec("choropleth", Label("县区数量分级", "Counts by county"),
-                  "County fill by the number of records shown (all layers after filters).", False),
+                  "County fill by the number of records shown (all layers after filters).",
+                  default_on=False),
     ),
 )
 
@@ -167,6 +171,7 @@ class Settings:
 
     @property
     def uses_postgis(self) -> bool:
+        """True when the working store is a PostgreSQL URL."""
         return self.store_location.startswith(("postgresql://", "postgres://"))
 
 

@@ -27,6 +27,7 @@ class Problem:
         return f"{where}: {self.reason}{value}"
 
     def as_dict(self) -> dict[str, object]:
+        """The problem as a plain dict (file, row, field, value, reason)."""
         return {
             "file": self.file,
             "row": self.row,

@@ -28,6 +28,7 @@ SEAT_COLS = ["region_adcode", "adcode", "name_zh", "name_en", "lon", "lat", "crs
 
 
 def heze_towns() -> list[dict[str, str]]:
+    """Heze's towns (current and 2016 units) from the reference CSV, as rows of data/towns.csv."""
     rows = []
     with (REF / "heze_towns.csv").open(encoding="utf-8") as f:
         for r in csv.DictReader(f):
@@ -47,6 +48,7 @@ def heze_towns() -> list[dict[str, str]]:
 
 
 def vonng_rows(folder: Path) -> list[list[str]]:
+    """Every row of the Vonng/adcode CSVs in the folder, in file-name order."""
     rows = []
     for path in sorted(folder.glob("*.csv")):
         with path.open(encoding="utf-8") as f:
@@ -55,6 +57,7 @@ def vonng_rows(folder: Path) -> list[list[str]]:
 
 
 def jining() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """Jining's towns and county seats from Vonng/adcode, as rows of towns.csv and county_seats.csv."""
     rows = vonng_rows(REF / "raw" / "Vonng-adcode-jining")
     counties = {r[5]: r[2] for r in rows if r[3] == "county"}
     towns, seats = [], []
@@ -80,6 +83,7 @@ def jining() -> tuple[list[dict[str, str]], list[dict[str, str]]]:
 
 
 def heze_seats() -> list[dict[str, str]]:
+    """Heze's nine county seats from the reference CSV, as rows of data/county_seats.csv."""
     seats = []
     with (REF / "heze_county_seats.csv").open(encoding="utf-8") as f:
         for r in csv.DictReader(f):
@@ -99,6 +103,7 @@ def heze_seats() -> list[dict[str, str]]:
 
 
 def write(path: Path, cols: list[str], rows: list[dict[str, str]]) -> None:
+    """Write rows as a UTF-8 CSV with these columns and LF line ends."""
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=cols, lineterminator="\n")
         w.writeheader()

@@ -43,6 +43,7 @@ def town_names() -> dict[str, tuple[str, str]]:
 
 
 def villages(folder: Path, region: str, towns: dict[str, tuple[str, str]]) -> list[dict]:
+    """The villages under the given towns, as rows of the villages CSV (GCJ-02 points where known)."""
     out = []
     for path in sorted(folder.glob("*.csv")):
         with path.open(encoding="utf-8") as f:

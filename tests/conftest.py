@@ -1,4 +1,4 @@
-"""Shared fixtures: the data folder, a per-session boundary cache and working-store backends."""
+"""Shared fixtures: the data folder, the curated dataset, a boundary cache and working-store backends."""
 
 from __future__ import annotations
 
@@ -21,6 +21,14 @@ REFERENCE_FILES = ("industries.csv", "targets.csv", "towns.csv", "county_seats.c
 def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Boundary cache shared by the session (built once from the installed package)."""
     return tmp_path_factory.mktemp("boundary-cache")
+
+
+@pytest.fixture(scope="session")
+def heze(cache_dir: Path):
+    """The curated Heze dataset from data/, loaded once; tests read it and never change it."""
+    from parks.model.dataset import load_dataset
+
+    return load_dataset("371700", cache_dir=cache_dir)
 
 
 @pytest.fixture

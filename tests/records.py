@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import csv
+import io
 import shutil
 from pathlib import Path
 
+import geopandas as gpd
+import pandas as pd
+from pyproj import Transformer
+
+from geo.crs import METRIC_CRS
+from parks.model.dataset import Dataset, locate
 from parks.model.schema import ENTERPRISES, PARKS, PROJECTS, TableSpec
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -32,6 +39,24 @@ PROJECT = {"id": "pr-dafu", "name_zh": "达孚番茄红素", "stage": "completed
            "confidence": "medium"}
 
 
+TO_WGS84 = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
+TO_UTM = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
+
+
+def records(dataset: Dataset, spec: TableSpec, rows: list[dict[str, str]]) -> gpd.GeoDataFrame:
+    """Text rows located the way load_dataset locates them (typed numbers, points, county)."""
+    frame = pd.DataFrame([{c: r.get(c, "") for c in spec.names} for r in rows],
+                         columns=list(spec.names))
+    return locate(frame, dataset.gazetteer, dataset.counties)
+
+
+def at(origin: tuple[float, float], metres_east: float, metres_north: float = 0.0) -> dict[str, str]:
+    """The fields of a surveyed WGS84 point this many metres from origin, measured in UTM 50N."""
+    x, y = TO_UTM.transform(*origin)
+    lon, lat = TO_WGS84.transform(x + metres_east, y + metres_north)
+    return {"lon": repr(lon), "lat": repr(lat), "crs": "WGS84", "precision": "surveyed"}
+
+
 def write_table(folder: Path, spec: TableSpec, rows: list[dict[str, str]]) -> Path:
     path = folder / spec.file
     with path.open("w", encoding="utf-8", newline="") as f:
@@ -51,3 +76,21 @@ def mini_data(folder: Path, *, parks=None, enterprises=None, projects=None) -> P
     write_table(folder, ENTERPRISES, [ENTERPRISE, UNLOCATED] if enterprises is None else enterprises)
     write_table(folder, PROJECTS, [PROJECT] if projects is None else projects)
     return folder
+
+
+def records_xlsx(frame: pd.DataFrame, spec: TableSpec) -> bytes:
+    """An upload of one sheet with the schema's columns, every cell text (as a planner's list)."""
+    import openpyxl  # imported here: only the import tests build workbooks
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = spec.name
+    sheet.append(list(spec.names))
+    for values in frame.reindex(columns=list(spec.names)).fillna("").astype(str).itertuples(
+            index=False):
+        sheet.append(list(values))
+        for cell in sheet[sheet.max_row]:
+            cell.data_type = "s"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

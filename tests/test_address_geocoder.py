@@ -8,6 +8,7 @@ import pytest
 
 from geo import providers
 from geo.geocode import GeocodeResult
+from geo.rate_limit import RateLimiter
 from parks.files import geocoder
 
 
@@ -57,6 +58,6 @@ def test_the_online_service_searches_in_the_imported_region(monkeypatch):
     seen = []
     monkeypatch.setattr(providers, "_fetch_json", lambda url, *a: seen.append(url) or {})
     locate = geocoder.address_geocoder("370800", {"geocoder": "amap", "amap_key": "k"},
-                                       limiter=providers.RateLimiter(sleep=lambda s: None))
+                                       limiter=RateLimiter(sleep=lambda s: None))
     assert locate("任城区某路1号").provider == "offline"  # {} is no answer: offline fallback
     assert "city=%E6%B5%8E%E5%AE%81%E5%B8%82" in seen[0]  # 济宁市, never 菏泽

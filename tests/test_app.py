@@ -43,11 +43,12 @@ def test_bad_settings_stop_the_app_with_every_problem_listed(monkeypatch):
     assert not at.title  # no page ran on bad settings
 
 
-def test_map_page_runs_and_counts_records(monkeypatch):
+def test_map_page_runs_and_counts_records(monkeypatch, heze):
     at = _app(monkeypatch)
     assert "菏泽产业园区地图" in at.title[0].value
     metrics = {m.label: m.value for m in at.metric}
-    assert int(metrics["园区"]) > 50 and int(metrics["企业"]) == 90
+    # unfiltered, the page counts every record of data/ (its store is built from data/)
+    assert int(metrics["园区"]) == len(heze.parks) and int(metrics["企业"]) == len(heze.enterprises)
     assert not at.error
 
 
@@ -189,12 +190,12 @@ def test_table_opens_on_demand_closes_again_and_is_carried_by_the_link(monkeypat
     assert not stale.exception and not stale.dataframe
 
 
-def test_one_table_at_a_time_and_the_choice_survives_a_filter_change(monkeypatch):
+def test_one_table_at_a_time_and_the_choice_survives_a_filter_change(monkeypatch, heze):
     at = _app(monkeypatch, table="parks")
     assert len(at.dataframe) == 1 and "类型" in at.dataframe[0].value.columns
     at.segmented_control(key="map_table__zh").set_value("enterprises").run()
     firms = at.dataframe[0].value
-    assert len(at.dataframe) == 1 and "全称" in firms.columns and len(firms) == 90
+    assert len(at.dataframe) == 1 and "全称" in firms.columns and len(firms) == len(heze.enterprises)
     at.multiselect(key="map_counties__zh").set_value(["371728"]).run()  # 东明县
     assert at.segmented_control(key="map_table__zh").value == "enterprises"
     assert set(at.dataframe[0].value["县区"]) == {"东明县"}
@@ -212,7 +213,7 @@ def _import_page(monkeypatch) -> AppTest:
     return at
 
 
-def test_import_page_checks_previews_and_commits(monkeypatch, store_path):
+def test_import_page_checks_previews_and_commits(monkeypatch, store_path, heze):
     at = _import_page(monkeypatch)
     at.radio(key="import_kind").set_value("enterprises").run()
     sheet = "企业名称,注册地址,行业\n新材料公司,巨野县麒麟镇,新材料\n外地公司,濮阳市东明路,新能源\n"
@@ -231,7 +232,7 @@ def test_import_page_checks_previews_and_commits(monkeypatch, store_path):
     assert "新增 1" in at.success[0].value
     assert set(audit(store_path)["user"]) == {"baseline", "lee"}  # the login names the change
     at.switch_page("app_pages/map.py").run()
-    assert int(next(m.value for m in at.metric if m.label == "企业")) == 91
+    assert int(next(m.value for m in at.metric if m.label == "企业")) == len(heze.enterprises) + 1
 
 
 def test_import_page_refuses_a_non_spreadsheet_plainly(monkeypatch):

@@ -13,7 +13,6 @@ from bench import pure
 from bench.measure import QUERIES, ratios
 from bench.report import table
 from bench.site import StaticSite
-from parks.model.dataset import load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,8 +45,8 @@ def test_report_table_lists_each_figure_with_baseline_ratio_and_target() -> None
     assert "4.00" in pip and "≥ 2,000,000" in pip
 
 
-def test_map_documents_hold_every_located_enterprise() -> None:
-    dataset = load_dataset("371700")
+def test_map_documents_hold_every_located_enterprise(heze) -> None:
+    dataset = heze
     points = pure.located_points(dataset)
     assert len(points) == int(dataset.enterprises.geometry.notna().sum()) > 0
     html, update = pure.our_map_html(dataset)

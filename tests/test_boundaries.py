@@ -25,7 +25,6 @@ from geo.boundaries import (
     SourceUnavailableError,
     UnknownAdcodeError,
     cache_path,
-    load_city_outline,
     load_context,
     load_counties,
     read_cnmaps,
@@ -56,7 +55,7 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def heze(cache: Path) -> gpd.GeoDataFrame:
+def counties(cache: Path) -> gpd.GeoDataFrame:
     return load_counties("371700", cache_dir=cache)
 
 
@@ -99,7 +98,6 @@ def test_decoder_round_trips_hand_built_blobs(tmp_path: Path, use_diff: bool) ->
     )
     line = struct.pack("<I", 2) + _coord_payload(ISLAND[:3], use_diff)
     path = _write_bin(tmp_path / "tiny.bin", [polygon, multi, line])
-    assert _frykit_bin.count_geometries(path) == 3
     got_multi, got_poly = _frykit_bin.read_geometries(path, [1, 0])  # any order, seeking
     expected = shapely.Polygon(SHELL, [HOLE])
     assert got_poly.equals_exact(expected, tolerance=1e-9)
@@ -125,31 +123,31 @@ def test_decoder_rejects_bad_input(tmp_path: Path) -> None:
 # --- loading counties ------------------------------------------------------------------------
 
 
-def test_heze_has_its_nine_counties(heze: gpd.GeoDataFrame) -> None:
-    assert list(heze.columns) == COLUMNS
-    assert dict(zip(heze["adcode"], heze["name_zh"], strict=True)) == HEZE
-    assert list(heze["adcode"]) == sorted(HEZE)
-    assert (heze["city_adcode"] == "371700").all()
-    assert (heze["city_name"] == "菏泽市").all()
-    assert (heze["province_name"] == "山东省").all()
-    assert heze.crs.equals("EPSG:4326")
+def test_heze_has_its_nine_counties(counties: gpd.GeoDataFrame) -> None:
+    assert list(counties.columns) == COLUMNS
+    assert dict(zip(counties["adcode"], counties["name_zh"], strict=True)) == HEZE
+    assert list(counties["adcode"]) == sorted(HEZE)
+    assert (counties["city_adcode"] == "371700").all()
+    assert (counties["city_name"] == "菏泽市").all()
+    assert (counties["province_name"] == "山东省").all()
+    assert counties.crs.equals("EPSG:4326")
 
 
-def test_geometries_valid_and_inside_bbox(heze: gpd.GeoDataFrame) -> None:
-    assert heze.is_valid.all()
-    assert (~heze.is_empty).all()
-    x0, y0, x1, y1 = heze.total_bounds
+def test_geometries_valid_and_inside_bbox(counties: gpd.GeoDataFrame) -> None:
+    assert counties.is_valid.all()
+    assert (~counties.is_empty).all()
+    x0, y0, x1, y1 = counties.total_bounds
     assert HEZE_BBOX[0] < x0 < x1 < HEZE_BBOX[2]
     assert HEZE_BBOX[1] < y0 < y1 < HEZE_BBOX[3]
-    labels = gpd.points_from_xy(heze["label_lon"], heze["label_lat"])
-    assert heze.geometry.contains(gpd.GeoSeries(labels, crs=heze.crs)).all()
+    labels = gpd.points_from_xy(counties["label_lon"], counties["label_lat"])
+    assert counties.geometry.contains(gpd.GeoSeries(labels, crs=counties.crs)).all()
 
 
 @pytest.mark.parametrize(("adcode", "published"), [("371702", 1435.0), ("371721", 1959.0)])
 def test_areas_match_published_figures(
-    heze: gpd.GeoDataFrame, adcode: str, published: float
+    counties: gpd.GeoDataFrame, adcode: str, published: float
 ) -> None:
-    area = area_km2(heze[heze["adcode"] == adcode]).iloc[0]
+    area = area_km2(counties[counties["adcode"] == adcode]).iloc[0]
     assert area == pytest.approx(published, rel=0.02)
 
 
@@ -173,14 +171,6 @@ def test_jining_has_eleven_counties(cache: Path) -> None:
     assert jining["adcode"].str.startswith("3708").all()
     assert jining.is_valid.all()
     assert _pairwise_overlap_km2(jining) < 0.5
-
-
-def test_city_outline_matches_counties(cache: Path, heze: gpd.GeoDataFrame) -> None:
-    outline = load_city_outline(371700, cache_dir=cache)
-    assert len(outline) == 1
-    assert outline["adcode"].iat[0] == "371700"
-    assert outline["name_zh"].iat[0] == "菏泽市"
-    assert area_km2(outline).iat[0] == pytest.approx(area_km2(heze).sum(), rel=0.005)
 
 
 def test_unknown_and_county_adcodes_raise_lookup_error(cache: Path) -> None:
@@ -279,13 +269,13 @@ def test_partial_cache_with_wrong_columns_is_rebuilt(tmp_path: Path) -> None:
 # --- context, simplification, cross-checks ---------------------------------------------------
 
 
-def test_context_holds_neighbours_not_heze(cache: Path, heze: gpd.GeoDataFrame) -> None:
+def test_context_holds_neighbours_not_heze(cache: Path, counties: gpd.GeoDataFrame) -> None:
     ctx = load_context(371700, cache_dir=cache)
     assert list(ctx.columns) == COLUMNS
     assert ctx["adcode"].str.startswith("3708").any()  # 济宁
     assert not ctx["adcode"].str.startswith("3717").any()
     assert ctx["adcode"].is_unique
-    x0, y0, x1, y1 = heze.total_bounds
+    x0, y0, x1, y1 = counties.total_bounds
     window = shapely.box(x0 - 0.3, y0 - 0.3, x1 + 0.3, y1 + 0.3)
     assert shapely.intersects(shapely.envelope(ctx.geometry.to_numpy()), window).all()
     assert cache_path("tianditu", "371700-context0.3", cache).exists()
@@ -327,16 +317,16 @@ def test_simplify_keeps_shared_borders(cache: Path, source: str) -> None:
     assert np.allclose(coords, np.round(coords, 5), rtol=0, atol=1e-9)
 
 
-def test_simplify_with_larger_tolerance_drops_more(heze: gpd.GeoDataFrame) -> None:
+def test_simplify_with_larger_tolerance_drops_more(counties: gpd.GeoDataFrame) -> None:
     # The 天地图 layer is already thinned to a few hundred metres, so 60 m changes little.
-    assert _n_vertices(simplify_for_display(heze, 1000)) < 0.7 * _n_vertices(heze)
+    assert _n_vertices(simplify_for_display(counties, 1000)) < 0.7 * _n_vertices(counties)
 
 
-def test_vertex_gap_of_a_frame_with_itself_is_zero(heze: gpd.GeoDataFrame) -> None:
-    gaps = vertex_gap_m(heze, heze, every=2)
+def test_vertex_gap_of_a_frame_with_itself_is_zero(counties: gpd.GeoDataFrame) -> None:
+    gaps = vertex_gap_m(counties, counties, every=2)
     assert list(gaps["adcode"]) == sorted(HEZE)
     assert (gaps[["median_m", "p90_m", "max_m"]] < 1e-6).all().all()
-    assert (gaps["n_vertices"] < shapely.get_num_coordinates(heze.geometry.to_numpy())).all()
+    assert (gaps["n_vertices"] < shapely.get_num_coordinates(counties.geometry.to_numpy())).all()
     assert gaps["area_km2_a"].to_numpy() == pytest.approx(gaps["area_km2_b"].to_numpy())
 
 

@@ -12,15 +12,10 @@ import pytest
 from parks.analysis.compare import ATTRIBUTES, MAX_PARKS, TooManyParksError, compare_parks
 from parks.analysis.profile import UnknownParkError
 from parks.files.exports import comparison_csv, comparison_xlsx
-from parks.model.dataset import load_dataset, locate
+from parks.model.dataset import locate
 from parks.model.schema import PARKS
 
 IDS = ["p-dongming-petrochem", "p-heze-hitech", "p-yuncheng-chem", "p-chem-unnamed"]
-
-
-@pytest.fixture(scope="module")
-def heze(cache_dir):
-    return load_dataset("371700", cache_dir=cache_dir)
 
 
 @pytest.fixture(scope="module")

@@ -4,42 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 
-import geopandas as gpd
 import pandas as pd
 import pytest
-from pyproj import Transformer
 
-from geo.crs import METRIC_CRS, distance_m
+from geo.crs import distance_m
 from parks.analysis.distance import (
     BY_INDUSTRY_COLUMNS,
     InvalidLocationError,
     InvalidRadiusError,
     within_radius,
 )
-from parks.model.dataset import load_dataset, locate
-from parks.model.schema import ENTERPRISES, PARKS, PROJECTS, TableSpec
+from parks.model.schema import ENTERPRISES, PARKS, PROJECTS
+from tests.records import at, records
 
 CENTRE = (115.5, 35.25)
-TO_WGS84 = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
-TO_UTM = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
-
-
-@pytest.fixture(scope="module")
-def heze(cache_dir):
-    return load_dataset("371700", cache_dir=cache_dir)
-
-
-def records(heze, spec: TableSpec, rows: list[dict[str, str]]) -> gpd.GeoDataFrame:
-    frame = pd.DataFrame([{c: r.get(c, "") for c in spec.names} for r in rows],
-                         columns=list(spec.names))
-    return locate(frame, heze.gazetteer, heze.counties)
-
-
-def at(metres_east: float, metres_north: float = 0.0) -> dict[str, str]:
-    """A surveyed point this many metres from CENTRE, measured in UTM 50N."""
-    x, y = TO_UTM.transform(*CENTRE)
-    lon, lat = TO_WGS84.transform(x + metres_east, y + metres_north)
-    return {"lon": repr(lon), "lat": repr(lat), "crs": "WGS84", "precision": "surveyed"}
 
 
 def world(heze, parks=(), enterprises=(), projects=()):
@@ -50,9 +28,9 @@ def world(heze, parks=(), enterprises=(), projects=()):
 
 def test_radius_is_exact_at_r_plus_minus_epsilon(heze):
     eps = 0.01  # one centimetre
-    parks = [{"id": "p-in", "name_zh": "内", "kind": "industrial_park", **at(10_000 - eps)},
-             {"id": "p-out", "name_zh": "外", "kind": "industrial_park", **at(10_000 + eps)},
-             {"id": "p-near", "name_zh": "近", "kind": "industrial_park", **at(0, 2_000)}]
+    parks = [{"id": "p-in", "name_zh": "内", "kind": "industrial_park", **at(CENTRE, 10_000 - eps)},
+             {"id": "p-out", "name_zh": "外", "kind": "industrial_park", **at(CENTRE, 10_000 + eps)},
+             {"id": "p-near", "name_zh": "近", "kind": "industrial_park", **at(CENTRE, 0, 2_000)}]
     found = within_radius(world(heze, parks), *CENTRE, 10)
     assert list(found.parks["id"]) == ["p-near", "p-in"]  # nearest first
     assert list(found.parks["distance_km"]) == [2.0, 10.0]
@@ -71,17 +49,17 @@ def test_distances_are_utm_distances(heze):
 
 def test_by_industry_counts_and_approximate_flags(heze):
     parks = [{"id": "p-1", "name_zh": "一", "kind": "industrial_park", "industries": "BIO;HEM",
-              **at(100)},
+              **at(CENTRE, 100)},
              {"id": "p-2", "name_zh": "二", "kind": "chemical_park", "industries": "CHEM",
-              **at(200)},
+              **at(CENTRE, 200)},
              {"id": "p-far", "name_zh": "远", "kind": "industrial_park", "industries": "BIO",
-              **at(90_000)}]
+              **at(CENTRE, 90_000)}]
     enterprises = [{"id": "e-1", "name_zh": "甲", "industry": "BIO", "subsector": "BIO.TCM",
-                    **at(300)},
+                    **at(CENTRE, 300)},
                    {"id": "e-2", "name_zh": "乙", "industry": "BIO", "precision": "county",
                     "county_adcode": "371702"},  # at the 牡丹区 seat, about 8 km away
                    {"id": "e-3", "name_zh": "丙", "industry": "NEN", "precision": "unlocated"}]
-    projects = [{"id": "pr-1", "name_zh": "项目", "park_id": "p-1", **at(400)}]
+    projects = [{"id": "pr-1", "name_zh": "项目", "park_id": "p-1", **at(CENTRE, 400)}]
     found = within_radius(world(heze, parks, enterprises, projects), *CENTRE, 20)
     table = found.by_industry.set_index("industry")
     assert list(found.by_industry.columns) == BY_INDUSTRY_COLUMNS

@@ -17,14 +17,8 @@ from geo.static_map import map_extent, nice_length
 from parks.analysis.query import Filters, Selection, filter_enterprises, filter_parks, filter_projects
 from parks.display.print_map import BriefingSpec
 from parks.files.exports import export, neutralise
-from parks.model.dataset import load_dataset
 
 CHEM = Filters(kinds=("chemical_park",))
-
-
-@pytest.fixture(scope="module")
-def heze(cache_dir):
-    return load_dataset("371700", cache_dir=cache_dir)
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +93,7 @@ def test_xlsx_reads_back_one_sheet_per_layer(heze, everything):
                                                     BriefingSpec()).data))
     assert book.sheetnames == ["parks", "enterprises", "projects"]
     rows = list(book["enterprises"].values)
-    assert rows[0][:3] == ("id", "name_zh", "name_en") and len(rows) == 91
+    assert rows[0][:3] == ("id", "name_zh", "name_en") and len(rows) == 1 + len(heze.enterprises)
     header = list(rows[0])
     saituo = next(r for r in rows if r[0] == "e-saituo-bio")
     assert saituo[header.index("precision")] == "county"
@@ -110,13 +104,15 @@ def test_csv_and_geojson_carry_precision_and_points(heze, everything):
     data = export("csv", heze, everything, BriefingSpec()).data
     assert data.startswith(b"\xef\xbb\xbf")
     table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert len(table) == 193 and {"precision", "approximate", "lon", "lat"} <= set(table.columns)
+    total = sum(len(frame) for frame in everything.frames().values())
+    assert len(table) == total and {"precision", "approximate", "lon", "lat"} <= set(table.columns)
     assert (table.loc[table["precision"] == "unlocated", "lon"] == "").all()
     geo = json.loads(export("geojson", heze, everything, BriefingSpec()).data)
-    assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 193
+    assert geo["type"] == "FeatureCollection" and len(geo["features"]) == total
     points = [f["geometry"]["coordinates"] for f in geo["features"] if f["geometry"]]
     assert all(114.7 < x < 116.7 and 34.3 < y < 36.0 for x, y in points)
-    assert sum(f["geometry"] is None for f in geo["features"]) == 90
+    unlocated = sum(int(frame.geometry.isna().sum()) for frame in everything.frames().values())
+    assert sum(f["geometry"] is None for f in geo["features"]) == unlocated > 0
 
 
 def test_formulas_are_neutralised_in_csv_and_xlsx(heze):
@@ -171,7 +167,8 @@ def test_cli_export(tmp_path, capsys):
     assert main(["export", "--format", "png", "--out", str(out), "--kind", "chemical_park",
                  "--layers", "chemical_parks", "--width", "900", "--height", "700", "--dpi",
                  "100", "--store", store]) == 0
-    assert Image.open(out).size == (900, 700)
+    with Image.open(out) as png:
+        assert png.size == (900, 700)
     assert "10 records" in capsys.readouterr().out
     assert main(["export", "--format", "csv", "--out", str(tmp_path / "x.csv"), "--county",
                  "不存在", "--store", store]) == 2

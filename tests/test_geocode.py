@@ -10,7 +10,7 @@ from parks.files.geocoder import region_index
 
 
 @pytest.fixture(scope="module")
-def heze():
+def address_index():
     return region_index("371700")
 
 
@@ -39,17 +39,17 @@ def test_normalise_width_traditional_markup_and_spaces():
     ("黄岗镇", "371722", "黄岗镇"),
     ("单县东城街道", "371722", "东城街道"),  # a town name shared by two counties + county
 ])
-def test_heze_addresses(heze, address, county, town):
-    result = geocode(address, heze)
+def test_heze_addresses(address_index, address, county, town):
+    result = geocode(address, address_index)
     assert (result.status, result.county_adcode, result.town) == ("ok", county, town), result
 
 
-def test_precision_and_point(heze):
-    town = geocode("郓城县随官屯镇", heze)
+def test_precision_and_point(address_index):
+    town = geocode("郓城县随官屯镇", address_index)
     assert town.precision == "town" and town.lon == pytest.approx(116.0153, abs=1e-3)
-    no_point = geocode("成武县文亭街道", heze)  # 成武 towns have no offline point
+    no_point = geocode("成武县文亭街道", address_index)  # 成武 towns have no offline point
     assert no_point.precision == "county" and "no point" in no_point.message
-    city = geocode("菏泽市中华西路369号", heze)
+    city = geocode("菏泽市中华西路369号", address_index)
     assert (city.county_adcode, city.precision, city.confidence) == ("371702", "county", 0.5)
 
 
@@ -57,8 +57,8 @@ def test_precision_and_point(heze):
     "河南省濮阳市华龙区东明路", "濮阳市东明路", "洛阳市牡丹大道", "青岛市菏泽路", "济宁市任城区",
     "北京市东城区东直门", "华龙区东明路",
 ])
-def test_other_places_are_rejected_even_with_heze_words(heze, address):
-    assert geocode(address, heze).status == "not_in_region"
+def test_other_places_are_rejected_even_with_heze_words(address_index, address):
+    assert geocode(address, address_index).status == "not_in_region"
 
 
 @pytest.mark.parametrize(("address", "fragment"), [
@@ -67,22 +67,22 @@ def test_other_places_are_rejected_even_with_heze_words(heze, address):
     ('=HYPERLINK("http://x","郓城")', "formula"), ("<script>x</script>", "no Chinese"),
     ("东明路88号", "no county"), ("1234", "no Chinese"),
 ])
-def test_malformed_input_gets_a_clear_answer(heze, address, fragment):
-    result = geocode(address, heze)
+def test_malformed_input_gets_a_clear_answer(address_index, address, fragment):
+    result = geocode(address, address_index)
     assert result.status == "unparseable"
     assert fragment in result.message
 
 
-def test_town_in_two_counties_without_county_is_ambiguous(heze):
-    result = geocode("东城街道", heze)
+def test_town_in_two_counties_without_county_is_ambiguous(address_index):
+    result = geocode("东城街道", address_index)
     assert result.status == "ambiguous"
     assert "牡丹区" in result.message and "单县" in result.message
 
 
-def test_road_named_after_a_place_is_not_the_place(heze):
-    hits = scan(normalise("曹县东明路"), heze)
+def test_road_named_after_a_place_is_not_the_place(address_index):
+    hits = scan(normalise("曹县东明路"), address_index)
     assert [h.text for h in hits] == ["曹县"]
-    assert geocode("菏泽市牡丹区郓城路8号", heze).county_adcode == "371702"
+    assert geocode("菏泽市牡丹区郓城路8号", address_index).county_adcode == "371702"
 
 
 def test_jining_uses_the_same_code(jining):
@@ -92,7 +92,7 @@ def test_jining_uses_the_same_code(jining):
     assert geocode("菏泽市郓城县", jining).status == "not_in_region"
 
 
-def test_geocode_many_keeps_order_and_columns(heze):
-    frame = geocode_many(["曹县", None, "濮阳市"], heze)
+def test_geocode_many_keeps_order_and_columns(address_index):
+    frame = geocode_many(["曹县", None, "濮阳市"], address_index)
     assert list(frame["status"]) == ["ok", "unparseable", "not_in_region"]
     assert list(frame.columns[:3]) == ["query", "status", "county_adcode"]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import geopandas as gpd
 import pandas as pd
 import pytest
 
@@ -16,24 +15,12 @@ from parks.analysis.profile import (
     park_profile,
     projects_by_stage,
 )
-from parks.model.dataset import load_dataset, locate
-from parks.model.schema import PARKS, PROJECTS, TableSpec
+from parks.model.schema import PARKS, PROJECTS
+from tests.records import records
 
 DONGMING = "p-dongming-petrochem"
 PIANQU = {"p-dongming-petrochem-main", "p-dongming-petrochem-yuhuang",
           "p-dongming-petrochem-dongmingshihua"}
-
-
-@pytest.fixture(scope="module")
-def heze(cache_dir):
-    return load_dataset("371700", cache_dir=cache_dir)
-
-
-def records(heze, spec: TableSpec, rows: list[dict[str, str]]) -> gpd.GeoDataFrame:
-    """Text rows located the way load_dataset locates them (typed numbers, points, county)."""
-    frame = pd.DataFrame([{c: r.get(c, "") for c in spec.names} for r in rows],
-                         columns=list(spec.names))
-    return locate(frame, heze.gazetteer, heze.counties)
 
 
 def test_dongming_children_are_its_three_pianqu(heze):

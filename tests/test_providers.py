@@ -24,11 +24,11 @@ from geo.providers import (
     MissingKeyError,
     ProviderConfigError,
     ProviderResponseError,
-    RateLimiter,
     TiandituGeocoder,
     UnknownProviderError,
     provider_from_settings,
 )
+from geo.rate_limit import RateLimiter
 
 FIXTURES = Path(__file__).parent / "data" / "provider_responses"
 KEY = "test-key-0123456789"

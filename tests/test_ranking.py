@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from pyproj import Transformer
 
-from geo.crs import METRIC_CRS
 from parks.analysis.ranking import (
     COMPONENT_LABELS,
     COMPONENTS,
@@ -23,32 +20,17 @@ from parks.analysis.ranking import (
     logistics_score,
     rank_parks,
 )
-from parks.model.dataset import load_dataset, locate
-from parks.model.schema import ENTERPRISES, PARKS, TableSpec
+from parks.model.schema import ENTERPRISES, PARKS
+from tests.records import at, records
 
 HUB = {"id": "p-hub", "name_zh": "测试物流园", "name_en": "Test hub", "kind": "logistics_hub",
        "subkind": "公路港", "precision": "surveyed", "lon": "115.5", "lat": "35.2", "crs": "WGS84",
        "county_adcode": "371702"}
-TO_WGS84 = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
-TO_UTM = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
-
-
-@pytest.fixture(scope="module")
-def heze(cache_dir):
-    return load_dataset("371700", cache_dir=cache_dir)
-
-
-def records(heze, spec: TableSpec, rows: list[dict[str, str]]) -> gpd.GeoDataFrame:
-    frame = pd.DataFrame([{c: r.get(c, "") for c in spec.names} for r in rows],
-                         columns=list(spec.names))
-    return locate(frame, heze.gazetteer, heze.counties)
 
 
 def east_of_hub(km: float) -> dict[str, str]:
     """lon/lat of a point `km` due east of HUB, measured in UTM 50N."""
-    x, y = TO_UTM.transform(115.5, 35.2)
-    lon, lat = TO_WGS84.transform(x + km * 1000, y)
-    return {"lon": f"{lon:.9f}", "lat": f"{lat:.9f}", "crs": "WGS84", "precision": "surveyed"}
+    return at((115.5, 35.2), km * 1000)
 
 
 def park(pid: str, **fields: str) -> dict[str, str]:

@@ -19,15 +19,9 @@ from parks.config import DEFAULT_CONFIG, RECORD_LAYERS
 from parks.display.map_look import MapLook
 from parks.display.popups import enterprise_details, prune, write_details
 from parks.display.records_map import base_map, filter_update, layer_updates
-from parks.model.dataset import load_dataset
 
 LAYERS = RECORD_LAYERS
 FEW = replace(DEFAULT_CONFIG, marker_limit=10, bin_min=2)  # the 90 seed enterprises count as "many"
-
-
-@pytest.fixture(scope="module")
-def heze(cache_dir):
-    return load_dataset("371700", cache_dir=cache_dir)
 
 
 def _select(ds, **filters) -> Selection:

@@ -16,7 +16,7 @@ from parks.model.dataset import read_tables as read_csv_tables
 from parks.model.schema import PARKS, TABLES
 from parks.store import _gpkg_sql, open_store
 from parks.store import gpkg as store_module
-from parks.store.base import Store, StoreError, export_csv, store_fingerprint
+from parks.store.base import Store, StoreError, columns_problem, export_csv, format_problem
 from tests import pg
 from tests.stores import AIRPORT_ID, park_record, sql_rows
 
@@ -331,11 +331,23 @@ def test_schema_columns_are_added_and_unknown_ones_refused(gpkg_store, store_pat
         open_store(store_path)
 
 
-def test_fingerprint_follows_the_version_and_closed_stores_say_so(store):
-    first = store_fingerprint(store)
-    assert store.location in first
+def test_version_follows_commits_and_closed_stores_say_so(store):
+    first = store.version()
     store.commit({"parks": park_record(store, "p-test-new")}, user="t", reason="x")
-    assert store_fingerprint(store) != first
+    assert store.version() > first
     store.close()
     with pytest.raises(StoreError, match="closed"):
         store.read_tables()
+
+
+def test_columns_problem_names_every_misfit_and_lists_gained_columns():
+    names = {spec.name: list(spec.names) for spec in TABLES}
+    assert columns_problem(names, TABLES) == (None, [])
+    older = names | {"parks": [c for c in names["parks"] if c != "note"]}
+    assert columns_problem(older, TABLES) == (None, [("parks", "note")])
+    broken = names | {"parks": [*names["parks"], "colour"], "projects": []}
+    problem, gained = columns_problem(broken, TABLES)
+    assert problem == "not of this schema (parks: unknown colour; projects: no such table)"
+    assert gained == []
+    assert format_problem("2", "2") is None
+    assert format_problem(None, "2") == "store format None, but this app reads format '2'"

@@ -154,6 +154,7 @@ def test_a_save_killed_half_way_leaves_the_store_as_it_was(store_location, backe
         os.kill(child.pid, signal.SIGKILL)
     finally:
         child.wait(timeout=30)
+        child.stdout.close()
     time.sleep(0.2)
     store = open_store(store_location, data_dir=data_copy)
     try:

@@ -38,6 +38,7 @@ def server():
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
+    httpd.server_close()
 
 
 EXTENT = (12_800_000.0, 12_950_000.0, 4_120_000.0, 4_270_000.0)  # around Heze, Web Mercator

@@ -35,7 +35,7 @@ from ui.map_filters import basemap_select
 from ui.map_widget import MapInput, show_map
 
 
-def _take_map_input(returned: Mapping | None, state: EditState, draw: bool, crs: str,
+def _take_map_input(returned: Mapping | None, state: EditState, *, draw: bool, crs: str,
                     has_outline: bool) -> None:
     """A click (move mode) or the Draw layer (draw mode) becomes unsaved state, then a rerun."""
     taken = MapInput.from_st_folium(returned)
@@ -59,6 +59,7 @@ def _take_map_input(returned: Mapping | None, state: EditState, draw: bool, crs:
 
 
 def current_outline(stored: str, state: EditState) -> BaseGeometry | None:
+    """The outline the map shows: the unsaved one, else the stored one; None when removed or absent."""
     if state.outline == REMOVE:
         return None
     text = state.outline or stored
@@ -93,11 +94,13 @@ def location_map(ctx: MapContext, record: Mapping[str, str], located: pd.Series 
     wanted = ["all_drawings"] if ctx.draw else ["last_clicked"]
     returned = show_map(fmap, key=f"edit_map_{state.table}_{state.record_id}_{state.generation}",
                         height=520, returned_objects=wanted)
-    _take_map_input(returned, state, ctx.draw, ctx.basemap.crs, bool(record.get("boundary")))
+    _take_map_input(returned, state, draw=ctx.draw, crs=ctx.basemap.crs,
+                    has_outline=bool(record.get("boundary")))
     st.caption(t("edit_map_caption"))
 
 
 def typed_point_box(state: EditState, record_id: str) -> None:
+    """A small form for typing lon/lat with its datum; a valid point becomes the unsaved point."""
     with st.form(f"typed_{state.table}_{record_id}_{state.generation}", border=False):
         st.markdown(f"**{t('edit_typed')}**")
         left, right = st.columns(2)
@@ -140,6 +143,7 @@ def edits_of(record: Mapping[str, str], state: EditState) -> dict[str, str]:
 
 
 def has_location_edits(record: Mapping[str, str], state: EditState) -> bool:
+    """True when the unsaved point or outline would change the record."""
     return bool(changed_fields(record, edits_of(record, state)))
 
 

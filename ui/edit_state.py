@@ -36,6 +36,7 @@ class EditState:
 
     @property
     def point(self) -> PointEdit | None:
+        """The unsaved point, or None."""
         return st.session_state.get(self._key("point"))
 
     @property
@@ -45,9 +46,11 @@ class EditState:
 
     @property
     def generation(self) -> int:
+        """How many times the unsaved edits changed; part of the map's key, so the map is redrawn."""
         return st.session_state.get(self._key("gen"), 0)
 
     def set(self, *, point: PointEdit | None = None, outline: str | None = None) -> None:
+        """Keep an unsaved point and/or outline and count a new generation."""
         if point is not None:
             st.session_state[self._key("point")] = point
         if outline is not None:
@@ -67,6 +70,7 @@ def flash(message: str, kind: str = "success") -> None:
 
 
 def show_flash() -> None:
+    """Show, once, the message flash() left before the rerun."""
     kind, message = st.session_state.pop("edit_flash", ("", ""))
     if message:
         getattr(st, kind)(message)
@@ -103,6 +107,7 @@ def save(store: Store, spec: TableSpec, state: EditState, new: Mapping[str, str]
 
 
 def history_section(store: Store, state: EditState, editor: Editor) -> None:
+    """The record's audit trail as a table, with an undo button for its last change."""
     audit = store.audit(state.table, state.record_id)
     if audit.empty:
         st.info(t("edit_no_history"))

@@ -41,6 +41,7 @@ class Progress:
         self.label = label
 
     def __call__(self, done: int, total: int) -> None:
+        """Move the bar to done/total (every 25 rows and at the end, to keep reruns cheap)."""
         if total and (done == total or done % 25 == 0):
             self.bar.progress(done / total, text=f"{self.label} {done}/{total}")
 

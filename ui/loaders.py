@@ -86,10 +86,12 @@ class LastGood:
         self._datasets: dict[str, Dataset] = {}
 
     def get(self, key: str) -> Dataset | None:
+        """The last dataset that loaded for `key`, if any."""
         with self._lock:
             return self._datasets.get(key)
 
     def keep(self, key: str, loaded: Dataset) -> None:
+        """Remember `loaded` as the fallback for `key`."""
         with self._lock:
             self._datasets[key] = loaded
 
@@ -202,6 +204,7 @@ def asset_base_url() -> str:
 
 
 def show_data_error(error: DataValidationError, *, have_fallback: bool) -> None:
+    """Show the data problems as an error with a table of every problem (open when nothing else loads)."""
     st.error(t("data_error") if have_fallback else t("data_error_none"))
     with st.expander(f"{t('problems')} ({len(error.problems)})", expanded=not have_fallback):
         st.dataframe(pd.DataFrame([p.as_dict() for p in error.problems]), hide_index=True,

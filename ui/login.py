@@ -20,6 +20,7 @@ def _throttle() -> Throttle:
 
 
 def current_editor() -> Editor | None:
+    """The logged-in editor of this session, or None."""
     editor = st.session_state.get(_KEY)
     return editor if isinstance(editor, Editor) else None
 

@@ -19,6 +19,7 @@ LABELS = {"png": "PNG", "pdf": "PDF", "pptx": "PPTX", "html": "HTML", "csv": "CS
 
 
 def label(fmt: str) -> str:
+    """The button label of an export format (the snapshot's text for one not in LABELS)."""
     return LABELS.get(fmt) or t("export_snapshot")
 
 
@@ -28,6 +29,7 @@ def _signature(*parts: object) -> str:
 
 def export_panel(dataset: Dataset, selection: Selection, filters: Filters, *, lang: str,
                  system: str, layers: tuple[str, ...], basemap: Basemap) -> None:
+    """A switch that opens the export form: title, size, format and a download of the map shown."""
     # a switch, not an expander: a closed expander's widgets are still sent and redrawn on
     # every filter change (~15 elements), a switch that is off draws nothing
     if not st.toggle(t("export_title"), key="map_export_open"):

@@ -20,6 +20,8 @@ from ui.settings import settings
 
 @dataclass(frozen=True)
 class MapOptions:
+    """The map's display choices: basemap, shown layers and industry system."""
+
     basemap: Basemap
     layers: tuple[str, ...]
     system: str
@@ -91,6 +93,7 @@ def basemap_select(lang: str, *, sidebar: bool = True, name: str = "map_basemap"
 
 
 def map_option_widgets(lang: str) -> MapOptions:
+    """The sidebar's basemap and layer pickers, remembered across pages, with the industry system."""
     side = st.sidebar
     basemap = basemap_select(lang)
     layer_keys = [layer.key for layer in DEFAULT_CONFIG.layers if layer.key != "counties"]

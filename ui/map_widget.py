@@ -125,7 +125,7 @@ def prepare_map(fmap: folium.Map, key: str) -> PreparedMap:
         css += [href for _, href in getattr(element, "default_css", [])]
         js += [src for _, src in getattr(element, "default_js", [])]
     return PreparedMap(script, header, html, sf.get_full_id(fmap), tuple(dict.fromkeys(css)),
-                       tuple(dict.fromkeys(js)), sf.generate_js_hash(script, key, False))
+                       tuple(dict.fromkeys(js)), sf.generate_js_hash(script, key, return_on_hover=False))
 
 
 @dataclass(frozen=True)

@@ -15,4 +15,5 @@ STALE_WITHOUT_FADE = """<style>
 
 
 def page_style() -> None:
+    """Add the app's CSS: stale elements stay unfaded while a rerun runs."""
     st.html(STALE_WITHOUT_FADE)  # a style-only block takes no room on the page

@@ -18,16 +18,16 @@ from parks.model.dataset import Dataset
 from ui import loaders
 from ui.map_widget import show_map
 
-RANKABLE = ("chemical_park", "development_zone", "industrial_park")
-
 
 def park_label(dataset: Dataset, park_id: str, lang: str) -> str:
+    """The park's name with its county in brackets, in the language."""
     row = dataset.parks.set_index("id").loc[park_id]
     name = row["name_en"] if lang == "en" and row["name_en"] else row["name_zh"]
     return f"{name}（{row['county'] or '—'}）" if lang != "en" else f"{name} ({row['county_en']})"
 
 
 def park_options(dataset: Dataset, kinds: tuple[str, ...] = ()) -> list[str]:
+    """Park ids for a picker, sorted by kind, county and name; only these kinds when given."""
     parks = dataset.parks if not kinds else dataset.parks[dataset.parks["kind"].isin(kinds)]
     return list(parks.sort_values(["kind", "county_adcode", "name_zh"])["id"])
 
@@ -53,6 +53,7 @@ def nearby_map(dataset: Dataset, nearby: Nearby, *, lang: str, key: str, label: 
 
 
 def bar_chart(frame: pd.DataFrame, label: str, value: str, colour: str = "#0072B2") -> None:
+    """A horizontal bar chart of value by label, longest bar first ("—" when all are zero)."""
     if frame.empty or frame[value].sum() == 0:
         st.caption("—")
         return

@@ -47,6 +47,7 @@ class Nearby:
     unlocated: Mapping[str, int]  # records with no point at all, which no radius can include
 
     def frame(self, table: str) -> gpd.GeoDataFrame:
+        """The found records of one table ("parks", "enterprises" or "projects")."""
         return {"parks": self.parks, "enterprises": self.enterprises, "projects": self.projects}[table]
 
     @property
@@ -57,6 +58,7 @@ class Nearby:
 
     @property
     def counts(self) -> dict[str, int]:
+        """Records found within the radius, per table."""
         return {t: len(self.frame(t)) for t in TABLES}
 
 

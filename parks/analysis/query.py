@@ -47,7 +47,7 @@ def _per_value(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
 
 def _industry_mask(frame: pd.DataFrame, filters: Filters, taxonomy: Taxonomy) -> pd.Series:
     codes = record_codes(frame)
-    mask = pd.Series(True, index=frame.index)
+    mask = pd.Series(data=True, index=frame.index)
     if filters.industries:
         # strategic-industry codes match themselves and their sub-sectors; a "231"-only node
         # (高端化工, 机电设备制造 …) also matches the strategic codes crosswalked to it
@@ -66,11 +66,11 @@ def _industry_mask(frame: pd.DataFrame, filters: Filters, taxonomy: Taxonomy) ->
 
 def _text_mask(frame: pd.DataFrame, text: str) -> pd.Series:
     hay = frame[SEARCH_KEY] if SEARCH_KEY in frame.columns else search_key(frame)
-    return hay.str.contains(search_text(text), regex=False).fillna(False).astype(bool)
+    return hay.str.contains(search_text(text), regex=False).fillna(value=False).astype(bool)
 
 
 def _common_mask(frame: pd.DataFrame, filters: Filters, taxonomy: Taxonomy) -> pd.Series:
-    mask = pd.Series(True, index=frame.index)
+    mask = pd.Series(data=True, index=frame.index)
     if filters.counties:
         mask &= frame["county_adcode"].isin(filters.counties)
     if filters.industries or filters.tiers:
@@ -101,6 +101,7 @@ def filter_enterprises(enterprises: pd.DataFrame, filters: Filters,
 
 
 def filter_projects(projects: pd.DataFrame, filters: Filters, taxonomy: Taxonomy) -> pd.DataFrame:
+    """The projects that pass the filters: county, industry, search text and stage."""
     mask = _common_mask(projects, filters, taxonomy)
     if filters.stages:
         mask &= projects["stage"].isin(filters.stages)
@@ -113,6 +114,7 @@ def located(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def unlocated(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the rows that have no point (all rows when the frame carries no geometry)."""
     return frame[frame.geometry.isna()].copy() if "geometry" in frame else frame.copy()
 
 
@@ -125,6 +127,7 @@ class Selection:
     projects: pd.DataFrame
 
     def frames(self) -> dict[str, pd.DataFrame]:
+        """The three tables by name, as record-table functions take them."""
         return {"parks": self.parks, "enterprises": self.enterprises, "projects": self.projects}
 
     def visible(self, layers: Collection[str]) -> Selection:

@@ -102,6 +102,7 @@ class Weights:
             raise InvalidWeightsError("at least one weight must be above 0; got all zero")
 
     def as_dict(self) -> dict[str, float]:
+        """Component name → this park's score for it."""
         return {c: getattr(self, c) for c in COMPONENTS}
 
     def normalised(self) -> Weights:
@@ -205,7 +206,7 @@ def _industry_part(park: pd.Series, family: set[str], ctx: _Context) -> Part:
                      f"(+{bonus:.1f}{capped_en})"))
 
 
-def _compliance_part(park: pd.Series, chemical: bool) -> Part:
+def _compliance_part(park: pd.Series, *, chemical: bool) -> Part:
     unverified = park["status"] == "unverified" or park["confidence"] == "unverified"
     if not chemical:
         if park["status"] == "unverified":
@@ -301,7 +302,7 @@ def _score_park(park: pd.Series, ctx: _Context) -> dict[str, object]:
     hub = nearest_in(park, ctx.hubs, "logistics_hub", family)
     parts = {
         "industry": _industry_part(park, family, ctx),
-        "compliance": _compliance_part(park, req.chemical),
+        "compliance": _compliance_part(park, chemical=req.chemical),
         "area": _area_part(park["area_km2"], req.min_area_km2),
         "logistics": _logistics_part(park, hub, req.hub_within_km),
         "county": _county_part(park, req.counties, ctx.dataset.counties),

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
-import pandas as pd
 from folium.plugins import Draw
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
@@ -19,7 +18,6 @@ from geo.maps import build_map
 from parks.display.map_look import MapLook
 from parks.display.style import county_frame, outline_layer_frame
 from parks.model.dataset import Dataset
-from parks.model.outlines import parse_outline
 from parks.model.vocab import KIND
 
 EDIT_COLOUR = "#D55E00"  # vermilion: unsaved, stands out from every kind colour
@@ -120,11 +118,3 @@ def _add_points(fmap: folium.Map, target: EditTarget, basemap: Basemap, colour: 
         folium.CircleMarker(_latlon(*target.pending, basemap), radius=7, color="#FFFFFF",
                             weight=2, fill=True, fill_color=EDIT_COLOUR, fill_opacity=1.0,
                             tooltip=target.labels[1], class_name="hz-pending").add_to(fmap)
-
-
-def outline_of(parks: pd.DataFrame, record_id: str) -> BaseGeometry | None:
-    """The stored outline of a park (text table or dataset), or None."""
-    row = parks[parks["id"] == record_id]
-    if row.empty or "boundary" not in row.columns or not row["boundary"].iloc[0]:
-        return None
-    return parse_outline(row["boundary"].iloc[0])

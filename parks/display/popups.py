@@ -31,11 +31,13 @@ _SHARED = Label("多条记录共用同一点，标记已稍作错开以便点击
 
 
 def display_name(row: pd.Series | object, lang: str) -> str:
+    """The record's name in `lang`, the Chinese one when it has no English name."""
     name_en = getattr(row, "name_en", "") or ""
     return name_en if lang == "en" and name_en else row.name_zh
 
 
 def industry_text(codes: tuple[str, ...], taxonomy: Taxonomy, lang: str) -> str:
+    """Industry codes as labels in `lang`, joined."""
     labels = []
     for code in codes:
         if code in taxonomy.codes:
@@ -66,6 +68,7 @@ def outline_text(drawn_km2: float, published_km2: float, lang: str) -> str:
 
 
 def place_text(row: object, lang: str) -> str:
+    """County and town of a record, in `lang`."""
     county = getattr(row, "county_en" if lang == "en" else "county", "") or ""
     town = getattr(row, "town", "") or ""
     parts = [p for p in (county, town) if p]
@@ -95,6 +98,7 @@ def _wrap(title: str, body: list[str], footer: str) -> str:
 
 
 def park_popup(row: object, codes: tuple[str, ...], taxonomy: Taxonomy, lang: str) -> str:
+    """A park's popup HTML: kind, level, area, industries, precision and source (escaped)."""
     area = f"{row.area_km2:g} km²" if pd.notna(row.area_km2) else ""
     body = [
         _line("kind", KIND.label(row.kind, lang) + (f"（{row.subkind}）" if row.subkind else ""),
@@ -113,6 +117,7 @@ def park_popup(row: object, codes: tuple[str, ...], taxonomy: Taxonomy, lang: st
 
 
 def enterprise_popup(row: object, taxonomy: Taxonomy, lang: str, park_name: str = "") -> str:
+    """An enterprise's popup HTML: industry, park, place, precision and source (escaped)."""
     codes = tuple(c for c in (row.industry, row.subsector) if c)
     body = [
         _line("full_name", row.full_name, lang),
@@ -123,6 +128,7 @@ def enterprise_popup(row: object, taxonomy: Taxonomy, lang: str, park_name: str 
 
 
 def project_popup(row: object, taxonomy: Taxonomy, lang: str, enterprise_name: str = "") -> str:
+    """A project's popup HTML: stage, investment, enterprise, precision and source (escaped)."""
     codes = tuple(c for c in (row.industry, row.subsector) if c)
     stage = STAGE.label(row.stage, lang) if row.stage else ""
     if row.stage_text:

@@ -89,6 +89,7 @@ def source_line(selection: Selection, dataset: Dataset, lang: str) -> str:
 
 def briefing_frame(dataset: Dataset, selection: Selection, spec: BriefingSpec,
                    filters: Filters) -> Frame:
+    """The texts around a briefing map: title, subtitle with filters and counts, source, date, note."""
     from geo.static_map import Frame  # matplotlib loads when a briefing is made (~30 MB), not before
 
     lang = spec.lang
@@ -122,6 +123,7 @@ def static_config(dataset: Dataset, map_width_px: float,
 
 def map_layers(dataset: Dataset, selection: Selection, spec: BriefingSpec,
                map_width_px: float) -> list:
+    """The layers of a briefing map: the selection as the live map draws it, spread for print."""
     look = MapLook(lang=spec.lang, system=spec.system, layers=spec.layers)
     return record_layers(dataset, selection.visible(spec.layers), look,
                          config=static_config(dataset, map_width_px))

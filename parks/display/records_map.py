@@ -54,7 +54,7 @@ def _display_xy(frame: pd.DataFrame, basemap: Basemap) -> tuple[np.ndarray, np.n
 
 
 def layer_updates(dataset: Dataset, selection: Selection, layers: Collection[str],
-                  basemap: Basemap, cloud: bool,
+                  basemap: Basemap, *, cloud: bool,
                   bin_min: int = DEFAULT_CONFIG.bin_min) -> dict[str, dict[str, object]]:
     """Per drawn layer: which of its points (in drawing order) the filters keep; for the canvas
     layer also grid counts, when the kept points are more than the canvas ever shows as points
@@ -96,8 +96,8 @@ def filter_update(dataset: Dataset, selection: Selection, look: MapLook, *,
         update = choropleth_group(display_layer(_choropleth(dataset, selection, look, config),
                                                 look.basemap))
         update.control = False
-    update.add_child(LayerUpdate(layer_updates(dataset, selection, look.drawn, look.basemap, cloud,
-                                               config.bin_min)))
+    update.add_child(LayerUpdate(layer_updates(dataset, selection, look.drawn, look.basemap,
+                                               cloud=cloud, bin_min=config.bin_min)))
     return update
 
 
@@ -143,7 +143,7 @@ def _point_layers(dataset: Dataset, selection: Selection, look: MapLook,
                   config: AppConfig) -> list[Layer]:
     """Enterprises (markers, or one canvas layer when many), projects, parks, chemical parks."""
     lang, cloud = look.lang, located_count(selection.enterprises) > config.marker_limit
-    points = _points(dataset, selection, look, config, cloud)
+    points = _points(dataset, selection, look, config, cloud=cloud)
     out: list[Layer] = []
     for key, size, cluster in (("enterprises", 14, True), ("projects", 16, False),
                                ("parks", 20, False), ("chemical_parks", 22, False)):
@@ -157,7 +157,7 @@ def _point_layers(dataset: Dataset, selection: Selection, look: MapLook,
     return out
 
 
-def _points(dataset: Dataset, selection: Selection, look: MapLook, config: AppConfig,
+def _points(dataset: Dataset, selection: Selection, look: MapLook, config: AppConfig, *,
             cloud: bool) -> dict[str, pd.DataFrame]:
     """Marker frames per point layer, records sharing a point fanned out (none when `cloud`)."""
     park_names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))

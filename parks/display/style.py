@@ -158,6 +158,7 @@ def spread_points(points: dict[str, pd.DataFrame], spacing_m: float,
 
 
 def county_frame(dataset: Dataset, lang: str) -> gpd.GeoDataFrame:
+    """A copy of the counties with a "label" column in the language."""
     frame = dataset.counties.copy()
     if lang == "en":
         names = dataset.gazetteer.seats.set_index("adcode")["name_en"]
@@ -168,6 +169,7 @@ def county_frame(dataset: Dataset, lang: str) -> gpd.GeoDataFrame:
 
 
 def choropleth_frame(dataset: Dataset, selection: Selection, lang: str) -> gpd.GeoDataFrame:
+    """The counties with the number of shown records ("value") and a fill colour graded by it."""
     counts = counts_by_county(selection.frames(), dataset.counties)
     frame = county_frame(dataset, lang).merge(counts[["adcode", "total"]], on="adcode")
     frame["value"] = frame["total"].astype(int)
@@ -178,6 +180,7 @@ def choropleth_frame(dataset: Dataset, selection: Selection, lang: str) -> gpd.G
 
 
 def build_legend(taxonomy: Taxonomy, lang: str, system: str, layers: Collection[str]) -> Legend:
+    """The legend for the shown layers: park kinds, the system's industries, stages, precision, lines."""
     sections = []
     if {"parks", "chemical_parks"} & set(layers):
         # chemical parks and the other kinds are separate layers: list what is drawn

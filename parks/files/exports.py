@@ -18,7 +18,6 @@ from parks.display.map_look import MapLook
 from parks.display.print_map import BriefingSpec, map_png
 from parks.display.records_map import records_map
 from parks.model.dataset import Dataset
-from parks.model.schema import TableSpec
 
 FORMATS = ("png", "snapshot", "pdf", "pptx", "html", "csv", "geojson", "xlsx")
 MIME = {"png": "image/png", "snapshot": "image/png", "pdf": "application/pdf",
@@ -30,6 +29,8 @@ SUFFIX = {"snapshot": "png"}
 
 @dataclass(frozen=True)
 class Export:
+    """A file ready to download: its bytes, MIME type and file name."""
+
     data: bytes
     mime: str
     filename: str
@@ -69,31 +70,6 @@ def export(fmt: str, dataset: Dataset, selection: Selection, spec: BriefingSpec,
     }
     data = makers[fmt]()
     return Export(data, MIME[fmt], f"{name}.{SUFFIX.get(fmt, fmt)}")
-
-
-def records_xlsx(frame: pd.DataFrame, spec: TableSpec) -> bytes:
-    """One sheet with the schema's columns; every cell is text, so codes like 371702 stay codes
-    and a value starting with '=' stays a value (never a formula)."""
-    import openpyxl  # imported here: only XLSX export needs it
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = spec.name
-    sheet.append(list(spec.names))
-    for values in frame.reindex(columns=list(spec.names)).fillna("").astype(str).itertuples(
-            index=False):
-        sheet.append(list(values))
-        for cell in sheet[sheet.max_row]:
-            cell.data_type = "s"
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def records_csv(frame: pd.DataFrame, spec: TableSpec) -> bytes:
-    """The schema's columns as CSV in UTF-8 with BOM (Excel shows the Chinese text)."""
-    return frame.reindex(columns=list(spec.names)).to_csv(index=False).encode("utf-8-sig")
 
 
 EXPORT_COLUMNS = ["layer", "id", "name_zh", "name_en", "kind", "industry", "subsector",

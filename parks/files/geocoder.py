@@ -11,7 +11,8 @@ import pandas as pd
 from geo.boundaries import admin_table
 from geo.gazetteer import load_gazetteer
 from geo.geocode import AddressIndex, GeocodeResult, build_index, geocode, outside_names
-from geo.providers import Geocoder, RateLimiter, provider_from_settings
+from geo.providers import Geocoder, provider_from_settings
+from geo.rate_limit import RateLimiter
 from geo.reverse import county_index, reverse
 from parks.config import DEFAULT_CONFIG
 

@@ -53,6 +53,7 @@ class ImportPreview:
 
     @property
     def failed(self) -> int:
+        """Number of input rows the report marks as errors."""
         return int((self.report["status"] == "error").sum())
 
 
@@ -246,12 +247,15 @@ def report_csv(preview: ImportPreview) -> bytes:
 
 @dataclass(frozen=True)
 class ImportRun:
+    """What one CLI import did: the preview, how columns were matched, and the commit (None if dry)."""
+
     preview: ImportPreview
     matches: tuple[HeaderMatch, ...]
     committed: CommitResult | None
 
     @property
     def failed(self) -> int:
+        """Rows with errors plus problems of the file itself (no row number, or the header row)."""
         return self.preview.failed + sum(1 for p in self.preview.problems
                                          if p.row is None or p.row < 2)
 

@@ -36,6 +36,7 @@ def _counts_header(first: str, lang: str) -> list[str]:
 
 
 def county_table(dataset: Dataset, selection: Selection, lang: str) -> list[list[str]]:
+    """Rows of the county table: name and parks/enterprises/projects shown, then unknown and total."""
     counts = counts_by_county(selection.frames(), dataset.counties)
     rows = [[r.name_zh, str(r.parks), str(r.enterprises), str(r.projects)]
             for r in counts.itertuples(index=False)]
@@ -48,6 +49,7 @@ def county_table(dataset: Dataset, selection: Selection, lang: str) -> list[list
 
 
 def industry_table(dataset: Dataset, selection: Selection, lang: str) -> list[list[str]]:
+    """Rows of the industry table: industry label and parks/enterprises/projects shown per industry."""
     long = records_by_industry(selection.frames(), dataset.taxonomy, "sei")
     wide = long.pivot_table(index="industry", columns="table", values="count", sort=False)
     return [[dataset.taxonomy.get(code).label.get(lang),
@@ -56,6 +58,7 @@ def industry_table(dataset: Dataset, selection: Selection, lang: str) -> list[li
 
 
 def project_table(selection: Selection, lang: str, limit: int = 8) -> list[list[str]]:
+    """Rows of the main-projects table (name, stage, investment, county), at most `limit` of them."""
     top = main_projects(selection.projects, limit)
     rows = [[r.name_zh[:30], STAGE.label(r.stage, lang) if r.stage else (r.stage_text[:12] or "—"),
              f"{r.investment_yi:g}" if pd.notna(r.investment_yi) else "—",
@@ -72,7 +75,7 @@ def _table(fig: Figure, rect: tuple[float, float, float, float], title: str,
     ax.text(0, 1.02, title, fontsize=9, fontweight="bold", va="bottom", transform=ax.transAxes)
     table = ax.table(cellText=rows, colLabels=header, colWidths=widths, loc="upper left",
                      cellLoc="left", colLoc="left")
-    table.auto_set_font_size(False)
+    table.auto_set_font_size(value=False)
     table.set_fontsize(6.5)
     table.scale(1, 1.05)
     for (row, _col), cell in table.get_celld().items():
@@ -141,7 +144,7 @@ def _slide_spec(spec: BriefingSpec) -> BriefingSpec:
     return replace(spec, width_px=2250, height_px=980, dpi=180)
 
 
-def _textbox(slide, left, top, width, height, text: str, size, bold: bool = False) -> None:
+def _textbox(slide, left, top, width, height, text: str, size, *, bold: bool = False) -> None:
     box = slide.shapes.add_textbox(left, top, width, height)
     frame = box.text_frame
     frame.word_wrap = True

@@ -118,7 +118,7 @@ def _cell_text(cell: object) -> str:
     return str(value).strip()
 
 
-def _clean(frame: pd.DataFrame, filename: str,
+def _clean(frame: pd.DataFrame, filename: str, *,
            formulas: bool = True) -> tuple[pd.DataFrame, list[Problem]]:
     """Strip cells and headers, drop empty rows; in a CSV a cell starting with '=' is a formula
     for Excel: it is reported and emptied, never kept."""
@@ -181,12 +181,15 @@ def _key(header: str) -> str:
 
 @dataclass(frozen=True)
 class HeaderMatch:
+    """How one sheet column maps to a schema field, and how sure the match is."""
+
     header: str
     field: str  # '' when the column is not imported
     score: float  # 1.0 exact, < 1 a guess the user should confirm
 
     @property
     def sure(self) -> bool:
+        """True for an exact match or a column left out; a guess needs the user's confirmation."""
         return self.score >= 1.0 or not self.field
 
 

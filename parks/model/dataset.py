@@ -106,7 +106,8 @@ def _points(frame: pd.DataFrame, gaz: Gazetteer) -> tuple[np.ndarray, np.ndarray
     x, y = wgs84_points(numbers(frame["lon"]), numbers(frame["lat"]), (frame["crs"] == "GCJ02").to_numpy())
     lon[pointed], lat[pointed] = x[pointed], y[pointed]
     towns = gaz.towns[gaz.towns["lon"].notna()]
-    town_points = towns.assign(key=gazetteer_keys(gaz, True)).drop_duplicates("key").set_index("key")
+    keys = gazetteer_keys(gaz, with_point=True)
+    town_points = towns.assign(key=keys).drop_duplicates("key").set_index("key")
     town = (prec == "town").to_numpy()
     lon[town], lat[town] = _lookup(town_keys(frame["county_adcode"], frame["town"])[town], town_points)
     seat = (prec == "county").to_numpy()
@@ -140,6 +141,7 @@ def locate(frame: pd.DataFrame, gaz: Gazetteer, counties: gpd.GeoDataFrame) -> g
 
 
 def read_tables(data_dir: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """The three record tables read from data_dir as text, and every problem reading them."""
     tables, problems = {}, []
     for spec in (PARKS, ENTERPRISES, PROJECTS):
         tables[spec.name], found = read_table(data_dir / spec.file, spec)

@@ -14,14 +14,12 @@ from shapely.geometry.base import BaseGeometry
 from geo.crs import gcj02_to_wgs84, shift_geometry
 from parks.errors import DataValidationError, Problem
 from parks.model.outlines import OutlineError, area_note, checked, outline_area_km2, outside_county, to_wkt
-from parks.model.schema import TableSpec
+from parks.model.schema import Record, TableSpec
 
 # set by the point and outline tools, never typed into the form
 LOCATION_FIELDS = ("lon", "lat", "crs", "precision", "boundary")
 FIXED_FIELDS = ("id", "region_adcode")
 REMOVE = "remove"  # the outline argument that clears a stored outline
-
-Record = dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -109,6 +107,7 @@ def edited_record(record: Mapping[str, str], fields: Mapping[str, str], *,
 
 
 def changed_fields(before: Mapping[str, str], after: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """Field → (before, after) for every field that the edit changes."""
     return {k: (before.get(k, ""), v) for k, v in after.items() if before.get(k, "") != v}
 
 
@@ -131,6 +130,7 @@ class OutlineReport:
 
 def outline_report(outline: BaseGeometry, published_km2: float | None,
                    county: BaseGeometry | None) -> OutlineReport:
+    """Drawn area, published area, the note when they disagree, and the share outside the county."""
     drawn = outline_area_km2(outline)
     outside = outside_county(outline, county) if county is not None else 0.0
     return OutlineReport(drawn, published_km2, area_note(drawn, published_km2), outside)

@@ -54,6 +54,7 @@ class Taxonomy:
     industries: tuple[Industry, ...]
 
     def get(self, code: str) -> Industry:
+        """The industry with this code; raises KeyError for an unknown code."""
         for ind in self.industries:
             if ind.code == code:
                 return ind
@@ -61,6 +62,7 @@ class Taxonomy:
 
     @property
     def codes(self) -> frozenset[str]:
+        """Every industry and sub-sector code of the taxonomy."""
         return frozenset(i.code for i in self.industries)
 
     def top(self, code: str) -> Industry:
@@ -79,6 +81,7 @@ class Taxonomy:
         raise ValueError(f"unknown industry system {system!r}; use one of {SYSTEMS}")
 
     def subsectors(self, code: str) -> tuple[Industry, ...]:
+        """The sub-sectors under the industry code, in taxonomy order."""
         return tuple(i for i in self.industries if i.parent == code)
 
     def in_system(self, code: str, system: str) -> str:

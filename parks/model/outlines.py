@@ -31,6 +31,7 @@ def parse_outline(text: str) -> MultiPolygon:
 
 
 def checked(geom: BaseGeometry) -> MultiPolygon:
+    """The outline as a valid WGS-84 MultiPolygon; raises OutlineError saying what is wrong."""
     if geom is None or geom.is_empty:
         raise OutlineError("the outline is empty")
     if not isinstance(geom, Polygon | MultiPolygon):
@@ -71,6 +72,7 @@ def area_note(drawn_km2: float, published_km2: float | None) -> str:
 
 
 def outline_area_km2(geom: BaseGeometry) -> float:
+    """The outline's area in km², measured in UTM 50N."""
     return float(area_km2(geom))
 
 

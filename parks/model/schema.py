@@ -9,6 +9,7 @@ from typing import Literal
 from geo.labels import Label
 from parks.model import vocab
 
+Record = dict[str, str]  # one record as text, column name → value (empty string when absent)
 DType = Literal["str", "float", "int", "codes", "code", "adcode", "date", "id", "ref", "wkt"]
 
 
@@ -56,9 +57,11 @@ class TableSpec:
 
     @property
     def names(self) -> tuple[str, ...]:
+        """The column names, in file order."""
         return tuple(c.name for c in self.columns)
 
     def column(self, name: str) -> Column:
+        """The column called `name`."""
         for col in self.columns:
             if col.name == name:
                 return col
@@ -67,7 +70,7 @@ class TableSpec:
 
 def _location_columns() -> tuple[Column, ...]:
     return (
-        Column("region_adcode", Label("城市", "City"), "adcode", True,
+        Column("region_adcode", Label("城市", "City"), "adcode", required=True,
                help="Prefecture adcode: 371700 菏泽, 370800 济宁."),
         Column("county_adcode", Label("县区", "County"), "adcode",
                help="County-level adcode; blank when not known."),
@@ -83,8 +86,9 @@ def _point_columns() -> tuple[Column, ...]:
         Column("lat", Label("纬度", "Latitude"), "float",
                help="Latitude; only for surveyed or digitised points."),
         Column("crs", Label("坐标系", "Datum"), "code", allowed=vocab.CRS.codes, help="Datum of lon/lat."),
-        Column("precision", Label("定位精度", "Precision"), "code", True, vocab.PRECISION.codes,
-               "How the point is known: surveyed, digitised, town, county or unlocated."),
+        Column("precision", Label("定位精度", "Precision"), "code", required=True,
+               allowed=vocab.PRECISION.codes,
+               help="How the point is known: surveyed, digitised, town, county or unlocated."),
     )
 
 
@@ -94,16 +98,17 @@ def _provenance_columns() -> tuple[Column, ...]:
                help="Seed key (data/sources.csv) and/or URL(s), '; '-separated."),
         Column("as_of", Label("数据日期", "As of"), "date",
                help="Date the fact holds for: YYYY, YYYY-MM or YYYY-MM-DD."),
-        Column("confidence", Label("可信度", "Confidence"), "code", True, vocab.CONFIDENCE.codes),
+        Column("confidence", Label("可信度", "Confidence"), "code", required=True,
+               allowed=vocab.CONFIDENCE.codes),
         Column("note", Label("备注", "Note")),
     )
 
 
 PARKS = TableSpec("parks", Label("园区", "Parks"), "parks.csv", "p-", (
-    Column("id", Label("编号", "ID"), "id", True),
+    Column("id", Label("编号", "ID"), "id", required=True),
     Column("name_zh", Label("中文名称", "Chinese name"), required=True),
     Column("name_en", Label("英文名称", "English name")),
-    Column("kind", Label("类型", "Kind"), "code", True, vocab.KIND.codes),
+    Column("kind", Label("类型", "Kind"), "code", required=True, allowed=vocab.KIND.codes),
     Column("subkind", Label("细类（原文）", "Sub-kind (as written)")),
     Column("level", Label("级别", "Level"), "code", allowed=vocab.LEVEL.codes),
     Column("parent_id", Label("上级园区", "Parent park"), "ref", ref="parks",
@@ -131,7 +136,7 @@ PARKS = TableSpec("parks", Label("园区", "Parks"), "parks.csv", "p-", (
 ))
 
 ENTERPRISES = TableSpec("enterprises", Label("企业", "Enterprises"), "enterprises.csv", "e-", (
-    Column("id", Label("编号", "ID"), "id", True),
+    Column("id", Label("编号", "ID"), "id", required=True),
     Column("name_zh", Label("中文名称", "Chinese name"), required=True),
     Column("full_name", Label("全称", "Full name")),
     Column("name_en", Label("英文名称", "English name")),
@@ -148,7 +153,7 @@ ENTERPRISES = TableSpec("enterprises", Label("企业", "Enterprises"), "enterpri
 ))
 
 PROJECTS = TableSpec("projects", Label("项目", "Projects"), "projects.csv", "pr-", (
-    Column("id", Label("编号", "ID"), "id", True),
+    Column("id", Label("编号", "ID"), "id", required=True),
     Column("name_zh", Label("中文名称", "Chinese name"), required=True),
     Column("name_en", Label("英文名称", "English name")),
     Column("enterprise_id", Label("企业", "Enterprise"), "ref", ref="enterprises"),

@@ -38,6 +38,8 @@ class RegionContext:
 
 @dataclass(frozen=True)
 class ValidationContext:
+    """What validation needs: the industry taxonomy and each region's counties and gazetteer."""
+
     taxonomy: Taxonomy
     regions: Mapping[str, RegionContext]
 
@@ -148,7 +150,7 @@ def town_keys(county: pd.Series, town: pd.Series) -> pd.Series:
     return county.astype(str) + "\x1f" + town.astype(str)
 
 
-def gazetteer_keys(gazetteer: Gazetteer, with_point: bool) -> pd.Series:
+def gazetteer_keys(gazetteer: Gazetteer, *, with_point: bool) -> pd.Series:
     """town_keys of the gazetteer's towns: all of them, or only those with a point."""
     towns = gazetteer.towns[gazetteer.towns["lon"].notna()] if with_point else gazetteer.towns
     return town_keys(towns["county_adcode"], towns["town"])
@@ -167,12 +169,13 @@ def _location_reasons(rows: pd.DataFrame, region: RegionContext) -> tuple[np.nda
     rules = [
         ((county != "") & ~county.isin(region.counties["adcode"]), "county_adcode",
          f"not a county of {region.name}"),
-        ((town != "") & (county != "") & ~keys.isin(gazetteer_keys(region.gazetteer, False)), "town",
+        ((town != "") & (county != "")
+         & ~keys.isin(gazetteer_keys(region.gazetteer, with_point=False)), "town",
          "unknown 乡镇/街道 for this county (spell it as in data/towns.csv)"),
         (pointed & ~complete, "lon", needs.to_numpy(dtype=object)),
         (pointed, None, None),  # a complete point: only its place can be wrong
         (has_point, "lon", carries.to_numpy(dtype=object)),
-        ((prec == "town") & ~keys.isin(gazetteer_keys(region.gazetteer, True)), "town",
+        ((prec == "town") & ~keys.isin(gazetteer_keys(region.gazetteer, with_point=True)), "town",
          "precision 'town' needs a town that has a point in data/towns.csv"),
         ((prec == "county") & (county == ""), "county_adcode", "precision 'county' needs a county"),
         ((prec == "unlocated") & (county != ""), "precision",
@@ -251,6 +254,7 @@ def validate_references(tables: Mapping[str, pd.DataFrame],
 
 def region_context(region: Region, data_dir: Path, config: AppConfig,
                    cache_dir: Path | None = None) -> RegionContext:
+    """The counties (from the configured boundary source) and gazetteer of one region."""
     counties = load_counties(region.adcode, source=config.boundary_source, cache_dir=cache_dir)
     gaz = load_gazetteer(data_dir / "towns.csv", data_dir / "county_seats.csv", region.adcode)
     return RegionContext(region.adcode, region.label.zh, counties, gaz)

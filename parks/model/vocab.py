@@ -29,15 +29,18 @@ class Vocabulary:
 
     @property
     def codes(self) -> tuple[str, ...]:
+        """The codes of the vocabulary, in order."""
         return tuple(t.code for t in self.terms)
 
     def get(self, code: str) -> Term:
+        """The term of `code`."""
         for term in self.terms:
             if term.code == code:
                 return term
         raise KeyError(f"{self.name}: unknown code {code!r}; allowed: {', '.join(self.codes)}")
 
     def label(self, code: str, lang: str) -> str:
+        """The label of `code` in `lang` (the code itself when unknown)."""
         if not code:
             return ""
         try:

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from parks.model.schema import TableSpec
-from parks.store.base import AUDIT_COLUMNS, quote, record_point
+from parks.model.schema import Record, TableSpec
+from parks.store.base import AUDIT_COLUMNS, columns_problem, format_problem, quote, record_point
 
 APPLICATION_ID = 0x47504B47  # 'GPKG'
 USER_VERSION = 10400  # GeoPackage 1.4.0
@@ -53,12 +53,6 @@ _CORE_DDL = (
         CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name),
         CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))""",
 )
-
-# Only coordinates someone measured or drew are stored as geometry; town/county points are derived.
-
-Record = dict[str, str]
-
-
 
 
 def point_blob(lon: float, lat: float, srs_id: int = WGS84_SRS_ID) -> bytes:
@@ -124,29 +118,20 @@ def layout_problem(conn: sqlite3.Connection) -> str | None:
     if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (META_TABLE,)).fetchone() is None:
         return f"a GeoPackage but not a Heze Park Map store (no {META_TABLE} table)"
     fmt = conn.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'format'").fetchone()
-    if fmt is None or fmt[0] != STORE_FORMAT:
-        return f"store format {fmt and fmt[0]!r}, but this app reads format {STORE_FORMAT!r}"
-    return None
+    return format_problem(fmt and fmt[0], STORE_FORMAT)
 
 
-def columns_problem(conn: sqlite3.Connection, specs: Sequence[TableSpec]) -> str | None:
+def update_columns(conn: sqlite3.Connection, specs: Sequence[TableSpec]) -> str | None:
     """Add TEXT columns the schema gained since the file was made; describe a mismatch otherwise."""
-    wrong, missing = [], []
-    for spec in specs:
-        rows = conn.execute(f"PRAGMA table_info({quote(spec.name)})").fetchall()
-        present = [row[1] for row in rows if row[1] not in ("fid", "geom")]
-        extra = [c for c in present if c not in spec.names]
-        if not present or extra:
-            wrong.append(f"{spec.name}: " + (f"unknown {', '.join(extra)}" if present else "no such table"))
-        missing += [(spec.name, c) for c in spec.names if c not in present]
-    if wrong:
-        return "not of this schema (" + "; ".join(wrong) + ")"
+    present = {spec.name: [row[1] for row in conn.execute(f"PRAGMA table_info({quote(spec.name)})")
+                           if row[1] not in ("fid", "geom")] for spec in specs}
+    problem, missing = columns_problem(present, specs)
     if missing:
         conn.execute("BEGIN IMMEDIATE")
         for table, column in missing:  # empty for every record, as a column added to the CSV would be
             conn.execute(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(column)} TEXT DEFAULT ''")
         conn.execute("COMMIT")
-    return None
+    return problem
 
 
 # ---- reading and writing ----

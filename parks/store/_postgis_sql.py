@@ -15,20 +15,20 @@ from psycopg import sql
 
 from parks.errors import DataValidationError
 from parks.model.dataset import read_tables as read_csv_tables
-from parks.model.schema import TABLES, TableSpec
+from parks.model.schema import SPECS, TABLES, Record, TableSpec
 from parks.store.base import (
     AUDIT_COLUMNS,
     BASELINE_REASON,
     BASELINE_USER,
-    SPECS,
     Change,
     CommitResult,
     Key,
     Plan,
-    Record,
     StoreError,
     Validator,
     audit_entry,
+    columns_problem,
+    format_problem,
     plan_commit,
     prepare_records,
     record_point,
@@ -126,19 +126,15 @@ def add_geometry(conn: psycopg.Connection, schema: str, table: str, column: str)
 def layout_problem(conn: psycopg.Connection, schema: str) -> str | None:
     """Why the schema is not a store of this app, or None after adding columns the schema gained."""
     fmt = conn.execute(schema_sql(schema, "SELECT value FROM {meta} WHERE key = 'format'")).fetchone()
-    if fmt is None or fmt[0] != STORE_FORMAT:
-        return f"store format {fmt and fmt[0]!r}, but this app reads format {STORE_FORMAT!r}"
-    wrong, missing = [], []
-    for spec in TABLES:
-        present = [r[0] for r in conn.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND "
-            "table_name = %s", (schema, spec.name)) if r[0] != "fid" and r[0] not in _GEOMETRY]
-        extra = [c for c in present if c not in spec.names]
-        if not present or extra:
-            wrong.append(f"{spec.name}: " + (f"unknown {', '.join(extra)}" if present else "no such table"))
-        missing += [(spec.name, c) for c in spec.names if c not in present]
-    if wrong:
-        return "not of this schema (" + "; ".join(wrong) + ")"
+    if problem := format_problem(fmt and fmt[0], STORE_FORMAT):
+        return problem
+    present = {spec.name: [r[0] for r in conn.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND "
+        "table_name = %s", (schema, spec.name)) if r[0] != "fid" and r[0] not in _GEOMETRY]
+        for spec in TABLES}
+    problem, missing = columns_problem(present, TABLES)
+    if problem:
+        return problem
     for table, column in missing:  # empty for every record, as a column added to the CSV would be
         conn.execute(schema_sql(schema, f"ALTER TABLE {{table}} ADD COLUMN {quote_ident(column)} text "
                                 f"NOT NULL DEFAULT ''", table))

@@ -26,11 +26,14 @@ class AuthError(ValueError):
 
 @dataclass(frozen=True)
 class Editor:
+    """A person allowed to edit: the login name and the role ("admin" or "editor")."""
+
     name: str
     role: str
 
     @property
     def is_admin(self) -> bool:
+        """True for an administrator (may manage editors), False for an editor."""
         return self.role == "admin"
 
 
@@ -66,6 +69,7 @@ def _write(path: Path, editors: dict[str, dict[str, str]]) -> None:
 
 
 def list_editors(path: Path) -> list[Editor]:
+    """The editor accounts of `path`, by name (no password hashes)."""
     editors = _read(path)
     return [Editor(name, entry.get("role", "editor")) for name, entry in sorted(editors.items())]
 
@@ -136,6 +140,7 @@ class Throttle:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def wait_s(self, name: str, now: float) -> float:
+        """Seconds `name` must wait before the next try (0.0 when it may try now)."""
         with self._lock:
             recent = [t for t in self.failures.get(name, []) if now - t < self.window_s]
         if len(recent) < self.limit:
@@ -143,10 +148,12 @@ class Throttle:
         return max(0.0, recent[-1] + self.lock_s - now)
 
     def failed(self, name: str, now: float) -> None:
+        """Count a failed login of `name` at `now`."""
         with self._lock:  # read-modify-write: two threads must not both start from the old list
             recent = [t for t in self.failures.get(name, []) if now - t < self.window_s]
             self.failures[name] = [*recent, now]
 
     def succeeded(self, name: str) -> None:
+        """Forget the failures of `name` after a good login."""
         with self._lock:
             self.failures.pop(name, None)

@@ -15,7 +15,7 @@ import pandas as pd
 from geo.crs import gcj02_to_wgs84
 from parks.errors import DataValidationError, Problem
 from parks.model.dataset import read_table
-from parks.model.schema import SPECS, TABLES, TableSpec
+from parks.model.schema import SPECS, TABLES, Record, TableSpec
 from parks.model.vocab import APPROXIMATE, LOCATED
 
 BASELINE_USER = "baseline"
@@ -24,7 +24,6 @@ AUDIT_COLUMNS = ("seq", "at", "user", "reason", "table_name", "record_id", "acti
                  "after", "version")
 
 Validator = Callable[[dict[str, pd.DataFrame]], list[Problem]]
-Record = dict[str, str]
 Key = tuple[str, str]  # (table, record id)
 
 
@@ -54,6 +53,7 @@ class CommitResult:
 
     @property
     def changed(self) -> int:
+        """Number of records inserted, updated or deleted, over all tables."""
         return (sum(self.inserted.values()) + sum(self.updated.values())
                 + sum(self.deleted.values()))
 
@@ -99,7 +99,9 @@ class Store(Protocol):
         """The audit trail (AUDIT_COLUMNS), newest first, optionally of one table and/or record."""
         ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release the store's connections; a closed store raises StoreError when used."""
+        ...
 
 
 # ---- records: normalising, planning ----
@@ -171,6 +173,7 @@ class Plan:
     merged: dict[str, dict[str, Record]]
 
     def counts(self, action: str) -> dict[str, int]:
+        """Table name → number of changes with this action ("insert", "update" or "delete")."""
         return {spec.name: sum(1 for c in self.changes if c.table == spec.name
                                and c.action == action) for spec in TABLES}
 
@@ -208,6 +211,7 @@ def plan_commit(stored: Mapping[str, Mapping[str, Record]], prepared: Mapping[st
 
 
 def frames(records: Mapping[str, Mapping[str, Record]]) -> dict[str, pd.DataFrame]:
+    """Records by table and id as text frames with the schema's columns."""
     return {name: pd.DataFrame([list(r.values()) for r in by_id.values()],
                                columns=list(SPECS[name].names), dtype=str)
             for name, by_id in records.items()}
@@ -252,6 +256,7 @@ def audit_entry(change: Change, at: str, user: str, reason: str, version: int) -
 
 
 def check_commit_args(user: str, reason: str) -> None:
+    """Raise ValueError when the user or the reason is blank (the audit trail needs both)."""
     for label, value in (("user", user), ("reason", reason)):
         if not value or not value.strip():
             raise ValueError(f"a commit needs a non-empty {label} for the audit trail")
@@ -299,13 +304,34 @@ def export_csv(store: Store, folder: Path) -> list[Path]:
     return written
 
 
-def store_fingerprint(store: Store) -> str:
-    """A cache key that changes whenever the store's content does."""
-    return f"{store.location}@v{store.version()}"
-
-
 Point = tuple[float, float]
 GEOMETRY_PRECISIONS = LOCATED - APPROXIMATE  # records stored with a point geometry
+
+
+def format_problem(found: str | None, expected: str) -> str | None:
+    """Why a store written in format `found` cannot be read by this app (format `expected`), or None."""
+    if found != expected:
+        return f"store format {found!r}, but this app reads format {expected!r}"
+    return None
+
+
+def columns_problem(present: Mapping[str, Sequence[str]], specs: Sequence[TableSpec]
+                    ) -> tuple[str | None, list[tuple[str, str]]]:
+    """Compare a store's record columns (table → names, geometry left out) with the schema.
+
+    Returns why the tables are not of this schema (or None) and the (table, column) pairs the
+    schema gained since the store was made, which the backend adds empty.
+    """
+    wrong, missing = [], []
+    for spec in specs:
+        columns = present.get(spec.name, [])
+        extra = [c for c in columns if c not in spec.names]
+        if not columns or extra:
+            wrong.append(f"{spec.name}: " + (f"unknown {', '.join(extra)}" if columns else "no such table"))
+        missing += [(spec.name, c) for c in spec.names if c not in columns]
+    if wrong:
+        return "not of this schema (" + "; ".join(wrong) + ")", []
+    return None, missing
 
 
 def quote(name: str) -> str:

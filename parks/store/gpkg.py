@@ -16,17 +16,15 @@ import pandas as pd
 from parks.config import DATA_DIR
 from parks.errors import DataValidationError
 from parks.model.dataset import read_tables as read_csv_tables
-from parks.model.schema import TABLES
+from parks.model.schema import SPECS, TABLES, Record
 from parks.store import _gpkg_sql
 from parks.store.base import (
     AUDIT_COLUMNS,
     BASELINE_REASON,
     BASELINE_USER,
-    SPECS,
     CommitResult,
     Key,
     Plan,
-    Record,
     Store,
     StoreError,
     Validator,
@@ -63,21 +61,26 @@ class GeoPackageStore(Store):
 
     @property
     def path(self) -> Path:
+        """The GeoPackage file."""
         return self._path
 
     @property
     def location(self) -> str:
+        """The GeoPackage file's path as text."""
         return str(self._path)
 
     def read_tables(self) -> dict[str, pd.DataFrame]:
-        with self._lock, self._transaction("BEGIN") as conn:  # one snapshot for all three tables
+        """The three record tables, read in one transaction (one consistent snapshot)."""
+        with self._lock, self._transaction("BEGIN") as conn:
             return _gpkg_sql.read_frames(conn, TABLES)
 
     def version(self) -> int:
+        """The store version kept in the file's meta table."""
         with self._lock:
             return _gpkg_sql.read_version(self._connection())
 
     def revision(self, table: str, record_id: str) -> int:
+        """The audit sequence number of the record's last change (0 when it has none)."""
         with self._lock:
             return _gpkg_sql.revisions(self._connection(), [(table, record_id)]).get(
                 (table, record_id), 0)
@@ -86,6 +89,7 @@ class GeoPackageStore(Store):
                validate: Validator | None = None,
                deletes: Mapping[str, Sequence[str]] | None = None,
                expected: Mapping[Key, int] | None = None) -> CommitResult:
+        """Apply the changes in one write transaction, audited (see Store.commit)."""
         check_commit_args(user, reason)
         prepared = prepare_records(changes)
         with self._lock, self._transaction("BEGIN IMMEDIATE") as conn:
@@ -94,15 +98,18 @@ class GeoPackageStore(Store):
 
     def undo(self, table: str, record_id: str, *, user: str,
              validate: Validator | None = None) -> CommitResult:
+        """Undo the record's last change as a new, audited change."""
         return undo_last(self, table, record_id, user=user, validate=validate)
 
     def audit(self, table: str | None = None, record_id: str | None = None) -> pd.DataFrame:
+        """The audit trail, newest first, optionally of one table and/or record."""
         filters = audit_filters(table, record_id)
         with self._lock:
             rows = _gpkg_sql.read_audit(self._connection(), filters)
         return pd.DataFrame(rows, columns=list(AUDIT_COLUMNS))
 
     def close(self) -> None:
+        """Close the file's connection; later use raises StoreError."""
         with self._lock:
             if self._conn is not None:
                 self._conn.close()
@@ -176,7 +183,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open the store {path}: {exc}") from exc
     try:
-        problem = _gpkg_sql.layout_problem(conn) or _gpkg_sql.columns_problem(conn, TABLES)
+        problem = _gpkg_sql.layout_problem(conn) or _gpkg_sql.update_columns(conn, TABLES)
         if not problem:
             conn.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
     except sqlite3.Error as exc:  # e.g. "file is not a database"

@@ -72,22 +72,27 @@ class PostGISStore(Store):
 
     @property
     def schema(self) -> str:
+        """The PostgreSQL schema that holds this store's tables."""
         return self._schema
 
     @property
     def location(self) -> str:
+        """The DSN with its password left out."""
         return self._location
 
     def read_tables(self) -> dict[str, pd.DataFrame]:
-        with self._session() as conn:  # one snapshot for all three tables
+        """The three record tables, read in one repeatable-read transaction (one snapshot)."""
+        with self._session() as conn:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             return frames(read_records(conn, self._schema))
 
     def version(self) -> int:
+        """The store version kept in the schema's meta table."""
         with self._session(transaction=False) as conn:
             return read_version(conn, self._schema)
 
     def revision(self, table: str, record_id: str) -> int:
+        """The audit sequence number of the record's last change (0 when it has none)."""
         with self._session(transaction=False) as conn:
             return revisions(conn, self._schema, [(table, record_id)]).get((table, record_id), 0)
 
@@ -95,6 +100,7 @@ class PostGISStore(Store):
                validate: Validator | None = None,
                deletes: Mapping[str, Sequence[str]] | None = None,
                expected: Mapping[Key, int] | None = None) -> CommitResult:
+        """Apply the changes in one transaction, audited (see Store.commit)."""
         check_commit_args(user, reason)
         prepared = prepare_records(changes)
         with self._session() as conn:
@@ -103,9 +109,11 @@ class PostGISStore(Store):
 
     def undo(self, table: str, record_id: str, *, user: str,
              validate: Validator | None = None) -> CommitResult:
+        """Undo the record's last change as a new, audited change."""
         return undo_last(self, table, record_id, user=user, validate=validate)
 
     def audit(self, table: str | None = None, record_id: str | None = None) -> pd.DataFrame:
+        """The audit trail, newest first, optionally of one table and/or record."""
         filters = audit_filters(table, record_id)
         with self._session(transaction=False) as conn:
             rows = read_audit(conn, self._schema, filters)
@@ -126,6 +134,7 @@ class PostGISStore(Store):
                                  f"it (it is then rebuilt from data/) or choose another schema")
 
     def close(self) -> None:
+        """Close the connection pool; later use raises StoreError."""
         self._pool.close()
 
     def __enter__(self) -> Self:
