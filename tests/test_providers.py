@@ -432,7 +432,7 @@ def test_rate_limiter_gives_threads_separate_turns() -> None:
 
 
 def test_rate_limiter_rejects_a_non_positive_rate() -> None:
-    with pytest.raises(ProviderConfigError, match="rate_per_s"):
+    with pytest.raises(ValueError, match="rate_per_s must be positive, got 0"):
         RateLimiter(0)
 
 

@@ -1,4 +1,10 @@
-"""The working store: open_store() picks the backend; base, gpkg and postgis hold the rest."""
+"""The working store: open_store() picks the backend.
+
+base          the Store interface, commit planning, undo, audit, CSV export
+gpkg          GeoPackageStore (its SQL in _gpkg_sql)
+postgis       PostGISStore and its pool (its SQL and DSN handling in _postgis_sql)
+accounts      editor accounts: scrypt hashes, roles, login throttle
+"""
 
 from __future__ import annotations
 
