@@ -197,6 +197,21 @@ def cmd_synthetic(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_basemap(args: argparse.Namespace, settings: Settings) -> int:
+    """Build the offline OpenStreetMap basemap from a .osm.pbf file; print one JSON object."""
+    from geo.osm_tiles import build_basemap
+    from parks.files.basemap import parse_bbox, region_bbox
+
+    bbox = (parse_bbox(args.bbox) if args.bbox
+            else region_bbox(args.region, cache_dir=settings.cache_dir))
+    out = Path(args.out) if args.out else settings.basemap_path
+    report = build_basemap(Path(args.file), out, bbox, min_zoom=args.min_zoom,
+                           max_zoom=args.max_zoom,
+                           progress=lambda text: print(text, file=sys.stderr, flush=True))
+    print(json.dumps(report.as_dict(), ensure_ascii=False))
+    return 0
+
+
 _STORE_HELP = "working store: a file or postgresql:// URL (default: DATABASE_URL, HEZE_STORE_PATH or .store/)"
 
 
@@ -286,12 +301,28 @@ def add_synthetic(sub: argparse._SubParsersAction) -> None:
     syn.set_defaults(run=cmd_synthetic)
 
 
+def add_basemap(sub: argparse._SubParsersAction) -> None:
+    """The `basemap` sub-command's arguments."""
+    bm = sub.add_parser("basemap", help="the offline OpenStreetMap basemap")
+    cmds = bm.add_subparsers(dest="basemap_command", required=True)
+    build = cmds.add_parser("build", help="build it from a .osm.pbf extract (PMTiles)")
+    build.add_argument("file", help="an OpenStreetMap .osm.pbf file (a province or custom extract)")
+    where = build.add_mutually_exclusive_group()
+    where.add_argument("--region", default=DEFAULT_CONFIG.default_region,
+                       help="clip to this region's counties plus a margin (default 371700)")
+    where.add_argument("--bbox", help="clip to W,S,E,N (WGS-84 degrees) instead")
+    build.add_argument("--out", help="archive to write (default: HEZE_BASEMAP or .store/)")
+    build.add_argument("--min-zoom", type=int, default=5)
+    build.add_argument("--max-zoom", type=int, default=16)
+    build.set_defaults(run=cmd_basemap)
+
+
 def parser() -> argparse.ArgumentParser:
     """The `python -m parks` argument parser, one sub-command per add_<cmd>()."""
     main = argparse.ArgumentParser(prog="python -m parks", description=__doc__)
     sub = main.add_subparsers(dest="command", required=True)
     for add in (add_geocode, add_check, add_import, add_store, add_editors, add_export,
-                add_synthetic):
+                add_synthetic, add_basemap):
         add(sub)
     return main
 

@@ -124,6 +124,8 @@ SETTINGS: tuple[Setting, ...] = (
             "PostGIS instead (wins over `HEZE_STORE_PATH`)"),
     Setting("HEZE_EDITORS_FILE", ".store/editors.json", "editor accounts, scrypt-hashed"),
     Setting("HEZE_CACHE_DIR", ".cache/boundaries", "where derived county boundaries are cached"),
+    Setting("HEZE_BASEMAP", ".store/basemap.pmtiles", "the offline OpenStreetMap basemap that "
+            "`python -m parks basemap build` writes"),
     Setting("HEZE_NPM_REGISTRY", "https://registry.npmjs.org",
             "npm registry (mirror) `scripts/setup.sh` fetches the map assets from"),
     Setting("HEZE_TIANDITU_KEY", "", "天地图 API key: shows the 天地图 basemap (hidden without "
@@ -165,6 +167,7 @@ class Settings:
     store_location: str = field(default=str(REPO / ".store" / "heze.gpkg"), repr=False)  # URL: pw
     editors_file: Path = REPO / ".store" / "editors.json"
     cache_dir: Path = REPO / ".cache" / "boundaries"
+    basemap_path: Path = REPO / ".store" / "basemap.pmtiles"
     npm_registry: str = "https://registry.npmjs.org"
     # the service keys by their secrets.toml names, as geo.basemaps and geo.providers take them
     services: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), repr=False)
@@ -228,6 +231,7 @@ def read_settings(environ: Mapping[str, str], secrets: Mapping[str, object] | No
         store_location=raw["DATABASE_URL"] or str(_path(raw, "HEZE_STORE_PATH")),
         editors_file=_path(raw, "HEZE_EDITORS_FILE"),
         cache_dir=_path(raw, "HEZE_CACHE_DIR"),
+        basemap_path=_path(raw, "HEZE_BASEMAP"),
         npm_registry=_value(raw, "HEZE_NPM_REGISTRY"),
         services=MappingProxyType(services))
 

