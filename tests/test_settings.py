@@ -21,6 +21,7 @@ VALUES = {
                      lambda s: s.store_location == "postgresql://u:pw@db/heze" and s.uses_postgis),
     "HEZE_EDITORS_FILE": ("/srv/editors.json", lambda s: s.editors_file == Path("/srv/editors.json")),
     "HEZE_CACHE_DIR": ("/tmp/c", lambda s: s.cache_dir == Path("/tmp/c")),
+    "HEZE_BASEMAP": ("/srv/osm.pmtiles", lambda s: s.basemap_path == Path("/srv/osm.pmtiles")),
     "HEZE_NPM_REGISTRY": ("http://npm.local", lambda s: s.npm_registry == "http://npm.local"),
     "HEZE_TIANDITU_KEY": ("tk1", lambda s: s.services["tianditu_key"] == "tk1"),
     "HEZE_CUSTOM_TILE_URL": ("http://t/{z}/{x}/{y}.png",
@@ -55,6 +56,7 @@ def test_defaults():
     assert settings.store_location == str(REPO / ".store" / "heze.gpkg") and not settings.uses_postgis
     assert settings.editors_file == REPO / ".store" / "editors.json"
     assert settings.cache_dir == REPO / ".cache" / "boundaries"
+    assert settings.basemap_path == REPO / ".store" / "basemap.pmtiles"  # beside the working store
     assert settings.services["geocoder"] == "offline" and settings.services["amap_key"] == ""
     assert settings.services["custom_tile_crs"] == "WGS84"
     assert Settings().data_dir == settings.data_dir  # the dataclass defaults say the same
