@@ -151,3 +151,28 @@ def test_the_cli_prints_one_json_object(tmp_path, capsys):
     assert "reading Helsinki.osm.pbf" in printed.err  # progress goes to stderr
     assert main(["basemap", "build", str(tmp_path / "none.osm.pbf"), "--out", str(out)]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_a_truncated_file_is_named_and_the_archive_kept(helsinki, tmp_path):
+    out, _ = helsinki
+    before = out.read_bytes()
+    cut = tmp_path / "cut.osm.pbf"
+    data = HELSINKI.read_bytes()
+    cut.write_bytes(data[: len(data) // 2])  # a copy interrupted half-way
+    with pytest.raises(BasemapBuildError, match=r"cut\.osm\.pbf: cannot be read .*byte \d+"):
+        build_basemap(cut, out, CENTRE)
+    assert out.read_bytes() == before
+
+
+def test_a_failed_tile_build_leaves_no_partial_archive(helsinki, tmp_path, monkeypatch):
+    """What a full disk does to tippecanoe: it exits non-zero; the old archive stays."""
+    out, _ = helsinki
+    before = out.read_bytes()
+    failing = tmp_path / "tippecanoe"
+    failing.write_text("#!/bin/sh\necho 'No space left on device' >&2\nexit 28\n")
+    failing.chmod(0o755)
+    monkeypatch.setattr("geo.osm_tiles.tippecanoe_path", lambda: str(failing))
+    with pytest.raises(BasemapBuildError, match=r"tippecanoe failed \(28\): No space left on device"):
+        build_basemap(HELSINKI, out, (24.93, 60.16, 24.95, 60.17))  # another box: not a no-op
+    assert out.read_bytes() == before
+    assert not list(out.parent.glob("basemap-*"))
