@@ -199,8 +199,8 @@ def cmd_synthetic(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_basemap(args: argparse.Namespace, settings: Settings) -> int:
     """Build the offline OpenStreetMap basemap from a .osm.pbf file; print one JSON object."""
-    from geo.osm_tiles import build_basemap
-    from parks.files.basemap import parse_bbox, region_bbox
+    from geo.osm_archive import build_basemap
+    from parks.files.osm_area import parse_bbox, region_bbox
 
     bbox = (parse_bbox(args.bbox) if args.bbox
             else region_bbox(args.region, cache_dir=settings.cache_dir))

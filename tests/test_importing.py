@@ -29,6 +29,7 @@ from parks.model.dataset import read_tables
 from parks.model.schema import ENTERPRISES, SPECS
 from parks.model.validate import validation_context
 from parks.store import open_store
+from tests.fake_time import FakeTime
 from tests.records import DATA, records_xlsx
 
 SHEET = ("企业名称,注册地址,行业\n"
@@ -199,28 +200,17 @@ def test_cli_store_info_and_export(tmp_path, capsys):
         assert (out / name).read_bytes() == (DATA / name).read_bytes()
 
 
-class FakeClock:
-    """Time that moves only when the limiter sleeps: no real waiting, no timed asserts."""
-
-    def __init__(self) -> None:
-        self.now, self.sleeps = 0.0, []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 def test_online_geocoding_in_an_import_is_rate_limited(ctx, monkeypatch):
     answer = json.loads((Path(__file__).parent / "data" / "provider_responses" /
                          "amap_house_number.json").read_text(encoding="utf-8"))["body"]
-    clock, requests = FakeClock(), []
+    clock, requests = FakeTime(), []
 
     def fetch(url: str, timeout: float, label: str) -> object:
         requests.append((clock.now, parse_qs(urlsplit(url).query)))
         return answer
 
     monkeypatch.setattr(providers, "_fetch_json", fetch)
-    limiter = RateLimiter(5.0, sleep=clock.sleep, clock=lambda: clock.now)
+    limiter = RateLimiter(5.0, sleep=clock.sleep, clock=clock.clock)
     locate = address_geocoder("371700", {"geocoder": "amap", "amap_key": "k"}, limiter=limiter)
     sheet = "企业名称,注册地址,行业\n" + "".join(
         f"企业{i},山东省菏泽市郓城县唐塔路{i}号,生物医药\n" for i in range(4))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import socket
 import threading
@@ -29,6 +28,7 @@ from geo.providers import (
     provider_from_settings,
 )
 from geo.rate_limit import RateLimiter
+from tests.fake_time import FakeTime
 
 FIXTURES = Path(__file__).parent / "data" / "provider_responses"
 KEY = "test-key-0123456789"
@@ -384,56 +384,6 @@ def test_unknown_provider_setting_raises() -> None:
 def test_amap_needs_a_city() -> None:
     with pytest.raises(ProviderConfigError, match="city"):
         _make(AmapGeocoder, city=" ")
-
-
-@dataclass
-class FakeTime:
-    """A clock that moves only when sleep() is called or a fake request 'takes' time."""
-
-    now: float = 100.0
-    sleeps: list[float] = field(default_factory=list)
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-def test_rate_limiter_spaces_calls_and_sleeps_only_the_rest_of_the_interval() -> None:
-    fake = FakeTime()
-    limiter = RateLimiter(5.0, sleep=fake.sleep, clock=fake.clock)
-    started = []
-    for cost in (0.0, 0.15, 0.5, 0.0):
-        limiter.wait()
-        started.append(fake.now)
-        fake.now += cost  # the request itself takes this long
-    assert fake.sleeps == pytest.approx([0.2, 0.05])  # none first; none after a slow request
-    gaps = [b - a for a, b in itertools.pairwise(started)]
-    assert all(gap >= 0.2 - 1e-9 for gap in gaps)
-
-
-def test_rate_limiter_gives_threads_separate_turns() -> None:
-    fake, lock = FakeTime(), threading.Lock()
-    slept: list[float] = []
-
-    def sleep(seconds: float) -> None:  # the clock stands still: each thread must reserve a slot
-        with lock:
-            slept.append(seconds)
-
-    limiter = RateLimiter(4.0, sleep=sleep, clock=fake.clock)
-    threads = [threading.Thread(target=limiter.wait) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(slept) == pytest.approx([0.25, 0.5, 0.75])
-
-
-def test_rate_limiter_rejects_a_non_positive_rate() -> None:
-    with pytest.raises(ValueError, match="rate_per_s must be positive, got 0"):
-        RateLimiter(0)
 
 
 def test_a_provider_waits_its_turn_before_each_request(replay: Replay) -> None:

@@ -57,9 +57,20 @@ class MapInput:
         return cls(clicked, returned.get("all_drawings"))
 
 
+_COMPLETE: set[Path] = set()  # vendor folders found complete: not checked again on every rerun
+
+
 def missing_assets() -> list[str]:
-    """Files of the vendored Leaflet packages absent from VENDOR_DIR (geo.vendor.missing)."""
-    return vendor.missing(VENDOR_DIR)
+    """Files of the vendored Leaflet packages absent from VENDOR_DIR (geo.vendor.missing).
+
+    A folder found complete is remembered for the process: set-up does not remove files from
+    under a running app, and the check would otherwise stat every file on each rerun."""
+    if VENDOR_DIR in _COMPLETE:
+        return []
+    absent = vendor.missing(VENDOR_DIR)
+    if not absent:
+        _COMPLETE.add(VENDOR_DIR)
+    return absent
 
 
 def assets_ready() -> bool:

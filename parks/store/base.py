@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, Self
 
 import pandas as pd
 
@@ -102,6 +102,13 @@ class Store(Protocol):
     def close(self) -> None:
         """Release the store's connections; a closed store raises StoreError when used."""
         ...
+
+    def __enter__(self) -> Self:
+        """The store itself: `with open_store(…) as store:` closes it on the way out."""
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 # ---- records: normalising, planning ----

@@ -6,7 +6,6 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Self
 
 import pandas as pd
 import psycopg
@@ -136,12 +135,6 @@ class PostGISStore(Store):
     def close(self) -> None:
         """Close the connection pool; later use raises StoreError."""
         self._pool.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"PostGISStore({self._location!r})"

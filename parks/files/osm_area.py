@@ -1,4 +1,4 @@
-"""Where the offline basemap is built for: a region's box (its counties plus a margin) or a given box."""
+"""The box an offline OSM archive is built for: a region's counties plus a margin, or W,S,E,N."""
 
 from __future__ import annotations
 

