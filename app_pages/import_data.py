@@ -64,7 +64,7 @@ st.dataframe(report_table(preview.report, language), hide_index=True, width="str
 st.download_button(t("import_report_csv"), report_csv(preview), file_name="import-report.csv",
                    mime="text/csv", key="import_download")
 if ok:
-    look = MapLook(lang=language, asset_base_url=loaders.asset_base_url())
+    look = MapLook(loaders.local_basemap(), language, asset_base_url=loaders.asset_base_url())
     show_map(records_map(dataset, preview_selection(dataset, kind, preview.records), look),
              key="import_map", height=480)
     if st.button(t("import_commit"), key="import_commit"):

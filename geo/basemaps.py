@@ -19,6 +19,21 @@ class TileSource:
 
 
 @dataclass(frozen=True)
+class VectorArchive:
+    """An offline OSM vector-tile archive (PMTiles): its file, the URLs serving it, its zooms."""
+
+    path: str  # on disk: static maps and exports read it
+    parts: tuple[tuple[str, int], ...]  # (URL, bytes) in order; together they are the archive
+    min_zoom: int = 5
+    max_zoom: int = 16
+
+    @property
+    def size(self) -> int:
+        """The archive's size in bytes."""
+        return sum(size for _, size in self.parts)
+
+
+@dataclass(frozen=True)
 class Basemap:
     """A basemap choice: its tile layers, the datum its tiles use, and the setting it needs."""
 
@@ -28,18 +43,24 @@ class Basemap:
     tiles: tuple[TileSource, ...] = ()
     crs: str = "WGS84"  # GCJ02 tiles need the data shifted to GCJ-02 while they are shown
     needs: str = ""  # settings key that must be set for this basemap to be offered
+    archive: VectorArchive | None = None  # vector tiles served by the app itself
 
     @property
     def offline(self) -> bool:
-        """True for the basemap without tiles (drawn from the app's own data only)."""
-        return not self.tiles
+        """True for the outlines-only basemap (drawn from the app's own data alone)."""
+        return not self.tiles and self.archive is None
 
 
 _TDT = ("https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
         "&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}"
         "&TILECOL={x}&tk={key}")
 
+OSM_LOCAL = "osm_local"
 BASEMAPS: tuple[Basemap, ...] = (
+    Basemap(OSM_LOCAL, Label("OpenStreetMap（离线）", "OpenStreetMap (offline)"),
+            "Roads, water, railways, places and land use from an OpenStreetMap extract, served "
+            "by the app itself; needs no network. Build it once with "
+            "`python -m parks basemap build FILE.osm.pbf`."),
     Basemap("offline", Label("离线底图（县界）", "Offline (county outlines)"),
             "County outlines only, drawn from the installed boundary package; needs no network."),
     Basemap("osm", Label("OpenStreetMap", "OpenStreetMap"), "OpenStreetMap standard tiles (WGS-84).",
@@ -66,10 +87,18 @@ BASEMAPS: tuple[Basemap, ...] = (
 )
 
 
-def available_basemaps(settings: Mapping[str, str]) -> tuple[Basemap, ...]:
-    """The basemaps that can be offered: those needing a setting are hidden without it."""
-    return tuple(resolve(b.key, settings) for b in BASEMAPS
-                 if not b.needs or settings.get(b.needs, "").strip())
+def available_basemaps(settings: Mapping[str, str], archive: VectorArchive | None = None
+                       ) -> tuple[Basemap, ...]:
+    """The basemaps that can be offered: those needing a setting are hidden without it, the
+    offline OSM basemap without an archive; with one it comes first (the default)."""
+    offered = []
+    for base in BASEMAPS:
+        if base.key == OSM_LOCAL:
+            if archive is not None:
+                offered.append(replace(base, archive=archive))
+        elif not base.needs or settings.get(base.needs, "").strip():
+            offered.append(resolve(base.key, settings))
+    return tuple(offered)
 
 
 def resolve(key: str, settings: Mapping[str, str]) -> Basemap:

@@ -28,6 +28,7 @@ from geo.layers import (
     script_json,
     template,
 )
+from geo.vector_basemap import OsmVectorLayer
 
 Layer = PointLayer | OutlineLayer | ChoroplethLayer | CircleLayer | CloudLayer
 OFFLINE_BACKGROUND = "#EEF1F4"
@@ -161,7 +162,10 @@ def _shift_layer(layer: Layer, to: str) -> Layer:
     return replace(layer, frame=frame)
 
 
-def _add_tiles(fmap: folium.Map, basemap: Basemap) -> list[str]:
+def _add_tiles(fmap: folium.Map, basemap: Basemap, lang: str) -> list[str]:
+    if basemap.archive is not None:  # served by the app: nothing to fall back from
+        OsmVectorLayer(basemap.archive, lang=lang, name=basemap.label.get(lang)).add_to(fmap)
+        return []
     names = []
     for i, tile in enumerate(basemap.tiles):
         layer = folium.TileLayer(tiles=tile.url, attr=tile.attribution or basemap.label.en,
@@ -193,11 +197,12 @@ def _add_controls(fmap: folium.Map, bounds: tuple[float, ...], legend: Legend | 
 def build_map(layers: Sequence[Layer], *, basemap: Basemap, bounds: tuple[float, ...],
               legend: Legend | None = None, offline_notice: str = "Tiles unreachable",
               asset_base_url: str = assets.DEFAULT_BASE_URL,
-              view_scope: str = "") -> folium.Map:
+              view_scope: str = "", lang: str = "zh") -> folium.Map:
     """A folium map: one FeatureGroup per layer, legend, scale, fullscreen, LayerControl last.
 
     Data is WGS-84; for a GCJ-02 basemap (高德) every layer is shifted to GCJ-02 here, at render
-    time only. `bounds` is (minx, miny, maxx, maxy) in WGS-84.
+    time only. `bounds` is (minx, miny, maxx, maxy) in WGS-84; `lang` names the OSM basemap's
+    labels.
     """
     if basemap.crs not in ("WGS84", "GCJ02"):
         raise ValueError(f"basemap {basemap.key!r} has unknown datum {basemap.crs!r}")
@@ -209,7 +214,7 @@ def build_map(layers: Sequence[Layer], *, basemap: Basemap, bounds: tuple[float,
     # folium only hands zoom limits to tile layers; with no tiles (offline basemap) the map
     # itself needs them or marker clustering fails ("Map has no maxZoom specified")
     fmap.options.update(max_zoom=18, min_zoom=6)
-    tile_names = _add_tiles(fmap, basemap)
+    tile_names = _add_tiles(fmap, basemap, lang)
     folium.map.CustomPane(LABEL_PANE, z_index=640, pointer_events=False).add_to(fmap)
     builders = {PointLayer: point_group, OutlineLayer: outline_group,
                 ChoroplethLayer: choropleth_group, CircleLayer: circle_group, CloudLayer: cloud_group}
@@ -220,7 +225,7 @@ def build_map(layers: Sequence[Layer], *, basemap: Basemap, bounds: tuple[float,
     # The map draws with Leaflet alone (DivIcons, no awesome-markers, Bootstrap, jQuery or Font
     # Awesome): loading only Leaflet makes every page load lighter and standalone exports ~5 MB
     # smaller. Plugins (cluster, fullscreen) keep their own files.
-    fmap.default_js = [(n, u) for n, u in fmap.default_js if n == "leaflet"]
+    fmap.default_js = [(n, u) for n, u in fmap.default_js if n == "leaflet"]  # (OSM: its own)
     fmap.default_css = [(n, u) for n, u in fmap.default_css if n == "leaflet_css"]
     assets.localize(fmap, asset_base_url)
     return fmap

@@ -128,6 +128,13 @@ MANIFEST = Manifest(
         _pkg("leaflet.locatecontrol", "0.66.2",
              "sha512-33xCfRydyjLfh9nGvf4kSTM0tA1EFFgM0z4uj75QkUwIc9cz0vJqWABsyDirLm1GBKeEr8/krcnc10X1YuK7oA==",
              "LICENSE", "dist/L.Control.Locate.min.js", "dist/L.Control.Locate.min.css"),
+        # the offline OSM basemap: vector tiles from a PMTiles archive drawn on canvas
+        _pkg("pmtiles", "4.5.0",
+             "sha512-CBeD4SoUluFziGdy/8k7FOjQxQy486n+929W/tWophauvMICpkZ26vGBWhDt/6b1FZQWNaf4jFdT/5+q0Wii5w==",
+             "dist/pmtiles.js"),
+        _pkg("protomaps-leaflet", "5.1.0",
+             "sha512-N0YY1Gbw5nZ9n8VUOvwHKm/w3zhTTuaZEeMZl8doHemeM4ujGPp2otI6t4Sgqrz8iM4svx2rpG1Q17rHkOWSaA==",
+             "LICENSE", "dist/protomaps-leaflet.js"),
     ),
     urls=(
         (f"{_JSD}/npm/leaflet@1.9.3/dist/leaflet.js", "leaflet/dist/leaflet.js"),
@@ -166,6 +173,9 @@ MANIFEST = Manifest(
         (f"{_LOCATE}/L.Control.Locate.min.js", "leaflet.locatecontrol/dist/L.Control.Locate.min.js"),
         (f"{_LOCATE}/L.Control.Locate.min.css",
          "leaflet.locatecontrol/dist/L.Control.Locate.min.css"),
+        (f"{_JSD}/npm/pmtiles@4.5.0/dist/pmtiles.js", "pmtiles/dist/pmtiles.js"),
+        (f"{_JSD}/npm/protomaps-leaflet@5.1.0/dist/protomaps-leaflet.js",
+         "protomaps-leaflet/dist/protomaps-leaflet.js"),
     ),
     dropped=(
         (f"{_JSD}/gh/python-visualization/folium/folium/templates/leaflet.awesome.rotate.min.css",

@@ -17,6 +17,7 @@ import pytest
 from folium import plugins
 
 from geo.__main__ import main
+from geo.vector_basemap import OsmVectorLayer
 from geo.vendor import MANIFEST, AssetFetchError, Manifest, NpmPackage, fetch, missing, vendor_ready
 
 
@@ -203,6 +204,6 @@ def test_every_supported_folium_url_is_known() -> None:
     # guards a folium upgrade: a changed CDN URL must be re-pinned, not silently fetched
     classes = (folium.Map, plugins.MarkerCluster, plugins.FastMarkerCluster, plugins.Fullscreen,
                plugins.Draw, plugins.MeasureControl, plugins.MiniMap, plugins.MousePosition,
-               plugins.LocateControl)
+               plugins.LocateControl, OsmVectorLayer)
     urls = {url for cls in classes for _, url in [*cls.default_js, *cls.default_css]}
     assert urls == set(dict(MANIFEST.urls)) | set(dict(MANIFEST.dropped))

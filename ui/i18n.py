@@ -119,6 +119,14 @@ STRINGS: dict[str, Label] = {
     "search": Label("名称搜索", "Search by name"),
     "search_help": Label("按名称、全称或编号查找（不区分全角半角）", "Name, full name or id"),
     "basemap": Label("底图", "Basemap"),
+    "basemap_how": Label("无离线 OSM 底图：取得本地区的 .osm.pbf 文件后运行 `python -m parks basemap "
+                         "build 文件.osm.pbf`，重新打开页面即可（见 README「离线底图」）。",
+                         "No offline OSM basemap: get an .osm.pbf extract of the region and run "
+                         "`python -m parks basemap build FILE.osm.pbf`, then reload (README, "
+                         "\"Offline basemap\")."),
+    "basemap_unreadable": Label("离线底图无法读取，仅显示县界：{problem}",
+                                "The offline basemap cannot be read; showing outlines only: "
+                                "{problem}"),
     "layers": Label("图层", "Layers"),
     "colour_by": Label("企业着色依据", "Colour enterprises by"),
     "shown": Label("当前显示", "Shown"),

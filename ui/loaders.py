@@ -13,7 +13,9 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from geo.basemaps import Basemap, VectorArchive, available_basemaps
 from geo.boundaries import load_context, simplify_for_display
+from geo.vector_basemap import ArchiveError, publish
 from parks.config import DEFAULT_CONFIG
 from parks.display.map_look import MapLook
 from parks.display.popups import enterprise_details, prune, write_details
@@ -39,6 +41,7 @@ def data_fingerprint(data_dir: Path) -> str:
 
 CACHE_DIR = Path(__file__).resolve().parent.parent / "static" / "cache"  # served as …/app/static/cache
 DETAILS_DIR, MAPS_DIR = CACHE_DIR / "details", CACHE_DIR / "maps"
+BASEMAP_DIR = CACHE_DIR / "basemap"  # the OSM archive, linked here so Streamlit serves it
 
 
 @st.cache_resource
@@ -195,6 +198,34 @@ def map_shelf() -> Shelf:
 def cache_url(folder: Path) -> str:
     """The URL Streamlit serves a folder under static/cache from."""
     return f"{asset_base_url().rsplit('/', 1)[0]}/cache/{folder.relative_to(CACHE_DIR).as_posix()}"
+
+
+@st.cache_resource(show_spinner=False)
+def _published(path: str, size: int, mtime_ns: int, url: str) -> VectorArchive | str:
+    """The archive published once per file version (size and mtime in the key), or the problem."""
+    try:
+        return publish(Path(path), BASEMAP_DIR, url)
+    except (ArchiveError, OSError) as error:
+        return str(error)
+
+
+def osm_archive() -> VectorArchive | None:
+    """The offline OSM basemap (HEZE_BASEMAP), served by the app; None when there is none. A
+    file that cannot be read is named in a warning and the map keeps its outlines."""
+    path = settings().basemap_path
+    if not path.is_file():
+        return None
+    stat = path.stat()
+    published = _published(str(path), stat.st_size, stat.st_mtime_ns, cache_url(BASEMAP_DIR))
+    if isinstance(published, str):
+        st.warning(t("basemap_unreadable").format(problem=published))
+        return None
+    return published
+
+
+def local_basemap() -> Basemap:
+    """The best basemap that needs no network: the OSM archive when present, else outlines."""
+    return available_basemaps({}, osm_archive())[0]
 
 
 def asset_base_url() -> str:

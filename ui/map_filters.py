@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from geo.basemaps import Basemap, available_basemaps
+from geo.basemaps import OSM_LOCAL, Basemap, available_basemaps
 from parks.analysis.query import Filters
 from parks.config import DEFAULT_CONFIG
 from parks.model.dataset import Dataset
 from parks.model.industries import SYSTEM_LABELS, TIER_LABELS, TIERS
 from parks.model.schema import field_label
 from parks.model.vocab import KIND, STAGE
+from ui import loaders
 from ui.i18n import t
 from ui.session import lang_key, remember
 from ui.settings import settings
@@ -79,16 +80,19 @@ def filter_widgets(dataset: Dataset, lang: str) -> Filters:
 
 
 def basemap_select(lang: str, *, sidebar: bool = True, name: str = "map_basemap") -> Basemap:
-    """The basemap chooser (offline county outlines unless tiles are configured)."""
-    bases = available_basemaps(settings().services)
+    """The basemap chooser: the offline OSM basemap first when there is one, else the county
+    outlines, and tile servers when configured; without an OSM archive it says how to add one."""
+    bases = available_basemaps(settings().services, loaders.osm_archive())
     keys = [b.key for b in bases]
     if st.session_state.get(name) not in keys:  # e.g. a key removed from settings
         st.session_state.pop(name, None)
     where = st.sidebar if sidebar else st
     chosen = remember(name, where.selectbox(
-        t("basemap"), keys, key=lang_key(name, lang, "offline", keys),
+        t("basemap"), keys, key=lang_key(name, lang, keys[0], keys),
         format_func=lambda k: next(b for b in bases if b.key == k).label.get(lang),
-        help=next(b for b in bases if b.key == "offline").help))
+        help=bases[0].help))
+    if OSM_LOCAL not in keys:
+        where.caption(t("basemap_how"))
     return next(b for b in bases if b.key == chosen)
 
 

@@ -41,10 +41,11 @@ def area_bounds(lon: float, lat: float, radius_km: float) -> tuple[float, float,
 
 def nearby_map(dataset: Dataset, nearby: Nearby, *, lang: str, key: str, label: str,
                returned: tuple[str, ...] = ()) -> dict | None:
-    """Records within the radius on the offline basemap, with the circle drawn."""
+    """Records within the radius on the best offline basemap, with the circle drawn."""
     selection = Selection(nearby.parks, nearby.enterprises, nearby.projects)
     circle = CircleLayer("radius", nearby.lon, nearby.lat, nearby.radius_km * 1000, tooltip=label)
-    look = MapLook(lang=lang, asset_base_url=loaders.asset_base_url(), legend_open=False)
+    look = MapLook(loaders.local_basemap(), lang, asset_base_url=loaders.asset_base_url(),
+                   legend_open=False)
     fmap = records_map(dataset, selection, look,
                        context=loaders.context_counties(dataset.region.adcode),
                        bounds=area_bounds(nearby.lon, nearby.lat, nearby.radius_km),

@@ -91,7 +91,7 @@ def edit_map(dataset: Dataset, target: EditTarget, look: MapLook, *, draw: bool)
               OutlineLayer("others", _other_outlines(dataset, target.record_id, look.lang),
                            weight=1.2, labels=False, in_control=False,
                            css_class="hz-other-outline")]
-    fmap = build_map(layers, basemap=look.basemap, asset_base_url=look.asset_base_url,
+    fmap = build_map(layers, basemap=look.basemap, asset_base_url=look.asset_base_url, lang=look.lang,
                      bounds=_bounds(dataset, target.pending or target.point, target.outline))
     colour = KIND.get(target.kind).colour if target.kind in KIND.codes else "#3B3B3B"
     editable = folium.FeatureGroup(name="edit", control=False).add_to(fmap)

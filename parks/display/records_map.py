@@ -199,4 +199,4 @@ def records_map(dataset: Dataset, selection: Selection, look: MapLook, *,
         legend=replace(build_legend(dataset.taxonomy, look.lang, look.system, look.layers),
                        open=look.legend_open),
         offline_notice=OFFLINE.get(look.lang), view_scope=look.view_scope,
-        asset_base_url=look.asset_base_url)
+        asset_base_url=look.asset_base_url, lang=look.lang)

@@ -1,0 +1,187 @@
+"""The offline OSM basemap in the browser: the archive published for serving, and its Leaflet layer."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import shutil
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import ClassVar
+
+import folium
+from folium.elements import JSCSSMixin
+
+from geo.basemaps import VectorArchive
+from geo.layers import script_json, template
+
+# Streamlit's static route refuses files over 200 MB (MAX_APP_STATIC_FILE_SIZE in its server
+# config), so a larger archive is served as parts the layer reads as one
+PART_BYTES = 190 * 2**20
+_JSD = "https://cdn.jsdelivr.net/npm"  # never fetched: geo.assets.localize maps it to static/vendor
+PMTILES_JS = f"{_JSD}/pmtiles@4.5.0/dist/pmtiles.js"
+PROTOMAPS_JS = f"{_JSD}/protomaps-leaflet@5.1.0/dist/protomaps-leaflet.js"
+ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> 贡献者'
+
+
+class ArchiveError(RuntimeError):
+    """The archive cannot be read as PMTiles vector tiles (missing, damaged, another format)."""
+
+
+@dataclass(frozen=True)
+class Fill:
+    """Polygons of one layer (optionally some classes) filled from a zoom on."""
+
+    layer: str
+    colour: str
+    min_zoom: int
+    classes: tuple[str, ...] = ()
+    opacity: float = 1.0
+
+
+@dataclass(frozen=True)
+class Line:
+    """Lines of one layer (optionally some classes): colour, width stops [(zoom, px)], dashes."""
+
+    layer: str
+    colour: str
+    widths: tuple[tuple[int, float], ...]
+    min_zoom: int
+    classes: tuple[str, ...] = ()
+    dash: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Text:
+    """Names of one layer's features (optionally some classes) from a zoom on, at a size."""
+
+    layer: str
+    size: int
+    min_zoom: int
+    classes: tuple[str, ...] = ()
+    along: bool = False  # along the line (roads, rivers) rather than centred on the point
+    colour: str = "#3C3C3C"
+
+
+_MAJOR = ("motorway", "trunk", "primary", "motorway_link", "trunk_link", "primary_link")
+_MINOR = ("unclassified", "residential", "living_street", "service")
+_RAIL = ("rail", "light_rail", "subway", "narrow_gauge", "tram")
+
+# A muted style: pale land, grey-white roads, soft blue water, so the app's coloured symbols
+# stay the strongest thing on the map; industrial land is tinted because parks lie there.
+BACKGROUND = "#F3F2EE"
+FILLS: tuple[Fill, ...] = (
+    Fill("landuse", "#ECEFE0", 10, ("farmland",)),
+    Fill("landuse", "#E8E5E1", 10, ("residential", "commercial", "retail", "railway")),
+    Fill("landuse", "#EADBE6", 9, ("industrial",)),
+    Fill("water", "#BCD5E8", 6),
+    Fill("buildings", "#DDD8D0", 14, opacity=0.9),
+)
+LINES: tuple[Line, ...] = (
+    Line("boundaries", "#B7A9C4", ((5, 0.8), (12, 1.6)), 5, dash=(4, 3)),
+    Line("waterways", "#9CC0DE", ((8, 0.6), (12, 1.5), (16, 4.0)), 8, ("river", "canal")),
+    Line("waterways", "#A9CAE4", ((12, 0.5), (16, 1.5)), 12, ("stream", "drain")),
+    Line("roads", "#FFFFFF", ((12, 1.0), (16, 5.0)), 12, _MINOR),
+    Line("roads", "#FBF6E8", ((9, 1.0), (12, 2.0), (16, 8.0)), 9, ("secondary", "tertiary")),
+    Line("roads", "#F6E7C2", ((6, 0.8), (10, 1.6), (13, 3.0), (16, 10.0)), 6, _MAJOR),
+    Line("roads", "#C9C3B8", ((6, 0.4), (10, 0.6), (16, 1.0)), 6, (*_MAJOR, "secondary")),
+    Line("railways", "#8C8C8C", ((7, 0.8), (12, 1.5), (16, 2.5)), 7, _RAIL, dash=(6, 4)),
+)
+TEXTS: tuple[Text, ...] = (
+    Text("places", 16, 5, ("city",), colour="#222222"),
+    Text("places", 13, 8, ("town", "suburb")),
+    Text("places", 11, 11, ("village", "quarter", "neighbourhood")),
+    Text("places", 10, 13, ("hamlet",)),
+    Text("roads", 11, 12, (*_MAJOR, "secondary", "tertiary"), along=True, colour="#6B5F4B"),
+    Text("roads", 10, 15, _MINOR, along=True, colour="#6B6B6B"),
+    Text("waterways", 11, 11, ("river", "canal"), along=True, colour="#4C7FA8"),
+    Text("water", 11, 13, colour="#4C7FA8"),
+    Text("landuse", 11, 13, ("industrial",), colour="#7A5A74"),
+)
+
+
+def label_keys(lang: str) -> list[str]:
+    """Which name tags a label tries, in order: Chinese first, or English where OSM has it."""
+    return ["name:en", "name"] if lang == "en" else ["name:zh", "name"]
+
+
+def style_json() -> str:
+    """The style table as JSON for the Leaflet layer's script."""
+    return script_json({"background": BACKGROUND, "fills": [asdict(f) for f in FILLS],
+                        "lines": [asdict(x) for x in LINES], "texts": [asdict(x) for x in TEXTS]})
+
+
+def read_zooms(path: Path) -> tuple[int, int]:
+    """The archive's (min, max) zoom from its header; ArchiveError when it is not PMTiles MVT."""
+    from pmtiles.reader import MmapSource, Reader
+    from pmtiles.tile import TileType
+
+    try:
+        with path.open("rb") as handle:
+            header = Reader(MmapSource(handle)).header()
+    except Exception as exc:  # the reader raises assorted errors on foreign bytes
+        raise ArchiveError(f"{path}: not a PMTiles archive ({type(exc).__name__}: {exc})") from exc
+    if header["tile_type"] != TileType.MVT:
+        raise ArchiveError(f"{path}: holds {header['tile_type'].name} tiles, not vector tiles")
+    return int(header["min_zoom"]), int(header["max_zoom"])
+
+
+def publish(archive: Path, folder: Path, url: str, *, part_bytes: int = PART_BYTES) -> VectorArchive:
+    """The archive made servable from `folder` (seen by browsers at `url`): a hard link, or a
+    copy, in parts no bigger than a static file may be; older publications are removed."""
+    archive = Path(archive)
+    if not archive.is_file():
+        raise ArchiveError(f"{archive}: no such file")
+    min_zoom, max_zoom = read_zooms(archive)
+    stat = archive.stat()
+    stamp = hashlib.sha1(f"{archive.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    count = max(1, -(-stat.st_size // part_bytes))
+    names = [f"osm-{stamp.hexdigest()[:12]}-{i}.pmtiles" for i in range(count)]
+    folder.mkdir(parents=True, exist_ok=True)
+    sizes = [min(part_bytes, stat.st_size - i * part_bytes) for i in range(count)]
+    for i, (name, size) in enumerate(zip(names, sizes, strict=True)):
+        target = folder / name
+        if not target.is_file() or target.stat().st_size != size:
+            _place(archive, target, i * part_bytes, size, whole=count == 1)
+    for old in folder.glob("osm-*.pmtiles"):
+        if old.name not in names:
+            old.unlink(missing_ok=True)
+    parts = tuple((f"{url.rstrip('/')}/{name}", size) for name, size in zip(names, sizes, strict=True))
+    return VectorArchive(str(archive), parts, min_zoom, max_zoom)
+
+
+def _place(archive: Path, target: Path, offset: int, size: int, *, whole: bool) -> None:
+    partial = target.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    if whole:
+        try:  # a hard link costs no disk; across file systems it fails and a copy is made
+            os.link(archive, partial)
+        except OSError:
+            shutil.copyfile(archive, partial)
+    else:
+        with archive.open("rb") as src, partial.open("wb") as dst:
+            src.seek(offset)
+            for _ in range(0, size, 1 << 24):
+                dst.write(src.read(min(1 << 24, size - dst.tell())))
+    partial.replace(target)
+
+
+class OsmVectorLayer(JSCSSMixin, folium.map.Layer):
+    """The archive drawn by protomaps-leaflet: read over HTTP range requests from its parts,
+    or from bytes embedded in the page (a standalone export)."""
+
+    _template = template("osm_basemap.js")
+    default_js: ClassVar[list[tuple[str, str]]] = [("pmtiles", PMTILES_JS),
+                                                   ("protomaps-leaflet", PROTOMAPS_JS)]
+
+    def __init__(self, archive: VectorArchive, *, lang: str = "zh", name: str = "OpenStreetMap",
+                 embedded: bytes = b"") -> None:
+        super().__init__(name=name, overlay=False, control=False, show=True)
+        self._name = "OsmVectorLayer"
+        self.parts = script_json([list(part) for part in archive.parts])
+        self.embedded = script_json(base64.b64encode(embedded).decode("ascii"))
+        self.max_zoom = int(archive.max_zoom)
+        self.labels = script_json(label_keys(lang))
+        self.style = style_json()
+        self.attribution = script_json(ATTRIBUTION)
