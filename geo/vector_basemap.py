@@ -84,8 +84,9 @@ LINES: tuple[Line, ...] = (
     Line("waterways", "#A9CAE4", ((12, 0.5), (16, 1.5)), 12, ("stream", "drain")),
     Line("roads", "#FFFFFF", ((12, 1.0), (16, 5.0)), 12, _MINOR),
     Line("roads", "#FBF6E8", ((9, 1.0), (12, 2.0), (16, 8.0)), 9, ("secondary", "tertiary")),
+    # major roads: a grey casing under a pale yellow fill, so they read on pale land
+    Line("roads", "#C9C3B8", ((6, 1.6), (10, 2.8), (13, 4.6), (16, 12.0)), 6, _MAJOR),
     Line("roads", "#F6E7C2", ((6, 0.8), (10, 1.6), (13, 3.0), (16, 10.0)), 6, _MAJOR),
-    Line("roads", "#C9C3B8", ((6, 0.4), (10, 0.6), (16, 1.0)), 6, (*_MAJOR, "secondary")),
     Line("railways", "#8C8C8C", ((7, 0.8), (12, 1.5), (16, 2.5)), 7, _RAIL, dash=(6, 4)),
 )
 TEXTS: tuple[Text, ...] = (
