@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from geo.labels import Label
 
@@ -26,11 +26,14 @@ class VectorArchive:
     parts: tuple[tuple[str, int], ...]  # (URL, bytes) in order; together they are the archive
     min_zoom: int = 5
     max_zoom: int = 16
+    # an excerpt carried inside a standalone page instead of parts served over HTTP
+    embedded: bytes = field(default=b"", repr=False, compare=False)
+    note: str = ""  # what the excerpt leaves out, shown with the attribution
 
     @property
     def size(self) -> int:
-        """The archive's size in bytes."""
-        return sum(size for _, size in self.parts)
+        """The archive's size in bytes (served parts, or the embedded excerpt)."""
+        return sum(size for _, size in self.parts) or len(self.embedded)
 
 
 @dataclass(frozen=True)

@@ -133,6 +133,17 @@ class OfflineFallback(folium.MacroElement):
         self.timeout_ms = int(timeout_ms)
 
 
+class MapNote(folium.MacroElement):
+    """A short note in the map's corner (e.g. why the basemap is missing), shown as text."""
+
+    _template = template("note.js")
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "MapNote"
+        self.text = script_json(text)
+
+
 def display_layer(layer: Layer, basemap: Basemap) -> Layer:
     """The layer in the basemap's datum: shifted to GCJ-02 for 高德 tiles, else as is."""
     return _shift_layer(layer, "gcj02") if basemap.crs == "GCJ02" else layer

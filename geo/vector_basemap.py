@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
+import io
+import math
 import os
 import shutil
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -168,21 +171,86 @@ def _place(archive: Path, target: Path, offset: int, size: int, *, whole: bool) 
     partial.replace(target)
 
 
+EXCERPT_BYTES = 24 * 2**20  # tiles a standalone page carries (base64 makes the page ~4/3 larger)
+EXCERPT_TILES = 20_000  # per zoom: stop before listing a province at street level
+EXCERPT_NOTE = ("本文件内含底图至第 {z} 级，更大比例尺为放大显示",
+                "basemap detail in this file to zoom {z}; closer views are enlarged")
+
+
+def _tile_range(bbox: tuple[float, float, float, float], zoom: int) -> tuple[range, range]:
+    """Columns and rows of the XYZ tiles at zoom covering a WGS-84 box."""
+    n = 2**zoom
+
+    def row(lat: float) -> int:
+        rad = math.radians(max(min(lat, 85.0), -85.0))
+        return min(n - 1, int((1 - math.asinh(math.tan(rad)) / math.pi) / 2 * n))
+
+    west, south, east, north = bbox
+    cols = range(max(0, int((west + 180) / 360 * n)), min(n - 1, int((east + 180) / 360 * n)) + 1)
+    return cols, range(row(north), row(south) + 1)
+
+
+def _collect(reader, archive: VectorArchive, bbox: tuple[float, float, float, float],
+             budget: int) -> tuple[dict[int, bytes], int]:
+    """Tiles by id covering bbox, whole zooms from the lowest while they fit; the top zoom."""
+    from pmtiles.tile import zxy_to_tileid
+
+    tiles: dict[int, bytes] = {}
+    top, used = archive.min_zoom, 0
+    for zoom in range(archive.min_zoom, archive.max_zoom + 1):
+        cols, rows = _tile_range(bbox, zoom)
+        if zoom > archive.min_zoom and len(cols) * len(rows) > EXCERPT_TILES:
+            break
+        found = {zxy_to_tileid(zoom, x, y): reader.get(zoom, x, y) for x in cols for y in rows}
+        size = sum(len(tile) for tile in found.values() if tile)
+        if zoom > archive.min_zoom and used + size > budget:
+            break
+        tiles |= {key: tile for key, tile in found.items() if tile}
+        top, used = zoom, used + size
+    return tiles, top
+
+
+def excerpt(archive: VectorArchive, bbox: tuple[float, float, float, float], *, lang: str = "zh",
+            budget: int = EXCERPT_BYTES) -> VectorArchive:
+    """The archive's tiles covering bbox, zoom by zoom while they fit the budget, as one small
+    archive to embed in a standalone page (its note says how far the detail goes)."""
+    from pmtiles.reader import MmapSource, Reader
+    from pmtiles.writer import Writer
+
+    try:
+        with Path(archive.path).open("rb") as handle:
+            reader = Reader(MmapSource(handle))
+            header, metadata = reader.header(), reader.metadata()
+            tiles, top = _collect(reader, archive, bbox, budget)
+    except Exception as exc:  # a damaged or vanished archive: the page is made without it
+        raise ArchiveError(f"{archive.path}: cannot be read ({type(exc).__name__}: {exc})") from exc
+    if not tiles:
+        raise ArchiveError(f"{archive.path}: no tiles inside the map's extent")
+    buffer = io.BytesIO()
+    writer = Writer(buffer)
+    for tile_id in sorted(tiles):
+        writer.write_tile(tile_id, tiles[tile_id])
+    writer.finalize(dict(header), metadata)
+    note = "" if top == archive.max_zoom else EXCERPT_NOTE[lang == "en"].format(z=top)
+    return replace(archive, parts=(), max_zoom=top, embedded=buffer.getvalue(), note=note)
+
+
 class OsmVectorLayer(JSCSSMixin, folium.map.Layer):
     """The archive drawn by protomaps-leaflet: read over HTTP range requests from its parts,
-    or from bytes embedded in the page (a standalone export)."""
+    or from an excerpt embedded in the page (a standalone export)."""
 
     _template = template("osm_basemap.js")
     default_js: ClassVar[list[tuple[str, str]]] = [("pmtiles", PMTILES_JS),
                                                    ("protomaps-leaflet", PROTOMAPS_JS)]
 
-    def __init__(self, archive: VectorArchive, *, lang: str = "zh", name: str = "OpenStreetMap",
-                 embedded: bytes = b"") -> None:
+    def __init__(self, archive: VectorArchive, *, lang: str = "zh",
+                 name: str = "OpenStreetMap") -> None:
         super().__init__(name=name, overlay=False, control=False, show=True)
         self._name = "OsmVectorLayer"
         self.parts = script_json([list(part) for part in archive.parts])
-        self.embedded = script_json(base64.b64encode(embedded).decode("ascii"))
+        self.embedded = script_json(base64.b64encode(archive.embedded).decode("ascii"))
         self.max_zoom = int(archive.max_zoom)
         self.labels = script_json(label_keys(lang))
         self.style = style_json()
-        self.attribution = script_json(ATTRIBUTION)
+        note = f" · {html.escape(archive.note)}" if archive.note else ""
+        self.attribution = script_json(ATTRIBUTION + note)

@@ -12,7 +12,14 @@ import pytest
 from geo.basemaps import OSM_LOCAL, VectorArchive, available_basemaps, resolve
 from geo.maps import build_map
 from geo.osm_archive import build_basemap
-from geo.vector_basemap import ArchiveError, OsmVectorLayer, label_keys, publish, read_zooms
+from geo.vector_basemap import (
+    ArchiveError,
+    OsmVectorLayer,
+    excerpt,
+    label_keys,
+    publish,
+    read_zooms,
+)
 from tests.osm_fixture import tiny_heze_pbf
 
 URL = "/app/static/cache/basemap"
@@ -103,7 +110,31 @@ def test_the_map_draws_the_archive_from_the_app_and_never_a_cdn(archive, tmp_pat
 
 
 def test_embedded_bytes_travel_in_the_page(archive):
-    served = VectorArchive(str(archive), (), 5, 14)
-    layer = OsmVectorLayer(served, embedded=archive.read_bytes())
+    served = VectorArchive(str(archive), (), 5, 14, embedded=archive.read_bytes())
+    layer = OsmVectorLayer(served)
     assert len(json.loads(layer.embedded)) >= archive.stat().st_size  # base64 of the archive
     assert json.loads(layer.parts) == []
+
+
+def test_an_excerpt_carries_the_region_zoom_by_zoom_within_its_budget(archive):
+    from pmtiles.reader import MemorySource, Reader
+
+    served = VectorArchive(str(archive), (("/x.pmtiles", archive.stat().st_size),), 5, 14)
+    whole = excerpt(served, (115.3, 35.1, 115.6, 35.3))
+    assert whole.max_zoom == 14 and not whole.note and whole.parts == ()
+    small = excerpt(served, (115.3, 35.1, 115.6, 35.3), budget=3000)
+    assert 5 <= small.max_zoom < 14 and f"第 {small.max_zoom} 级" in small.note
+    assert len(small.embedded) < len(whole.embedded)
+    reader = Reader(MemorySource(small.embedded))
+    assert reader.header()["max_zoom"] == small.max_zoom
+    if small.max_zoom >= 10:
+        tile = reader.get(10, 840, 404)  # the tile holding the synthetic town
+        assert tile and tile == Reader(MemorySource(whole.embedded)).get(10, 840, 404)
+    assert Reader(MemorySource(whole.embedded)).get(14, 13446, 6476)  # street level
+
+
+def test_an_excerpt_of_a_damaged_archive_is_named(tmp_path):
+    broken = tmp_path / "broken.pmtiles"
+    broken.write_bytes(b"\0" * 64)
+    with pytest.raises(ArchiveError, match=r"broken\.pmtiles: cannot be read"):
+        excerpt(VectorArchive(str(broken), (), 5, 14), (115.3, 35.1, 115.6, 35.3))

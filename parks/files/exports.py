@@ -11,7 +11,10 @@ import pandas as pd
 
 from geo.assets import inline_html
 from geo.basemaps import Basemap, resolve
+from geo.labels import Label
+from geo.maps import MapNote
 from geo.snapshot import snapshot
+from geo.vector_basemap import ArchiveError, excerpt
 from geo.vendor import DEFAULT_DEST
 from parks.analysis.query import Filters, Selection
 from parks.display.map_look import MapLook
@@ -36,12 +39,27 @@ class Export:
     filename: str
 
 
+NO_TILES = Label("底图瓦片无法随文件保存，仅绘县界：{problem}",
+                 "The basemap's tiles could not be carried in this file; outlines only: {problem}")
+
+
 def standalone_html(dataset: Dataset, selection: Selection, spec: BriefingSpec,
                     basemap: Basemap, vendor: Path = DEFAULT_DEST) -> str:
     """The interactive map as one HTML file that opens from disk with no internet (scripts,
-    styles, icons and fonts inlined; tiles only if the chosen basemap's server is reachable)."""
+    styles, icons and fonts inlined; the offline OSM basemap's tiles of the region embedded;
+    tile servers' tiles only if reachable)."""
+    problem = ""
+    if basemap.archive is not None:
+        west, south, east, north = dataset.counties.total_bounds
+        try:
+            basemap = replace(basemap, archive=excerpt(
+                basemap.archive, (west - 0.1, south - 0.1, east + 0.1, north + 0.1), lang=spec.lang))
+        except ArchiveError as error:
+            basemap, problem = resolve("offline", {}), str(error)
     look = MapLook(basemap=basemap, lang=spec.lang, system=spec.system, layers=spec.layers)
     fmap = records_map(dataset, selection.visible(spec.layers), look)
+    if problem:
+        fmap.add_child(MapNote(NO_TILES.get(spec.lang).format(problem=problem)))
     return inline_html(fmap.get_root().render(), vendor)
 
 

@@ -12,7 +12,12 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Frame, Page
 
+from geo.basemaps import available_basemaps
 from geo.osm_archive import build_basemap
+from geo.vector_basemap import publish
+from parks.analysis.query import Selection
+from parks.display.print_map import BriefingSpec
+from parks.files.exports import export
 from tests.osm_fixture import CITY, REGION_BOX, region_heze_pbf
 
 from .test_offline_assets import FAILED_RESOURCES, map_frame
@@ -79,3 +84,18 @@ def test_without_an_archive_the_map_keeps_its_outlines(page: Page, tmp_path: Pat
     assert frame.locator(".leaflet-tile-pane canvas").count() == 0
     assert _pixels_like(_picture(page), ROAD) < 100
     page.get_by_text("python -m parks basemap build").first.wait_for(timeout=15_000)
+
+
+def test_the_html_export_carries_the_tiles_it_needs(page: Page, archive: Path, heze, tmp_path: Path):
+    served = publish(archive, tmp_path / "static", "/app/static/cache/basemap")
+    made = export("html", heze, Selection(heze.parks, heze.enterprises, heze.projects),
+                  BriefingSpec(), basemap=available_basemaps({}, served)[0])
+    exported = tmp_path / "map.html"
+    exported.write_bytes(made.data)
+    page.goto(exported.as_uri())
+    page.wait_for_selector(".leaflet-container[data-osm-drawn]", timeout=30_000)
+    shot = np.asarray(Image.open(io.BytesIO(page.locator(".leaflet-container").screenshot()))
+                      .convert("RGB")).astype(int)
+    assert _pixels_like(shot, ROAD) > 2000
+    assert "/app/static/cache/basemap" not in made.data.decode("utf-8")  # nothing to fetch
+    assert page.blocked_requests == []  # type: ignore[attr-defined]
