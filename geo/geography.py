@@ -55,6 +55,11 @@ def archive_header(path: str | Path) -> dict:
     except Exception as exc:  # pmtiles raises its own types, or ValueError on a short file
         raise ArchiveUnreadableError(f"{path.name}: not a PMTiles archive "
                                      f"({type(exc).__name__})") from exc
+    end = max(header[f"{part}_offset"] + header[f"{part}_length"]
+              for part in ("root", "metadata", "leaf_directory", "tile_data"))
+    if path.stat().st_size < end:  # a copy cut short: every tile beyond the cut is lost
+        raise ArchiveUnreadableError(f"{path.name}: truncated ({path.stat().st_size} bytes of "
+                                     f"{end})")
     if header["tile_type"] != TileType.MVT or header["tile_compression"] not in _COMPRESSIONS:
         raise ArchiveUnreadableError(f"{path.name}: holds {header['tile_type'].name} tiles "
                                      f"({header['tile_compression'].name}), not vector tiles")

@@ -252,11 +252,11 @@ def draw_map(ax: Axes, layers: list, bounds: tuple[float, float, float, float], 
     draw_scale_bar(ax, (bounds[1] + bounds[3]) / 2)
     draw_north_arrow(ax, north)
     # last, though drawn beneath: the basemap's place names make way for the texts already placed
-    return _basemaps(ax, (x0, x1, y0, y1), tiles, archive, lang)
+    return _basemaps(ax, (x0, x1, y0, y1), tiles, archive, lang, label_size / 9.0)
 
 
 def _basemaps(ax: Axes, extent: tuple[float, float, float, float], tiles: TileSource | None,
-              archive: str | Path, lang: str) -> dict[str, str]:
+              archive: str | Path, lang: str, text_scale: float) -> dict[str, str]:
     """Raster tiles and the archive's geography under the layers; why either was left out."""
     missing = {}
     if tiles is not None:
@@ -267,7 +267,7 @@ def _basemaps(ax: Axes, extent: tuple[float, float, float, float], tiles: TileSo
             missing["tiles"] = str(exc)
     if archive:
         try:
-            draw_underlay(ax, archive, extent, ax.bbox.width, lang)
+            draw_underlay(ax, archive, extent, ax.bbox.width, lang, text_scale)
         except ArchiveUnreadableError as exc:
             missing["archive"] = str(exc)
     ax.set_xlim(*extent[:2])  # imshow widens the view to the whole tiles

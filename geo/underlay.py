@@ -49,8 +49,8 @@ ROADS = {"motorway": RoadLook(0, 2.6, MAJOR), "trunk": RoadLook(0, 2.4, MAJOR),
          "living_street": RoadLook(13, 0.8), "service": RoadLook(15, 0.5)}
 RIVERS = {"river": 1.4, "canal": 1.1, "stream": 0.6, "drain": 0.5}
 # place class → (from zoom, font size, colour); bigger places first when labels collide
-PLACES = {"city": (0, 9.5, "#3C3C3C"), "town": (8, 8.0, "#474747"),
-          "suburb": (11, 7.0, "#5A5A5A"), "village": (12, 6.5, "#5A5A5A"),
+PLACES = {"city": (0, 8.5, "#3C3C3C"), "town": (8, 7.5, "#474747"),  # county names print at 9
+          "suburb": (11, 6.8, "#5A5A5A"), "village": (12, 6.3, "#5A5A5A"),
           "quarter": (13, 6.0, "#666666"), "hamlet": (14, 5.5, "#666666"),
           "neighbourhood": (14, 5.5, "#666666")}
 BUILDINGS_FROM = 14
@@ -58,9 +58,10 @@ Z_LANDUSE, Z_WATER, Z_CASING, Z_ROAD, Z_RAIL, Z_PLACE = 0.1, 0.2, 0.4, 0.5, 0.6,
 
 
 def draw_underlay(ax: Axes, archive: str | Path, extent: tuple[float, float, float, float],
-                  width_px: float, lang: str) -> Geography:
-    """The archive's land use, water, roads, railways and place names under everything the app
-    draws (zorder below 1). Raises ArchiveUnreadableError before drawing anything."""
+                  width_px: float, lang: str, text_scale: float = 1.0) -> Geography:
+    """The archive's land use, water, roads, railways and place names (sized × `text_scale`)
+    under everything the app draws (zorder below 1). Raises ArchiveUnreadableError before
+    drawing anything."""
     x0, x1, y0, y1 = extent
     lons, lats = _TO_4326.transform([x0, x1], [y0, y1])
     geography = read_geography(archive, (lons[0], lats[0], lons[1], lats[1]), width_px)
@@ -82,7 +83,7 @@ def draw_underlay(ax: Axes, archive: str | Path, extent: tuple[float, float, flo
     for cls, (width, colour) in RAILS.items():
         draw_lines(ax, railways[railways["class"] == cls], colour, width * scale, Z_RAIL,
                    dashes=(4, 2.5))
-    draw_places(ax, layers["places"], zoom, lang)
+    draw_places(ax, layers["places"], zoom, lang, text_scale)
     return geography
 
 
@@ -136,7 +137,8 @@ def place_name(row: dict, lang: str) -> str:
     return (row.get("name:en" if lang == "en" else "name:zh") or row.get("name") or "").strip()
 
 
-def draw_places(ax: Axes, places: gpd.GeoDataFrame, zoom: int, lang: str) -> None:
+def draw_places(ax: Axes, places: gpd.GeoDataFrame, zoom: int, lang: str,
+                text_scale: float = 1.0) -> None:
     """Place names, haloed; cities first and bigger; a label that would overlap a text already
     on the map, or stick out of it, is left out."""
     rows = [(PLACES[r["class"]], place_name(r, lang), r["geometry"])
@@ -147,6 +149,7 @@ def draw_places(ax: Axes, places: gpd.GeoDataFrame, zoom: int, lang: str) -> Non
              for text in ax.texts]  # county names, the scale bar's: they stay readable
     frame = ax.bbox.extents
     for (_, size, colour), text, point in rows:
+        size *= text_scale
         box = _label_box(ax, point.x, point.y, text, size)
         if not text or not _inside(box, frame) or any(_overlaps(box, b) for b in taken):
             continue
