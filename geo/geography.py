@@ -21,11 +21,10 @@ from pmtiles.tile import (
 )
 from pyproj import Transformer
 
-from geo.osm_archive import LAYERS
+from geo.osm_archive import LAYERS, Bbox
 from geo.tiles import EARTH_HALF, tile_range, zoom_for
 
-Bbox = tuple[float, float, float, float]  # west, south, east, north (WGS-84)
-MAX_TILES = 64  # ~3 s of decoding on Helsinki's densest tiles; a lower zoom beyond that
+MAX_TILES = 64  # a dense city tile (Helsinki, zoom 14) reads in ~0.1 s: 64 of them ≈ 6 s at worst
 COLUMNS = ("class", "name", "name:zh", "name:en", "ref", "admin_level")
 _COMPRESSIONS = (Compression.GZIP, Compression.NONE)
 _TO_3857 = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
@@ -101,7 +100,8 @@ def read_geography(path: str | Path, bbox: Bbox, width_px: float,
                                      f"at most {max_tiles}")
     found: dict[str, list] = {layer.name: [] for layer in LAYERS}
     decoded, directories = 0, {}
-    with Path(path).open("rb") as handle, _mapped(handle) as mapping:
+    with Path(path).open("rb") as handle, \
+            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapping:
         for x in cols:
             for y in rows:
                 tile = _tile(mapping, header, zoom, x, y, Path(path).name, directories)
@@ -109,13 +109,6 @@ def read_geography(path: str | Path, bbox: Bbox, width_px: float,
                 for name, data in (tile or {}).items():
                     found.setdefault(name, []).append(_features(data, zoom, x, y))
     return Geography({name: _frame(parts) for name, parts in found.items()}, zoom, decoded)
-
-
-def _mapped(handle) -> mmap.mmap:
-    try:
-        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except ValueError as exc:  # an empty file cannot be mapped
-        raise ArchiveUnreadableError(f"{Path(handle.name).name}: empty file") from exc
 
 
 def _tile(mapping: mmap.mmap, header: dict, zoom: int, x: int, y: int, name: str,
