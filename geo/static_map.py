@@ -19,9 +19,11 @@ from pyproj import Transformer
 
 from geo.basemaps import TileSource
 from geo.cloud import CloudLayer
+from geo.geography import ArchiveUnreadableError
 from geo.layers import ChoroplethLayer, OutlineLayer, PointLayer
 from geo.maps import Legend, LegendItem
 from geo.tiles import TilesUnavailableError, mosaic
+from geo.underlay import draw_underlay
 
 WEB_MERCATOR = "EPSG:3857"
 _TO_3857 = Transformer.from_crs("EPSG:4326", WEB_MERCATOR, always_xy=True)
@@ -54,6 +56,7 @@ class Frame:
     north: str = "N"  # label of the north arrow
     date_label: str = "Data date"
     tiles_missing: str = "Basemap tiles unreachable: outlines only"
+    archive_missing: str = "OSM basemap unreadable: outlines only"
 
 
 def to_mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -227,19 +230,14 @@ def draw_legend(ax: Axes, legend: Legend, size: float = 8.0) -> None:
 
 def draw_map(ax: Axes, layers: list, bounds: tuple[float, float, float, float], *,
              point_size: float = 7.0, label_size: float = 9.0, north: str = "N",
-             tiles: TileSource | None = None) -> str:
-    """All layers into `ax` (Web Mercator), with scale bar and north arrow. With `tiles`, the
-    basemap is drawn underneath when reachable; returns '' or why it was left out."""
+             tiles: TileSource | None = None, archive: str | Path = "",
+             lang: str = "zh") -> dict[str, str]:
+    """All layers into `ax` (Web Mercator), with scale bar and north arrow. With `tiles`, and
+    with an OSM `archive` (its place names in `lang`), the basemap is drawn underneath when it
+    can be had; returns why each one asked for was left out ({"tiles": why, "archive": why})."""
     width, height = ax.bbox.width, ax.bbox.height
     x0, x1, y0, y1 = map_extent(bounds, width / height)
     ax.set_facecolor("#EEF1F4")
-    missing = ""
-    if tiles is not None:
-        try:
-            tiled = mosaic(tiles, (x0, x1, y0, y1), width)
-            ax.imshow(tiled.image, extent=tiled.extent, zorder=0, interpolation="bilinear")
-        except TilesUnavailableError as exc:
-            missing = str(exc)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
@@ -253,6 +251,27 @@ def draw_map(ax: Axes, layers: list, bounds: tuple[float, float, float, float], 
             draw_cloud(ax, layer, point_size * 0.45)
     draw_scale_bar(ax, (bounds[1] + bounds[3]) / 2)
     draw_north_arrow(ax, north)
+    # last, though drawn beneath: the basemap's place names make way for the texts already placed
+    return _basemaps(ax, (x0, x1, y0, y1), tiles, archive, lang, label_size / 9.0)
+
+
+def _basemaps(ax: Axes, extent: tuple[float, float, float, float], tiles: TileSource | None,
+              archive: str | Path, lang: str, text_scale: float) -> dict[str, str]:
+    """Raster tiles and the archive's geography under the layers; why either was left out."""
+    missing = {}
+    if tiles is not None:
+        try:
+            tiled = mosaic(tiles, extent, ax.bbox.width)
+            ax.imshow(tiled.image, extent=tiled.extent, zorder=0, interpolation="bilinear")
+        except TilesUnavailableError as exc:
+            missing["tiles"] = str(exc)
+    if archive:
+        try:
+            draw_underlay(ax, archive, extent, ax.bbox.width, lang, text_scale)
+        except ArchiveUnreadableError as exc:
+            missing["archive"] = str(exc)
+    ax.set_xlim(*extent[:2])  # imshow widens the view to the whole tiles
+    ax.set_ylim(*extent[2:])
     return missing
 
 
@@ -271,7 +290,8 @@ def _draw_areas(ax: Axes, layers: list, label_size: float) -> None:
 
 def compose(layers: list, bounds: tuple[float, float, float, float], frame: Frame, *,
             width_px: int = 1600, height_px: int = 1200, dpi: int = 150,
-            tiles: TileSource | None = None) -> Figure:
+            tiles: TileSource | None = None, archive: str | Path = "",
+            lang: str = "zh") -> Figure:
     """A whole map sheet: title, subtitle, map with scale bar and north arrow, legend panel,
     footer with source line, data date and note. An empty title and source give a bare map with
     its legend (for slides, which carry their own title and source line)."""
@@ -288,15 +308,22 @@ def compose(layers: list, bounds: tuple[float, float, float, float], frame: Fram
                      va="top", ha="right", color="#444444")
         legend_w = 0.22 if frame.legend else 0.0
         ax = fig.add_axes((0.03, bottom, 0.94 - legend_w, top - bottom))
-        missing = draw_map(ax, layers, bounds, north=frame.north, tiles=tiles)
+        missing = draw_map(ax, layers, bounds, north=frame.north, tiles=tiles, archive=archive,
+                           lang=lang)
         if frame.legend:
             draw_legend(fig.add_axes((0.99 - legend_w, bottom, legend_w - 0.01, top - bottom)),
                         frame.legend)
         _footer(fig, frame)
         if missing:  # said on the sheet, so nobody wonders where the basemap went
-            fig.text(0.97, 0.03, frame.tiles_missing, fontsize=7, ha="right", va="bottom",
-                     color="#8A4B00")
+            fig.text(0.97, 0.03, missing_note(frame, missing), fontsize=7, ha="right",
+                     va="bottom", color="#8A4B00")
     return fig
+
+
+def missing_note(frame: Frame, missing: dict[str, str]) -> str:
+    """What the sheet says about each basemap left out ('' when none was)."""
+    notes = {"tiles": frame.tiles_missing, "archive": frame.archive_missing}
+    return "  ".join(notes[kind] for kind in missing)
 
 
 def _footer(fig: Figure, frame: Frame) -> None:

@@ -1,4 +1,5 @@
-"""Shared fixtures: the data folder, the curated dataset, a boundary cache and working-store backends."""
+"""Shared fixtures: the data folder, the curated dataset, a boundary cache, a synthetic OSM archive
+and working-store backends."""
 
 from __future__ import annotations
 
@@ -29,6 +30,18 @@ def heze(cache_dir: Path):
     from parks.model.dataset import load_dataset
 
     return load_dataset("371700", cache_dir=cache_dir)
+
+
+@pytest.fixture(scope="session")
+def region_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An OSM archive of the synthetic Heze-style region (tests/osm_fixture.py), built once."""
+    from geo.osm_archive import build_basemap
+    from tests.osm_fixture import REGION_BOX, region_heze_pbf
+
+    folder = tmp_path_factory.mktemp("synthetic-archive")
+    pbf = region_heze_pbf(folder / "synthetic-region.osm.pbf")
+    build_basemap(pbf, folder / "synthetic-region.pmtiles", REGION_BOX)
+    return folder / "synthetic-region.pmtiles"
 
 
 @pytest.fixture

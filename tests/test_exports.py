@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from dataclasses import replace
 
 import numpy as np
 import openpyxl
@@ -172,3 +173,65 @@ def test_cli_export(tmp_path, capsys):
     assert "10 records" in capsys.readouterr().out
     assert main(["export", "--format", "csv", "--out", str(tmp_path / "x.csv"), "--county",
                  "不存在", "--store", store]) == 2
+
+
+def _map_pixel(spec: BriefingSpec, bounds, lon: float, lat: float) -> tuple[int, int]:
+    """Row and column of (lon, lat) on a briefing PNG: the map fills 0.03–0.75 × 0.11–0.89 of
+    the sheet (geo.static_map.compose with a title, a source line and a legend)."""
+    from geo.static_map import to_mercator
+
+    width, height = spec.width_px * 0.72, spec.height_px * 0.78
+    x0, x1, y0, y1 = map_extent(bounds, width / height)
+    x, y = to_mercator(np.array([lon]), np.array([lat]))
+    col = spec.width_px * 0.03 + (x[0] - x0) / (x1 - x0) * width
+    row = spec.height_px * (1 - 0.11) - (y[0] - y0) / (y1 - y0) * height
+    return round(row), round(col)
+
+
+def _near(pixels: np.ndarray, colour: str, tolerance: int = 6) -> np.ndarray:
+    from matplotlib.colors import to_rgb
+
+    return np.abs(pixels - np.array(to_rgb(colour)) * 255).max(axis=-1) <= tolerance
+
+
+def test_a_briefing_draws_the_archive_under_its_symbols(heze, everything, region_archive):
+    from geo.underlay import MAJOR, RIVER
+
+    spec = BriefingSpec(width_px=1200, height_px=900, dpi=120, archive=str(region_archive))
+    drawn = _png(export("png", heze, everything, spec).data)
+    bare = _png(export("png", heze, everything, replace(spec, archive="")).data)
+    bounds = tuple(heze.counties.total_bounds)
+    top, _ = _map_pixel(spec, bounds, 115.6, 35.85)
+    bottom, col = _map_pixel(spec, bounds, 115.6, 34.6)
+    trunk = _near(drawn[top:bottom, col - 3:col + 4], MAJOR).any(axis=1)  # 合成经5路, N–S
+    assert trunk.mean() > 0.6  # amber road all along, but where outlines or symbols cross it
+    assert _near(bare[top:bottom, col - 3:col + 4], MAJOR).any(axis=1).mean() < 0.05
+    row, col = _map_pixel(spec, bounds, 114.9, 34.9 + 0.4 * 0.2 / 0.8)  # on the river
+    assert _near(drawn[row - 3:row + 4, col - 3:col + 4], RIVER, 20).any()
+    assert not _near(bare[row - 3:row + 4, col - 3:col + 4], RIVER, 20).any()
+    wine = _near(bare[100:800, 36:900], "#8E1F5B", 40)  # the chemical parks' ◆, drawn on top
+    assert wine.sum() > 50 and (wine & _near(drawn[100:800, 36:900], "#8E1F5B", 40)).mean() \
+        >= wine.mean() * 0.95
+
+
+def test_the_archive_is_credited_and_a_damaged_one_is_said(heze, everything, region_archive,
+                                                          tmp_path):
+    from parks.display.print_map import briefing_frame
+
+    pypdf = pytest.importorskip("pypdf")
+    spec = BriefingSpec(archive=str(region_archive))
+    text = pypdf.PdfReader(io.BytesIO(export("pdf", heze, everything, spec).data)) \
+        .pages[0].extract_text()
+    assert "底图：© OpenStreetMap 贡献者 (ODbL)" in text and "离线底图无法读取" not in text
+    english = briefing_frame(heze, everything, replace(spec, lang="en"), Filters())
+    assert english.source.endswith("; Basemap: © OpenStreetMap contributors (ODbL)")
+    damaged = tmp_path / "damaged.pmtiles"
+    damaged.write_bytes(region_archive.read_bytes()[:5000])
+    text = pypdf.PdfReader(io.BytesIO(export("pdf", heze, everything,
+                                             replace(spec, archive=str(damaged))).data)) \
+        .pages[0].extract_text()
+    assert "离线底图无法读取，仅绘县界" in text and "OpenStreetMap" not in text
+    small = BriefingSpec(width_px=1200, height_px=900, dpi=120, archive=str(damaged))
+    note = _near(_png(export("png", heze, everything, small).data)[860:, 900:], "#8A4B00", 60)
+    assert note.any()  # the sheet says so, bottom right; the outlines are still drawn
+    assert "OpenStreetMap" not in briefing_frame(heze, everything, BriefingSpec(), Filters()).source

@@ -34,6 +34,8 @@ NOTE = Label("空心标记 {a} 处为近似位置（乡镇或县城驻地），�
 DATE = Label("数据日期", "Data date")
 NORTH = Label("北", "N")
 TILES_MISSING = Label("底图瓦片无法访问，仅绘县界", "Basemap tiles unreachable: outlines only")
+OSM_CREDIT = Label("底图：© OpenStreetMap 贡献者 (ODbL)", "Basemap: © OpenStreetMap contributors (ODbL)")
+ARCHIVE_MISSING = Label("离线底图无法读取，仅绘县界", "Offline basemap unreadable: outlines only")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class BriefingSpec:
     height_px: int = 1200
     dpi: int = 150
     tiles: TileSource | None = None  # basemap under a static map, when its server is reachable
+    archive: str = ""  # the OSM archive (PMTiles) whose geography is drawn under it; "" = none
 
 
 def describe_filters(filters: Filters, dataset: Dataset, lang: str) -> str:
@@ -72,8 +75,9 @@ def describe_filters(filters: Filters, dataset: Dataset, lang: str) -> str:
     return "；".join(parts) if lang != "en" else "; ".join(parts)
 
 
-def source_line(selection: Selection, dataset: Dataset, lang: str) -> str:
-    """The documents and hosts the shown records cite, most cited first."""
+def source_line(selection: Selection, dataset: Dataset, lang: str, *, osm: bool = False) -> str:
+    """The documents and hosts the shown records cite, most cited first; with `osm`, the
+    OpenStreetMap credit its licence asks for."""
     cited = pd.concat([f["source"] for f in selection.frames().values()]).map(source_keys)
     counts = cited.explode().value_counts()
     titles = dict(zip(dataset.sources["key"], dataset.sources["short_title"], strict=True))
@@ -84,7 +88,21 @@ def source_line(selection: Selection, dataset: Dataset, lang: str) -> str:
     docs = "、".join(names) + (f" 等网页 {len(hosts)} 处" if more > 0 and lang != "en" else "")
     if lang == "en":
         docs = "; ".join(names) + (f" and {more} more web pages" if more > 0 else "")
-    return SOURCE.format(lang, docs=docs or "—")
+    credit = ("; " if lang == "en" else "；") + OSM_CREDIT.get(lang) if osm else ""
+    return SOURCE.format(lang, docs=docs or "—") + credit
+
+
+def archive_readable(archive: str) -> bool:
+    """Whether the briefing can draw the archive's geography (and so credits OpenStreetMap)."""
+    if not archive:
+        return False
+    from geo.geography import ArchiveUnreadableError, archive_header
+
+    try:
+        archive_header(archive)
+    except ArchiveUnreadableError:
+        return False  # the map itself says so, under the layers it still draws
+    return True
 
 
 def briefing_frame(dataset: Dataset, selection: Selection, spec: BriefingSpec,
@@ -102,11 +120,12 @@ def briefing_frame(dataset: Dataset, selection: Selection, spec: BriefingSpec,
     return Frame(
         title=spec.title or TITLE.format(lang, region=dataset.region.label.get(lang)),
         subtitle=spec.subtitle or f"{described}　{counts}",
-        source=source_line(selection, dataset, lang), data_date=dataset.as_of,
+        source=source_line(selection, dataset, lang, osm=archive_readable(spec.archive)),
+        data_date=dataset.as_of,
         note=NOTE.format(lang, a=approx, u=unlocated),
         legend=replace(build_legend(dataset.taxonomy, lang, spec.system, spec.layers), note=""),
         north=NORTH.get(lang), date_label=DATE.get(lang),
-        tiles_missing=TILES_MISSING.get(lang))
+        tiles_missing=TILES_MISSING.get(lang), archive_missing=ARCHIVE_MISSING.get(lang))
 
 
 def static_config(dataset: Dataset, map_width_px: float,
@@ -136,10 +155,11 @@ def map_png(dataset: Dataset, selection: Selection, spec: BriefingSpec,
 
     frame = briefing_frame(dataset, selection, spec, filters or Filters())
     if bare:
-        frame = Frame(title="", legend=frame.legend, north=frame.north)
+        frame = Frame(title="", legend=frame.legend, north=frame.north,
+                      tiles_missing=frame.tiles_missing, archive_missing=frame.archive_missing)
     layers = map_layers(dataset, selection, spec, spec.width_px * 0.72)
     figure = compose(layers, tuple(dataset.counties.total_bounds), frame,
                      width_px=spec.width_px, height_px=spec.height_px, dpi=spec.dpi,
-                     tiles=spec.tiles)
+                     tiles=spec.tiles, archive=spec.archive, lang=spec.lang)
     return to_png(figure)
 

@@ -11,7 +11,7 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 from geo.labels import Label
-from geo.static_map import cjk_font, draw_legend, draw_map
+from geo.static_map import cjk_font, draw_legend, draw_map, missing_note
 from parks.analysis.query import Filters, Selection
 from parks.analysis.stats import counts_by_county, main_projects, records_by_industry
 from parks.display.print_map import BriefingSpec, briefing_frame, map_layers, map_png
@@ -95,9 +95,12 @@ def briefing_pdf(dataset: Dataset, selection: Selection, spec: BriefingSpec,
         fig.text(0.94, 0.965, f"{frame.date_label}: {frame.data_date}", fontsize=8.5, va="top",
                  ha="right")
         ax = fig.add_axes((0.06, 0.55, 0.66, 0.36))
-        draw_map(ax, map_layers(dataset, selection, spec, 0.66 * 8.27 * 150),
-                 tuple(dataset.counties.total_bounds), point_size=4.5, label_size=6.5,
-                 north=frame.north)
+        missing = draw_map(ax, map_layers(dataset, selection, spec, 0.66 * 8.27 * 150),
+                           tuple(dataset.counties.total_bounds), point_size=4.5,
+                           label_size=6.5, north=frame.north, archive=spec.archive, lang=lang)
+        if missing:
+            fig.text(0.72, 0.545, missing_note(frame, missing), fontsize=6, ha="right", va="top",
+                     color="#8A4B00")
         if frame.legend:
             draw_legend(fig.add_axes((0.74, 0.55, 0.22, 0.36)), frame.legend, size=6)
         _table(fig, (0.06, 0.30, 0.42, 0.22), BY_COUNTY.get(lang), _counts_header("county_adcode", lang),
