@@ -115,7 +115,7 @@ def _tile(mapping: mmap.mmap, header: dict, zoom: int, x: int, y: int, name: str
           directories: dict) -> dict | None:
     """One decoded tile, or None where the archive has none (outside its area)."""
     try:
-        data = _tile_bytes(mapping, header, zxy_to_tileid(zoom, x, y), directories)
+        data = tile_bytes(mapping, header, zxy_to_tileid(zoom, x, y), directories)
         if not data:
             return None
         raw = gzip.decompress(data) if header["tile_compression"] == Compression.GZIP else data
@@ -125,8 +125,9 @@ def _tile(mapping: mmap.mmap, header: dict, zoom: int, x: int, y: int, name: str
                                      f"({type(exc).__name__}: {exc})") from exc
 
 
-def _tile_bytes(mapping: mmap.mmap, header: dict, tile_id: int, directories: dict) -> bytes:
-    """pmtiles' Reader.get, with each directory parsed once: parsing the root directory for
+def tile_bytes(mapping: mmap.mmap, header: dict, tile_id: int, directories: dict) -> bytes:
+    """One tile's stored bytes (b"" where there is none): pmtiles' Reader.get, with each
+    directory parsed once into `directories`: parsing the root directory for
     every tile took 97 % of 5.4 s on 36 tiles of the synthetic region."""
     offset, length = header["root_offset"], header["root_length"]
     for _depth in range(4):  # the format's deepest nesting

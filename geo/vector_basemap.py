@@ -7,6 +7,7 @@ import hashlib
 import html
 import io
 import math
+import mmap
 import os
 import shutil
 from dataclasses import asdict, dataclass, replace
@@ -15,8 +16,10 @@ from typing import ClassVar
 
 import folium
 from folium.elements import JSCSSMixin
+from pmtiles.tile import zxy_to_tileid
 
 from geo.basemaps import VectorArchive
+from geo.geography import ArchiveUnreadableError, archive_header, tile_bytes
 from geo.layers import script_json, template
 
 # Streamlit's static route refuses files over 200 MB (MAX_APP_STATIC_FILE_SIZE in its server
@@ -26,10 +29,6 @@ _JSD = "https://cdn.jsdelivr.net/npm"  # never fetched: geo.assets.localize maps
 PMTILES_JS = f"{_JSD}/pmtiles@4.5.0/dist/pmtiles.js"
 PROTOMAPS_JS = f"{_JSD}/protomaps-leaflet@5.1.0/dist/protomaps-leaflet.js"
 ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> 贡献者'
-
-
-class ArchiveError(RuntimeError):
-    """The archive cannot be read as PMTiles vector tiles (missing, damaged, another format)."""
 
 
 @dataclass(frozen=True)
@@ -116,28 +115,11 @@ def style_json() -> str:
                         "lines": [asdict(x) for x in LINES], "texts": [asdict(x) for x in TEXTS]})
 
 
-def read_zooms(path: Path) -> tuple[int, int]:
-    """The archive's (min, max) zoom from its header; ArchiveError when it is not PMTiles MVT."""
-    from pmtiles.reader import MmapSource, Reader
-    from pmtiles.tile import TileType
-
-    try:
-        with path.open("rb") as handle:
-            header = Reader(MmapSource(handle)).header()
-    except Exception as exc:  # the reader raises assorted errors on foreign bytes
-        raise ArchiveError(f"{path}: not a PMTiles archive ({type(exc).__name__}: {exc})") from exc
-    if header["tile_type"] != TileType.MVT:
-        raise ArchiveError(f"{path}: holds {header['tile_type'].name} tiles, not vector tiles")
-    return int(header["min_zoom"]), int(header["max_zoom"])
-
-
 def publish(archive: Path, folder: Path, url: str, *, part_bytes: int = PART_BYTES) -> VectorArchive:
     """The archive made servable from `folder` (seen by browsers at `url`): a hard link, or a
     copy, in parts no bigger than a static file may be; older publications are removed."""
     archive = Path(archive)
-    if not archive.is_file():
-        raise ArchiveError(f"{archive}: no such file")
-    min_zoom, max_zoom = read_zooms(archive)
+    header = archive_header(archive)
     stat = archive.stat()
     stamp = hashlib.sha1(f"{archive.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     count = max(1, -(-stat.st_size // part_bytes))
@@ -152,7 +134,7 @@ def publish(archive: Path, folder: Path, url: str, *, part_bytes: int = PART_BYT
         if old.name not in names:
             old.unlink(missing_ok=True)
     parts = tuple((f"{url.rstrip('/')}/{name}", size) for name, size in zip(names, sizes, strict=True))
-    return VectorArchive(str(archive), parts, min_zoom, max_zoom)
+    return VectorArchive(str(archive), parts, header["min_zoom"], header["max_zoom"])
 
 
 def _place(archive: Path, target: Path, offset: int, size: int, *, whole: bool) -> None:
@@ -190,22 +172,21 @@ def _tile_range(bbox: tuple[float, float, float, float], zoom: int) -> tuple[ran
     return cols, range(row(north), row(south) + 1)
 
 
-def _collect(reader, archive: VectorArchive, bbox: tuple[float, float, float, float],
-             budget: int) -> tuple[dict[int, bytes], int]:
+def _collect(mapping: mmap.mmap, header: dict, archive: VectorArchive,
+             bbox: tuple[float, float, float, float], budget: int) -> tuple[dict[int, bytes], int]:
     """Tiles by id covering bbox, whole zooms from the lowest while they fit; the top zoom."""
-    from pmtiles.tile import zxy_to_tileid
-
     tiles: dict[int, bytes] = {}
-    top, used = archive.min_zoom, 0
+    top, used, directories = archive.min_zoom, 0, {}
     for zoom in range(archive.min_zoom, archive.max_zoom + 1):
         cols, rows = _tile_range(bbox, zoom)
         if zoom > archive.min_zoom and len(cols) * len(rows) > EXCERPT_TILES:
             break
-        found = {zxy_to_tileid(zoom, x, y): reader.get(zoom, x, y) for x in cols for y in rows}
-        size = sum(len(tile) for tile in found.values() if tile)
+        ids = [zxy_to_tileid(zoom, x, y) for x in cols for y in rows]
+        found = {i: tile_bytes(mapping, header, i, directories) for i in ids}
+        size = sum(len(tile) for tile in found.values())
         if zoom > archive.min_zoom and used + size > budget:
             break
-        tiles |= {key: tile for key, tile in found.items() if tile}
+        tiles |= {key: bytes(tile) for key, tile in found.items() if tile}
         top, used = zoom, used + size
     return tiles, top
 
@@ -213,24 +194,25 @@ def _collect(reader, archive: VectorArchive, bbox: tuple[float, float, float, fl
 def excerpt(archive: VectorArchive, bbox: tuple[float, float, float, float], *, lang: str = "zh",
             budget: int = EXCERPT_BYTES) -> VectorArchive:
     """The archive's tiles covering bbox, zoom by zoom while they fit the budget, as one small
-    archive to embed in a standalone page (its note says how far the detail goes)."""
-    from pmtiles.reader import MmapSource, Reader
+    archive to embed in a standalone page (its note says how far the detail goes). Raises
+    ArchiveUnreadableError."""
     from pmtiles.writer import Writer
 
+    header = archive_header(archive.path)
     try:
-        with Path(archive.path).open("rb") as handle:
-            reader = Reader(MmapSource(handle))
-            header, metadata = reader.header(), reader.metadata()
-            tiles, top = _collect(reader, archive, bbox, budget)
-    except Exception as exc:  # a damaged or vanished archive: the page is made without it
-        raise ArchiveError(f"{archive.path}: cannot be read ({type(exc).__name__}: {exc})") from exc
+        with Path(archive.path).open("rb") as handle, \
+                mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapping:
+            tiles, top = _collect(mapping, header, archive, bbox, budget)
+    except Exception as exc:  # directories damaged past the header: the page goes without it
+        raise ArchiveUnreadableError(f"{Path(archive.path).name}: cannot be read "
+                                     f"({type(exc).__name__}: {exc})") from exc
     if not tiles:
-        raise ArchiveError(f"{archive.path}: no tiles inside the map's extent")
+        raise ArchiveUnreadableError(f"{archive.path}: no tiles inside the map's extent")
     buffer = io.BytesIO()
     writer = Writer(buffer)
     for tile_id in sorted(tiles):
         writer.write_tile(tile_id, tiles[tile_id])
-    writer.finalize(dict(header), metadata)
+    writer.finalize(dict(header), {})
     note = "" if top == archive.max_zoom else EXCERPT_NOTE[lang == "en"].format(z=top)
     return replace(archive, parts=(), max_zoom=top, embedded=buffer.getvalue(), note=note)
 

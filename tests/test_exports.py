@@ -235,3 +235,22 @@ def test_the_archive_is_credited_and_a_damaged_one_is_said(heze, everything, reg
     note = _near(_png(export("png", heze, everything, small).data)[860:, 900:], "#8A4B00", 60)
     assert note.any()  # the sheet says so, bottom right; the outlines are still drawn
     assert "OpenStreetMap" not in briefing_frame(heze, everything, BriefingSpec(), Filters()).source
+
+
+def test_the_chosen_osm_basemap_reaches_the_briefing_and_the_html(heze, everything, region_archive,
+                                                                  tmp_path):
+    from geo.basemaps import available_basemaps
+    from geo.vector_basemap import publish
+
+    pypdf = pytest.importorskip("pypdf")
+    osm = available_basemaps({}, publish(region_archive, tmp_path / "static", "/s"))[0]
+    text = pypdf.PdfReader(io.BytesIO(export("pdf", heze, everything, BriefingSpec(),
+                                             basemap=osm).data)).pages[0].extract_text()
+    assert "底图：© OpenStreetMap 贡献者 (ODbL)" in text
+    page = export("html", heze, everything, BriefingSpec(), basemap=osm).data.decode("utf-8")
+    assert "osm_vector_layer" in page and 'embedded = ""' not in page and '"/s/' not in page
+    damaged = tmp_path / "damaged.pmtiles"
+    damaged.write_bytes(region_archive.read_bytes()[:5000])
+    broken = replace(osm, archive=replace(osm.archive, path=str(damaged)))
+    page = export("html", heze, everything, BriefingSpec(), basemap=broken).data.decode("utf-8")
+    assert "底图瓦片无法随文件保存" in page and "osm_vector_layer" not in page

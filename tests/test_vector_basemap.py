@@ -10,16 +10,10 @@ from pathlib import Path
 import pytest
 
 from geo.basemaps import OSM_LOCAL, VectorArchive, available_basemaps, resolve
+from geo.geography import ArchiveUnreadableError
 from geo.maps import build_map
 from geo.osm_archive import build_basemap
-from geo.vector_basemap import (
-    ArchiveError,
-    OsmVectorLayer,
-    excerpt,
-    label_keys,
-    publish,
-    read_zooms,
-)
+from geo.vector_basemap import OsmVectorLayer, excerpt, label_keys, publish
 from tests.osm_fixture import tiny_heze_pbf
 
 URL = "/app/static/cache/basemap"
@@ -65,9 +59,9 @@ def test_a_new_archive_replaces_the_old_publication(archive, tmp_path):
 def test_what_is_not_a_vector_archive_is_named(tmp_path):
     text = tmp_path / "basemap.pmtiles"
     text.write_text("not an archive")
-    with pytest.raises(ArchiveError, match=r"basemap\.pmtiles: not a PMTiles archive"):
-        read_zooms(text)
-    with pytest.raises(ArchiveError, match="no such file"):
+    with pytest.raises(ArchiveUnreadableError, match=r"basemap\.pmtiles: not a PMTiles archive"):
+        publish(text, tmp_path / "static", URL)
+    with pytest.raises(ArchiveUnreadableError, match="no such file"):
         publish(tmp_path / "missing.pmtiles", tmp_path / "static", URL)
     assert not (tmp_path / "static").exists()
 
@@ -136,5 +130,5 @@ def test_an_excerpt_carries_the_region_zoom_by_zoom_within_its_budget(archive):
 def test_an_excerpt_of_a_damaged_archive_is_named(tmp_path):
     broken = tmp_path / "broken.pmtiles"
     broken.write_bytes(b"\0" * 64)
-    with pytest.raises(ArchiveError, match=r"broken\.pmtiles: cannot be read"):
+    with pytest.raises(ArchiveUnreadableError, match=r"broken\.pmtiles: not a PMTiles archive"):
         excerpt(VectorArchive(str(broken), (), 5, 14), (115.3, 35.1, 115.6, 35.3))

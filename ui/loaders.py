@@ -15,7 +15,8 @@ import streamlit as st
 
 from geo.basemaps import Basemap, VectorArchive, available_basemaps
 from geo.boundaries import load_context, simplify_for_display
-from geo.vector_basemap import ArchiveError, publish
+from geo.geography import ArchiveUnreadableError
+from geo.vector_basemap import publish
 from parks.config import DEFAULT_CONFIG
 from parks.display.map_look import MapLook
 from parks.display.popups import enterprise_details, prune, write_details
@@ -205,7 +206,7 @@ def _published(path: str, size: int, mtime_ns: int, url: str) -> VectorArchive |
     """The archive published once per file version (size and mtime in the key), or the problem."""
     try:
         return publish(Path(path), BASEMAP_DIR, url)
-    except (ArchiveError, OSError) as error:
+    except (ArchiveUnreadableError, OSError) as error:
         return str(error)
 
 

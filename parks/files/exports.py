@@ -11,10 +11,11 @@ import pandas as pd
 
 from geo.assets import inline_html
 from geo.basemaps import Basemap, resolve
+from geo.geography import ArchiveUnreadableError
 from geo.labels import Label
 from geo.maps import MapNote
 from geo.snapshot import snapshot
-from geo.vector_basemap import ArchiveError, excerpt
+from geo.vector_basemap import excerpt
 from geo.vendor import DEFAULT_DEST
 from parks.analysis.query import Filters, Selection
 from parks.display.map_look import MapLook
@@ -54,7 +55,7 @@ def standalone_html(dataset: Dataset, selection: Selection, spec: BriefingSpec,
         try:
             basemap = replace(basemap, archive=excerpt(
                 basemap.archive, (west - 0.1, south - 0.1, east + 0.1, north + 0.1), lang=spec.lang))
-        except ArchiveError as error:
+        except ArchiveUnreadableError as error:
             basemap, problem = resolve("offline", {}), str(error)
     look = MapLook(basemap=basemap, lang=spec.lang, system=spec.system, layers=spec.layers)
     fmap = records_map(dataset, selection.visible(spec.layers), look)
@@ -75,6 +76,8 @@ def export(fmt: str, dataset: Dataset, selection: Selection, spec: BriefingSpec,
     base = basemap or resolve("offline", {})
     if base.tiles and base.crs == "WGS84" and spec.tiles is None:
         spec = replace(spec, tiles=base.tiles[0])  # static maps use the chosen basemap too
+    if base.archive is not None and not spec.archive:
+        spec = replace(spec, archive=base.archive.path)  # and draw the offline OSM geography
     makers = {
         "png": lambda: map_png(dataset, shown, spec, filters),
         "snapshot": lambda: snapshot(standalone_html(dataset, shown, spec, base),

@@ -13,12 +13,11 @@ from PIL import Image
 from playwright.sync_api import Frame, Page
 
 from geo.basemaps import available_basemaps
-from geo.osm_archive import build_basemap
 from geo.vector_basemap import publish
 from parks.analysis.query import Selection
 from parks.display.print_map import BriefingSpec
 from parks.files.exports import export
-from tests.osm_fixture import CITY, REGION_BOX, region_heze_pbf
+from tests.osm_fixture import CITY
 
 from .test_offline_assets import FAILED_RESOURCES, map_frame
 
@@ -29,12 +28,10 @@ APP = ROOT / "app.py"
 ROAD, WATER, INDUSTRIAL = (0xF6, 0xE7, 0xC2), (0xBC, 0xD5, 0xE8), (0xEA, 0xDB, 0xE6)
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("osm")
-    out = folder / "basemap.pmtiles"
-    build_basemap(region_heze_pbf(folder / "synthetic-region.osm.pbf"), out, REGION_BOX)
-    return out
+@pytest.fixture
+def archive(region_archive: Path) -> Path:
+    """The synthetic Heze-style region's archive (tests/conftest.py), built once per session."""
+    return region_archive
 
 
 def _picture(page: Page) -> np.ndarray:
