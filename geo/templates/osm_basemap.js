@@ -75,7 +75,11 @@ var {{ this.get_name() }} = (function() {
                               maxDataZoom: {{ this.max_zoom }}, levelDiff: 0,
                               attribution: {{ this.attribution }}});
   // the page tells tests and the benchmark when tiles have been drawn
-  layer.on("load", function() { layer._map && layer._map.getContainer().setAttribute("data-osm-drawn", Date.now()); });
+  function mark() { layer._map && layer._map.getContainer().setAttribute("data-osm-drawn", Date.now()); }
+  layer.on("load", mark);
+  layer.on("add", function() {  // a move that needs no new tile fires no "load"
+    layer._map.on("moveend", function() { if (!layer.isLoading()) mark(); });
+  });
   return layer;
 })();
 {% endmacro %}
