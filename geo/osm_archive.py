@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
+import shapely
 
 Bbox = tuple[float, float, float, float]  # west, south, east, north (WGS-84)
 MIN_ZOOM, MAX_ZOOM = 5, 16
@@ -37,14 +39,23 @@ class TileLayer:
     ogr_layer: str  # the GDAL OSM driver's layer: points, lines or multipolygons
     key: str  # the OSM key whose value is the feature's class
     values: tuple[str, ...]  # the classes kept ("" = any value)
-    min_zoom: int
+    min_zoom: int  # for a class without its own zoom in class_zooms
     help: str
+    class_zooms: tuple[tuple[str, int], ...] = ()  # (class, min zoom): minor roads wait
+
+    def min_zooms(self, classes: pd.Series) -> np.ndarray:
+        """Each feature's min zoom from its class: class_zooms, else the layer's min_zoom."""
+        return classes.map(dict(self.class_zooms)).fillna(self.min_zoom).to_numpy(dtype=int)
 
 
 LAYERS: tuple[TileLayer, ...] = (
     TileLayer("roads", "lines", "highway", ("motorway", "trunk", "primary", "secondary",
               "tertiary", "motorway_link", "trunk_link", "primary_link", "unclassified",
-              "residential", "service", "living_street"), 8, "roads by class, named"),
+              "residential", "service", "living_street"), 8, "roads by class, named",
+              (("motorway", 6), ("trunk", 6), ("primary", 8), ("secondary", 9), ("tertiary", 10),
+               ("motorway_link", 10), ("trunk_link", 10), ("primary_link", 10),
+               ("unclassified", 12), ("residential", 12), ("living_street", 12),
+               ("service", 14))),
     TileLayer("railways", "lines", "railway", ("rail", "light_rail", "subway", "tram",
               "narrow_gauge"), 7, "railway lines"),
     TileLayer("waterways", "lines", "waterway", ("river", "canal", "stream", "drain"), 8,
@@ -157,17 +168,31 @@ def archive_stamp(path: Path) -> str | None:
     return description.removeprefix(STAMP_PREFIX) if description.startswith(STAMP_PREFIX) else None
 
 
+def _json_strings(values: pd.Series) -> np.ndarray:
+    """Each value as a JSON string literal; encoded once per distinct value (classes repeat)."""
+    return values.map({v: json.dumps(v, ensure_ascii=False) for v in values.unique()}).to_numpy()
+
+
+def feature_lines(frame: gpd.GeoDataFrame, layer: TileLayer) -> np.ndarray:
+    """One GeoJSON Feature per row, as text (tippecanoe's line-delimited input), with the
+    per-feature min zoom of its class."""
+    text = ('{"type":"Feature","tippecanoe":{"minzoom":'
+            + layer.min_zooms(frame["class"]).astype(str).astype(object) + '},"properties":{')
+    for i, column in enumerate(("class", "name", *_KEPT_TAGS)):
+        text = text + f'{"," if i else ""}{json.dumps(column)}:' + _json_strings(frame[column])
+    return text + '},"geometry":' + shapely.to_geojson(frame.geometry.to_numpy()) + "}"
+
+
 def _write_inputs(frames: Mapping[str, gpd.GeoDataFrame], folder: Path) -> list[str]:
+    # Measured on a synthetic 44,000-feature county: GeoDataFrame.to_json + json round trip took
+    # 3.7 s (19% of the build); vectorised strings, one line per feature, take well under 1 s.
     args = []
     for layer in LAYERS:
         frame = frames[layer.name]
         if frame.empty:
             continue
-        collection = json.loads(frame.to_json(drop_id=True))
-        for feature in collection["features"]:  # tippecanoe's per-feature zoom range
-            feature["tippecanoe"] = {"minzoom": layer.min_zoom}
-        path = folder / f"{layer.name}.geojson"
-        path.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+        path = folder / f"{layer.name}.geojsonl"
+        path.write_text("\n".join(feature_lines(frame, layer)) + "\n", encoding="utf-8")
         args += ["-L", json.dumps({"file": str(path), "layer": layer.name})]
     return args
 
