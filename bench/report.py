@@ -79,5 +79,6 @@ def basemap_lines(figures: Mapping) -> list[str]:
     for name, est in figures["estimates"].items():
         if name != "method":
             out.append(f"estimated archive for {name} ({est['km2']:,} km²): "
-                       f"{est['low_bytes'] / 1e6:,.0f}–{est['high_bytes'] / 1e6:,.0f} MB")
+                       f"{est['blend_bytes'] / 1e6:,.0f} MB (range "
+                       f"{est['low_bytes'] / 1e6:,.0f}–{est['high_bytes'] / 1e6:,.0f} MB)")
     return [*out, "method: " + figures["estimates"]["method"]]

@@ -149,7 +149,8 @@ def test_size_estimates_scale_bytes_per_area_and_say_how() -> None:
     from bench.basemap import estimates
 
     got = estimates(1_000_000, 50_000_000)
-    assert got["heze"] == {"km2": 12_239, "low_bytes": 12_239_000, "high_bytes": 611_950_000}
+    assert got["heze"] == {"km2": 12_239, "low_bytes": 12_239_000, "high_bytes": 611_950_000,
+                           "blend_bytes": round(12_239 * (0.95 * 1_000 + 0.05 * 50_000))}
     assert got["shandong"]["low_bytes"] == 155_800_000 and "Helsinki" in got["method"]
     text = table({"machine": {"date": "d", "cpu": "c", "cores": 1, "memory_gb": 1, "chromium": "x",
                               "python": "3"}, "targets": {}, "basemap": {
@@ -158,7 +159,7 @@ def test_size_estimates_scale_bytes_per_area_and_say_how() -> None:
             "osm_objects": 900, "osm_objects_per_s": 1800, "stages_s": {}, "bytes": 10,
             "bytes_per_1000_km2": 5000} for name in
             ("helsinki", "synthetic_county")}}})
-    assert "200 features/s (target ≥ 50,000" in text and "heze (12,239 km²): 12–612 MB" in text
+    assert "200 features/s (target ≥ 50,000" in text and "heze (12,239 km²): 42 MB (range 12–612 MB)" in text
 
 
 def test_the_basemap_flag_adds_the_build_figures(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
