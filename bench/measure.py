@@ -10,6 +10,7 @@ from typing import TextIO
 from playwright.sync_api import BrowserContext, sync_playwright
 
 from bench import pure
+from bench.basemap import TARGET_FEATURES_PER_S
 from bench.browser import change_filter, close, launch, new_context, open_map
 from bench.server import ROOT, AppServer
 from bench.site import StaticSite
@@ -20,7 +21,8 @@ from parks.store import open_store
 # The targets, by size.
 TARGETS = {"render_ms": {100_000: 1000, 10_000: 600}, "filter_ms": {100_000: 1000, 10_000: 500},
            "payload_bytes": {100_000: 3_000_000}, "server_rss_mb": {100_000: 400},
-           "pip_points_per_s": 2_000_000, "load_p95_filter_ms": 3000}
+           "pip_points_per_s": 2_000_000, "load_p95_filter_ms": 3000,
+           "basemap_features_per_s": TARGET_FEATURES_PER_S}
 QUERIES = ("1", "23", "", "7", "45", "")  # consecutive values differ: each one is a change
 APP = ROOT / "app.py"
 BASELINE_APP = ROOT / "bench" / "baseline_app.py"

