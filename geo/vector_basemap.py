@@ -28,7 +28,8 @@ PART_BYTES = 190 * 2**20
 _JSD = "https://cdn.jsdelivr.net/npm"  # never fetched: geo.assets.localize maps it to static/vendor
 PMTILES_JS = f"{_JSD}/pmtiles@4.5.0/dist/pmtiles.js"
 PROTOMAPS_JS = f"{_JSD}/protomaps-leaflet@5.1.0/dist/protomaps-leaflet.js"
-ATTRIBUTION = '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> 贡献者'
+ATTRIBUTION = ('© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> 贡献者',
+               '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors')
 
 
 @dataclass(frozen=True)
@@ -99,8 +100,8 @@ TEXTS: tuple[Text, ...] = (
     Text("roads", 11, 12, (*_MAJOR, "secondary", "tertiary"), along=True, colour="#6B5F4B"),
     Text("roads", 10, 15, _MINOR, along=True, colour="#6B6B6B"),
     Text("waterways", 11, 11, ("river", "canal"), along=True, colour="#4C7FA8"),
-    Text("water", 11, 13, colour="#4C7FA8"),
-    Text("landuse", 11, 13, ("industrial",), colour="#7A5A74"),
+    Text("area_names", 11, 12, ("water",), colour="#4C7FA8"),
+    Text("area_names", 11, 12, ("industrial",), colour="#7A5A74"),
 )
 
 
@@ -235,4 +236,4 @@ class OsmVectorLayer(JSCSSMixin, folium.map.Layer):
         self.labels = script_json(label_keys(lang))
         self.style = style_json()
         note = f" · {html.escape(archive.note)}" if archive.note else ""
-        self.attribution = script_json(ATTRIBUTION + note)
+        self.attribution = script_json(ATTRIBUTION[lang == "en"] + note)

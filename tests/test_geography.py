@@ -12,7 +12,7 @@ from geo.geography import (
     archive_header,
     read_geography,
 )
-from geo.osm_archive import LAYERS
+from geo.osm_archive import AREA_NAMES, LAYERS, MAX_ZOOM
 from tests.osm_fixture import CITY, REGION_BOX
 
 CLOSE = (CITY[0] - 0.04, CITY[1] - 0.04, CITY[0] + 0.04, CITY[1] + 0.04)
@@ -22,7 +22,7 @@ def test_a_city_box_reads_the_streets_lake_and_industrial_area(region_archive):
     read = read_geography(region_archive, CLOSE, 1150)
     assert read.zoom == 14 and 0 < read.tiles <= MAX_TILES  # ~8 m per pixel: street level
     layers = read.layers
-    assert set(layers) == {layer.name for layer in LAYERS}
+    assert set(layers) == {layer.name for layer in (*LAYERS, AREA_NAMES)}
     roads = layers["roads"]
     assert roads.crs == "EPSG:3857"
     assert {"合成街1", "合成巷6", "合成纬4路"} <= set(roads["name"])
@@ -49,12 +49,13 @@ def test_coordinates_come_back_where_they_were_written(region_archive):
 def test_the_region_view_reads_fewer_tiles_at_a_lower_zoom(region_archive):
     read = read_geography(region_archive, REGION_BOX, 1150)
     assert read.zoom == 10 and read.tiles <= MAX_TILES
-    assert set(read.layers["roads"]["class"]) == {"trunk", "primary", "secondary", "residential"}
+    # residential streets wait for zoom 12 (class_zooms)
+    assert set(read.layers["roads"]["class"]) == {"trunk", "primary", "secondary"}
     assert set(read.layers["places"]["name"]) == {"合成市", "合成镇", "合成村"}
     few = read_geography(region_archive, REGION_BOX, 1150, max_tiles=4)
     assert few.zoom < read.zoom and few.tiles <= 4
     fine = read_geography(region_archive, (115.48, 35.24, 115.481, 35.241), 100_000)
-    assert fine.zoom == 16  # the archive's highest, though the print asks for more
+    assert fine.zoom == MAX_ZOOM  # the archive's highest, though the print asks for more
 
 
 def test_points_in_a_tiles_buffer_belong_to_its_neighbour():
@@ -85,7 +86,7 @@ def test_damaged_or_wrong_archives_are_named(region_archive, tmp_path):
     assert "empty.pmtiles: not a PMTiles archive" in messages["empty.pmtiles"]
     assert "cut.pmtiles: truncated (" in messages["cut.pmtiles"]
     assert "holds PNG tiles" in messages["raster.pmtiles"]
-    assert archive_header(region_archive)["max_zoom"] == 16
+    assert archive_header(region_archive)["max_zoom"] == MAX_ZOOM
 
 
 def test_a_damaged_tile_is_named_with_its_address(region_archive, tmp_path):

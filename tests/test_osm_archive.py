@@ -179,3 +179,14 @@ def test_minor_roads_wait_for_their_class_zoom(tmp_path):
     assert "residential" in at_14
     zooms = dict(next(layer for layer in LAYERS if layer.name == "roads").class_zooms)
     assert zooms["motorway"] == zooms["trunk"] == 6 and zooms["service"] == 14
+
+
+def test_named_areas_get_one_label_point_and_empty_tags_stay_out(tmp_path):
+    out = tmp_path / "tiny.pmtiles"
+    build_basemap(tiny_heze_pbf(tmp_path / "synthetic.osm.pbf"), out, (115.3, 35.1, 115.6, 35.3))
+    tile = _tile(out, 115.44, 35.225, 12)
+    [label] = tile["area_names"]["features"]
+    assert label["properties"] == {"class": "industrial", "name": "合成工业园"}  # no empty tags
+    assert label["geometry"]["type"] == "Point"
+    road = tile["roads"]["features"][0]["properties"]
+    assert "name:en" not in road and road["name:zh"] == "合成大道"
