@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -276,6 +277,25 @@ def _tippecanoe(args: list[str], out: Path, stamp: str, zooms: tuple[int, int],
         raise BasemapBuildError(f"tippecanoe failed ({done.returncode}): {done.stderr.strip()[-400:]}")
 
 
+def sweep_leftovers(folder: Path) -> list[Path]:
+    """Remove the work folders of builds that were killed (their process is gone); a build
+    still running keeps its own. Returns what was removed."""
+    removed = []
+    for leftover in folder.glob("basemap-*-*"):
+        pid = leftover.name.split("-")[1]
+        if not leftover.is_dir() or not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)  # signal 0: only asks whether the process exists
+            continue
+        except ProcessLookupError:
+            shutil.rmtree(leftover, ignore_errors=True)
+            removed.append(leftover)
+        except PermissionError:  # another user's live process
+            continue
+    return removed
+
+
 def build_basemap(pbf: Path, out: Path, bbox: Bbox, *, min_zoom: int = MIN_ZOOM,
                   max_zoom: int = MAX_ZOOM,
                   progress: Callable[[str], None] = lambda _: None) -> BuildReport:
@@ -299,7 +319,8 @@ def build_basemap(pbf: Path, out: Path, bbox: Bbox, *, min_zoom: int = MIN_ZOOM,
         raise BasemapBuildError(f"{pbf.name} has no map features inside {box}: "
                                 "does the file cover the region?")
     out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="basemap-", dir=out.parent) as tmp:
+    sweep_leftovers(out.parent)
+    with tempfile.TemporaryDirectory(prefix=f"basemap-{os.getpid()}-", dir=out.parent) as tmp:
         folder = Path(tmp)
         partial = folder / "archive.pmtiles"
         progress(f"writing {sum(counts.values()):,} features for tippecanoe")

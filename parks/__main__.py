@@ -205,9 +205,13 @@ def cmd_basemap(args: argparse.Namespace, settings: Settings) -> int:
     bbox = (parse_bbox(args.bbox) if args.bbox
             else region_bbox(args.region, cache_dir=settings.cache_dir))
     out = Path(args.out) if args.out else settings.basemap_path
-    report = build_basemap(Path(args.file), out, bbox, min_zoom=args.min_zoom,
-                           max_zoom=args.max_zoom,
-                           progress=lambda text: print(text, file=sys.stderr, flush=True))
+    try:
+        report = build_basemap(Path(args.file), out, bbox, min_zoom=args.min_zoom,
+                               max_zoom=args.max_zoom,
+                               progress=lambda text: print(text, file=sys.stderr, flush=True))
+    except KeyboardInterrupt:
+        print(f"interrupted: {out} is as it was before", file=sys.stderr)
+        return 130  # the shell's code for Ctrl-C
     print(json.dumps(report.as_dict(), ensure_ascii=False))
     return 0
 

@@ -190,3 +190,32 @@ def test_named_areas_get_one_label_point_and_empty_tags_stay_out(tmp_path):
     assert label["geometry"]["type"] == "Point"
     road = tile["roads"]["features"][0]["properties"]
     assert "name:en" not in road and road["name:zh"] == "合成大道"
+
+
+def test_an_interrupted_build_keeps_the_archive_and_its_leftovers_are_swept(helsinki, tmp_path,
+                                                                          monkeypatch):
+    out, _ = helsinki
+    before = out.read_bytes()
+    killed = out.parent / "basemap-999999999-abc"  # the work folder of a build killed mid-way
+    killed.mkdir()
+    (killed / "roads.geojsonl").write_text("{}")
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt  # Ctrl-C while tippecanoe runs
+
+    monkeypatch.setattr("geo.osm_archive._tippecanoe", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_basemap(HELSINKI, out, (24.93, 60.16, 24.95, 60.175))
+    assert out.read_bytes() == before
+    assert not list(out.parent.glob("basemap-*"))  # its own folder, and the killed build's
+
+
+def test_ctrl_c_in_the_cli_says_the_archive_is_untouched(tmp_path, capsys, monkeypatch):
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("geo.osm_archive.build_basemap", interrupted)
+    out = tmp_path / "kept.pmtiles"
+    assert main(["basemap", "build", str(HELSINKI), "--bbox", "24.93,60.16,24.96,60.18",
+                 "--out", str(out)]) == 130
+    assert f"interrupted: {out} is as it was before" in capsys.readouterr().err
