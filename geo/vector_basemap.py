@@ -154,6 +154,9 @@ def _place(archive: Path, target: Path, offset: int, size: int, *, whole: bool) 
     partial.replace(target)
 
 
+UNREADABLE = ("离线底图文件无法读取（请刷新页面；若仍如此，请重新生成底图）",
+              "The offline basemap's file cannot be read (reload the page; if it persists, "
+              "build the basemap again)")
 EXCERPT_BYTES = 24 * 2**20  # tiles a standalone page carries (base64 makes the page ~4/3 larger)
 EXCERPT_TILES = 20_000  # per zoom: stop before listing a province at street level
 EXCERPT_NOTE = ("本文件内含底图至第 {z} 级，更大比例尺为放大显示",
@@ -237,3 +240,4 @@ class OsmVectorLayer(JSCSSMixin, folium.map.Layer):
         self.style = style_json()
         note = f" · {html.escape(archive.note)}" if archive.note else ""
         self.attribution = script_json(ATTRIBUTION[lang == "en"] + note)
+        self.unreadable = script_json(UNREADABLE[lang == "en"])

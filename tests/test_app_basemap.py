@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from geo.osm_archive import build_basemap
 from tests.apptest import APP, login, private_store
 from tests.osm_fixture import tiny_heze_pbf
-from ui.loaders import MAPS_DIR
+from ui.loaders import BASEMAP_DIR, MAPS_DIR
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +97,14 @@ def test_the_edit_page_offers_the_osm_basemap_to_trace_on(monkeypatch, archive):
     assert not at.exception, at.exception
     assert at.selectbox(key="edit_basemap__zh").value == "osm_local"
     assert "osm_vector_layer" in _map_args(at)
+
+
+def test_a_publication_removed_under_the_server_is_made_again(monkeypatch, archive):
+    at = _map_page(monkeypatch, archive)
+    served = list(BASEMAP_DIR.glob("osm-*.pmtiles"))
+    assert served
+    for path in served:
+        path.unlink()  # as when static/cache is cleared while the app runs
+    at.run()
+    assert not at.exception, at.exception
+    assert [p.name for p in BASEMAP_DIR.glob("osm-*.pmtiles")] == [p.name for p in served]

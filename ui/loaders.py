@@ -217,7 +217,12 @@ def osm_archive() -> VectorArchive | None:
     if not path.is_file():
         return None
     stat = path.stat()
-    published = _published(str(path), stat.st_size, stat.st_mtime_ns, cache_url(BASEMAP_DIR))
+    key = (str(path), stat.st_size, stat.st_mtime_ns, cache_url(BASEMAP_DIR))
+    published = _published(*key)
+    if not isinstance(published, str) and not all(
+            (BASEMAP_DIR / url.rsplit("/", 1)[1]).is_file() for url, _ in published.parts):
+        _published.clear()  # static/cache was emptied under the running server: publish again
+        published = _published(*key)
     if isinstance(published, str):
         st.warning(t("basemap_unreadable").format(problem=published))
         return None

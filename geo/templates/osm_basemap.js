@@ -3,7 +3,19 @@
 var {{ this.get_name() }} = (function() {
   var parts = {{ this.parts }}, embedded = {{ this.embedded }}, style = {{ this.style }};
   var labels = {{ this.labels }}, P = protomapsL;
-  var total = parts.reduce(function(sum, p) { return sum + p[1]; }, 0);
+  var total = parts.reduce(function(sum, p) { return sum + p[1]; }, 0), told = false;
+  function unreadable() {  // once: the archive's file is gone (e.g. the cache was cleared)
+    if (told || !layer._map) return;
+    told = true;
+    var note = L.control({position: "topright"});
+    note.onAdd = function() {
+      var d = L.DomUtil.create("div", "hz-map-note leaflet-control");
+      d.style.cssText = "background:#fff3cd;border:1px solid #d9b44a;padding:4px 8px;border-radius:4px;font-size:12px;max-width:320px";
+      d.textContent = {{ this.unreadable }};
+      return d;
+    };
+    note.addTo(layer._map);
+  }
   // the archive as one byte range: served parts (Streamlit serves files up to 200 MB) read with
   // HTTP range requests, or the bytes of a standalone export
   var source = {
@@ -17,7 +29,7 @@ var {{ this.get_name() }} = (function() {
         if (from < to) {
           var resp = await fetch(url, {signal: signal,
             headers: {Range: "bytes=" + (from - start) + "-" + (to - start - 1)}});
-          if (!resp.ok) throw new Error(url + ": HTTP " + resp.status);
+          if (!resp.ok) { unreadable(); throw new Error(url + ": HTTP " + resp.status); }
           var got = new Uint8Array(await resp.arrayBuffer());
           if (resp.status === 200) got = got.subarray(from - start, to - start);
           out.set(got.subarray(0, to - from), from - offset);

@@ -12,12 +12,14 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Frame, Page
 
-from geo.basemaps import available_basemaps
+from geo.basemaps import VectorArchive, available_basemaps
+from geo.maps import build_map
 from geo.vector_basemap import publish
 from parks.analysis.query import Selection
 from parks.display.print_map import BriefingSpec
 from parks.files.exports import export
-from tests.osm_fixture import CITY
+from tests.osm_fixture import CITY, REGION_BOX
+from ui.loaders import CACHE_DIR
 
 from .test_offline_assets import FAILED_RESOURCES, map_frame
 
@@ -96,3 +98,16 @@ def test_the_html_export_carries_the_tiles_it_needs(page: Page, archive: Path, h
     assert _pixels_like(shot, ROAD) > 2000
     assert "/app/static/cache/basemap" not in made.data.decode("utf-8")  # nothing to fetch
     assert page.blocked_requests == []  # type: ignore[attr-defined]
+
+
+def test_an_archive_file_gone_from_under_the_page_is_said(page: Page, archive: Path,
+                                                          streamlit_app: Callable[..., str]):
+    base = streamlit_app(APP, env={"HEZE_BASEMAP": str(archive)})
+    gone = VectorArchive(str(archive), (("/app/static/cache/basemap/osm-gone-0.pmtiles", 1000),))
+    fmap = build_map([], basemap=available_basemaps({}, gone)[0], bounds=REGION_BOX)
+    folder = CACHE_DIR / "tests"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "gone.html").write_text(fmap.get_root().render(), encoding="utf-8")
+    page.goto(f"{base}/app/static/cache/tests/gone.html")
+    page.wait_for_selector(".hz-map-note", timeout=30_000)
+    assert "离线底图文件无法读取" in page.locator(".hz-map-note").inner_text()
