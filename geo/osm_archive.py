@@ -70,7 +70,10 @@ LAYERS: tuple[TileLayer, ...] = (
               "farmland", "retail", "railway"), 10, "land use; industrial land is where parks are"),
     TileLayer("buildings", "multipolygons", "building", ("",), 14, "buildings, at high zoom"),
     TileLayer("places", "points", "place", ("city", "town", "suburb", "village", "hamlet",
-              "quarter", "neighbourhood"), 5, "place names from city to village"),
+              "quarter", "neighbourhood"), 5, "place names from city to village",
+              # a province's villages in one zoom-5 tile would be ~10^5 points nobody can read
+              (("town", 8), ("suburb", 10), ("village", 11), ("hamlet", 13), ("quarter", 13),
+               ("neighbourhood", 13))),
     TileLayer("boundaries", "multipolygons", "boundary", ("administrative",), 5,
               "administrative areas (their outlines)"),
 )
