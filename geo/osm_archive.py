@@ -264,20 +264,39 @@ def _write_inputs(frames: Mapping[str, gpd.GeoDataFrame], folder: Path) -> list[
     return args
 
 
+_PERCENT = re.compile(rb"(\d+(?:\.\d+)?)%\s+(\d+)/\d+/\d+")
+
+
 def _tippecanoe(args: list[str], out: Path, stamp: str, zooms: tuple[int, int],
                 progress: Callable[[str], None]) -> None:
-    # tippecanoe is ~90 % of a build (bench/basemap.py: 50 of 55 s for a synthetic county of
-    # 217,624 features, zooms 5-16; its houses alone 22 CPU s); -P, --no-tiny-polygon-reduction,
-    # -pC and --no-tile-stats saved nothing. Zooms 5-14 took 19 CPU s instead of 45 (and 4.5 MB
-    # instead of 20), should the browser overzoom past 14.
+    # tippecanoe is ~75 % of a build (bench/basemap.py: 12.5 of 16.7 s for a synthetic county of
+    # 217,624 features); -P, --no-tiny-polygon-reduction, -pC and --no-tile-stats saved nothing.
+    # Zooms 5-14 took 19 s instead of 33 (and 4.5 MB instead of 20): the browser enlarges 14.
     command = [tippecanoe_path(), "-o", str(out), "--force", f"-Z{zooms[0]}", f"-z{zooms[1]}",
-               "--no-tile-size-limit", "--drop-densest-as-needed", "--quiet",
+               "--no-tile-size-limit", "--drop-densest-as-needed",
                "-n", "OpenStreetMap basemap", "-A", "© OpenStreetMap contributors (ODbL)",
                "-N", STAMP_PREFIX + stamp, *args]
     progress(f"tippecanoe: zooms {zooms[0]}–{zooms[1]}")
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise BasemapBuildError(f"tippecanoe failed ({done.returncode}): {done.stderr.strip()[-400:]}")
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as run:
+        tail = _follow(run.stderr, progress)
+    if run.returncode != 0:
+        raise BasemapBuildError(f"tippecanoe failed ({run.returncode}): {tail.strip()[-400:]}")
+
+
+def _follow(stream, progress: Callable[[str], None]) -> str:
+    """Pass tippecanoe's percentage on every 10 %; return the rest of what it said (errors)."""
+    said, step, pending = [], 10, b""
+    for chunk in iter(lambda: stream.read1(1 << 14), b""):
+        *lines, pending = re.split(rb"[\r\n]", pending + chunk)
+        for line in lines:
+            found = _PERCENT.search(line)
+            if found and round(float(found[1])) >= step:
+                shown = round(float(found[1]))
+                progress(f"tippecanoe: {shown} % (zoom {int(found[2])})")
+                step = (shown // 10 + 1) * 10
+            elif not found and line.strip():
+                said.append(line.decode(errors="replace"))
+    return "\n".join([*said, pending.decode(errors="replace")][-8:])
 
 
 def sweep_leftovers(folder: Path) -> list[Path]:

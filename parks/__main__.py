@@ -316,8 +316,11 @@ def add_basemap(sub: argparse._SubParsersAction) -> None:
                        help="clip to this region's counties plus a margin (default 371700)")
     where.add_argument("--bbox", help="clip to W,S,E,N (WGS-84 degrees) instead")
     build.add_argument("--out", help="archive to write (default: HEZE_BASEMAP or .store/)")
-    build.add_argument("--min-zoom", type=int, default=5)
-    build.add_argument("--max-zoom", type=int, default=16)
+    from geo.osm_archive import MAX_ZOOM, MIN_ZOOM
+
+    build.add_argument("--min-zoom", type=int, default=MIN_ZOOM, help=f"default {MIN_ZOOM}")
+    build.add_argument("--max-zoom", type=int, default=MAX_ZOOM,
+                       help=f"default {MAX_ZOOM}; the map enlarges the last zoom's tiles beyond")
     build.set_defaults(run=cmd_basemap)
 
 

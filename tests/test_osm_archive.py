@@ -219,3 +219,15 @@ def test_ctrl_c_in_the_cli_says_the_archive_is_untouched(tmp_path, capsys, monke
     assert main(["basemap", "build", str(HELSINKI), "--bbox", "24.93,60.16,24.96,60.18",
                  "--out", str(out)]) == 130
     assert f"interrupted: {out} is as it was before" in capsys.readouterr().err
+
+
+def test_the_build_passes_on_tippecanoe_progress_and_the_cli_defaults_to_zoom_14(tmp_path, capsys):
+    out = tmp_path / "progress.pmtiles"
+    assert main(["basemap", "build", str(HELSINKI), "--bbox", "24.93,60.16,24.96,60.18",
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert json.loads(printed.out)["max_zoom"] == 14
+    steps = [line for line in printed.err.splitlines() if line.startswith("tippecanoe: ")]
+    assert steps[0] == "tippecanoe: zooms 5–14" and steps[-1].startswith("tippecanoe: 100 %")
+    percents = [int(line.split()[1]) for line in steps[1:]]
+    assert percents == sorted(set(percents))  # each step once, rising
