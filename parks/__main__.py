@@ -305,6 +305,38 @@ def add_synthetic(sub: argparse._SubParsersAction) -> None:
     syn.set_defaults(run=cmd_synthetic)
 
 
+def cmd_outline(args: argparse.Namespace, settings: Settings) -> int:
+    """Import a park's outline from a 界址点 table; print what was read (or one JSON object)."""
+    from parks.files.park_outline import import_outline
+
+    report, committed = import_outline(Path(args.file), args.park, crs=args.crs,
+                                       dry_run=args.dry_run, user=args.user,
+                                       settings=_with_store(settings, args.store))
+    if args.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        for key, value in report.as_dict().items():
+            print(f"{key}: {value}")
+        print("saved" if committed else "not saved" + (" (dry run)" if args.dry_run else ""))
+    return 1 if report.problems else 0
+
+
+def add_outline(sub: argparse._SubParsersAction) -> None:
+    """The `outline` sub-command's arguments."""
+    out = sub.add_parser("outline", help="park outlines from documents")
+    cmds = out.add_subparsers(dest="outline_command", required=True)
+    imp = cmds.add_parser("import", help="a 界址点 table (CSV/TXT/XLSX) as a park's outline")
+    imp.add_argument("file", help="the table: point number, X, Y (any order), optional 圈号")
+    imp.add_argument("--park", required=True, help="the park's id")
+    imp.add_argument("--crs", default="auto",
+                     help="auto (detect, with the reason), EPSG:n, wgs84 or gcj02")
+    imp.add_argument("--dry-run", action="store_true", help="check only; store nothing")
+    imp.add_argument("--json", action="store_true", help="print one JSON object")
+    imp.add_argument("--store", help=_STORE_HELP)
+    imp.add_argument("--user", default="cli", help="name recorded in the audit trail")
+    imp.set_defaults(run=cmd_outline)
+
+
 def add_basemap(sub: argparse._SubParsersAction) -> None:
     """The `basemap` sub-command's arguments."""
     bm = sub.add_parser("basemap", help="the offline OpenStreetMap basemap")
@@ -328,7 +360,7 @@ def parser() -> argparse.ArgumentParser:
     """The `python -m parks` argument parser, one sub-command per add_<cmd>()."""
     main = argparse.ArgumentParser(prog="python -m parks", description=__doc__)
     sub = main.add_subparsers(dest="command", required=True)
-    for add in (add_geocode, add_check, add_import, add_store, add_editors, add_export,
+    for add in (add_geocode, add_check, add_import, add_store, add_editors, add_export, add_outline,
                 add_synthetic, add_basemap):
         add(sub)
     return main
