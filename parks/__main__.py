@@ -306,7 +306,7 @@ def add_synthetic(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_outline(args: argparse.Namespace, settings: Settings) -> int:
-    """Import a park's outline from a 界址点 table; print what was read (or one JSON object)."""
+    """Import a park's outline from a document; print what was read (or one JSON object)."""
     from parks.files.park_outline import import_outline
 
     report, committed = import_outline(Path(args.file), args.park, crs=args.crs,
@@ -325,8 +325,9 @@ def add_outline(sub: argparse._SubParsersAction) -> None:
     """The `outline` sub-command's arguments."""
     out = sub.add_parser("outline", help="park outlines from documents")
     cmds = out.add_subparsers(dest="outline_command", required=True)
-    imp = cmds.add_parser("import", help="a 界址点 table (CSV/TXT/XLSX) as a park's outline")
-    imp.add_argument("file", help="the table: point number, X, Y (any order), optional 圈号")
+    imp = cmds.add_parser("import", help="a park's outline from a document")
+    imp.add_argument("file", help="a 界址点 table (CSV/TXT/XLSX: point number, X, Y in any "
+                     "order, optional 圈号), KML/KMZ, DXF, zipped Shapefile or GeoJSON")
     imp.add_argument("--park", required=True, help="the park's id")
     imp.add_argument("--crs", default="auto",
                      help="auto (detect, with the reason), EPSG:n, wgs84 or gcj02")

@@ -1,15 +1,16 @@
-"""A park's outline from a 界址点 table: read, checked like a drawn outline, and saved with audit."""
+"""A park's outline from a document (界址点 table, KML, DXF, Shapefile, GeoJSON): checked, saved."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pandas as pd
 from shapely.geometry import MultiPolygon
 
 from geo.point_table import PointTableError, read_outline
+from geo.shape_files import SUFFIXES, read_shape_file
 from parks.config import Settings
 from parks.model.outlines import OutlineError, area_note, checked, outline_area_km2, outside_county, to_wkt
 from parks.model.validate import validate_tables, validation_context
@@ -47,8 +48,9 @@ def check_outline(park: pd.Series, county: object, data: bytes, name: str,
                   region: tuple[float, float, float, float], crs: str = "auto") -> OutlineReport:
     """The table read as the park's outline and checked: CRS, rings, self-crossing, inside its
     county, area against the published figure (a warning). Never raises on bad input."""
+    reader = read_shape_file if PurePath(name).suffix.lower() in SUFFIXES else read_outline
     try:
-        outline = read_outline(data, name, region, crs)
+        outline = reader(data, name, region, crs)
         shape = checked(outline.shape)
     except PointTableError as error:
         return OutlineReport(park["id"], problems=tuple(error.problems))
@@ -70,9 +72,12 @@ def check_outline(park: pd.Series, county: object, data: bytes, name: str,
 
 
 def outlined(record: dict, report: OutlineReport, source: str) -> dict:
-    """The park record with the imported outline: precision surveyed (an official 界址点
-    table), the point moved inside the outline when it was only a town or county seat."""
-    new = {**record, "boundary": to_wkt(report.shape), "precision": "surveyed"}
+    """The park record with the imported outline: precision surveyed from an official 界址点
+    table, digitised from a drawing or GIS file; the point moved inside the outline when it
+    was only a town or county seat."""
+    table = PurePath(source).suffix.lower() not in SUFFIXES
+    new = {**record, "boundary": to_wkt(report.shape),
+           "precision": "surveyed" if table else "digitised"}
     if record.get("precision") in COARSE or not record.get("lon"):
         inside = report.shape.representative_point()
         new |= {"lon": f"{inside.x:.6f}", "lat": f"{inside.y:.6f}", "crs": "WGS84"}
