@@ -321,6 +321,31 @@ def cmd_outline(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if report.problems else 0
 
 
+def cmd_compliance(args: argparse.Namespace, settings: Settings) -> int:
+    """化工企业入园率 from the park outlines: overall, by county, the enterprises outside."""
+    from parks.analysis.compliance import compliance
+    from parks.model.dataset import load_dataset
+
+    dataset = load_dataset(args.region, data_dir=settings.data_dir, cache_dir=settings.cache_dir)
+    result = compliance(dataset, tuple(args.county or ()))
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False))
+        return 0
+    print(json.dumps(result.as_dict()["overall"], ensure_ascii=False))
+    print(result.by_county.to_string(index=False))
+    print(result.outside.to_string(index=False) if len(result.outside) else "outside: none")
+    return 0
+
+
+def add_compliance(sub: argparse._SubParsersAction) -> None:
+    """The `compliance` sub-command's arguments."""
+    com = sub.add_parser("compliance", help="化工企业入园率 from the park outlines")
+    com.add_argument("--region", default=DEFAULT_CONFIG.default_region, help="city adcode")
+    com.add_argument("--county", action="append", help="county adcode (repeatable)")
+    com.add_argument("--json", action="store_true", help="print one JSON object")
+    com.set_defaults(run=cmd_compliance)
+
+
 def add_outline(sub: argparse._SubParsersAction) -> None:
     """The `outline` sub-command's arguments."""
     out = sub.add_parser("outline", help="park outlines from documents")
@@ -362,6 +387,7 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m parks", description=__doc__)
     sub = main.add_subparsers(dest="command", required=True)
     for add in (add_geocode, add_check, add_import, add_store, add_editors, add_export, add_outline,
+                add_compliance,
                 add_synthetic, add_basemap):
         add(sub)
     return main

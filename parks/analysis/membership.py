@@ -1,0 +1,54 @@
+"""Who is inside which park, derived from outlines: the innermost park whose outline holds a point."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.crs import METRIC_CRS
+from parks.model.dataset import Dataset
+from parks.model.outlines import outline_frame
+
+PRECISE = ("surveyed", "digitised")  # only a point known to the site can be inside an outline
+COLUMNS = ["layer", "id", "park_id", "status"]
+STATUS = ("inside", "outside", "undecidable")  # undecidable: known to its town or county only
+
+
+def members(dataset: Dataset, layers: tuple[str, ...] = ("enterprises", "projects")
+            ) -> pd.DataFrame:
+    """One row per record of `layers`: the innermost park (片区 before the park that holds it)
+    whose outline contains its point, and its status: inside, outside (a precise point in no
+    outline), undecidable (a town or county point, or none: never counted as inside)."""
+    outlines = outline_frame(dataset.parks)
+    rows = [_layer_members(getattr(dataset, layer), layer, outlines) for layer in layers]
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=COLUMNS)
+
+
+def _layer_members(records: gpd.GeoDataFrame, layer: str, outlines: gpd.GeoDataFrame
+                   ) -> pd.DataFrame:
+    precise = records["precision"].isin(PRECISE) & records.geometry.notna()
+    out = pd.DataFrame({"layer": layer, "id": records["id"].to_numpy(), "park_id": "",
+                        "status": "undecidable"})
+    out.loc[precise.to_numpy(), "status"] = "outside"
+    if not precise.any() or outlines.empty:
+        return out
+    areas = outlines.to_crs(METRIC_CRS).area.rename("area_m2")
+    shapes = gpd.GeoDataFrame({"park": outlines["id"], "area_m2": areas},
+                              geometry=outlines.geometry, crs=outlines.crs)
+    points = gpd.GeoDataFrame({"row": records.index[precise]},
+                              geometry=records.geometry[precise].to_numpy(), crs=records.crs)
+    hits = gpd.sjoin(points, shapes, predicate="within", how="inner")
+    innermost = hits.sort_values("area_m2").drop_duplicates("row").set_index("row")["park"]
+    where = records.index.get_indexer(innermost.index)
+    out.loc[where, "park_id"] = innermost.to_numpy()
+    out.loc[where, "status"] = "inside"
+    return out
+
+
+def counts(membership: pd.DataFrame, park_ids: list[str]) -> pd.DataFrame:
+    """Members per park (a 片区's members also count for the parks holding it is not assumed:
+    each record counts once, for its innermost park), with the undecidable total beside."""
+    inside = membership[membership["status"] == "inside"]
+    table = inside.groupby(["park_id", "layer"]).size().unstack(fill_value=0)
+    table = table.reindex(index=park_ids, columns=["enterprises", "projects"], fill_value=0)
+    return table.assign(undecidable=int((membership["status"] == "undecidable").sum()))
