@@ -312,12 +312,9 @@ def cmd_outline(args: argparse.Namespace, settings: Settings) -> int:
     report, committed = import_outline(Path(args.file), args.park, crs=args.crs,
                                        dry_run=args.dry_run, user=args.user,
                                        settings=_with_store(settings, args.store))
-    if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False))
-    else:
-        for key, value in report.as_dict().items():
-            print(f"{key}: {value}")
-        print("saved" if committed else "not saved" + (" (dry run)" if args.dry_run else ""))
+    print(json.dumps(report.as_dict(), ensure_ascii=False) if args.json else "\n".join(
+        [*(f"{key}: {value}" for key, value in report.as_dict().items()),
+         "saved" if committed else "not saved"]))
     return 1 if report.problems else 0
 
 
@@ -328,12 +325,9 @@ def cmd_compliance(args: argparse.Namespace, settings: Settings) -> int:
 
     dataset = load_dataset(args.region, data_dir=settings.data_dir, cache_dir=settings.cache_dir)
     result = compliance(dataset, tuple(args.county or ()))
-    if args.json:
-        print(json.dumps(result.as_dict(), ensure_ascii=False))
-        return 0
-    print(json.dumps(result.as_dict()["overall"], ensure_ascii=False))
-    print(result.by_county.to_string(index=False))
-    print(result.outside.to_string(index=False) if len(result.outside) else "outside: none")
+    print(json.dumps(result.as_dict(), ensure_ascii=False) if args.json else
+          "\n\n".join([str(result.overall), result.by_county.to_string(index=False),
+                       result.outside.to_string(index=False)]))
     return 0
 
 
@@ -375,7 +369,6 @@ def add_basemap(sub: argparse._SubParsersAction) -> None:
     where.add_argument("--bbox", help="clip to W,S,E,N (WGS-84 degrees) instead")
     build.add_argument("--out", help="archive to write (default: HEZE_BASEMAP or .store/)")
     from geo.osm_archive import MAX_ZOOM, MIN_ZOOM
-
     build.add_argument("--min-zoom", type=int, default=MIN_ZOOM, help=f"default {MIN_ZOOM}")
     build.add_argument("--max-zoom", type=int, default=MAX_ZOOM,
                        help=f"default {MAX_ZOOM}; the map enlarges the last zoom's tiles beyond")
@@ -387,8 +380,7 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m parks", description=__doc__)
     sub = main.add_subparsers(dest="command", required=True)
     for add in (add_geocode, add_check, add_import, add_store, add_editors, add_export, add_outline,
-                add_compliance,
-                add_synthetic, add_basemap):
+                add_compliance, add_synthetic, add_basemap):
         add(sub)
     return main
 
