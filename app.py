@@ -24,6 +24,7 @@ pages = [
     st.Page("app_pages/compare.py", title=t("page_compare", lang()), url_path="compare"),
     st.Page("app_pages/targets.py", title=t("page_targets", lang()),
             url_path="targets"),
+    st.Page("app_pages/chemical.py", title=t("page_chemical", lang()), url_path="chemical"),
     st.Page("app_pages/quality.py", title=t("page_quality", lang()),
             url_path="quality"),
     st.Page("app_pages/import_data.py", title=t("page_import", lang()),

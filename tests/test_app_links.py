@@ -71,3 +71,16 @@ def test_shared_keys_from_a_link_are_checked_once(monkeypatch):
     assert not at.exception
     assert at.session_state["lang"] == "zh" and at.session_state["region"] == "371700"
     assert at.query_params["lang"] == "zh" and at.query_params["region"] == "371700"
+
+
+def test_the_chemical_parks_page_says_what_is_decidable():
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("app_pages/chemical.py").run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["化工企业"]) == int(metrics["无法判定"]) > 0  # no outlines in data/ yet
+    assert metrics["入园率"] == "—" and "尚无可判定" in at.info[0].value
+    at.multiselect(key="chem_counties").set_value(["371703"]).run()  # 定陶区
+    assert not at.exception, at.exception
+    assert int({m.label: m.value for m in at.metric}["化工企业"]) == 1
+    assert at.query_params["county"] == "371703"  # a shared link opens the same county

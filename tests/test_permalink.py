@@ -23,6 +23,7 @@ STATES = {
                "nearby_point": (115.1, 35.25)},
     "compare": {"compare_ids": ["p-dongming-petrochem", "p-yuncheng-chem"]},
     "edit": {"edit_record": "e-0001"},
+    "chemical": {"chem_counties": ["371728"]},
 }
 
 

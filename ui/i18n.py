@@ -13,6 +13,7 @@ STRINGS: dict[str, Label] = {
     "page_map": Label("地图", "Map"),
     "page_targets": Label("产业目标", "Targets"),
     "page_quality": Label("数据质量", "Data quality"),
+    "page_chemical": Label("化工入园", "Chemical parks"),
     "page_import": Label("导入数据", "Import"),
     "page_park": Label("园区档案", "Park profile"),
     "page_explorer": Label("投资选址", "Site explorer"),
@@ -163,6 +164,33 @@ STRINGS: dict[str, Label] = {
     "industry_targets": Label("分产业目标", "Targets by industry"),
     "records_by_industry": Label("数据集记录数（按产业）", "Records in the dataset by industry"),
     "quality_title": Label("数据质量", "Data quality"),
+    "chem_title": Label("化工企业入园率", "Chemical enterprises inside chemical parks"),
+    "chem_intro": Label(
+        "按园区标绘范围判定：企业点位（实测或标绘）落在认定化工园区（或其片区）范围内即为入园；只知乡镇或"
+        "县区的企业无法判定，不计入园，也不计入分母。入园率 = 园内 ÷（园内 + 园外）。",
+        "Decided from park outlines: an enterprise whose point (surveyed or digitised) lies inside a "
+        "recognised chemical park (or one of its areas) is inside; one known only to its town or "
+        "county cannot be decided and counts neither way. Rate = inside ÷ (inside + outside)."),
+    "chem_firms": Label("化工企业", "Chemical enterprises"),
+    "chem_inside": Label("园内", "Inside"),
+    "chem_outside": Label("园外", "Outside"),
+    "chem_undecidable": Label("无法判定", "Undecidable"),
+    "chem_rate": Label("入园率", "Rate inside"),
+    "chem_no_rate": Label("—（尚无可判定的企业：园区需有标绘范围，企业需有实测/标绘点位）",
+                          "— (nothing decidable yet: parks need outlines, enterprises surveyed "
+                          "or digitised points)"),
+    "chem_by_county": Label("分县区", "By county"),
+    "chem_outside_list": Label("园外化工企业（距最近化工园区）", "Chemical enterprises outside "
+                               "(distance to the nearest chemical park)"),
+    "chem_code": Label("代码", "Code"),
+    "chem_county_unknown": Label("县区未知", "County unknown"),
+    "chem_none_outside": Label("无（只列出点位可判定的园外企业）",
+                               "None (only enterprises whose point decides it are listed)"),
+    "chem_why": Label("说明", "Why"),
+    "chem_codes": Label("计为化工企业的产业代码", "Industry codes counted as chemical"),
+    "chem_nearest": Label("最近化工园区", "Nearest chemical park"),
+    "chem_distance": Label("距离（km）", "Distance (km)"),
+    "chem_to_outline": Label("按范围线", "To the outline"),
     "by_precision": Label("按定位精度", "By location precision"),
     "by_source": Label("按来源", "By source"),
     "total": Label("合计", "Total"),

@@ -49,6 +49,7 @@ PAGES: Mapping[str, tuple[Param, ...]] = {
                Param("at", "nearby_point", POINT)),
     "compare": (Param("ids", "compare_ids", LIST),),
     "edit": (Param("id", "edit_record"),),
+    "chemical": (Param("county", "chem_counties", LIST),),
 }
 _ENTERED = "_permalink_entered"
 _PAGE = "_permalink_page"
