@@ -6,7 +6,13 @@ from parks.analysis.profile import park_profile
 from parks.display.tables import display_table
 from ui import loaders
 from ui.i18n import lang, t
-from ui.park_profile import facts_and_map, nearest_places, park_picker, precision_notice
+from ui.park_profile import (
+    facts_and_map,
+    nearest_places,
+    outline_members,
+    park_picker,
+    precision_notice,
+)
 from ui.park_widgets import bar_chart
 from ui.permalink import publish, restore
 from ui.session import region
@@ -26,6 +32,7 @@ st.caption(park["name_zh"] if language == "en" else park["name_en"])
 precision_notice(profile, language)
 facts_and_map(dataset, profile, language)
 nearest_places(profile, language)
+outline_members(dataset, park, language)
 
 one, two = st.columns(2)
 with one:

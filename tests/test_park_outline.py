@@ -89,3 +89,29 @@ def test_an_unknown_park_and_a_table_without_points_are_named(tmp_path, store, c
     words.write_text("只有说明文字\n没有坐标\n", encoding="utf-8")
     code, report = _run(capsys, str(words), "--park", PARK, "--store", str(store))
     assert code == 1 and "no row holds two coordinates" in report["problems"][0]
+
+
+def test_the_park_profile_lists_who_is_inside_its_imported_outline(tmp_path, monkeypatch, capsys):
+    import pandas as pd
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest import APP, private_store
+    from tests.records import at
+
+    store = private_store(monkeypatch, tmp_path / "store")
+    lon, lat = _inside("371728")
+    table = _table(tmp_path / "synthetic-jzd.csv", _square(lon, lat))
+    assert main(["outline", "import", str(table), "--park", PARK]) == 0
+    capsys.readouterr()
+    with open_store(store) as opened:
+        firm = opened.read_tables()["enterprises"].iloc[0].to_dict()
+        firm |= {"county_adcode": "371728", **at((lon, lat), 100, 100)}  # inside, synthetic
+        opened.commit({"enterprises": pd.DataFrame([firm])}, user="test", reason="synthetic")
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    app.switch_page("app_pages/park.py").run()
+    app.selectbox(key="park_pick").set_value(PARK).run()
+    assert not app.exception, app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert int(metrics["园内企业"]) == 1 and int(metrics["园内项目"]) == 0
+    assert firm["name_zh"] in app.text[0].value
+    assert "尚无标绘范围" not in " ".join(c.value for c in app.caption)

@@ -183,6 +183,18 @@ STRINGS: dict[str, Label] = {
     "chem_outside_list": Label("园外化工企业（距最近化工园区）", "Chemical enterprises outside "
                                "(distance to the nearest chemical park)"),
     "chem_code": Label("代码", "Code"),
+    "park_members": Label("园区范围内（按标绘范围判定）", "Inside the park (by its outline)"),
+    "park_no_outline": Label("本园区尚无标绘范围，无法判定哪些企业、项目在园内。可在「编辑数据」绘制，或用 "
+                             "`python -m parks outline import` 导入界址点坐标表。",
+                             "This park has no outline yet, so who is inside cannot be decided. Draw "
+                             "it on the edit page or import its 界址点 table with `python -m parks "
+                             "outline import`."),
+    "park_members_enterprises": Label("园内企业", "Enterprises inside"),
+    "park_members_projects": Label("园内项目", "Projects inside"),
+    "park_members_undecidable": Label("本县区无法判定", "Undecidable in its county"),
+    "park_members_help": Label("只知乡镇或县区位置的企业和项目，不计入园内。",
+                               "Records known only to their town or county are never counted "
+                               "inside."),
     "chem_county_unknown": Label("县区未知", "County unknown"),
     "chem_none_outside": Label("无（只列出点位可判定的园外企业）",
                                "None (only enterprises whose point decides it are listed)"),

@@ -1,4 +1,4 @@
-"""Parts of the park profile page: park picker, precision notice, facts beside the map, nearest places."""
+"""Parts of the park profile page: park picker, precision notice, facts and map, nearest places, members."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import streamlit as st
 
 from parks.analysis.compare import ATTRIBUTES, park_attributes
 from parks.analysis.distance import within_radius
+from parks.analysis.membership import members
 from parks.analysis.profile import NEAREST_CATEGORIES, ParkProfile, UnknownParkError, park_profile
 from parks.model.dataset import Dataset
 from parks.model.vocab import APPROXIMATE, PRECISION
@@ -76,3 +77,28 @@ def nearest_places(profile: ParkProfile, language: str) -> None:
         note=nearest["note"] if language == "en" else nearest["note_zh"])
     st.dataframe(shown[["category", "name", "distance_km", "approximate", "note"]],
                  hide_index=True, width="stretch", key="park_nearest_table")
+
+
+def outline_members(dataset: Dataset, park: pd.Series, language: str) -> None:
+    """Who is inside the park by its outline (derived, never typed), with the records of its
+    county that cannot be decided beside the figure."""
+    st.subheader(t("park_members"))
+    if not str(park.get("boundary", "") or ""):
+        st.caption(t("park_no_outline"))
+        return
+    found = members(dataset)
+    mine = found[found["park_id"] == park["id"]]
+    layers = {"enterprises": dataset.enterprises, "projects": dataset.projects}
+    county = pd.concat([frame.loc[frame["county_adcode"] == park["county_adcode"], "id"]
+                        for frame in layers.values()])
+    undecidable = int(found[found["id"].isin(county) & (found["status"] == "undecidable")].shape[0])
+    one, two, three = st.columns(3)
+    one.metric(t("park_members_enterprises"), int((mine["layer"] == "enterprises").sum()))
+    two.metric(t("park_members_projects"), int((mine["layer"] == "projects").sum()))
+    three.metric(t("park_members_undecidable"), undecidable, help=t("park_members_help"))
+    names = pd.concat([frame[["id", "name_zh", "name_en"]] for frame in layers.values()])
+    listed = mine.merge(names, on="id")
+    if len(listed):
+        column = "name_en" if language == "en" else "name_zh"
+        # st.text: names are shown as written, never read as Markdown
+        st.text("、".join(listed[column].where(listed[column] != "", listed["name_zh"])))
