@@ -115,3 +115,30 @@ def test_the_park_profile_lists_who_is_inside_its_imported_outline(tmp_path, mon
     assert int(metrics["园内企业"]) == 1 and int(metrics["园内项目"]) == 0
     assert firm["name_zh"] in app.text[0].value
     assert "尚无标绘范围" not in " ".join(c.value for c in app.caption)
+
+
+def test_the_edit_page_reads_a_table_as_the_pending_outline_and_saves_it(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest import APP, audit, login, private_store
+
+    store = private_store(monkeypatch, tmp_path / "store")
+    at = login(AppTest.from_file(APP, default_timeout=120).run())
+    at.switch_page("app_pages/edit.py").run()
+    at.radio(key="edit_table__zh").set_value("parks").run()
+    at.selectbox(key="edit_record__zh").set_value(PARK).run()
+    at.segmented_control(key="edit_section").set_value("location").run()
+    at.radio(key="edit_tool_parks").set_value("draw").run()
+    words = b"\xe5\x8f\xaa\xe6\x9c\x89\xe6\x96\x87\xe5\xad\x97\n"  # 只有文字: no coordinates
+    at.file_uploader[0].set_value(("words.csv", words, "text/csv")).run()
+    assert not at.exception, at.exception
+    assert any("no row holds two coordinates" in e.value for e in at.error)
+    table = _table(tmp_path / "synthetic-jzd.csv", _square(*_inside("371728")))
+    at.file_uploader[0].set_value(("synthetic-jzd.csv", table.read_bytes(), "text/csv")).run()
+    assert not at.exception, at.exception
+    assert any("zone 38" in s.value for s in at.success)  # the CRS and its reason, said
+    assert at.text_input(key=f"location_reason_{PARK}").value == "outline from synthetic-jzd.csv"
+    at.button(key=f"save_location_{PARK}").click().run()
+    assert not at.exception, at.exception
+    saved = audit(store, "parks", PARK)
+    assert "outline from synthetic-jzd.csv" in set(saved["reason"])

@@ -13,6 +13,7 @@ from geo.basemaps import Basemap
 from parks.display.edit_map import EditTarget, edit_map
 from parks.display.map_look import MapLook
 from parks.errors import DataValidationError
+from parks.files.park_outline import check_outline
 from parks.model.dataset import Dataset
 from parks.model.edits import (
     REMOVE,
@@ -147,6 +148,38 @@ def has_location_edits(record: Mapping[str, str], state: EditState) -> bool:
     return bool(changed_fields(record, edits_of(record, state)))
 
 
+OUTLINE_FILES = ["csv", "txt", "xlsx", "kml", "kmz", "dxf", "zip", "geojson", "json"]
+OUTLINE_CRS = ["auto", "wgs84", "gcj02", "EPSG:4526", "EPSG:4527", "EPSG:4547", "EPSG:4548"]
+
+
+def outline_file_box(state: EditState, record: Mapping[str, str], county: pd.DataFrame,
+                     lang: str) -> None:
+    """A document (界址点 table, KML/KMZ, DXF, zipped Shapefile, GeoJSON) read as the unsaved
+    outline, checked like a drawn one; every problem is listed and nothing changes."""
+    with st.expander(t("edit_outline_file")):
+        crs = st.selectbox(t("edit_outline_crs"), OUTLINE_CRS, key=f"outline_crs_{state.record_id}",
+                           format_func=lambda c: t("edit_outline_crs_auto", lang) if c == "auto" else c)
+        upload = st.file_uploader(t("edit_outline_pick"), type=OUTLINE_FILES,
+                                  key=f"outline_file_{state.record_id}_{state.generation}")
+        if upload is None:
+            return
+        west, south, east, north = county.total_bounds if len(county) else (73, 3, 136, 54)
+        park = pd.Series({**record, "county": county["name_zh"].iloc[0] if len(county) else ""})
+        report = check_outline(park, county.geometry.iloc[0] if len(county) else None,
+                               upload.getvalue(), upload.name,
+                               (west - 1, south - 1, east + 1, north + 1), crs)
+        if report.problems:
+            st.error("\n".join([t("edit_outline_file_bad", lang), *(f"- {p}" for p in report.problems)]))
+            return
+        st.session_state[f"location_reason_{state.record_id}"] = f"outline from {upload.name}"
+        read = t("edit_outline_file_read", lang).format(crs=report.crs_reason, n=report.rings)
+        # the area is checked below the picker, as for a drawn outline; a CRS caveat is said here
+        flash(" ".join([read, report.crs_warning]).strip(),
+              "warning" if report.crs_warning else "success")
+        state.set(outline=report.shape.wkt)  # a new map and an empty picker: the outline is pending
+        st.rerun()
+
+
 def location_panel(store: Store, spec: TableSpec, state: EditState, record: Mapping[str, str],
                    located: pd.Series | None, dataset: Dataset, editor: Editor, lang: str) -> None:
     """Map on the left; tool, basemap, typed coordinates, area check and save on the right."""
@@ -160,6 +193,8 @@ def location_panel(store: Store, spec: TableSpec, state: EditState, record: Mapp
         basemap = basemap_select(lang, sidebar=False, name="edit_basemap")
         typed_point_box(state, state.record_id)
         county = dataset.counties[dataset.counties["adcode"] == record.get("county_adcode")]
+        if tool == "draw":
+            outline_file_box(state, record, county, lang)
         outline_summary(current_outline(record.get("boundary", ""), state), record,
                         county.geometry.iloc[0] if len(county) else None,
                         county["name_zh"].iloc[0] if len(county) else "")

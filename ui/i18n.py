@@ -183,6 +183,15 @@ STRINGS: dict[str, Label] = {
     "chem_outside_list": Label("园外化工企业（距最近化工园区）", "Chemical enterprises outside "
                                "(distance to the nearest chemical park)"),
     "chem_code": Label("代码", "Code"),
+    "edit_outline_file": Label("从文件导入范围（界址点表、KML、DXF、Shapefile、GeoJSON）",
+                               "Outline from a file (界址点 table, KML, DXF, Shapefile, GeoJSON)"),
+    "edit_outline_crs": Label("坐标系", "Coordinate system"),
+    "edit_outline_crs_auto": Label("自动识别（说明理由）", "Detect (with the reason)"),
+    "edit_outline_pick": Label("选择文件", "Choose a file"),
+    "edit_outline_file_bad": Label("文件无法作为园区范围，未作任何修改：",
+                                   "The file cannot be the park's outline; nothing changed:"),
+    "edit_outline_file_read": Label("已读入 {n} 个环（{crs}）。请在地图上核对，再保存。",
+                                    "Read {n} ring(s) ({crs}). Check it on the map, then save."),
     "park_members": Label("园区范围内（按标绘范围判定）", "Inside the park (by its outline)"),
     "park_no_outline": Label("本园区尚无标绘范围，无法判定哪些企业、项目在园内。可在「编辑数据」绘制，或用 "
                              "`python -m parks outline import` 导入界址点坐标表。",

@@ -33,6 +33,7 @@ class OutlineReport:
     rings: int = 0
     problems: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    crs_warning: str = ""  # among the warnings: the one on how the CRS was read
     shape: MultiPolygon | None = field(default=None, compare=False, repr=False)
 
     def as_dict(self) -> dict[str, object]:
@@ -68,7 +69,8 @@ def check_outline(park: pd.Series, county: object, data: bytes, name: str,
     middle = shape.centroid
     rings = sum(1 + len(part.interiors) for part in shape.geoms)
     return OutlineReport(park["id"], outline.guess.crs, outline.guess.reason, area,
-                         (middle.x, middle.y), rings, tuple(problems), tuple(warnings), shape)
+                         (middle.x, middle.y), rings, tuple(problems), tuple(warnings),
+                         outline.guess.warning, shape)
 
 
 def outlined(record: dict, report: OutlineReport, source: str) -> dict:
