@@ -7,6 +7,7 @@ import json
 import math
 from dataclasses import replace
 
+import pandas as pd
 import pytest
 from shapely.geometry import box
 
@@ -93,3 +94,12 @@ def test_the_cli_prints_valid_json(capsys):
     assert main(["compliance", "--json"]) == 0
     printed = json.loads(capsys.readouterr().out)  # NaN would not be valid JSON
     assert printed["overall"]["rate"] is None and printed["overall"]["chemical"] > 0
+
+
+def test_outside_every_outline_is_undecidable_while_a_county_park_has_none(synthetic):
+    unmapped = {**_park("p-chem-unmapped", "chemical_park", 115.40, 35.20, 115.41, 35.21),
+                "boundary": ""}  # a chemical park of the same county without its outline yet
+    parks = records(synthetic, PARKS, [unmapped])
+    result = compliance(replace(synthetic, parks=pd.concat([synthetic.parks, parks])))
+    assert result.overall == {"chemical": 5, "inside": 2, "outside": 0, "undecidable": 3,
+                              "rate": 1.0}  # inside stays inside; outside may be in that park

@@ -167,10 +167,12 @@ STRINGS: dict[str, Label] = {
     "chem_title": Label("化工企业入园率", "Chemical enterprises inside chemical parks"),
     "chem_intro": Label(
         "按园区标绘范围判定：企业点位（实测或标绘）落在认定化工园区（或其片区）范围内即为入园；只知乡镇或"
-        "县区的企业无法判定，不计入园，也不计入分母。入园率 = 园内 ÷（园内 + 园外）。",
+        "县区的企业，以及所在县区尚有化工园区未标绘范围时落在范围外的企业，无法判定，不计入园，也不计入"
+        "分母。入园率 = 园内 ÷（园内 + 园外）。",
         "Decided from park outlines: an enterprise whose point (surveyed or digitised) lies inside a "
         "recognised chemical park (or one of its areas) is inside; one known only to its town or "
-        "county cannot be decided and counts neither way. Rate = inside ÷ (inside + outside)."),
+        "county, or outside every outline in a county where a chemical park has no outline yet, "
+        "cannot be decided and counts neither way. Rate = inside ÷ (inside + outside)."),
     "chem_firms": Label("化工企业", "Chemical enterprises"),
     "chem_inside": Label("园内", "Inside"),
     "chem_outside": Label("园外", "Outside"),

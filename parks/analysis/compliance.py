@@ -66,7 +66,8 @@ def _rate(inside: int, outside: int) -> float:
 def compliance(dataset: Dataset, counties: tuple[str, ...] = ()) -> Compliance:
     """入园率 of the chemical enterprises (of `counties`, or all): inside a chemical park's
     outline (its innermost park being a chemical park or one of its 片区) or outside; those
-    known only to a town or county are undecidable and never counted as inside."""
+    known only to a town or county, and those outside every outline in a county where some
+    chemical park has no outline yet, are undecidable: never counted either way."""
     firms = dataset.enterprises[chemical(dataset.enterprises)]
     if counties:
         firms = firms[firms["county_adcode"].isin(counties)]
@@ -75,7 +76,11 @@ def compliance(dataset: Dataset, counties: tuple[str, ...] = ()) -> Compliance:
     inside = (status["status"] == "inside") & status["park_id"].map(kinds).eq("chemical_park")
     state = pd.Series("outside", index=firms.index)
     state[inside.to_numpy()] = "inside"
-    state[(status["status"] == "undecidable").to_numpy()] = "undecidable"
+    # outside no outline, yet a chemical park of its county has none: it may lie in that one
+    chem = dataset.parks[dataset.parks["kind"] == "chemical_park"]
+    unmapped = set(chem.loc[chem["boundary"].fillna("") == "", "county_adcode"])
+    maybe = (state == "outside") & firms["county_adcode"].isin(unmapped).to_numpy()
+    state[maybe | (status["status"] == "undecidable").to_numpy()] = "undecidable"
     names = dict(zip(dataset.counties["adcode"], dataset.counties["name_zh"], strict=True))
     table = (pd.DataFrame({"county_adcode": firms["county_adcode"], "state": state})
              .groupby(["county_adcode", "state"]).size().unstack(fill_value=0)
