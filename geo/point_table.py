@@ -126,7 +126,9 @@ def detect(a: np.ndarray, b: np.ndarray, region: Bbox) -> CrsGuess:
     if np.all(east >= 10_000_000):
         if len(zones) > 1:
             raise PointTableError([f"points from several zones mixed: {', '.join(map(str, zones))}"])
-        return _zoned(int(zones[0]), east_first=east_first, order=order)
+        guess = _zoned(int(zones[0]), east_first=east_first, order=order)
+        _zone_fits(guess, east, b if east_first else a, region)
+        return guess
     return _by_meridian(a, b, region, east_first=east_first, order=order)
 
 
@@ -165,6 +167,24 @@ def _zoned(zone: int, *, east_first: bool, order: str) -> CrsGuess:
                         f"(central meridian {zone * 6 - 3}°E); {order}")
     raise PointTableError([f"the easting's prefix {zone} is no Gauss-Krüger zone of China "
                            "(3° zones 25-45, 6° zones 13-23)"])
+
+
+def _zone_fits(guess: CrsGuess, east: np.ndarray, north: np.ndarray, region: Bbox) -> None:
+    """Raise when the zone written in the eastings puts the points outside the region, naming
+    the zone that would put them inside (a mistyped or mixed-up prefix)."""
+    zone, offset = int(east[0] // 1_000_000), east - (east // 1_000_000) * 1_000_000
+    middle = (float(np.mean(offset)), float(np.mean(north)))
+    if _inside(_lonlat(guess.crs, zone * 1_000_000 + middle[0], middle[1]), region):
+        return
+    three = 25 <= zone <= 45
+    others = range(25, 46) if three else range(13, 24)
+    fits = [z for z in others if _inside(_lonlat(f"EPSG:{(4488 if three else 4478) + z}",
+                                                 z * 1_000_000 + middle[0], middle[1]), region)]
+    lon, lat = _lonlat(guess.crs, zone * 1_000_000 + middle[0], middle[1])
+    hint = (f"; zone {fits[0]} would put them inside: check the table, or give --crs "
+            f"EPSG:{(4488 if three else 4478) + fits[0]}" if fits else "")
+    raise PointTableError([f"zone {zone} (written in the eastings) puts the points at "
+                           f"{lon:.2f}°E {lat:.2f}°N, outside the region{hint}"])
 
 
 def _by_meridian(a: np.ndarray, b: np.ndarray, region: Bbox, *, east_first: bool,

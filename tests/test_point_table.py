@@ -121,3 +121,10 @@ def test_coordinates_in_dms_and_numbers():
     assert coordinate("115度30分36秒") == pytest.approx(115.51)
     assert coordinate(" 3908430.93 ") == 3908430.93
     assert np.isnan(coordinate("J1"))
+
+
+def test_a_zone_that_puts_the_outline_elsewhere_names_the_zone_that_fits():
+    rows = [(n, e + 1_000_000) for e, n in _projected("EPSG:4526")]  # written as zone 39, not 38
+    with pytest.raises(PointTableError, match=r"zone 39 .* outside the region; zone 38 would put "
+                                              r"them inside.*EPSG:4526"):
+        read_outline(_table(rows, "点号,X,Y,圈号"), "t.csv", REGION)
