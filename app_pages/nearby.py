@@ -3,6 +3,7 @@
 import streamlit as st
 
 from parks.analysis.distance import InvalidLocationError, InvalidRadiusError, within_radius
+from parks.analysis.membership import park_at
 from parks.display.tables import display_table
 from parks.model.schema import SPECS, field_label
 from ui import loaders
@@ -42,6 +43,9 @@ if point and (point["lng"], point["lat"]) != st.session_state.get("nearby_point"
     st.session_state["nearby_point"] = (point["lng"], point["lat"])
     st.rerun()
 st.caption(t("nearby_click"))
+inside, unmapped = park_at(dataset, lon, lat)
+st.info(t("nearby_in_chem").format(park=park_label(dataset, inside, language)) if inside else
+        t("nearby_not_in_chem").format(n=unmapped))
 counts = nearby.counts
 cols = st.columns(3)
 for col, name in zip(cols, ("parks", "enterprises", "projects"), strict=True):

@@ -325,6 +325,7 @@ def test_nearby_page_counts_records_in_the_radius(monkeypatch):
     metrics = {m.label: int(m.value) for m in at.metric}
     assert metrics["园区"] >= 4  # the park and its three 片区 share the seat
     assert at.query_params["r"] == "5"
+    assert any("不在任何已标绘的化工园区范围内" in i.value for i in at.info)  # no outlines in data/
 
 
 def test_compare_page_downloads(monkeypatch):

@@ -103,3 +103,12 @@ def test_outside_every_outline_is_undecidable_while_a_county_park_has_none(synth
     result = compliance(replace(synthetic, parks=pd.concat([synthetic.parks, parks])))
     assert result.overall == {"chemical": 5, "inside": 2, "outside": 0, "undecidable": 3,
                               "rate": 1.0}  # inside stays inside; outside may be in that park
+
+
+def test_a_point_is_said_to_be_inside_a_chemical_park_only_from_an_outline(synthetic, heze):
+    from parks.analysis.membership import park_at
+
+    assert park_at(synthetic, 115.4705, 35.2275) == ("p-chem-east", 0)  # the 片区, innermost
+    assert park_at(synthetic, 115.51, 35.22) == ("", 0)  # inside the industrial park only
+    kinds = heze.parks["kind"]
+    assert park_at(heze, 115.1, 35.25) == ("", int((kinds == "chemical_park").sum()))

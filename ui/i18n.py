@@ -185,6 +185,12 @@ STRINGS: dict[str, Label] = {
     "chem_outside_list": Label("园外化工企业（距最近化工园区）", "Chemical enterprises outside "
                                "(distance to the nearest chemical park)"),
     "chem_code": Label("代码", "Code"),
+    "nearby_in_chem": Label("该点在化工园区「{park}」的标绘范围内。",
+                            "This point lies inside the outline of the chemical park {park}."),
+    "nearby_not_in_chem": Label("该点不在任何已标绘的化工园区范围内（另有 {n} 个化工园区尚无标绘范围，"
+                                "无法排除）。",
+                                "This point lies in no outlined chemical park ({n} chemical parks "
+                                "have no outline yet and cannot be ruled out)."),
     "edit_outline_file": Label("从文件导入范围（界址点表、KML、DXF、Shapefile、GeoJSON）",
                                "Outline from a file (界址点 table, KML, DXF, Shapefile, GeoJSON)"),
     "edit_outline_crs": Label("坐标系", "Coordinate system"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry import Point
 
 from geo.crs import METRIC_CRS
 from parks.model.dataset import Dataset
@@ -52,3 +53,18 @@ def counts(membership: pd.DataFrame, park_ids: list[str]) -> pd.DataFrame:
     table = inside.groupby(["park_id", "layer"]).size().unstack(fill_value=0)
     table = table.reindex(index=park_ids, columns=["enterprises", "projects"], fill_value=0)
     return table.assign(undecidable=int((membership["status"] == "undecidable").sum()))
+
+
+def park_at(dataset: Dataset, lon: float, lat: float, kind: str = "chemical_park"
+            ) -> tuple[str, int]:
+    """The innermost park of `kind` whose outline holds (lon, lat), "" when none does; and how
+    many parks of that kind have no outline yet (the point may lie in one of them)."""
+    parks = dataset.parks[dataset.parks["kind"] == kind]
+    outlines = outline_frame(parks)
+    unmapped = len(parks) - len(outlines)
+    if outlines.empty:
+        return "", unmapped
+    holding = outlines[outlines.contains(Point(lon, lat))]
+    if holding.empty:
+        return "", unmapped
+    return str(holding.loc[holding.to_crs(METRIC_CRS).area.idxmin(), "id"]), unmapped
