@@ -30,6 +30,11 @@ _COMPRESSIONS = (Compression.GZIP, Compression.NONE)
 _TO_3857 = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
 
 
+def label_keys(lang: str) -> list[str]:
+    """Which name tags a label tries, in order: Chinese first, or English where OSM has it."""
+    return ["name:en", "name"] if lang == "en" else ["name:zh", "name"]
+
+
 class ArchiveUnreadableError(RuntimeError):
     """The archive is missing, damaged, or not an archive of vector tiles."""
 

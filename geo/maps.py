@@ -236,7 +236,7 @@ def build_map(layers: Sequence[Layer], *, basemap: Basemap, bounds: tuple[float,
     # The map draws with Leaflet alone (DivIcons, no awesome-markers, Bootstrap, jQuery or Font
     # Awesome): loading only Leaflet makes every page load lighter and standalone exports ~5 MB
     # smaller. Plugins (cluster, fullscreen) keep their own files.
-    fmap.default_js = [(n, u) for n, u in fmap.default_js if n == "leaflet"]  # (OSM: its own)
+    fmap.default_js = [(n, u) for n, u in fmap.default_js if n == "leaflet"]
     fmap.default_css = [(n, u) for n, u in fmap.default_css if n == "leaflet_css"]
     assets.localize(fmap, asset_base_url)
     return fmap

@@ -15,7 +15,7 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
 from pyproj import Transformer
 
-from geo.geography import Geography, read_geography
+from geo.geography import Geography, label_keys, read_geography
 
 LAND = "#F4F3EF"
 WATER = "#AECCE6"
@@ -134,7 +134,7 @@ def draw_roads(ax: Axes, roads: gpd.GeoDataFrame, zoom: int, scale: float) -> No
 
 def place_name(row: dict, lang: str) -> str:
     """A place's name in `lang`: name:en (English) or name:zh (otherwise), else the local name."""
-    return (row.get("name:en" if lang == "en" else "name:zh") or row.get("name") or "").strip()
+    return next((str(row.get(key)).strip() for key in label_keys(lang) if row.get(key)), "")
 
 
 def draw_places(ax: Axes, places: gpd.GeoDataFrame, zoom: int, lang: str,

@@ -6,7 +6,6 @@ import base64
 import hashlib
 import html
 import io
-import math
 import mmap
 import os
 import shutil
@@ -19,8 +18,16 @@ from folium.elements import JSCSSMixin
 from pmtiles.tile import zxy_to_tileid
 
 from geo.basemaps import VectorArchive
-from geo.geography import ArchiveUnreadableError, archive_header, tile_bytes
+from geo.geography import (
+    ArchiveUnreadableError,
+    archive_header,
+    label_keys,
+    mercator_extent,
+    tile_bytes,
+)
+from geo.labels import Label
 from geo.layers import script_json, template
+from geo.tiles import tile_range
 
 # Streamlit's static route refuses files over 200 MB (MAX_APP_STATIC_FILE_SIZE in its server
 # config), so a larger archive is served as parts the layer reads as one
@@ -28,8 +35,9 @@ PART_BYTES = 190 * 2**20
 _JSD = "https://cdn.jsdelivr.net/npm"  # never fetched: geo.assets.localize maps it to static/vendor
 PMTILES_JS = f"{_JSD}/pmtiles@4.5.0/dist/pmtiles.js"
 PROTOMAPS_JS = f"{_JSD}/protomaps-leaflet@5.1.0/dist/protomaps-leaflet.js"
-ATTRIBUTION = ('© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> 贡献者',
-               '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors')
+ATTRIBUTION = Label('© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> 贡献者',
+                    '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
+                    'contributors')
 
 
 @dataclass(frozen=True)
@@ -105,11 +113,6 @@ TEXTS: tuple[Text, ...] = (
 )
 
 
-def label_keys(lang: str) -> list[str]:
-    """Which name tags a label tries, in order: Chinese first, or English where OSM has it."""
-    return ["name:en", "name"] if lang == "en" else ["name:zh", "name"]
-
-
 def style_json() -> str:
     """The style table as JSON for the Leaflet layer's script."""
     return script_json({"background": BACKGROUND, "fills": [asdict(f) for f in FILLS],
@@ -154,26 +157,13 @@ def _place(archive: Path, target: Path, offset: int, size: int, *, whole: bool) 
     partial.replace(target)
 
 
-UNREADABLE = ("离线底图文件无法读取（请刷新页面；若仍如此，请重新生成底图）",
-              "The offline basemap's file cannot be read (reload the page; if it persists, "
-              "build the basemap again)")
+UNREADABLE = Label("离线底图文件无法读取（请刷新页面；若仍如此，请重新生成底图）",
+                   "The offline basemap's file cannot be read (reload the page; if it persists, "
+                   "build the basemap again)")
 EXCERPT_BYTES = 24 * 2**20  # tiles a standalone page carries (base64 makes the page ~4/3 larger)
 EXCERPT_TILES = 20_000  # per zoom: stop before listing a province at street level
-EXCERPT_NOTE = ("本文件内含底图至第 {z} 级，更大比例尺为放大显示",
-                "basemap detail in this file to zoom {z}; closer views are enlarged")
-
-
-def _tile_range(bbox: tuple[float, float, float, float], zoom: int) -> tuple[range, range]:
-    """Columns and rows of the XYZ tiles at zoom covering a WGS-84 box."""
-    n = 2**zoom
-
-    def row(lat: float) -> int:
-        rad = math.radians(max(min(lat, 85.0), -85.0))
-        return min(n - 1, int((1 - math.asinh(math.tan(rad)) / math.pi) / 2 * n))
-
-    west, south, east, north = bbox
-    cols = range(max(0, int((west + 180) / 360 * n)), min(n - 1, int((east + 180) / 360 * n)) + 1)
-    return cols, range(row(north), row(south) + 1)
+EXCERPT_NOTE = Label("本文件内含底图至第 {z} 级，更大比例尺为放大显示",
+                     "basemap detail in this file to zoom {z}; closer views are enlarged")
 
 
 def _collect(mapping: mmap.mmap, header: dict, archive: VectorArchive,
@@ -182,7 +172,7 @@ def _collect(mapping: mmap.mmap, header: dict, archive: VectorArchive,
     tiles: dict[int, bytes] = {}
     top, used, directories = archive.min_zoom, 0, {}
     for zoom in range(archive.min_zoom, archive.max_zoom + 1):
-        cols, rows = _tile_range(bbox, zoom)
+        cols, rows = tile_range(*mercator_extent(bbox), zoom)
         if zoom > archive.min_zoom and len(cols) * len(rows) > EXCERPT_TILES:
             break
         ids = [zxy_to_tileid(zoom, x, y) for x in cols for y in rows]
@@ -217,7 +207,7 @@ def excerpt(archive: VectorArchive, bbox: tuple[float, float, float, float], *, 
     for tile_id in sorted(tiles):
         writer.write_tile(tile_id, tiles[tile_id])
     writer.finalize(dict(header), {})
-    note = "" if top == archive.max_zoom else EXCERPT_NOTE[lang == "en"].format(z=top)
+    note = "" if top == archive.max_zoom else EXCERPT_NOTE.get(lang).format(z=top)
     return replace(archive, parts=(), max_zoom=top, embedded=buffer.getvalue(), note=note)
 
 
@@ -239,5 +229,5 @@ class OsmVectorLayer(JSCSSMixin, folium.map.Layer):
         self.labels = script_json(label_keys(lang))
         self.style = style_json()
         note = f" · {html.escape(archive.note)}" if archive.note else ""
-        self.attribution = script_json(ATTRIBUTION[lang == "en"] + note)
-        self.unreadable = script_json(UNREADABLE[lang == "en"])
+        self.attribution = script_json(ATTRIBUTION.get(lang) + note)
+        self.unreadable = script_json(UNREADABLE.get(lang))

@@ -44,6 +44,19 @@ def region_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "synthetic-region.pmtiles"
 
 
+@pytest.fixture(scope="session")
+def tiny_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An OSM archive (zooms 5-14) of the one-of-each synthetic extract, built once."""
+    from geo.osm_archive import build_basemap
+    from tests.osm_fixture import tiny_heze_pbf
+
+    folder = tmp_path_factory.mktemp("synthetic-tiny")
+    out = folder / "tiny.pmtiles"
+    build_basemap(tiny_heze_pbf(folder / "synthetic.osm.pbf"), out, (115.3, 35.1, 115.6, 35.3),
+                  max_zoom=14)
+    return out
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A writable copy of data/ (records included) for tests that break files on purpose."""

@@ -9,19 +9,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.osm_archive import build_basemap
 from tests.apptest import APP, login, private_store
-from tests.osm_fixture import tiny_heze_pbf
 from ui.loaders import BASEMAP_DIR, MAPS_DIR
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("osm")
-    out = folder / "basemap.pmtiles"
-    build_basemap(tiny_heze_pbf(folder / "synthetic.osm.pbf"), out, (115.3, 35.1, 115.6, 35.3),
-                  max_zoom=12)
-    return out
+@pytest.fixture
+def archive(tiny_archive) -> Path:
+    return tiny_archive
 
 
 @pytest.fixture(autouse=True)

@@ -10,22 +10,16 @@ from pathlib import Path
 import pytest
 
 from geo.basemaps import OSM_LOCAL, VectorArchive, available_basemaps, resolve
-from geo.geography import ArchiveUnreadableError
+from geo.geography import ArchiveUnreadableError, label_keys
 from geo.maps import build_map
-from geo.osm_archive import build_basemap
-from geo.vector_basemap import OsmVectorLayer, excerpt, label_keys, publish
-from tests.osm_fixture import tiny_heze_pbf
+from geo.vector_basemap import OsmVectorLayer, excerpt, publish
 
 URL = "/app/static/cache/basemap"
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("osm")
-    out = folder / "basemap.pmtiles"
-    build_basemap(tiny_heze_pbf(folder / "synthetic.osm.pbf"), out, (115.3, 35.1, 115.6, 35.3),
-                  max_zoom=14)
-    return out
+@pytest.fixture
+def archive(tiny_archive) -> Path:
+    return tiny_archive
 
 
 def test_a_published_archive_is_the_same_bytes_at_one_url(archive, tmp_path):
