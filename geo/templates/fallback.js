@@ -1,4 +1,5 @@
 {# rendered by geo/maps.py #}
+{% from "_note.js" import note %}
 {% macro script(this, kwargs) %}
 (function() {
   var map = {{ this._parent.get_name() }};
@@ -10,14 +11,7 @@
     if (done || loads > 0) return;
     done = true;
     tiles.forEach(function(t) { map.removeLayer(t); });
-    var note = L.control({position: "topright"});
-    note.onAdd = function() {
-      var d = L.DomUtil.create("div", "hz-offline-note leaflet-control");
-      d.style.cssText = "background:#fff3cd;border:1px solid #d9b44a;padding:4px 8px;border-radius:4px;font-size:12px";
-      d.textContent = {{ this.notice }};
-      return d;
-    };
-    note.addTo(map);
+    {{ note("map", this.notice, "hz-offline-note") }}
   }
   tiles.forEach(function(t) {
     t.on("tileload", function() { loads++; });

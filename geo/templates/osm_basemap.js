@@ -1,4 +1,5 @@
 {# rendered by geo/vector_basemap.py: the offline OSM basemap, drawn by protomaps-leaflet #}
+{% from "_note.js" import note %}
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = (function() {
   var parts = {{ this.parts }}, embedded = {{ this.embedded }}, style = {{ this.style }};
@@ -7,14 +8,7 @@ var {{ this.get_name() }} = (function() {
   function unreadable() {  // once: the archive's file is gone (e.g. the cache was cleared)
     if (told || !layer._map) return;
     told = true;
-    var note = L.control({position: "topright"});
-    note.onAdd = function() {
-      var d = L.DomUtil.create("div", "hz-map-note leaflet-control");
-      d.style.cssText = "background:#fff3cd;border:1px solid #d9b44a;padding:4px 8px;border-radius:4px;font-size:12px;max-width:320px";
-      d.textContent = {{ this.unreadable }};
-      return d;
-    };
-    note.addTo(layer._map);
+    {{ note("layer._map", this.unreadable, "hz-map-note") }}
   }
   // the archive as one byte range: served parts (Streamlit serves files up to 200 MB) read with
   // HTTP range requests, or the bytes of a standalone export
