@@ -23,7 +23,7 @@ names = dict(zip(dataset.counties["adcode"], dataset.counties["name_zh"], strict
 chosen = st.multiselect(field_label("county_adcode", language), list(names), key="chem_counties",
                         format_func=names.get, placeholder=t("choose"))
 publish("chemical")
-result = compliance(dataset, tuple(chosen))
+result = compliance(dataset, tuple(chosen), loaders.memberships(dataset))
 overall = result.overall
 columns = st.columns(5)
 for column, key in zip(columns, ("chemical", "inside", "outside", "undecidable"), strict=False):

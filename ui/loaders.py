@@ -17,6 +17,7 @@ from geo.basemaps import Basemap, VectorArchive, available_basemaps
 from geo.boundaries import load_context, simplify_for_display
 from geo.geography import ArchiveUnreadableError
 from geo.vector_basemap import publish
+from parks.analysis.membership import members
 from parks.config import DEFAULT_CONFIG
 from parks.display.map_look import MapLook
 from parks.display.popups import enterprise_details, prune, write_details
@@ -170,6 +171,18 @@ def _detail_url(loaded: Dataset, lang: str, version: str) -> str:
 def data_version() -> str:
     """Changes with every commit to the store and every edit of a data file."""
     return f"{store_location()}@{store().version()}:{data_fingerprint(data_dir())}"
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _members(version: str, region: str, _loaded: Dataset) -> pd.DataFrame:
+    del version, region  # cache key only
+    return members(_loaded)
+
+
+def memberships(loaded: Dataset) -> pd.DataFrame:
+    """Who is inside which park (parks.analysis.membership), once per data version: the park
+    and chemical pages read it on every rerun."""
+    return _members(data_version(), loaded.region.adcode, loaded)
 
 
 @st.cache_resource(show_spinner="正在绘制地图 / Drawing the map…", max_entries=16)

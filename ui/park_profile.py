@@ -7,10 +7,10 @@ import streamlit as st
 
 from parks.analysis.compare import ATTRIBUTES, park_attributes
 from parks.analysis.distance import within_radius
-from parks.analysis.membership import members
 from parks.analysis.profile import NEAREST_CATEGORIES, ParkProfile, UnknownParkError, park_profile
 from parks.model.dataset import Dataset
 from parks.model.vocab import APPROXIMATE, PRECISION
+from ui import loaders
 from ui.i18n import t
 from ui.park_widgets import nearby_map, park_label, park_options
 from ui.session import remember
@@ -86,7 +86,7 @@ def outline_members(dataset: Dataset, park: pd.Series, language: str) -> None:
     if not str(park.get("boundary", "") or ""):
         st.caption(t("park_no_outline"))
         return
-    found = members(dataset)
+    found = loaders.memberships(dataset)
     mine = found[found["park_id"] == park["id"]]
     layers = {"enterprises": dataset.enterprises, "projects": dataset.projects}
     county = pd.concat([frame.loc[frame["county_adcode"] == park["county_adcode"], "id"]

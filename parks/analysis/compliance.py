@@ -63,15 +63,18 @@ def _rate(inside: int, outside: int) -> float:
     return round(inside / (inside + outside), 4) if inside + outside else math.nan
 
 
-def compliance(dataset: Dataset, counties: tuple[str, ...] = ()) -> Compliance:
+def compliance(dataset: Dataset, counties: tuple[str, ...] = (),
+               found: pd.DataFrame | None = None) -> Compliance:
     """入园率 of the chemical enterprises (of `counties`, or all): inside a chemical park's
     outline (its innermost park being a chemical park or one of its 片区) or outside; those
     known only to a town or county, and those outside every outline in a county where some
-    chemical park has no outline yet, are undecidable: never counted either way."""
+    chemical park has no outline yet, are undecidable: never counted either way. `found`: the
+    dataset's memberships when already at hand (parks.analysis.membership.members)."""
     firms = dataset.enterprises[chemical(dataset.enterprises)]
     if counties:
         firms = firms[firms["county_adcode"].isin(counties)]
-    status = members(dataset, ("enterprises",)).set_index("id").loc[firms["id"]]
+    found = members(dataset, ("enterprises",)) if found is None else found
+    status = found[found["layer"] == "enterprises"].set_index("id").loc[firms["id"]]
     kinds = dataset.parks.set_index("id")["kind"]
     inside = (status["status"] == "inside") & status["park_id"].map(kinds).eq("chemical_park")
     state = pd.Series("outside", index=firms.index)
