@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import PurePath
 
 import numpy as np
 import pandas as pd
@@ -47,25 +45,6 @@ class CrsGuess:
     east_first: bool  # False: the surveyors' order, X (northing) then Y (easting)
     reason: str
     warning: str = ""
-
-
-def read_rows(data: bytes, name: str) -> pd.DataFrame:
-    """Every cell of a CSV, TXT or XLSX table as text, no header assumed."""
-    suffix = PurePath(name).suffix.lower()
-    if suffix in (".xlsx", ".xls"):
-        return pd.read_excel(io.BytesIO(data), header=None, dtype=str).fillna("")
-    text = data.decode("utf-8-sig") if _utf8(data) else data.decode("gb18030")
-    rows = [re.split(r"\s*[,，\t;；]\s*|\s+", line.strip()) for line in text.splitlines()]
-    width = max((len(r) for r in rows), default=0)
-    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows]).fillna("")
-
-
-def _utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-        return True
-    except UnicodeDecodeError:
-        return False
 
 
 def coordinate(text: str) -> float:
@@ -293,10 +272,11 @@ class Outline:
     points: int
 
 
-def read_outline(data: bytes, name: str, region: Bbox, crs: str = "auto") -> Outline:
-    """A 界址点 table (CSV, TXT or XLSX) as an outline; `crs` "auto" detects it (see detect),
-    else EPSG:n, wgs84 or gcj02. Raises PointTableError naming every problem."""
-    table = points(read_rows(data, name))
+def read_outline(rows: pd.DataFrame, region: Bbox, crs: str = "auto") -> Outline:
+    """A 界址点 table (its cells as text, no header assumed: parks.files.uploads.read_rows) as
+    an outline; `crs` "auto" detects it (see detect), else EPSG:n, wgs84 or gcj02. Raises
+    PointTableError naming every problem."""
+    table = points(rows)
     a, b = table["a"].to_numpy(float), table["b"].to_numpy(float)
     guess = detect(a, b, region) if crs == "auto" else given(crs, a, b, region)
     lon, lat = to_wgs84(guess, a, b)

@@ -14,6 +14,7 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from geo.crs import wgs84_to_gcj02
 from geo.point_table import PointTableError, coordinate, read_outline
+from parks.files.uploads import read_rows
 
 REGION = (114.7, 34.5, 116.5, 36.0)  # Heze with a margin
 # invented for these tests: a park with a notch and a hole, near Heze's city
@@ -67,7 +68,7 @@ CONVENTIONS = {  # name → (the two columns per point, header, crs argument, ex
 def test_a_table_in_each_convention_comes_back_within_half_a_metre(name):
     rows, header, crs, expected = CONVENTIONS[name]
     data = _table(rows(), header, preamble="山东省人民政府关于某合成化工园区认定的批复,界址点坐标表（合成）")
-    outline = read_outline(data, "synthetic.csv", REGION, crs)
+    outline = read_outline(read_rows(data, "synthetic.csv"), REGION, crs)
     assert outline.guess.crs == expected, outline.guess.reason
     assert outline.points == len(SHELL) + len(HOLE)
     assert len(outline.shape.geoms) == 1 and len(outline.shape.geoms[0].interiors) == 1
@@ -76,11 +77,11 @@ def test_a_table_in_each_convention_comes_back_within_half_a_metre(name):
 
 def test_the_reason_says_what_was_read():
     rows, header, _, _ = CONVENTIONS["zone-prefixed, X first"]
-    guess = read_outline(_table(rows(), header), "t.csv", REGION).guess
+    guess = read_outline(read_rows(_table(rows(), header), "t.csv"), REGION).guess
     assert "zone 38" in guess.reason and "X (northing) first" in guess.reason
     rows, header, _, _ = CONVENTIONS["central meridian, X first"]
-    assert "central meridian 114°E" in read_outline(_table(rows(), header), "t.csv", REGION
-                                                    ).guess.reason
+    rows_read = read_rows(_table(rows(), header), "t.csv")
+    assert "central meridian 114°E" in read_outline(rows_read, REGION).guess.reason
 
 
 def test_an_xlsx_without_closing_point_and_with_a_repeated_point_reads_the_same(tmp_path):
@@ -90,13 +91,13 @@ def test_an_xlsx_without_closing_point_and_with_a_repeated_point_reads_the_same(
                           *[[i + 1, f"{n:.3f}", f"{e:.3f}"] for i, (n, e) in enumerate(rows)]])
     buffer = io.BytesIO()
     frame.to_excel(buffer, header=False, index=False)
-    outline = read_outline(buffer.getvalue(), "synthetic.xlsx", REGION)
+    outline = read_outline(read_rows(buffer.getvalue(), "synthetic.xlsx"), REGION)
     assert _metres_apart(outline.shape, MultiPolygon([Polygon(SHELL)])) < 0.5
 
 
 def test_old_datums_are_read_as_given_with_an_honest_warning():
     rows, header, _, _ = CONVENTIONS["zone-prefixed, X first"]
-    outline = read_outline(_table(rows(), header), "t.csv", REGION, "EPSG:2414")  # Beijing 54
+    outline = read_outline(read_rows(_table(rows(), header), "t.csv"), REGION, "EPSG:2414")  # Beijing 54
     assert "Beijing 1954" in outline.guess.reason and "~100 m" in outline.guess.warning
 
 
@@ -104,16 +105,16 @@ def test_bad_tables_are_named():
     rows = [(n, e) for e, n in _projected("EPSG:4526")]
     rows[2] = (rows[2][0], rows[2][1] + 1_000_000)  # one point in zone 39
     with pytest.raises(PointTableError, match="several zones mixed: 38, 39"):
-        read_outline(_table(rows, "点号,X,Y,圈号"), "t.csv", REGION)
+        read_outline(read_rows(_table(rows, "点号,X,Y,圈号"), "t.csv"), REGION)
     short = "点号,X,Y,圈号\nJ1,3900000.1,38600000.2,1\nJ2,3900100.1,38600000.2,1\n"
     with pytest.raises(PointTableError, match=r"ring 1 \(rows 2, 3\) has fewer than 3"):
-        read_outline(short.encode(), "t.csv", REGION)
+        read_outline(read_rows(short.encode(), "t.csv"), REGION)
     with pytest.raises(PointTableError, match="no row holds two coordinates"):
-        read_outline("说明\n只有文字\n".encode(), "t.txt", REGION)
+        read_outline(read_rows("说明\n只有文字\n".encode(), "t.txt"), REGION)
     far = [(n, e - 38_000_000) for n, e in [(n, e) for e, n in _projected("EPSG:4526")]]
     far = [(n + 3_000_000, e) for n, e in far]  # 3,000 km north: no meridian fits Heze
     with pytest.raises(PointTableError, match="no central meridian puts these points"):
-        read_outline(_table(far, "点号,X,Y,圈号"), "t.csv", REGION)
+        read_outline(read_rows(_table(far, "点号,X,Y,圈号"), "t.csv"), REGION)
 
 
 def test_coordinates_in_dms_and_numbers():
@@ -127,4 +128,4 @@ def test_a_zone_that_puts_the_outline_elsewhere_names_the_zone_that_fits():
     rows = [(n, e + 1_000_000) for e, n in _projected("EPSG:4526")]  # written as zone 39, not 38
     with pytest.raises(PointTableError, match=r"zone 39 .* outside the region; zone 38 would put "
                                               r"them inside.*EPSG:4526"):
-        read_outline(_table(rows, "点号,X,Y,圈号"), "t.csv", REGION)
+        read_outline(read_rows(_table(rows, "点号,X,Y,圈号"), "t.csv"), REGION)

@@ -21,6 +21,7 @@ from parks.analysis.query import Filters, Selection
 from parks.display.map_look import MapLook
 from parks.display.print_map import BriefingSpec, map_png
 from parks.display.records_map import records_map
+from parks.files.osm_area import MARGIN_DEG
 from parks.model.dataset import Dataset
 
 FORMATS = ("png", "snapshot", "pdf", "pptx", "html", "csv", "geojson", "xlsx")
@@ -52,9 +53,9 @@ def standalone_html(dataset: Dataset, selection: Selection, spec: BriefingSpec,
     problem = ""
     if basemap.archive is not None:
         west, south, east, north = dataset.counties.total_bounds
+        box = (west - MARGIN_DEG, south - MARGIN_DEG, east + MARGIN_DEG, north + MARGIN_DEG)
         try:
-            basemap = replace(basemap, archive=excerpt(
-                basemap.archive, (west - 0.1, south - 0.1, east + 0.1, north + 0.1), lang=spec.lang))
+            basemap = replace(basemap, archive=excerpt(basemap.archive, box, lang=spec.lang))
         except ArchiveUnreadableError as error:
             basemap, problem = resolve("offline", {}), str(error)
     look = MapLook(basemap=basemap, lang=spec.lang, system=spec.system, layers=spec.layers)

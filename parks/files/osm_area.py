@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from geo.boundaries import load_counties
+from geo.osm_archive import Bbox
 
-Bbox = tuple[float, float, float, float]
 MARGIN_DEG = 0.1  # ~10 km around the outermost county: neighbours' roads and towns at the edge
 
 

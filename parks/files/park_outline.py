@@ -12,6 +12,7 @@ from shapely.geometry import MultiPolygon
 from geo.point_table import PointTableError, read_outline
 from geo.shape_files import SUFFIXES, read_shape_file
 from parks.config import Settings
+from parks.files.uploads import UploadError, read_rows
 from parks.model.outlines import OutlineError, area_note, checked, outline_area_km2, outside_county, to_wkt
 from parks.model.validate import validate_tables, validation_context
 from parks.store import open_store
@@ -49,12 +50,15 @@ def check_outline(park: pd.Series, county: object, data: bytes, name: str,
                   region: tuple[float, float, float, float], crs: str = "auto") -> OutlineReport:
     """The table read as the park's outline and checked: CRS, rings, self-crossing, inside its
     county, area against the published figure (a warning). Never raises on bad input."""
-    reader = read_shape_file if PurePath(name).suffix.lower() in SUFFIXES else read_outline
     try:
-        outline = reader(data, name, region, crs)
+        outline = (read_shape_file(data, name, region, crs)
+                   if PurePath(name).suffix.lower() in SUFFIXES
+                   else read_outline(read_rows(data, name), region, crs))
         shape = checked(outline.shape)
     except PointTableError as error:
         return OutlineReport(park["id"], problems=tuple(error.problems))
+    except UploadError as error:  # too big, empty, not a table, unknown encoding
+        return OutlineReport(park["id"], problems=(str(error),))
     except OutlineError as error:
         return OutlineReport(park["id"], outline.guess.crs, outline.guess.reason,
                              problems=(str(error),))

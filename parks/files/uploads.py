@@ -37,6 +37,28 @@ class Upload:
 
 def read_upload(data: bytes, filename: str) -> Upload:
     """Read CSV or XLSX bytes; raise UploadError for files that are not readable tables."""
+    _check(data, filename)
+    if data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(data, filename)
+    return _read_csv(data, filename)
+
+
+def read_rows(data: bytes, filename: str) -> pd.DataFrame:
+    """Every cell of a CSV, TXT or XLSX file as text, no header row assumed (a 界址点 table may
+    carry document text above its points; TXT cells may be split by spaces); the same checks
+    as read_upload."""
+    _check(data, filename)
+    if data.startswith(b"PK\x03\x04"):
+        rows = [[_cell_text(c) for c in row] for row in _first_sheet(data, filename).iter_rows()]
+    else:
+        text, _ = _decode(data, filename)
+        rows = [re.split(r"\s*[,，\t;；]\s*|\s+", line.strip()) for line in text.splitlines()]
+    width = max((len(row) for row in rows), default=0)
+    return pd.DataFrame([row + [""] * (width - len(row)) for row in rows]).fillna("")
+
+
+def _check(data: bytes, filename: str) -> None:
+    """Too big, empty, or another kind of file: UploadError saying which."""
     if len(data) > MAX_BYTES:
         raise UploadError(f"{filename}: {len(data) / 1e6:.1f} MB is too large; the limit is "
                           f"{MAX_BYTES // (1024 * 1024)} MB — split the file")
@@ -45,9 +67,6 @@ def read_upload(data: bytes, filename: str) -> Upload:
     for magic, what in _MAGIC.items():
         if data.startswith(magic):
             raise UploadError(f"{filename}: not a spreadsheet — this is {what}")
-    if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(data, filename)
-    return _read_csv(data, filename)
 
 
 def _decode(data: bytes, filename: str) -> tuple[str, str]:
@@ -79,14 +98,18 @@ def _read_csv(data: bytes, filename: str) -> Upload:
     return Upload(filename, frame, encoding, tuple(problems))
 
 
-def _read_xlsx(data: bytes, filename: str) -> Upload:
+def _first_sheet(data: bytes, filename: str):  # -> openpyxl Worksheet
     import openpyxl  # imported here: only XLSX uploads need it
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise UploadError(f"{filename}: not a readable XLSX workbook ({exc})") from exc
-    sheet = book.worksheets[0]
+    return book.worksheets[0]
+
+
+def _read_xlsx(data: bytes, filename: str) -> Upload:
+    sheet = _first_sheet(data, filename)
     problems = [Problem(filename, 1, str(rng), "", "merged header cells: unmerge them so each "
                         "column has its own header") for rng in sheet.merged_cells.ranges
                 if rng.min_row == 1]
