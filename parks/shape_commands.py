@@ -31,6 +31,17 @@ def cmd_outline(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if report.problems else 0
 
 
+def cmd_sizhi(args: argparse.Namespace, settings: Settings) -> int:
+    """A park's candidate outline from its 四至 and OSM data; exit 1 when there is none."""
+    from parks.files.sizhi_outline import park_candidate
+
+    report = park_candidate(args.park, settings=with_store(settings, args.store),
+                            osm=Path(args.osm) if args.osm else None)
+    print(json.dumps(report.as_dict(), ensure_ascii=False) if args.json else "\n".join(
+        f"{key}: {value}" for key, value in report.as_dict().items()))
+    return 1 if report.problems or report.shape is None else 0
+
+
 def cmd_compliance(args: argparse.Namespace, settings: Settings) -> int:
     """化工企业入园率 from the park outlines: overall, by county, the enterprises outside."""
     from parks.analysis.compliance import compliance
@@ -68,6 +79,12 @@ def add_outline(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--store", help=STORE_HELP)
     imp.add_argument("--user", default="cli", help="name recorded in the audit trail")
     imp.set_defaults(run=cmd_outline)
+    siz = cmds.add_parser("sizhi", help="a candidate outline from the park's 四至 and OSM data")
+    siz.add_argument("--park", required=True, help="the park's id")
+    siz.add_argument("--osm", help="an .osm.pbf extract (default: the built basemap archive)")
+    siz.add_argument("--json", action="store_true", help="print one JSON object")
+    siz.add_argument("--store", help=STORE_HELP)
+    siz.set_defaults(run=cmd_sizhi)
 
 
 def cmd_basemap(args: argparse.Namespace, settings: Settings) -> int:
