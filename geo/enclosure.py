@@ -15,7 +15,8 @@ from shapely.geometry.base import BaseGeometry
 from geo.sizhi import SIDES, Clause, Sizhi, name_score
 
 MIN_SCORE = 0.6  # below this a name is another feature's (长江路 vs 长江东路 is 0.6: shown as such)
-NEAR_M = 3000.0  # parts of a matched name farther than this beyond its nearest part are another place's
+JOIN_M = 500.0  # parts of one name closer than this are one feature (carriageways, small gaps);
+# farther apart they are two places' roads of the same name, and the one nearest the park is taken
 STEP_M = 25.0  # bounds are sampled this often: finer than a road's width
 SUPPORT_M = 60.0  # a side's edge this close to its matched feature is backed by it, not extended
 LINE_KINDS = {"roads": "road", "railways": "rail", "waterways": "water"}
@@ -44,10 +45,14 @@ class Enclosure:
 
 def _best(lines: gpd.GeoDataFrame, name: str, near: Point) -> tuple[float, str, BaseGeometry | None]:
     """The OSM name that best matches `name` near `near`, its score and its nearby parts."""
-    scores = np.array([max(name_score(name, str(row.name), str(row.ref), LINE_KINDS[row.layer]),
-                           name_score(name, str(row.name_zh), "", LINE_KINDS[row.layer]))
-                       for row in lines[["name", "name_zh", "ref", "layer"]].itertuples()])
-    hits = lines.assign(score=scores, shown=lines["name_zh"].where(lines["name_zh"] != "", lines["name"]))
+    keys = ["name", "name_zh", "ref", "layer"]
+    # scored once per distinct name: a county's tiles hold each street in many pieces
+    names = lines[keys].drop_duplicates()
+    names["score"] = [max(name_score(name, row.name, row.ref, LINE_KINDS[row.layer]),
+                          name_score(name, row.name_zh, "", LINE_KINDS[row.layer]))
+                      for row in names.itertuples()]
+    hits = lines.merge(names, on=keys, how="left")
+    hits = hits.assign(shown=hits["name_zh"].where(hits["name_zh"] != "", hits["name"]))
     hits = hits[hits["score"] >= MIN_SCORE]
     if hits.empty:
         return 0.0, "", None
@@ -55,7 +60,9 @@ def _best(lines: gpd.GeoDataFrame, name: str, near: Point) -> tuple[float, str, 
     ranked = hits.groupby("shown").agg(score=("score", "max"), distance=("distance", "min"))
     shown = ranked.sort_values(["score", "distance"], ascending=[False, True]).index[0]
     group = hits[hits["shown"] == shown]
-    nearby = group[group["distance"] <= group["distance"].min() + NEAR_M]
+    clusters = shapely.union_all(group.geometry.buffer(JOIN_M / 2).array)
+    nearest = min(getattr(clusters, "geoms", [clusters]), key=near.distance)
+    nearby = group[group.intersects(nearest)]
     return float(ranked.loc[shown, "score"]), str(shown), shapely.union_all(nearby.geometry.array)
 
 

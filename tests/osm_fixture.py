@@ -100,7 +100,7 @@ def _city(writer: osmium.SimpleWriter, ids: _Ids) -> None:
 
 # A synthetic park enclosed by four named features, for the 四至 → outline tests: the park
 # spans SIZHI_PARK (offsets in degrees from the park's known point); every name is 合成.
-SIZHI_PARK = (0.0, -0.033, 0.025, -0.012)  # west, south, east, north offsets
+SIZHI_PARK = (-0.025, -0.033, 0.0, -0.012)  # west, south, east, north offsets
 SIZHI_TEXT = "东至合成经七路，西至合成能源大道，南至合成纬二路南侧，北至合成魯南高鐵"
 
 
@@ -114,18 +114,18 @@ def sizhi_pbf(path: Path, centre: tuple[float, float]) -> Path:
     with osmium.SimpleWriter(str(path)) as writer:
         _line(writer, ids, [(x + east, y - 0.05), (x + east, y + north - 0.0015)],
               {"highway": "tertiary", "name": "合成经7路"})  # ends ~170 m short of the railway
-        _line(writer, ids, [(x + 0.07, y - 0.06), (x + 0.07, y + 0.01)],
-              {"highway": "tertiary", "name": "合成经7路"})  # the same name, 6 km east
+        _line(writer, ids, [(x + east + 0.045, y - 0.06), (x + east + 0.045, y + 0.01)],
+              {"highway": "tertiary", "name": "合成经7路"})  # the same name, 4 km farther east
         _line(writer, ids, [(x + west, y - 0.06), (x + west, y + 0.01)],
               {"highway": "primary", "name": "合成能源路"})
-        _line(writer, ids, [(x - 0.005, y - 0.06), (x - 0.005, y + 0.01)],
+        _line(writer, ids, [(x + west - 0.005, y - 0.06), (x + west - 0.005, y + 0.01)],
               {"waterway": "river", "name": "合成能源河"})  # a 河 is never the 大道
         for d in (-0.0001, 0.0001):  # a dual carriageway: two ways ~22 m apart
-            _line(writer, ids, [(x - 0.02, y + south + d), (x + 0.05, y + south + d)],
+            _line(writer, ids, [(x + west - 0.02, y + south + d), (x + east + 0.025, y + south + d)],
                   {"highway": "secondary", "name": "合成纬二路", "oneway": "yes"})
-        _line(writer, ids, [(x - 0.03, y + north - 0.0005), (x + 0.06, y + north + 0.0005)],
+        _line(writer, ids, [(x + west - 0.03, y + north - 0.0005), (x + east + 0.035, y + north + 0.0005)],
               {"railway": "rail", "name": "合成鲁南高速铁路"})
-        _line(writer, ids, [(x + 0.002, y - 0.03), (x + 0.02, y - 0.03), (x + 0.02, y - 0.015),
-                            (x + 0.002, y - 0.015)],
+        _line(writer, ids, [(x + west + 0.002, y - 0.03), (x + east - 0.005, y - 0.03),
+                            (x + east - 0.005, y - 0.015), (x + west + 0.002, y - 0.015)],
               {"landuse": "industrial", "name": "合成化工园"}, closed=True)
     return path

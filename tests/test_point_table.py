@@ -129,3 +129,20 @@ def test_a_zone_that_puts_the_outline_elsewhere_names_the_zone_that_fits():
     with pytest.raises(PointTableError, match=r"zone 39 .* outside the region; zone 38 would put "
                                               r"them inside.*EPSG:4526"):
         read_outline(read_rows(_table(rows, "点号,X,Y,圈号"), "t.csv"), REGION)
+
+
+def test_the_readme_examples_read_as_the_readme_says():
+    """Each row of README's table of conventions is detected as the CRS its 'Read as' names."""
+    import re
+    from pathlib import Path
+
+    from geo.point_table import coordinate, detect
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| [^|]+ \| `J1,([^,`]+),([^`]+)` \| ([^|]+) \|$", text, re.M)
+    assert len(rows) == 5
+    heze = (114.8, 34.6, 116.5, 35.9)
+    for first, second, read_as in rows:
+        a, b = np.array([coordinate(first)] * 3), np.array([coordinate(second)] * 3)
+        wanted = re.search(r"EPSG:\d+", read_as)
+        assert detect(a, b, heze).crs == (wanted.group(0) if wanted else "EPSG:4326"), read_as

@@ -161,3 +161,40 @@ def test_the_real_sizhi_finds_nothing_in_a_synthetic_extract(seed, pbf):
     report = sizhi_candidate(park, county, pbf)
     assert report.shape is None and len(report.problems) == 4
     assert SOURCE == "四至 + OpenStreetMap"
+
+
+def test_the_edit_page_finds_the_candidate_and_saves_it_as_digitised(seed, pbf, tmp_path,
+                                                                      monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from geo.osm_archive import build_basemap
+    from tests.apptest import APP, audit, login, private_store
+
+    park, _ = seed
+    archive = tmp_path / "basemap.pmtiles"
+    build_basemap(pbf, archive, (park["lon"] - 0.2, park["lat"] - 0.2, park["lon"] + 0.2,
+                                 park["lat"] + 0.2))
+    monkeypatch.setenv("HEZE_BASEMAP", str(archive))
+    store = private_store(monkeypatch, tmp_path / "store")
+    with open_store(store) as opened:
+        row = opened.read_tables()["parks"].set_index("id", drop=False).loc[[PARK]].copy()
+        opened.commit({"parks": row.assign(sizhi=SIZHI_TEXT)}, user="test", reason="synthetic 四至")
+    at = login(AppTest.from_file(APP, default_timeout=120).run())
+    at.switch_page("app_pages/edit.py").run()
+    at.radio(key="edit_table__zh").set_value("parks").run()
+    at.selectbox(key="edit_record__zh").set_value(PARK).run()
+    at.segmented_control(key="edit_section").set_value("location").run()
+    at.radio(key="edit_tool_parks").set_value("draw").run()
+    at.button(key=f"sizhi_find_{PARK}").click().run()
+    assert not at.exception, at.exception
+    shown = at.dataframe[0].value
+    assert list(shown["匹配的 OSM 要素"]) == ["合成经7路", "合成能源路", "合成纬二路", "合成鲁南高速铁路"]
+    assert any("可信度" in i.value and "（高）" in i.value for i in at.info)
+    at.button(key=f"sizhi_use_{PARK}").click().run()
+    assert at.text_input(key=f"location_reason_{PARK}").value == f"outline from {SOURCE}"
+    at.button(key=f"save_location_{PARK}").click().run()
+    assert not at.exception, at.exception
+    with open_store(store) as opened:
+        saved = opened.read_tables()["parks"].set_index("id").loc[PARK]
+    assert saved["boundary"].startswith("MULTIPOLYGON") and saved["precision"] == "digitised"
+    assert f"outline from {SOURCE}" in set(audit(store, "parks", PARK)["reason"])

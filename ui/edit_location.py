@@ -34,6 +34,7 @@ from ui.edit_state import EditState, flash, save
 from ui.i18n import lang, t
 from ui.map_filters import basemap_select
 from ui.map_widget import MapInput, show_map
+from ui.sizhi_box import sizhi_box
 
 
 def _take_map_input(returned: Mapping | None, state: EditState, *, draw: bool, crs: str,
@@ -195,6 +196,7 @@ def location_panel(store: Store, spec: TableSpec, state: EditState, record: Mapp
         county = dataset.counties[dataset.counties["adcode"] == record.get("county_adcode")]
         if tool == "draw":
             outline_file_box(state, record, county, lang)
+            sizhi_box(state, record, located, county, lang)
         outline_summary(current_outline(record.get("boundary", ""), state), record,
                         county.geometry.iloc[0] if len(county) else None,
                         county["name_zh"].iloc[0] if len(county) else "")

@@ -200,6 +200,33 @@ STRINGS: dict[str, Label] = {
                                    "The file cannot be the park's outline; nothing changed:"),
     "edit_outline_file_read": Label("已读入 {n} 个环（{crs}）。请在地图上核对，再保存。",
                                     "Read {n} ring(s) ({crs}). Check it on the map, then save."),
+    "edit_sizhi": Label("由四至生成候选范围（OpenStreetMap 道路、铁路、河流）",
+                        "Candidate outline from the 四至 (OpenStreetMap roads, railways, rivers)"),
+    "edit_sizhi_none": Label("本园区没有四至文字：先在「属性」中填写四至。",
+                             "This park has no 四至 text: add it under Fields first."),
+    "edit_sizhi_no_osm": Label("没有离线 OpenStreetMap 数据：先用 `python -m parks basemap build "
+                               "文件.osm.pbf` 生成底图，再回到这里。",
+                               "No offline OpenStreetMap data: build the basemap with `python -m "
+                               "parks basemap build FILE.osm.pbf`, then come back."),
+    "edit_sizhi_find": Label("查找四至道路并生成范围", "Find the 四至 features and enclose"),
+    "edit_sizhi_result": Label("候选范围 {a:.2f} km²，可信度 {c:.2f}（{level}）。"
+                               "采用后在地图上核对，再保存。",
+                               "Candidate {a:.2f} km², confidence {c:.2f} ({level}). Use it, check "
+                               "it on the map, then save."),
+    "edit_sizhi_bad": Label("无法由四至生成范围：", "No outline from the 四至:"),
+    "edit_sizhi_use": Label("采用候选范围", "Use the candidate"),
+    "edit_sizhi_landuse": Label("附近 OpenStreetMap 工业用地（另一种候选）",
+                                "OpenStreetMap industrial land nearby (other candidates)"),
+    "edit_sizhi_use_landuse": Label("采用所选工业用地", "Use the chosen industrial area"),
+    "sizhi_side": Label("方向", "Side"),
+    "sizhi_written": Label("四至原文", "As written"),
+    "sizhi_osm": Label("匹配的 OSM 要素", "OSM feature matched"),
+    "sizhi_score": Label("名称匹配度", "Name match"),
+    "sizhi_support": Label("沿要素比例", "Share following it"),
+    "sizhi_level_high": Label("高", "high"),
+    "sizhi_level_medium": Label("中", "medium"),
+    "sizhi_level_low": Label("低", "low"),
+    "sizhi_unnamed": Label("（无名）", "(unnamed)"),
     "park_members": Label("园区范围内（按标绘范围判定）", "Inside the park (by its outline)"),
     "park_no_outline": Label("本园区尚无标绘范围，无法判定哪些企业、项目在园内。可在「编辑数据」绘制，或用 "
                              "`python -m parks outline import` 导入界址点坐标表。",
