@@ -24,6 +24,7 @@ def cmd_outline(args: argparse.Namespace, settings: Settings) -> int:
 
     report, committed = import_outline(Path(args.file), args.park, crs=args.crs,
                                        dry_run=args.dry_run, user=args.user,
+                                       osm=Path(args.osm) if args.osm else None,
                                        settings=with_store(settings, args.store))
     print(json.dumps(report.as_dict(), ensure_ascii=False) if args.json else "\n".join(
         [*(f"{key}: {value}" for key, value in report.as_dict().items()),
@@ -75,6 +76,8 @@ def add_outline(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--crs", default="auto",
                      help="auto (detect, with the reason), EPSG:n, wgs84 or gcj02")
     imp.add_argument("--dry-run", action="store_true", help="check only; store nothing")
+    imp.add_argument("--osm", help="an .osm.pbf to check degrees against (default: the basemap); "
+                     "an outline that follows its roads only as GCJ-02 is refused")
     imp.add_argument("--json", action="store_true", help="print one JSON object")
     imp.add_argument("--store", help=STORE_HELP)
     imp.add_argument("--user", default="cli", help="name recorded in the audit trail")

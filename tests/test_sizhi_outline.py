@@ -198,3 +198,32 @@ def test_the_edit_page_finds_the_candidate_and_saves_it_as_digitised(seed, pbf, 
         saved = opened.read_tables()["parks"].set_index("id").loc[PARK]
     assert saved["boundary"].startswith("MULTIPOLYGON") and saved["precision"] == "digitised"
     assert f"outline from {SOURCE}" in set(audit(store, "parks", PARK)["reason"])
+
+
+def _kml_of(polygon) -> bytes:
+    coords = " ".join(f"{x:.7f},{y:.7f},0" for x, y in polygon.exterior.coords)
+    return ('<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2">'
+            "<Document><Placemark><name>合成园区</name><Polygon><outerBoundaryIs><LinearRing>"
+            f"<coordinates>{coords}</coordinates></LinearRing></outerBoundaryIs></Polygon>"
+            "</Placemark></Document></kml>").encode()
+
+
+def test_a_gcj02_kml_taken_as_wgs84_is_refused_by_the_osm_roads(seed, pbf):
+    """奥维 exports GCJ-02: the synthetic park's outline shifted so is ~500 m off its 四至 roads."""
+    from geo.crs import shift_geometry
+    from parks.files.park_outline import check_outline
+
+    park, county = seed
+    region = (114.0, 34.0, 117.0, 36.5)
+    true = _expected(park)
+    aowei = _kml_of(shift_geometry(true, to="gcj02"))
+    taken = check_outline(park, county, aowei, "synthetic-aowei.kml", region, osm=pbf)
+    assert len(taken.problems) == 1 and "--crs gcj02" in taken.problems[0]
+    assert "GCJ-02" in taken.problems[0] and "WGS-84" in taken.problems[0]
+    declared = check_outline(park, county, aowei, "synthetic-aowei.kml", region, "gcj02", osm=pbf)
+    assert declared.problems == ()
+    assert declared.shape.symmetric_difference(true).area / true.area < 0.001
+    right = check_outline(park, county, _kml_of(true), "synthetic-wgs84.kml", region, osm=pbf)
+    assert right.problems == () and right.warnings == ()  # the roads confirm WGS-84: no caveat
+    insisted = check_outline(park, county, aowei, "synthetic-aowei.kml", region, "wgs84", osm=pbf)
+    assert insisted.problems == () and any("--crs gcj02" in w for w in insisted.warnings)

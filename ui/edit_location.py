@@ -34,6 +34,7 @@ from ui.edit_state import EditState, flash, save
 from ui.i18n import lang, t
 from ui.map_filters import basemap_select
 from ui.map_widget import MapInput, show_map
+from ui.settings import settings
 from ui.sizhi_box import sizhi_box
 
 
@@ -168,7 +169,8 @@ def outline_file_box(state: EditState, record: Mapping[str, str], county: pd.Dat
         park = pd.Series({**record, "county": county["name_zh"].iloc[0] if len(county) else ""})
         report = check_outline(park, county.geometry.iloc[0] if len(county) else None,
                                upload.getvalue(), upload.name,
-                               (west - 1, south - 1, east + 1, north + 1), crs)
+                               (west - 1, south - 1, east + 1, north + 1), crs,
+                               osm=settings().basemap_path)
         if report.problems:
             st.error("\n".join([t("edit_outline_file_bad", lang), *(f"- {p}" for p in report.problems)]))
             return
