@@ -68,3 +68,29 @@ def park_at(dataset: Dataset, lon: float, lat: float, kind: str = "chemical_park
     if holding.empty:
         return "", unmapped
     return str(holding.loc[holding.to_crs(METRIC_CRS).area.idxmin(), "id"]), unmapped
+
+
+EDGE_M = 1.0  # an edge two outlines share, digitised twice, may differ by this much
+
+
+def held_by(parks: pd.DataFrame, kind: str = "chemical_park") -> pd.DataFrame:
+    """For each park not of `kind` (index: its id): `outline`, the innermost park of `kind`
+    whose outline covers this park's own outline ("" when none, or it has no outline), and
+    `point`, the one whose outline merely holds its point (said, never counted)."""
+    others = parks[parks["kind"] != kind]
+    out = pd.DataFrame({"outline": "", "point": ""}, index=pd.Index(others["id"], name="id"))
+    holders = outline_frame(parks[parks["kind"] == kind])
+    if holders.empty or others.empty:
+        return out
+    metric = holders.to_crs(METRIC_CRS)
+    metric = metric.assign(area=metric.area).sort_values("area")  # innermost first
+    grown = metric.buffer(EDGE_M)
+    own = outline_frame(others).to_crs(METRIC_CRS)
+    for park_id, shape in zip(own["id"], own.geometry, strict=True):
+        covering = metric.loc[grown.covers(shape), "id"]
+        out.loc[park_id, "outline"] = covering.iloc[0] if len(covering) else ""
+    located = others[others.geometry.notna()]
+    for park_id, point in zip(located["id"], located.to_crs(METRIC_CRS).geometry, strict=True):
+        holding = metric.loc[metric.contains(point), "id"]
+        out.loc[park_id, "point"] = holding.iloc[0] if len(holding) else ""
+    return out
