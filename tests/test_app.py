@@ -334,6 +334,8 @@ def test_compare_page_downloads(monkeypatch):
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table.columns)[1:] == ["东明石化产业园", "郓城化工产业园"]
+    rows = table.set_index("属性")
+    assert rows.loc["范围内企业（按标绘范围）"].tolist() == ["—（无范围）"] * 2  # no outline in data/
     assert len(at.get("download_button")) == 2
     assert at.query_params["ids"] == "p-dongming-petrochem,p-yuncheng-chem"
 

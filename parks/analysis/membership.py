@@ -7,6 +7,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from geo.crs import METRIC_CRS
+from parks.analysis.profile import descendant_ids
 from parks.model.dataset import Dataset
 from parks.model.outlines import outline_frame
 
@@ -53,6 +54,41 @@ def counts(membership: pd.DataFrame, park_ids: list[str]) -> pd.DataFrame:
     table = inside.groupby(["park_id", "layer"]).size().unstack(fill_value=0)
     table = table.reindex(index=park_ids, columns=["enterprises", "projects"], fill_value=0)
     return table.assign(undecidable=int((membership["status"] == "undecidable").sum()))
+
+
+MEMBER_COUNTS = ["outlined", "enterprises", "projects", "undecidable"]
+
+
+def park_members(dataset: Dataset, found: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per park (index: id): whether it or one of its 片区 has an outline; the enterprises and
+    projects inside (a record in a 片区 counts for the 片区 and for the parks holding it through
+    parent_id); the undecidable records of its county, to show beside. `found`: members()."""
+    found = members(dataset) if found is None else found
+    inside = found[found["status"] == "inside"]
+    per = (inside.groupby(["park_id", "layer"]).size().unstack(fill_value=0)
+           .reindex(columns=["enterprises", "projects"], fill_value=0))
+    parks = dataset.parks
+    drawn = set(parks.loc[parks["boundary"].fillna("") != "", "id"])
+    open_ = undecidable_by_county(dataset, found)
+    rows = []
+    for park_id, county in zip(parks["id"], parks["county_adcode"], strict=True):
+        family = [park_id, *descendant_ids(parks, park_id)]
+        held = per.reindex(family, fill_value=0).sum()
+        rows.append({"outlined": bool(drawn.intersection(family)),
+                     "enterprises": int(held["enterprises"]), "projects": int(held["projects"]),
+                     "undecidable": int(open_.get(county, 0))})
+    return pd.DataFrame(rows, index=pd.Index(parks["id"], name="id"), columns=MEMBER_COUNTS)
+
+
+def undecidable_by_county(dataset: Dataset, found: pd.DataFrame) -> pd.Series:
+    """How many records of each county (index: adcode) are undecidable: known only to a town or
+    the county, or not located, so never counted as inside a park."""
+    places = pd.concat([pd.DataFrame({"layer": layer, "id": frame["id"],
+                                      "county_adcode": frame["county_adcode"]})
+                        for layer, frame in (("enterprises", dataset.enterprises),
+                                             ("projects", dataset.projects))])
+    open_ = found[found["status"] == "undecidable"].merge(places, on=["layer", "id"])
+    return open_.groupby("county_adcode").size()
 
 
 def park_at(dataset: Dataset, lon: float, lat: float, kind: str = "chemical_park"
