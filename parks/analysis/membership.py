@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
@@ -78,6 +80,28 @@ def park_members(dataset: Dataset, found: pd.DataFrame | None = None) -> pd.Data
                      "enterprises": int(held["enterprises"]), "projects": int(held["projects"]),
                      "undecidable": int(open_.get(county, 0))})
     return pd.DataFrame(rows, index=pd.Index(parks["id"], name="id"), columns=MEMBER_COUNTS)
+
+
+@dataclass(frozen=True, eq=False)
+class Memberships:
+    """Who is inside which park: per record (members()) and per park (park_members())."""
+
+    records: pd.DataFrame
+    parks: pd.DataFrame
+
+    def status(self, layer: str, ids: pd.Series) -> pd.DataFrame:
+        """park_id and status of the records `ids` of `layer`, in their order (a record not
+        found: outside, no park)."""
+        mine = self.records[self.records["layer"] == layer].set_index("id")
+        return pd.DataFrame({"park_id": ids.map(mine["park_id"]).fillna("").to_numpy(),
+                             "status": ids.map(mine["status"]).fillna("outside").to_numpy()},
+                            index=ids.index)
+
+
+def membership_of(dataset: Dataset, found: pd.DataFrame | None = None) -> Memberships:
+    """The dataset's Memberships; `found`: members(dataset) when already at hand."""
+    found = members(dataset) if found is None else found
+    return Memberships(found, park_members(dataset, found))
 
 
 def undecidable_by_county(dataset: Dataset, found: pd.DataFrame) -> pd.Series:
