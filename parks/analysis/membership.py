@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
@@ -88,6 +88,7 @@ class Memberships:
 
     records: pd.DataFrame
     parks: pd.DataFrame
+    names: dict[str, str] = field(default_factory=dict)  # park id → name_zh
 
     def status(self, layer: str, ids: pd.Series) -> pd.DataFrame:
         """park_id and status of the records `ids` of `layer`, in their order (a record not
@@ -101,7 +102,8 @@ class Memberships:
 def membership_of(dataset: Dataset, found: pd.DataFrame | None = None) -> Memberships:
     """The dataset's Memberships; `found`: members(dataset) when already at hand."""
     found = members(dataset) if found is None else found
-    return Memberships(found, park_members(dataset, found))
+    names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
+    return Memberships(found, park_members(dataset, found), names)
 
 
 def undecidable_by_county(dataset: Dataset, found: pd.DataFrame) -> pd.Series:
