@@ -27,7 +27,7 @@ publish("compare")
 if not ids:
     st.info(t("compare_help"))
     st.stop()
-table = compare_parks(dataset, ids, language)
+table = compare_parks(dataset, ids, language, loaders.memberships(dataset))
 st.dataframe(table, hide_index=True, width="stretch", key="compare_table", height=640)
 one, two = st.columns(2)
 one.download_button(t("compare_xlsx"), comparison_xlsx(table), file_name="park-comparison.xlsx",

@@ -48,7 +48,8 @@ def map_view() -> None:
                  layers=options.layers, basemap=options.basemap)
 
     park_names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
-    record_tables(selection.frames(), tax, language, park_names, key="map_table")
+    record_tables(selection.frames(), tax, language, park_names, key="map_table",
+                  inside=loaders.inside(dataset))
     publish("map")  # last: the table choice is known only once it is drawn
 
 

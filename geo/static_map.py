@@ -52,6 +52,7 @@ class Frame:
     source: str = ""
     data_date: str = ""
     note: str = ""
+    figures: str = ""  # one line of key figures, printed above the note
     legend: Legend | None = None
     north: str = "N"  # label of the north arrow
     date_label: str = "Data date"
@@ -298,7 +299,7 @@ def compose(layers: list, bounds: tuple[float, float, float, float], frame: Fram
     with rc_context({"font.family": [cjk_font(), "DejaVu Sans"], "pdf.fonttype": 42}):
         fig = Figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi, facecolor="white")
         top = 0.89 if frame.title else 0.98
-        bottom = 0.11 if (frame.source or frame.note) else 0.02
+        bottom = 0.11 if (frame.source or frame.note or frame.figures) else 0.02
         if frame.title:
             fig.text(0.03, 0.965, frame.title, fontsize=17, fontweight="bold", va="top")
         if frame.subtitle:
@@ -327,8 +328,11 @@ def missing_note(frame: Frame, missing: dict[str, str]) -> str:
 
 
 def _footer(fig: Figure, frame: Frame) -> None:
-    if frame.source:
-        fig.text(0.03, 0.09, frame.source, fontsize=7.5, va="top", color="#333333", wrap=True)
+    if frame.source:  # higher when the figures line is below it (the source may wrap)
+        fig.text(0.03, 0.102 if frame.figures else 0.09, frame.source, fontsize=7.5, va="top",
+                 color="#333333", wrap=True)
+    if frame.figures:
+        fig.text(0.03, 0.052, frame.figures, fontsize=8, va="bottom", color="#1F3A5F")
     if frame.note:
         fig.text(0.03, 0.03, frame.note, fontsize=8, va="bottom", color="#8A4B00")
 

@@ -94,3 +94,43 @@ def records_xlsx(frame: pd.DataFrame, spec: TableSpec) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+ORIGIN = (115.45, 35.22)  # near Heze's city; every park and firm of outlined_world is synthetic
+
+
+def synthetic_park(park_id: str, kind: str, west: float, south: float, east: float, north: float,
+                   **fields: str) -> dict[str, str]:
+    """A synthetic park of 牡丹区 whose outline is the box west…east × south…north."""
+    return {"id": park_id, "name_zh": f"合成{park_id}", "kind": kind, "region_adcode": "371700",
+            "county_adcode": "371702", "precision": "digitised", "crs": "WGS84",
+            "lon": repr((west + east) / 2), "lat": repr((south + north) / 2),
+            "boundary": f"MULTIPOLYGON ((({west} {south}, {east} {south}, {east} {north}, "
+                        f"{west} {north}, {west} {south})))",
+            "source": "synthetic", "as_of": "2026-01-01", "confidence": "low", **fields}
+
+
+def synthetic_firm(firm_id: str, place: dict, subsector: str = "NMT.CHEMICAL") -> dict[str, str]:
+    """A synthetic enterprise of 牡丹区 at `place` (at(…), or a coarse precision)."""
+    return {"id": firm_id, "name_zh": f"合成{firm_id}", "industry": subsector.split(".")[0],
+            "subsector": subsector, "region_adcode": "371700", "county_adcode": "371702",
+            **place, "source": "synthetic", "as_of": "2026-01-01", "confidence": "low"}
+
+
+def outlined_world(heze: Dataset) -> Dataset:
+    """Heze with three synthetic outlined parks (a chemical park, its 片区, an industrial park)
+    and six enterprises: inside each, outside all, known to the county only, one not chemical."""
+    from dataclasses import replace
+
+    parks = [synthetic_park("p-chem", "chemical_park", 115.44, 35.21, 115.48, 35.24),
+             synthetic_park("p-chem-east", "chemical_park", 115.465, 35.215, 115.478, 35.235,
+                            parent_id="p-chem"),  # a 片区
+             synthetic_park("p-other", "industrial_park", 115.50, 35.21, 115.52, 35.23)]
+    firms = [synthetic_firm("e-in-area", at(ORIGIN, 2300, 800)),  # in the 片区 (and the park)
+             synthetic_firm("e-in-park", at(ORIGIN, 500, 800)),  # in the park, west of the 片区
+             synthetic_firm("e-outside", at(ORIGIN, 0, 5000)),  # 5 km north of everything
+             synthetic_firm("e-other-park", at(ORIGIN, 5500, 800)),  # in the industrial park
+             synthetic_firm("e-seat", {"precision": "county"}),  # known to its county only
+             synthetic_firm("e-pharma", at(ORIGIN, 600, 900), "BIO.TCM")]  # not chemical
+    return replace(heze, parks=records(heze, PARKS, parks),
+                   enterprises=records(heze, ENTERPRISES, firms), projects=heze.projects.iloc[0:0])

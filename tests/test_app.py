@@ -206,6 +206,43 @@ def test_one_table_at_a_time_and_the_choice_survives_a_filter_change(monkeypatch
     assert any(v.startswith("**企业**") for v in shown)  # 66 seed firms have no place
     assert at.dataframe and all(df.value["定位精度"].eq("位置未知").all() for df in at.dataframe)
 
+def test_the_tables_say_who_is_inside_which_park_by_outline(monkeypatch, store_path):
+    """A synthetic outline on one 片区 of 东明石化 and a firm put inside it (never in data/)."""
+    import pandas as pd
+    from shapely.geometry import box
+
+    from geo.boundaries import load_counties
+    from parks.store import open_store
+
+    dongming = load_counties("371700").set_index("adcode").geometry["371728"]
+    middle = dongming.representative_point()
+    at = _app(monkeypatch)  # the store is made from data/ on first use
+    with open_store(store_path) as opened:
+        tables = opened.read_tables()
+        park = tables["parks"].set_index("id").loc["p-dongming-petrochem-main"]
+        park = {**park.to_dict(), "id": "p-dongming-petrochem-main", "precision": "digitised",
+                "lon": f"{middle.x:.6f}", "lat": f"{middle.y:.6f}", "crs": "WGS84",
+                "boundary": box(middle.x - 0.01, middle.y - 0.01, middle.x + 0.01,
+                                middle.y + 0.01).wkt}
+        firm = {**tables["enterprises"].iloc[0].to_dict(), "county_adcode": "371728",
+                "lon": f"{middle.x:.6f}", "lat": f"{middle.y:.6f}", "crs": "WGS84",
+                "precision": "digitised"}
+        opened.commit({"parks": pd.DataFrame([park]), "enterprises": pd.DataFrame([firm])},
+                      user="test", reason="synthetic outline")
+    at.run()
+    at.segmented_control(key="map_table__zh").set_value("enterprises").run()
+    assert not at.exception, at.exception
+    firms = at.dataframe[0].value.set_index("编号")
+    assert firms.loc[firm["id"], "所在园区"] == "东明石化产业园主片区"
+    assert (firms["所在园区"] == "待定（仅知乡镇/县）").sum() > 0  # the seed's county-only firms
+    assert any("是否在园待定" in c.value for c in at.caption)
+    at.segmented_control(key="map_table__zh").set_value("parks").run()
+    parks = at.dataframe[0].value.set_index("编号")
+    assert parks.loc["p-dongming-petrochem-main", "范围内企业"] == "1"
+    assert parks.loc["p-dongming-petrochem", "范围内企业"] == "1"  # through its 片区
+    assert parks.loc["p-yuncheng-chem", "范围内企业"] == "—"  # no outline: nothing to say
+
+
 def _import_page(monkeypatch) -> AppTest:
     at = login(_app(monkeypatch))
     at.switch_page("app_pages/import_data.py").run()
@@ -334,6 +371,8 @@ def test_compare_page_downloads(monkeypatch):
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table.columns)[1:] == ["东明石化产业园", "郓城化工产业园"]
+    rows = table.set_index("属性")
+    assert rows.loc["范围内企业（按标绘范围）"].tolist() == ["—（无范围）"] * 2  # no outline in data/
     assert len(at.get("download_button")) == 2
     assert at.query_params["ids"] == "p-dongming-petrochem,p-yuncheng-chem"
 

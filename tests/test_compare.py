@@ -97,7 +97,7 @@ def test_csv_has_bom_and_the_table(table):
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert list(back.columns) == list(table.columns)
     assert back.iloc[6].tolist() == ["面积(km²)", "21.29", "未公布", "5.2512", "未公布"]
-    assert "http://sjsy999.com" in back.iloc[15, 1]
+    assert "http://sjsy999.com" in back.iloc[17, 1]
 
 
 def test_formula_like_names_are_neutralised(heze):
@@ -115,3 +115,31 @@ def test_formula_like_names_are_neutralised(heze):
     assert "'=HYPERLINK" in text and "\n=" not in text and ",=" not in text
     # the table itself stays as the data says; only the files are made inert
     assert table.columns[1] == evil["name_zh"]
+
+
+def test_members_inside_an_outline_with_the_county_undecidable_beside(heze):
+    """Synthetic: an outline on a 片区 of 东明石化; one firm put inside it, one known only to
+    the county. The 片区 and its park count it; a park without an outline says why not."""
+    from shapely.geometry import box
+
+    from parks.analysis.membership import members
+    from parks.model.schema import ENTERPRISES
+    from tests.records import records
+
+    area, lon, lat = "p-dongming-petrochem-main", 115.09, 35.29
+    parks = heze.parks.copy()
+    parks.loc[parks["id"] == area, "boundary"] = box(lon - 0.01, lat - 0.01, lon + 0.01, lat + 0.01).wkt
+    firms = [{"id": "e-synthetic-in", "name_zh": "合成甲", "industry": "CHEM", "precision": "digitised",
+              "county_adcode": "371728", "lon": str(lon), "lat": str(lat), "crs": "WGS84"},
+             {"id": "e-synthetic-seat", "name_zh": "合成乙", "industry": "CHEM",
+              "precision": "county", "county_adcode": "371728"}]
+    data = dataclasses.replace(heze, parks=parks, enterprises=records(heze, ENTERPRISES, firms),
+                               projects=heze.projects.iloc[0:0])
+    table = compare_parks(data, [area, "p-dongming-petrochem", "p-heze-hitech"],
+                          found=members(data))
+    inside = table.set_index("属性").loc["范围内企业（按标绘范围）"].tolist()
+    assert inside == ["1（本县待定 1：仅知乡镇/县）", "1（本县待定 1：仅知乡镇/县）", "—（无范围）"]
+    assert table.set_index("属性").loc["范围内项目（按标绘范围）"].iloc[0].startswith("0（")
+    english = compare_parks(data, ["p-heze-hitech"], lang="en")
+    assert english.set_index("Attribute").iloc[:, 0]["Projects inside the outline"] == \
+        "— (no outline)"

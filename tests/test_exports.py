@@ -92,7 +92,10 @@ def test_pptx_is_one_16_by_9_slide_with_map_title_and_source(heze, everything):
 def test_xlsx_reads_back_one_sheet_per_layer(heze, everything):
     book = openpyxl.load_workbook(io.BytesIO(export("xlsx", heze, everything,
                                                     BriefingSpec()).data))
-    assert book.sheetnames == ["parks", "enterprises", "projects"]
+    # data/ has chemical enterprises, so the 入园率 sheet; no chemical park has an outline yet
+    assert book.sheetnames == ["parks", "enterprises", "projects", "入园率"]
+    overall = list(book["入园率"].values)[1]
+    assert overall[0] == "全部" and overall[2] == 0 and overall[5].startswith("—")
     rows = list(book["enterprises"].values)
     assert rows[0][:3] == ("id", "name_zh", "name_en") and len(rows) == 1 + len(heze.enterprises)
     header = list(rows[0])
@@ -254,3 +257,71 @@ def test_the_chosen_osm_basemap_reaches_the_briefing_and_the_html(heze, everythi
     broken = replace(osm, archive=replace(osm.archive, path=str(damaged)))
     page = export("html", heze, everything, BriefingSpec(), basemap=broken).data.decode("utf-8")
     assert "底图瓦片无法随文件保存" in page and "osm_vector_layer" not in page
+
+
+# --- who is inside which park, and the 入园率, in the exports (synthetic outlines) ------------
+
+@pytest.fixture(scope="module")
+def outlined(heze):
+    from tests.records import outlined_world
+
+    world = outlined_world(heze)
+    return world, Selection(world.parks, world.enterprises, world.projects)
+
+
+def test_data_exports_carry_the_park_each_record_lies_in(outlined):
+    world, shown = outlined
+    data = export("csv", world, shown, BriefingSpec()).data
+    table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    firms = table[table["layer"] == "enterprises"].set_index("id")
+    assert firms.loc["e-in-area", "in_park_id"] == "p-chem-east"
+    assert firms.loc["e-in-area", "in_park"] == "合成p-chem-east"
+    assert firms.loc["e-outside", "in_park"] == ""
+    assert firms.loc["e-seat", "in_park"] == "待定（仅知乡镇/县）"
+    assert (table.loc[table["layer"] == "parks", "in_park"] == "").all()
+    english = export("geojson", world, shown, BriefingSpec(lang="en")).data
+    props = {f["properties"]["id"]: f["properties"] for f in json.loads(english)["features"]}
+    assert props["e-seat"]["in_park"] == "undecidable (town/county only)"
+
+
+def test_the_xlsx_has_a_rate_sheet_only_when_chemical_enterprises_are_shown(outlined):
+    world, shown = outlined
+    book = openpyxl.load_workbook(io.BytesIO(export("xlsx", world, shown, BriefingSpec()).data))
+    rows = list(book["入园率"].values)
+    assert rows[0] == ("县区", "化工企业", "园内", "园外", "待定（仅知乡镇/县，或本县化工园区尚无范围）",
+                       "入园率")
+    assert rows[1] == ("全部", 5, 2, 2, 1, "50.0%")  # e-pharma is not chemical
+    assert rows[2] == ("牡丹区", 5, 2, 2, 1, "50.0%")
+    firms = list(book["enterprises"].values)
+    assert "in_park" in firms[0]
+    pharma = replace(shown, enterprises=shown.enterprises[shown.enterprises["id"] == "e-pharma"])
+    book = openpyxl.load_workbook(io.BytesIO(export("xlsx", world, pharma, BriefingSpec()).data))
+    assert "入园率" not in book.sheetnames
+
+
+def test_briefings_print_the_rate_and_the_members_of_outlined_parks(outlined, heze, tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    pptx = pytest.importorskip("pptx")
+    world, shown = outlined
+    pdf = export("pdf", world, shown, BriefingSpec()).data
+    (tmp_path / "synthetic-briefing.pdf").write_bytes(pdf)
+    text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "化工企业入园率 50.0%（园内 2 · 园外 2 · 待定 1）" in text
+    assert "合成p-chem范围内企业 3、项目 0" in text  # its own two and its 片区's one
+    deck = pptx.Presentation(io.BytesIO(export("pptx", world, shown, BriefingSpec(lang="en")).data))
+    texts = [s.text_frame.text for s in deck.slides[0].shapes if s.has_text_frame]
+    assert any(t.startswith("Chemical firms in chemical parks: 50.0%") for t in texts)
+    real = pypdf.PdfReader(io.BytesIO(export("pdf", heze, _select(heze, CHEM), BriefingSpec(),
+                                             CHEM).data)).pages[0].extract_text()
+    assert "化工企业入园率 —，尚无化工园区范围" in real
+
+
+def test_the_png_prints_the_figures_line_above_the_note(outlined, tmp_path):
+    world, shown = outlined
+    spec = BriefingSpec(width_px=1200, height_px=900, dpi=120)
+    data = export("png", world, shown, spec).data
+    (tmp_path / "synthetic-briefing.png").write_bytes(data)
+    pixels = _png(data)
+    band = pixels[900 - int(0.055 * 900) - 14:900 - int(0.055 * 900), 30:700]
+    blue = (band[..., 2] > band[..., 0] + 40)  # the figures line is dark blue, the note brown
+    assert blue.mean() > 0.005

@@ -9,46 +9,16 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from shapely.geometry import box
 
 from parks.analysis.compliance import compliance
 from parks.analysis.membership import counts, members
-from parks.model.schema import ENTERPRISES, PARKS
-from tests.records import at, records
-
-ORIGIN = (115.45, 35.22)  # near Heze's city; every park and firm below is synthetic
-
-
-def _park(park_id: str, kind: str, west: float, south: float, east: float, north: float) -> dict:
-    outline = box(west, south, east, north)
-    return {"id": park_id, "name_zh": f"合成{park_id}", "kind": kind, "region_adcode": "371700",
-            "county_adcode": "371702", "precision": "digitised", "crs": "WGS84",
-            "lon": repr(outline.centroid.x), "lat": repr(outline.centroid.y),
-            "boundary": f"MULTIPOLYGON ((({west} {south}, {east} {south}, {east} {north}, "
-                        f"{west} {north}, {west} {south})))",
-            "source": "synthetic", "as_of": "2026-01-01", "confidence": "low"}
-
-
-def _firm(firm_id: str, place: dict, subsector: str = "NMT.CHEMICAL") -> dict:
-    return {"id": firm_id, "name_zh": f"合成{firm_id}", "industry": subsector.split(".")[0],
-            "subsector": subsector, "region_adcode": "371700", "county_adcode": "371702",
-            **place, "source": "synthetic", "as_of": "2026-01-01", "confidence": "low"}
+from parks.model.schema import PARKS
+from tests.records import outlined_world, records, synthetic_park
 
 
 @pytest.fixture
 def synthetic(heze):
-    parks = [_park("p-chem", "chemical_park", 115.44, 35.21, 115.48, 35.24),
-             _park("p-chem-east", "chemical_park", 115.465, 35.215, 115.478, 35.235),  # a 片区
-             _park("p-other", "industrial_park", 115.50, 35.21, 115.52, 35.23)]
-    firms = [_firm("e-in-area", at(ORIGIN, 2300, 800)),  # inside the 片区 (and the park)
-             _firm("e-in-park", at(ORIGIN, 500, 800)),  # inside the park, west of the 片区
-             _firm("e-outside", at(ORIGIN, 0, 5000)),  # 5 km north of everything
-             _firm("e-other-park", at(ORIGIN, 5500, 800)),  # inside the industrial park
-             _firm("e-seat", {"precision": "county"}),  # known to its county only
-             _firm("e-pharma", at(ORIGIN, 600, 900), "BIO.TCM")]  # not chemical
-    return replace(heze, parks=records(heze, PARKS, parks),
-                   enterprises=records(heze, ENTERPRISES, firms),
-                   projects=heze.projects.iloc[0:0])
+    return outlined_world(heze)
 
 
 def test_each_record_belongs_to_its_innermost_park(synthetic):
@@ -97,7 +67,7 @@ def test_the_cli_prints_valid_json(capsys):
 
 
 def test_outside_every_outline_is_undecidable_while_a_county_park_has_none(synthetic):
-    unmapped = {**_park("p-chem-unmapped", "chemical_park", 115.40, 35.20, 115.41, 35.21),
+    unmapped = {**synthetic_park("p-chem-unmapped", "chemical_park", 115.40, 35.20, 115.41, 35.21),
                 "boundary": ""}  # a chemical park of the same county without its outline yet
     parks = records(synthetic, PARKS, [unmapped])
     result = compliance(replace(synthetic, parks=pd.concat([synthetic.parks, parks])))
@@ -112,3 +82,32 @@ def test_a_point_is_said_to_be_inside_a_chemical_park_only_from_an_outline(synth
     assert park_at(synthetic, 115.51, 35.22) == ("", 0)  # inside the industrial park only
     kinds = heze.parks["kind"]
     assert park_at(heze, 115.1, 35.25) == ("", int((kinds == "chemical_park").sum()))
+
+
+def test_a_park_counts_the_members_of_its_pieces_and_says_which_parks_have_no_outline(synthetic):
+    from parks.analysis.membership import park_members
+
+    bare = {**synthetic_park("p-bare", "industrial_park", 115.40, 35.20, 115.41, 35.21),
+            "boundary": ""}
+    data = replace(synthetic, parks=pd.concat([synthetic.parks, records(synthetic, PARKS, [bare])]))
+    table = park_members(data)
+    assert table.loc["p-chem", "enterprises"] == 3  # its own 2 (e-pharma too) and its 片区's 1
+    assert table.loc["p-chem-east", "enterprises"] == 1 and table.loc["p-other", "enterprises"] == 1
+    assert table["outlined"].to_dict() == {"p-chem": True, "p-chem-east": True, "p-other": True,
+                                           "p-bare": False}
+    assert table.loc["p-bare", "enterprises"] == 0  # a figure nobody may show: outlined says so
+    assert set(table["undecidable"]) == {1}  # e-seat, of the county all four lie in
+
+
+def test_a_park_is_held_by_a_chemical_park_from_its_outline_or_merely_by_its_point(synthetic):
+    from parks.analysis.membership import held_by
+
+    inner = synthetic_park("p-inner", "industrial_park", 115.445, 35.215, 115.455, 35.225)
+    point_only = {**synthetic_park("p-point", "industrial_park", 115.45, 35.22, 115.451, 35.221),
+                  "boundary": ""}
+    parks = pd.concat([synthetic.parks, records(synthetic, PARKS, [inner, point_only])])
+    held = held_by(parks)
+    assert held.loc["p-inner"].tolist() == ["p-chem", "p-chem"]
+    assert held.loc["p-point"].tolist() == ["", "p-chem"]  # said, never counted
+    assert held.loc["p-other"].tolist() == ["", ""]
+    assert "p-chem" not in held.index  # chemical parks themselves are not asked about

@@ -120,7 +120,7 @@ def test_the_park_profile_lists_who_is_inside_its_imported_outline(tmp_path, mon
 def test_the_edit_page_reads_a_table_as_the_pending_outline_and_saves_it(tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from tests.apptest import APP, audit, login, private_store
+    from tests.apptest import APP, audit, login, private_store, stored
 
     store = private_store(monkeypatch, tmp_path / "store")
     at = login(AppTest.from_file(APP, default_timeout=120).run())
@@ -142,3 +142,36 @@ def test_the_edit_page_reads_a_table_as_the_pending_outline_and_saves_it(tmp_pat
     assert not at.exception, at.exception
     saved = audit(store, "parks", PARK)
     assert "outline from synthetic-jzd.csv" in set(saved["reason"])
+    assert stored(store, "parks", PARK)["precision"] == "surveyed"  # an official 界址点 table
+
+
+def test_an_outline_from_a_gis_file_is_saved_as_digitised_from_the_edit_page(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest import APP, login, private_store, stored
+
+    store = private_store(monkeypatch, tmp_path / "store")
+    at = login(AppTest.from_file(APP, default_timeout=120).run())
+    at.switch_page("app_pages/edit.py").run()
+    at.radio(key="edit_table__zh").set_value("parks").run()
+    at.selectbox(key="edit_record__zh").set_value(PARK).run()
+    at.segmented_control(key="edit_section").set_value("location").run()
+    at.radio(key="edit_tool_parks").set_value("draw").run()
+    corners = _square(*_inside("371728"))
+    shape = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
+             "geometry": {"type": "Polygon", "coordinates": [[*corners, corners[0]]]}}]}
+    data = json.dumps(shape).encode()
+    at.file_uploader[0].set_value(("synthetic-outline.geojson", data, "application/geo+json")).run()
+    assert not at.exception, at.exception
+    at.button(key=f"save_location_{PARK}").click().run()
+    assert not at.exception, at.exception
+    saved = stored(store, "parks", PARK)
+    assert saved["boundary"] and saved["precision"] == "digitised"  # drawn, not surveyed
+
+
+def test_the_precision_rule_is_one_for_the_cli_and_the_edit_page():
+    from parks.files.park_outline import outline_precision
+
+    assert outline_precision("界址点.XLSX") == outline_precision("jzd.txt") == "surveyed"
+    for name in ("a.kml", "a.kmz", "a.dxf", "a.zip", "a.geojson"):
+        assert outline_precision(name) == "digitised", name

@@ -291,3 +291,31 @@ def test_ranking_leaves_the_dataset_alone(heze):
     rank_parks(heze, Requirement(industry="BIO"))
     pd.testing.assert_frame_equal(heze.parks, before)
     assert not np.any(heze.parks.columns.str.endswith("_score"))
+
+
+# --- inside a chemical park: from an outline only ----------------------------------------------
+
+def _square(lon: float, lat: float, half: float) -> str:
+    w, s, e, n = lon - half, lat - half, lon + half, lat + half
+    return f"MULTIPOLYGON ((({w} {s}, {e} {s}, {e} {n}, {w} {n}, {w} {s})))"
+
+
+def test_a_site_counts_as_inside_a_chemical_park_only_from_its_own_outline(heze):
+    """Synthetic: a chemical park's outline holds one industrial park's outline (counts), the
+    point of an industrial park without outline (does not), and half of another's (does not)."""
+    centre = east_of_hub(5)
+    lon, lat = float(centre["lon"]), float(centre["lat"])
+    chem = park("p-chem", kind="chemical_park", level="provincial", name_zh="合成化工园",
+                boundary=_square(lon, lat, 0.02), precision="digitised")
+    inner = park("p-inner", boundary=_square(lon + 0.005, lat, 0.005), precision="digitised")
+    bare = park("p-bare", precision="surveyed")  # its point sits inside the chemical outline
+    across = park("p-across", boundary=_square(lon + 0.02, lat, 0.005), precision="digitised")
+    table = rank_parks(world(heze, [chem, inner, bare, across]),
+                       Requirement(industry="CHEM", chemical=True))
+    eligible = dict(zip(table["id"], table["eligible"], strict=True))
+    assert eligible == {"p-chem": True, "p-inner": True, "p-bare": False, "p-across": False}
+    assert scores(table, "compliance_score")["p-inner"] == 1.0
+    reasons = dict(zip(table["id"], table["reasons"], strict=True))
+    assert "范围位于合成化工园范围内" in " ".join(reasons["p-inner"])
+    assert "不算园内" in " ".join(reasons["p-bare"])  # said, never counted
+    assert "不算园内" not in " ".join(reasons["p-across"])  # its own outline decided it

@@ -13,7 +13,7 @@ from geo.basemaps import Basemap
 from parks.display.edit_map import EditTarget, edit_map
 from parks.display.map_look import MapLook
 from parks.errors import DataValidationError
-from parks.files.park_outline import check_outline
+from parks.files.park_outline import check_outline, outline_precision
 from parks.model.dataset import Dataset
 from parks.model.edits import (
     REMOVE,
@@ -139,10 +139,19 @@ def outline_summary(outline: BaseGeometry | None, record: Mapping[str, str],
 
 
 def edits_of(record: Mapping[str, str], state: EditState) -> dict[str, str]:
-    """The record with the unsaved point and outline applied."""
+    """The record with the unsaved point and outline applied; an outline still as read from a
+    file, with no point moved by hand, takes that file's precision (a 界址点 table: surveyed)."""
     outline = state.outline
     shape = REMOVE if outline == REMOVE else (parse_outline(outline) if outline else None)
-    return edited_record(record, {}, point=state.point, outline=shape)
+    new = edited_record(record, {}, point=state.point, outline=shape)
+    read, precision = st.session_state.get(_from_file(state), ("", ""))
+    as_read = outline and outline == read and state.point is None
+    return new | {"precision": precision} if as_read else new
+
+
+def _from_file(state: EditState) -> str:
+    """Session key of the outline last read from a file for this record, and its precision."""
+    return f"outline_read_{state.record_id}"
 
 
 def has_location_edits(record: Mapping[str, str], state: EditState) -> bool:
@@ -179,6 +188,7 @@ def outline_file_box(state: EditState, record: Mapping[str, str], county: pd.Dat
         # the area is checked below the picker, as for a drawn outline; a CRS caveat is said here
         flash(" ".join([read, report.crs_warning]).strip(),
               "warning" if report.crs_warning else "success")
+        st.session_state[_from_file(state)] = (report.shape.wkt, outline_precision(upload.name))
         state.set(outline=report.shape.wkt)  # a new map and an empty picker: the outline is pending
         st.rerun()
 

@@ -227,6 +227,16 @@ STRINGS: dict[str, Label] = {
     "sizhi_level_medium": Label("中", "medium"),
     "sizhi_level_low": Label("低", "low"),
     "sizhi_unnamed": Label("（无名）", "(unnamed)"),
+    "table_inside": Label("「所在园区」按园区标绘范围判定；其中 {n:,} 条只知乡镇或县区，是否在园待定，"
+                          "不计入园内。",
+                          "\"In park\" is decided by park outlines; "
+                          "{n:,} of these are known only to their town or county: undecidable, "
+                          "never counted as inside."),
+    "table_inside_parks": Label("范围内企业、项目按园区标绘范围计（含其片区），“—”为尚无范围；"
+                                "另有 {n:,} 条企业和项目只知乡镇或县区，是否在园待定。",
+                                "Enterprises and projects inside are counted by the park's outline "
+                                "(its 片区 included); \"—\": no outline yet. {n:,} enterprises and "
+                                "projects are known only to their town or county: undecidable."),
     "park_members": Label("园区范围内（按标绘范围判定）", "Inside the park (by its outline)"),
     "park_no_outline": Label("本园区尚无标绘范围，无法判定哪些企业、项目在园内。可在「编辑数据」绘制，或用 "
                              "`python -m parks outline import` 导入界址点坐标表。",

@@ -17,7 +17,7 @@ from geo.basemaps import Basemap, VectorArchive, available_basemaps
 from geo.boundaries import load_context, simplify_for_display
 from geo.geography import ArchiveUnreadableError
 from geo.vector_basemap import publish
-from parks.analysis.membership import members
+from parks.analysis.membership import Memberships, members, membership_of
 from parks.config import DEFAULT_CONFIG
 from parks.display.map_look import MapLook
 from parks.display.popups import enterprise_details, prune, write_details
@@ -183,6 +183,17 @@ def memberships(loaded: Dataset) -> pd.DataFrame:
     """Who is inside which park (parks.analysis.membership), once per data version: the park
     and chemical pages read it on every rerun."""
     return _members(data_version(), loaded.region.adcode, loaded)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _inside(version: str, region: str, _loaded: Dataset) -> Memberships:
+    return membership_of(_loaded, _members(version, region, _loaded))
+
+
+def inside(loaded: Dataset) -> Memberships:
+    """Memberships per record and per park (members per park need every 片区's), once per data
+    version: the map page's tables and exports read them on every filter change."""
+    return _inside(data_version(), loaded.region.adcode, loaded)
 
 
 @st.cache_resource(show_spinner="正在绘制地图 / Drawing the map…", max_entries=16)

@@ -12,6 +12,7 @@ from parks.analysis.query import Filters, Selection
 from parks.display.print_map import BriefingSpec
 from parks.files.exports import FORMATS, export
 from parks.model.dataset import Dataset
+from ui import loaders
 from ui.i18n import t
 
 LABELS = {"png": "PNG", "pdf": "PDF", "pptx": "PPTX", "html": "HTML", "csv": "CSV",
@@ -69,7 +70,8 @@ def _make(fmt: str, dataset: Dataset, selection: Selection, spec: BriefingSpec,
     with st.status(f"{t('export_making')} {label(fmt)}…", expanded=False) as status:
         try:
             made[fmt] = export(fmt, dataset, selection, spec, filters, basemap=basemap,
-                               name=f"heze-{dataset.region.adcode}-{dataset.as_of or 'map'}")
+                               name=f"heze-{dataset.region.adcode}-{dataset.as_of or 'map'}",
+                               inside=loaders.inside(dataset))
         except NoBrowserError as error:
             status.update(label=t("export_no_browser"), state="error")
             st.error(str(error))

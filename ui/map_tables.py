@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from parks.analysis.membership import Memberships
 from parks.analysis.query import unlocated
 from parks.config import DEFAULT_CONFIG
 from parks.display.tables import display_table
@@ -17,9 +18,11 @@ UNLOCATED = "unlocated"
 
 
 def record_tables(frames: dict[str, pd.DataFrame], taxonomy: Taxonomy, lang: str,
-                  park_names: dict[str, str], *, key: str) -> None:
+                  park_names: dict[str, str], *, key: str, inside: Memberships | None = None
+                  ) -> None:
     """A table of the records drawn, one kind at a time, opened on demand and kept open across
-    filter changes (and in the link). Closed by default: a table is rebuilt on every filter
+    filter changes (and in the link); with `inside`, who is inside which park by outline, the
+    undecidable count said beside. Closed by default: a table is rebuilt on every filter
     change, and making and dropping its grid is ~20 % of the browser's work for a change
     (measured), the largest piece the page adds — the map and the counts are what a filter
     change is for."""
@@ -31,7 +34,8 @@ def record_tables(frames: dict[str, pd.DataFrame], taxonomy: Taxonomy, lang: str
     if chosen is None:
         return
     if chosen != UNLOCATED:
-        _table(frames[chosen], chosen, taxonomy, lang, park_names, key=f"{key}_{chosen}")
+        _table(frames[chosen], chosen, taxonomy, lang, park_names, key=f"{key}_{chosen}",
+               inside=inside)
         return
     st.caption(t("unlocated_help"))
     missing = {name: unlocated(frame) for name, frame in frames.items()}
@@ -40,16 +44,29 @@ def record_tables(frames: dict[str, pd.DataFrame], taxonomy: Taxonomy, lang: str
     for name, frame in missing.items():
         if len(frame):
             st.markdown(f"**{SPECS[name].label.get(lang)}** ({len(frame):,})")
-            _table(frame, name, taxonomy, lang, park_names, key=f"{key}_unlocated_{name}")
+            _table(frame, name, taxonomy, lang, park_names, key=f"{key}_unlocated_{name}",
+                   inside=inside)
 
 
 def _table(frame: pd.DataFrame, name: str, taxonomy: Taxonomy, lang: str,
-           park_names: dict[str, str], *, key: str) -> None:
+           park_names: dict[str, str], *, key: str, inside: Memberships | None) -> None:
     if frame.empty:
         st.info(t("no_match"))
         return
     rows = DEFAULT_CONFIG.table_rows
     if len(frame) > rows:
         st.caption(t("table_truncated").format(shown=rows, total=len(frame)))
-    st.dataframe(display_table(frame.head(rows), name, taxonomy, lang, park_names), hide_index=True,
-                 width="stretch", key=key)
+    if inside is not None:
+        _inside_caption(frame, name, inside)
+    st.dataframe(display_table(frame.head(rows), name, taxonomy, lang, park_names, inside),
+                 hide_index=True, width="stretch", key=key)
+
+
+def _inside_caption(frame: pd.DataFrame, name: str, inside: Memberships) -> None:
+    """The undecidable records beside the figures: of the rows shown, or of every record."""
+    if name == "parks":
+        every = inside.records  # the counts are of every record, not only the shown ones
+        st.caption(t("table_inside_parks").format(n=int((every["status"] == "undecidable").sum())))
+        return
+    found = inside.status(name, frame["id"])
+    st.caption(t("table_inside").format(n=int((found["status"] == "undecidable").sum())))

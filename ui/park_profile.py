@@ -7,7 +7,14 @@ import streamlit as st
 
 from parks.analysis.compare import ATTRIBUTES, park_attributes
 from parks.analysis.distance import within_radius
-from parks.analysis.profile import NEAREST_CATEGORIES, ParkProfile, UnknownParkError, park_profile
+from parks.analysis.membership import undecidable_by_county
+from parks.analysis.profile import (
+    NEAREST_CATEGORIES,
+    ParkProfile,
+    UnknownParkError,
+    descendant_ids,
+    park_profile,
+)
 from parks.model.dataset import Dataset
 from parks.model.vocab import APPROXIMATE, PRECISION
 from ui import loaders
@@ -49,7 +56,7 @@ def facts_and_map(dataset: Dataset, profile: ParkProfile, language: str) -> None
     park, park_id = profile.park, profile.park["id"]
     left, right = st.columns([2, 3])
     with left:
-        facts = park_attributes(dataset, park_id, language)
+        facts = park_attributes(dataset, park_id, language, loaders.memberships(dataset))
         labels = {key: label.get(language) for key, label in ATTRIBUTES}
         facts_table = pd.DataFrame({t("park_attribute"): [labels.get(k, k) for k in facts],
                                     t("park_value"): list(facts.values())})
@@ -87,11 +94,10 @@ def outline_members(dataset: Dataset, park: pd.Series, language: str) -> None:
         st.caption(t("park_no_outline"))
         return
     found = loaders.memberships(dataset)
-    mine = found[found["park_id"] == park["id"]]
+    family = {park["id"], *descendant_ids(dataset.parks, park["id"])}  # its 片区' members too
+    mine = found[found["park_id"].isin(family)]
     layers = {"enterprises": dataset.enterprises, "projects": dataset.projects}
-    county = pd.concat([frame.loc[frame["county_adcode"] == park["county_adcode"], "id"]
-                        for frame in layers.values()])
-    undecidable = int(found[found["id"].isin(county) & (found["status"] == "undecidable")].shape[0])
+    undecidable = int(undecidable_by_county(dataset, found).get(park["county_adcode"], 0))
     one, two, three = st.columns(3)
     one.metric(t("park_members_enterprises"), int((mine["layer"] == "enterprises").sum()))
     two.metric(t("park_members_projects"), int((mine["layer"] == "projects").sum()))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from geo.labels import Label
+from parks.analysis.membership import members, park_members
 from parks.analysis.profile import (
     nearest_hub,
     park_enterprises,
@@ -31,6 +32,8 @@ ATTRIBUTES: tuple[tuple[str, Label], ...] = (
     *((name, field_column(name).label) for name in ("area_basis", "sizhi", "recognition", "industries")),
     ("enterprises", Label("园区内企业数", "Enterprises in the park")),
     ("projects", Label("项目数（按阶段）", "Projects (by stage)")),
+    ("inside_enterprises", Label("范围内企业（按标绘范围）", "Enterprises inside the outline")),
+    ("inside_projects", Label("范围内项目（按标绘范围）", "Projects inside the outline")),
     ("hub", Label("最近物流枢纽", "Nearest logistics hub")),
     *((name, field_column(name).label) for name in ("precision", "source", "as_of")),
 )
@@ -97,10 +100,25 @@ def _hub_text(dataset: Dataset, park: pd.Series, lang: str) -> str:
     return f"{hub.name_zh} {hub.distance_km:.1f} km" + (f"（{hub.note_zh}）" if hub.approximate else "")
 
 
-def park_attributes(dataset: Dataset, park_id: str, lang: str = "zh") -> dict[str, str]:
-    """Every compared attribute of one park as display text."""
+NO_OUTLINE = Label("—（无范围）", "— (no outline)")
+UNDECIDABLE = Label("{n}（本县待定 {u}：仅知乡镇/县）", "{n} ({u} undecidable in its county)")
+
+
+def _inside_text(counts: pd.Series, layer: str, lang: str) -> str:
+    """Members inside the outline (its 片区' included), the county's undecidable beside; "—"
+    with the reason for a park without an outline."""
+    if not counts["outlined"]:
+        return NO_OUTLINE.get(lang)
+    return UNDECIDABLE.format(lang, n=int(counts[layer]), u=int(counts["undecidable"]))
+
+
+def park_attributes(dataset: Dataset, park_id: str, lang: str = "zh",
+                    found: pd.DataFrame | None = None) -> dict[str, str]:
+    """Every compared attribute of one park as display text; `found`: the dataset's
+    memberships when already at hand (parks.analysis.membership.members)."""
     park = park_row(dataset.parks, park_id)
     en = lang == "en"
+    inside = park_members(dataset, found).loc[park_id]
     return {
         "name_zh": park["name_zh"], "name_en": park["name_en"], "kind": _kind_text(park, lang),
         "level": LEVEL.label(park["level"], lang),
@@ -110,6 +128,8 @@ def park_attributes(dataset: Dataset, park_id: str, lang: str = "zh") -> dict[st
         "industries": _industry_text(park["industries"], dataset.taxonomy, lang),
         "enterprises": str(len(park_enterprises(dataset, park_id))),
         "projects": _stage_text(park_projects(dataset, park_id), lang),
+        "inside_enterprises": _inside_text(inside, "enterprises", lang),
+        "inside_projects": _inside_text(inside, "projects", lang),
         "hub": _hub_text(dataset, park, lang),
         "precision": PRECISION.label(park["precision"], lang),
         "source": "\n".join(split_sources(park["source"])), "as_of": park["as_of"],
@@ -121,23 +141,20 @@ def _header(park: pd.Series, lang: str, taken: set[str]) -> str:
     return f"{name} ({park['id']})" if name in taken else name
 
 
-def compare_parks(dataset: Dataset, ids: Sequence[str], lang: str = "zh") -> pd.DataFrame:
+def compare_parks(dataset: Dataset, ids: Sequence[str], lang: str = "zh",
+                  found: pd.DataFrame | None = None) -> pd.DataFrame:
     """Attribute rows × park columns (headed by the parks' names); at most MAX_PARKS parks,
-    repeated ids counted once; UnknownParkError for an id not in the dataset."""
+    repeated ids counted once; UnknownParkError for an id not in the dataset. `found`: the
+    dataset's memberships when already at hand."""
     unique = list(dict.fromkeys(ids))
     if len(unique) > MAX_PARKS:
         raise TooManyParksError(f"at most {MAX_PARKS} parks can be compared; got {len(unique)}: "
                                 f"{', '.join(unique)}")
     table = pd.DataFrame({ATTRIBUTE_HEADER.get(lang): [label.get(lang) for _, label in ATTRIBUTES]},
                          dtype=object)
+    found = members(dataset) if found is None and unique else found
     for park_id in unique:
-        values = park_attributes(dataset, park_id, lang)
+        values = park_attributes(dataset, park_id, lang, found)
         header = _header(park_row(dataset.parks, park_id), lang, set(table.columns))
         table[header] = pd.Series([values[a[0]] for a in ATTRIBUTES], dtype=object)
     return table
-
-
-
-
-
-

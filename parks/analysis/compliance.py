@@ -64,13 +64,16 @@ def _rate(inside: int, outside: int) -> float:
 
 
 def compliance(dataset: Dataset, counties: tuple[str, ...] = (),
-               found: pd.DataFrame | None = None) -> Compliance:
+               found: pd.DataFrame | None = None, only: pd.Series | None = None) -> Compliance:
     """入园率 of the chemical enterprises (of `counties`, or all): inside a chemical park's
     outline (its innermost park being a chemical park or one of its 片区) or outside; those
     known only to a town or county, and those outside every outline in a county where some
     chemical park has no outline yet, are undecidable: never counted either way. `found`: the
-    dataset's memberships when already at hand (parks.analysis.membership.members)."""
+    dataset's memberships when already at hand (parks.analysis.membership.members); `only`:
+    the ids of the enterprises to count (a selection's), None for all."""
     firms = dataset.enterprises[chemical(dataset.enterprises)]
+    if only is not None:
+        firms = firms[firms["id"].isin(only)]
     if counties:
         firms = firms[firms["county_adcode"].isin(counties)]
     found = members(dataset, ("enterprises",)) if found is None else found

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import geopandas as gpd
 import pandas as pd
 from shapely.geometry import Point
 
 from geo.crs import METRIC_CRS
+from parks.analysis.profile import descendant_ids
 from parks.model.dataset import Dataset
 from parks.model.outlines import outline_frame
 
@@ -55,6 +58,65 @@ def counts(membership: pd.DataFrame, park_ids: list[str]) -> pd.DataFrame:
     return table.assign(undecidable=int((membership["status"] == "undecidable").sum()))
 
 
+MEMBER_COUNTS = ["outlined", "enterprises", "projects", "undecidable"]
+
+
+def park_members(dataset: Dataset, found: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per park (index: id): whether it or one of its 片区 has an outline; the enterprises and
+    projects inside (a record in a 片区 counts for the 片区 and for the parks holding it through
+    parent_id); the undecidable records of its county, to show beside. `found`: members()."""
+    found = members(dataset) if found is None else found
+    inside = found[found["status"] == "inside"]
+    per = (inside.groupby(["park_id", "layer"]).size().unstack(fill_value=0)
+           .reindex(columns=["enterprises", "projects"], fill_value=0))
+    parks = dataset.parks
+    drawn = set(parks.loc[parks["boundary"].fillna("") != "", "id"])
+    open_ = undecidable_by_county(dataset, found)
+    rows = []
+    for park_id, county in zip(parks["id"], parks["county_adcode"], strict=True):
+        family = [park_id, *descendant_ids(parks, park_id)]
+        held = per.reindex(family, fill_value=0).sum()
+        rows.append({"outlined": bool(drawn.intersection(family)),
+                     "enterprises": int(held["enterprises"]), "projects": int(held["projects"]),
+                     "undecidable": int(open_.get(county, 0))})
+    return pd.DataFrame(rows, index=pd.Index(parks["id"], name="id"), columns=MEMBER_COUNTS)
+
+
+@dataclass(frozen=True, eq=False)
+class Memberships:
+    """Who is inside which park: per record (members()) and per park (park_members())."""
+
+    records: pd.DataFrame
+    parks: pd.DataFrame
+    names: dict[str, str] = field(default_factory=dict)  # park id → name_zh
+
+    def status(self, layer: str, ids: pd.Series) -> pd.DataFrame:
+        """park_id and status of the records `ids` of `layer`, in their order (a record not
+        found: outside, no park)."""
+        mine = self.records[self.records["layer"] == layer].set_index("id")
+        return pd.DataFrame({"park_id": ids.map(mine["park_id"]).fillna("").to_numpy(),
+                             "status": ids.map(mine["status"]).fillna("outside").to_numpy()},
+                            index=ids.index)
+
+
+def membership_of(dataset: Dataset, found: pd.DataFrame | None = None) -> Memberships:
+    """The dataset's Memberships; `found`: members(dataset) when already at hand."""
+    found = members(dataset) if found is None else found
+    names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
+    return Memberships(found, park_members(dataset, found), names)
+
+
+def undecidable_by_county(dataset: Dataset, found: pd.DataFrame) -> pd.Series:
+    """How many records of each county (index: adcode) are undecidable: known only to a town or
+    the county, or not located, so never counted as inside a park."""
+    places = pd.concat([pd.DataFrame({"layer": layer, "id": frame["id"],
+                                      "county_adcode": frame["county_adcode"]})
+                        for layer, frame in (("enterprises", dataset.enterprises),
+                                             ("projects", dataset.projects))])
+    open_ = found[found["status"] == "undecidable"].merge(places, on=["layer", "id"])
+    return open_.groupby("county_adcode").size()
+
+
 def park_at(dataset: Dataset, lon: float, lat: float, kind: str = "chemical_park"
             ) -> tuple[str, int]:
     """The innermost park of `kind` whose outline holds (lon, lat), "" when none does; and how
@@ -68,3 +130,29 @@ def park_at(dataset: Dataset, lon: float, lat: float, kind: str = "chemical_park
     if holding.empty:
         return "", unmapped
     return str(holding.loc[holding.to_crs(METRIC_CRS).area.idxmin(), "id"]), unmapped
+
+
+EDGE_M = 1.0  # an edge two outlines share, digitised twice, may differ by this much
+
+
+def held_by(parks: pd.DataFrame, kind: str = "chemical_park") -> pd.DataFrame:
+    """For each park not of `kind` (index: its id): `outline`, the innermost park of `kind`
+    whose outline covers this park's own outline ("" when none, or it has no outline), and
+    `point`, the one whose outline merely holds its point (said, never counted)."""
+    others = parks[parks["kind"] != kind]
+    out = pd.DataFrame({"outline": "", "point": ""}, index=pd.Index(others["id"], name="id"))
+    holders = outline_frame(parks[parks["kind"] == kind])
+    if holders.empty or others.empty:
+        return out
+    metric = holders.to_crs(METRIC_CRS)
+    metric = metric.assign(area=metric.area).sort_values("area")  # innermost first
+    grown = metric.buffer(EDGE_M)
+    own = outline_frame(others).to_crs(METRIC_CRS)
+    for park_id, shape in zip(own["id"], own.geometry, strict=True):
+        covering = metric.loc[grown.covers(shape), "id"]
+        out.loc[park_id, "outline"] = covering.iloc[0] if len(covering) else ""
+    located = others[others.geometry.notna()]
+    for park_id, point in zip(located["id"], located.to_crs(METRIC_CRS).geometry, strict=True):
+        holding = metric.loc[metric.contains(point), "id"]
+        out.loc[park_id, "point"] = holding.iloc[0] if len(holding) else ""
+    return out

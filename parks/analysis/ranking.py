@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from geo.labels import Label
+from parks.analysis.membership import held_by
 from parks.analysis.profile import Nearest, category_candidates, descendant_ids, enterprise_top, nearest_in
 from parks.model.dataset import Dataset
 from parks.model.industries import Taxonomy
@@ -40,7 +41,8 @@ SCORING_RULES = Label(
     "总分 = 100 × Σ 权重ᵢ × 分项ᵢ ÷ Σ 权重（各分项 0–1，保留两位小数）。"
     "产业：主导产业含所需产业、其上级或下级细分 1.0；仅同属“231”体系同一产业 0.6；否则 0；"
     "园区（含片区）内每家同一大类产业企业 +0.1，最多 +0.3，合计不超过 1.0。"
-    "合规：化工项目——认定化工园区 1.0，认定未核实 0.5，非化工园区 0 且不合格（排在所有合格园区之后）；"
+    "合规：化工项目——认定化工园区（或标绘范围位于其范围内的园区，只看范围、不看位置点）1.0，认定未核实 0.5，"
+    "其他园区 0 且不合格（排在所有合格园区之后）；"
     "非化工项目——1.0，园区状态未核实 0.5。"
     "面积：未设要求或面积 ≥ 要求 1.0；面积未公布 0.5；不足时 面积 ÷ 要求。"
     "物流：d = 到最近物流枢纽（含港口作业区）的直线距离（km，UTM 50N）；未设上限时 1/(1+d/20)；"
@@ -51,7 +53,8 @@ SCORING_RULES = Label(
     "Industry: leading industries include the industry, its parent or one of its sub-sectors "
     "1.0; only the same \"231\" industry 0.6; else 0; +0.1 per enterprise of the same "
     "top-level industry in the park (incl. its 片区), at most +0.3, total at most 1.0. "
-    "Compliance: chemical project — recognised chemical park 1.0, recognition unverified "
+    "Compliance: chemical project — recognised chemical park (or a park whose outline lies "
+    "within one: outlines only, never a point) 1.0, recognition unverified "
     "0.5, any other park 0 and not eligible (ranked after every eligible park); other "
     "projects — 1.0, park status unverified 0.5. Area: no minimum or area ≥ minimum 1.0; "
     "area not published 0.5; smaller: area ÷ minimum. Logistics: d = straight-line distance "
@@ -152,6 +155,7 @@ class _Context:
     weights: Weights  # normalised
     firms: pd.Series  # park_id → enterprises of the wanted top-level industry
     hubs: pd.DataFrame  # every logistics hub, port areas included
+    held: pd.DataFrame  # non-chemical park id → the chemical park holding its outline / point
 
 
 def industry_match(codes: tuple[str, ...], wanted: str, taxonomy: Taxonomy) -> tuple[float, str]:
@@ -206,7 +210,7 @@ def _industry_part(park: pd.Series, family: set[str], ctx: _Context) -> Part:
                      f"(+{bonus:.1f}{capped_en})"))
 
 
-def _compliance_part(park: pd.Series, *, chemical: bool) -> Part:
+def _compliance_part(park: pd.Series, *, chemical: bool, ctx: _Context) -> Part:
     unverified = park["status"] == "unverified" or park["confidence"] == "unverified"
     if not chemical:
         if park["status"] == "unverified":
@@ -214,9 +218,7 @@ def _compliance_part(park: pd.Series, *, chemical: bool) -> Part:
         return Part(1.0, ("非化工项目，无化工园区准入要求（1.0）",),
                     ("not a chemical project: no chemical-park rule applies (1.0)",))
     if park["kind"] != "chemical_park":
-        return Part(0.0, ("化工项目须进入认定化工园区：本园区不是化工园区（不合格）",),
-                    ("a chemical project must go to a recognised chemical park: this park is not "
-                     "one (not eligible)",), eligible=False)
+        return _inside_chemical_part(park, ctx)
     if unverified:
         return Part(UNVERIFIED_SCORE, ("化工园区认定未核实，投资前须向主管部门确认（0.5）",),
                     ("chemical park whose recognition is not confirmed: check with the authorities "
@@ -225,6 +227,28 @@ def _compliance_part(park: pd.Series, *, chemical: bool) -> Part:
     if level_zh:
         return Part(1.0, (f"{level_zh}化工园区（合规）",), (f"{level_en} chemical park (compliant)",))
     return Part(1.0, ("认定化工园区的片区（合规）",), ("part of a recognised chemical park (compliant)",))
+
+
+def _inside_chemical_part(park: pd.Series, ctx: _Context) -> Part:
+    """A park that is no chemical park counts as inside one only from its own outline lying
+    within a chemical park's outline; its point inside one is said, never counted."""
+    parks = ctx.dataset.parks.set_index("id", drop=False)
+    outline, point = ctx.held.loc[park["id"]] if park["id"] in ctx.held.index else ("", "")
+    if outline:
+        holder = parks.loc[outline]
+        part = _compliance_part(holder, chemical=True, ctx=ctx)
+        return Part(part.score, tuple(f"范围位于{holder['name_zh']}范围内：{r}" for r in part.zh),
+                    tuple(f"its outline lies within {holder['name_en'] or holder['name_zh']}'s "
+                          f"outline: {r}" for r in part.en), part.eligible)
+    zh, en = "化工项目须进入认定化工园区：本园区不是化工园区（不合格）", (
+        "a chemical project must go to a recognised chemical park: this park is not one "
+        "(not eligible)")
+    if point and not str(park.get("boundary", "") or ""):  # with an outline: that decided
+        holder = parks.loc[point]
+        zh += f"；其位置点在{holder['name_zh']}范围内，但本园区无标绘范围，不算园内"
+        en += (f"; its point lies in {holder['name_en'] or holder['name_zh']}'s outline, but "
+               "without an outline of its own it does not count as inside")
+    return Part(0.0, (zh,), (en,), eligible=False)
 
 
 def _area_part(area: float, minimum: float | None) -> Part:
@@ -302,7 +326,7 @@ def _score_park(park: pd.Series, ctx: _Context) -> dict[str, object]:
     hub = nearest_in(park, ctx.hubs, "logistics_hub", family)
     parts = {
         "industry": _industry_part(park, family, ctx),
-        "compliance": _compliance_part(park, chemical=req.chemical),
+        "compliance": _compliance_part(park, chemical=req.chemical, ctx=ctx),
         "area": _area_part(park["area_km2"], req.min_area_km2),
         "logistics": _logistics_part(park, hub, req.hub_within_km),
         "county": _county_part(park, req.counties, ctx.dataset.counties),
@@ -355,13 +379,14 @@ def rank_parks(dataset: Dataset, requirement: Requirement) -> pd.DataFrame:
     _check(dataset, requirement)
     ctx = _Context(dataset, requirement, requirement.weights.normalised(),
                    _firms_of(dataset, requirement.industry),
-                   category_candidates(dataset.parks, "hub_or_port"))
+                   category_candidates(dataset.parks, "hub_or_port"),
+                   held_by(dataset.parks) if requirement.chemical else pd.DataFrame())
     rows = [_score_park(park, ctx) for _, park in candidate_parks(dataset.parks).iterrows()]
     if not rows:
         return pd.DataFrame(columns=RANK_COLUMNS)
     table = pd.DataFrame(rows, columns=RANK_COLUMNS)
-    # THE CHEMICAL RULE: eligibility sorts before score, so no non-chemical park ever ranks
-    # above a chemical park for a chemical project, however well it scores otherwise.
+    # THE CHEMICAL RULE: eligibility sorts before score, so no park outside a chemical park
+    # (by outline) ever ranks above one for a chemical project, however well it scores otherwise.
     order = ["eligible", "score", "compliance_score", "industry_score", "id"]
     return table.sort_values(order, ascending=[False, False, False, False, True],
                              kind="mergesort").reset_index(drop=True)

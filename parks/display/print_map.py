@@ -9,6 +9,8 @@ import pandas as pd
 
 from geo.basemaps import TileSource
 from geo.labels import Label
+from parks.analysis.compliance import compliance
+from parks.analysis.membership import Memberships, membership_of
 from parks.analysis.query import Filters, Selection
 from parks.analysis.stats import source_keys
 from parks.config import DEFAULT_CONFIG, RECORD_LAYERS, AppConfig
@@ -36,6 +38,40 @@ NORTH = Label("北", "N")
 TILES_MISSING = Label("底图瓦片无法访问，仅绘县界", "Basemap tiles unreachable: outlines only")
 OSM_CREDIT = Label("底图：© OpenStreetMap 贡献者 (ODbL)", "Basemap: © OpenStreetMap contributors (ODbL)")
 ARCHIVE_MISSING = Label("离线底图无法读取，仅绘县界", "Offline basemap unreadable: outlines only")
+RATE = Label("化工企业入园率 {rate}（园内 {i} · 园外 {o} · 待定 {u}）",
+             "Chemical firms in chemical parks: {rate} ({i} in · {o} out · {u} undecidable)")
+NO_CHEMICAL_OUTLINE = Label("化工企业入园率 —，尚无化工园区范围（待定 {u}）",
+                            "Chemical firms in chemical parks: —, no chemical park outline yet "
+                            "({u} undecidable)")
+INSIDE = Label("{name}范围内企业 {e}、项目 {j}", "inside {name}: {e} enterprises, {j} projects")
+MORE_PARKS = Label("等 {n} 个园区", "and {n} more parks")
+FIGURES_PARKS = 3  # parks named on the line; a sheet has room for one line
+
+
+def figures_line(dataset: Dataset, selection: Selection, lang: str,
+                 inside: Memberships | None = None) -> str:
+    """One line: the 入园率 of the selection's chemical enterprises (undecidable beside), or
+    "—" while no chemical park has an outline; then the members of the shown parks that have
+    an outline (most first)."""
+    inside = membership_of(dataset) if inside is None else inside
+    result = compliance(dataset, found=inside.records, only=selection.enterprises["id"]).overall
+    chem = dataset.parks[dataset.parks["kind"] == "chemical_park"]
+    if (chem["boundary"].fillna("") == "").all():
+        parts = [NO_CHEMICAL_OUTLINE.format(lang, u=result["undecidable"])]
+    else:
+        rate = "—" if pd.isna(result["rate"]) else f"{result['rate']:.1%}"
+        parts = [RATE.format(lang, rate=rate, i=result["inside"], o=result["outside"],
+                             u=result["undecidable"])]
+    counts = inside.parks.reindex(selection.parks["id"])
+    counts = counts[counts["outlined"] == True]  # noqa: E712 (NaN: not counted)
+    counts = counts.assign(total=counts["enterprises"] + counts["projects"])
+    names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
+    for park_id, row in counts.sort_values("total", ascending=False).head(FIGURES_PARKS).iterrows():
+        parts.append(INSIDE.format(lang, name=names[park_id], e=int(row["enterprises"]),
+                                   j=int(row["projects"])))
+    if len(counts) > FIGURES_PARKS:
+        parts.append(MORE_PARKS.format(lang, n=len(counts) - FIGURES_PARKS))
+    return ("；" if lang != "en" else "; ").join(parts)
 
 
 @dataclass(frozen=True)
@@ -106,8 +142,9 @@ def archive_readable(archive: str) -> bool:
 
 
 def briefing_frame(dataset: Dataset, selection: Selection, spec: BriefingSpec,
-                   filters: Filters) -> Frame:
-    """The texts around a briefing map: title, subtitle with filters and counts, source, date, note."""
+                   filters: Filters, inside: Memberships | None = None) -> Frame:
+    """The texts around a briefing map: title, subtitle with filters and counts, source, date,
+    the figures line (入园率, members), note."""
     from geo.static_map import Frame  # matplotlib loads when a briefing is made (~30 MB), not before
 
     lang = spec.lang
@@ -123,6 +160,7 @@ def briefing_frame(dataset: Dataset, selection: Selection, spec: BriefingSpec,
         source=source_line(selection, dataset, lang, osm=archive_readable(spec.archive)),
         data_date=dataset.as_of,
         note=NOTE.format(lang, a=approx, u=unlocated),
+        figures=figures_line(dataset, selection, lang, inside),
         legend=replace(build_legend(dataset.taxonomy, lang, spec.system, spec.layers), note=""),
         north=NORTH.get(lang), date_label=DATE.get(lang),
         tiles_missing=TILES_MISSING.get(lang), archive_missing=ARCHIVE_MISSING.get(lang))
@@ -149,11 +187,13 @@ def map_layers(dataset: Dataset, selection: Selection, spec: BriefingSpec,
 
 
 def map_png(dataset: Dataset, selection: Selection, spec: BriefingSpec,
-            filters: Filters | None = None, *, bare: bool = False) -> bytes:
-    """The briefing map as PNG; `bare` leaves out title and footer (slides carry their own)."""
+            filters: Filters | None = None, *, bare: bool = False,
+            inside: Memberships | None = None) -> bytes:
+    """The briefing map as PNG; `bare` leaves out title and footer (slides carry their own).
+    `inside`: the dataset's memberships when at hand."""
     from geo.static_map import Frame, compose, to_png
 
-    frame = briefing_frame(dataset, selection, spec, filters or Filters())
+    frame = briefing_frame(dataset, selection, spec, filters or Filters(), inside)
     if bare:
         frame = Frame(title="", legend=frame.legend, north=frame.north,
                       tiles_missing=frame.tiles_missing, archive_missing=frame.archive_missing)

@@ -17,10 +17,13 @@ from geo.maps import MapNote
 from geo.snapshot import snapshot
 from geo.vector_basemap import excerpt
 from geo.vendor import DEFAULT_DEST
+from parks.analysis.compliance import Compliance, compliance
+from parks.analysis.membership import Memberships, membership_of
 from parks.analysis.query import Filters, Selection
 from parks.display.map_look import MapLook
 from parks.display.print_map import BriefingSpec, map_png
 from parks.display.records_map import records_map
+from parks.display.tables import in_park
 from parks.files.osm_area import MARGIN_DEG
 from parks.model.dataset import Dataset
 
@@ -67,8 +70,9 @@ def standalone_html(dataset: Dataset, selection: Selection, spec: BriefingSpec,
 
 def export(fmt: str, dataset: Dataset, selection: Selection, spec: BriefingSpec,
            filters: Filters | None = None, *, basemap: Basemap | None = None,
-           name: str = "heze-map") -> Export:
-    """One export of the selection; the data formats carry the rows the map shows."""
+           name: str = "heze-map", inside: Memberships | None = None) -> Export:
+    """One export of the selection; the data formats carry the rows the map shows and who is
+    inside which park, the briefings the 入园率 line. `inside`: the memberships when at hand."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     from parks.files.reports import briefing_pdf, briefing_pptx  # matplotlib: loaded on first export
@@ -79,16 +83,19 @@ def export(fmt: str, dataset: Dataset, selection: Selection, spec: BriefingSpec,
         spec = replace(spec, tiles=base.tiles[0])  # static maps use the chosen basemap too
     if base.archive is not None and not spec.archive:
         spec = replace(spec, archive=base.archive.path)  # and draw the offline OSM geography
+    maps_only = fmt in ("html", "snapshot")  # the interactive map says nothing of memberships
+    found = None if maps_only else (inside or membership_of(dataset))
     makers = {
-        "png": lambda: map_png(dataset, shown, spec, filters),
+        "png": lambda: map_png(dataset, shown, spec, filters, inside=found),
         "snapshot": lambda: snapshot(standalone_html(dataset, shown, spec, base),
                                      width=spec.width_px, height=spec.height_px),
-        "pdf": lambda: briefing_pdf(dataset, shown, spec, filters),
-        "pptx": lambda: briefing_pptx([(dataset, shown, spec, filters)]),
+        "pdf": lambda: briefing_pdf(dataset, shown, spec, filters, found),
+        "pptx": lambda: briefing_pptx([(dataset, shown, spec, filters)], found),
         "html": lambda: standalone_html(dataset, shown, spec, base).encode("utf-8"),
-        "csv": lambda: selection_csv(shown.frames()),
-        "geojson": lambda: selection_geojson(shown.frames()),
-        "xlsx": lambda: selection_xlsx(shown.frames()),
+        "csv": lambda: selection_csv(shown.frames(), found, spec.lang),
+        "geojson": lambda: selection_geojson(shown.frames(), found, spec.lang),
+        "xlsx": lambda: selection_xlsx(shown.frames(), found, spec.lang,
+                                       _chemical_rates(dataset, shown, found)),
     }
     data = makers[fmt]()
     return Export(data, MIME[fmt], f"{name}.{SUFFIX.get(fmt, fmt)}")
@@ -96,7 +103,8 @@ def export(fmt: str, dataset: Dataset, selection: Selection, spec: BriefingSpec,
 
 EXPORT_COLUMNS = ["layer", "id", "name_zh", "name_en", "kind", "industry", "subsector",
                   "industries", "stage", "investment_yi", "county_adcode", "county", "town",
-                  "precision", "approximate", "lon", "lat", "source", "as_of", "confidence"]
+                  "in_park_id", "in_park", "precision", "approximate", "lon", "lat", "source",
+                  "as_of", "confidence"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -111,14 +119,19 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def selection_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """All shown records in one table: the layer they belong to, codes, place, precision,
-    WGS-84 point (blank when unlocated), source and date."""
+def selection_table(frames: dict[str, pd.DataFrame], inside: Memberships | None = None,
+                    lang: str = "zh") -> pd.DataFrame:
+    """All shown records in one table: the layer they belong to, codes, place, the park whose
+    outline holds it (with `inside`: in_park_id, and in_park its name or the undecidable marker;
+    blank for parks), precision, WGS-84 point (blank when unlocated), source and date."""
     parts = []
     for layer, frame in frames.items():
         part = pd.DataFrame({"layer": layer}, index=frame.index)
         for col in EXPORT_COLUMNS[1:]:
             part[col] = frame[col] if col in frame.columns else ""
+        if inside is not None and layer != "parks":
+            part["in_park_id"] = inside.status(layer, frame["id"])["park_id"]
+            part["in_park"] = in_park(frame, layer, inside, inside.names, lang)
         parts.append(part)
     if not parts:
         return pd.DataFrame(columns=EXPORT_COLUMNS)
@@ -128,33 +141,69 @@ def selection_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return table[EXPORT_COLUMNS]
 
 
-def selection_csv(frames: dict[str, pd.DataFrame]) -> bytes:
+def selection_csv(frames: dict[str, pd.DataFrame], inside: Memberships | None = None,
+                  lang: str = "zh") -> bytes:
     """CSV in UTF-8 with BOM, formulas neutralised."""
-    return neutralise(selection_table(frames)).to_csv(index=False).encode("utf-8-sig")
+    table = selection_table(frames, inside, lang)
+    return neutralise(table).to_csv(index=False).encode("utf-8-sig")
 
 
-def selection_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
-    """One sheet per layer (records as stored, plus county, WGS-84 point, approximate flag);
-    every text cell stays text."""
+def selection_xlsx(frames: dict[str, pd.DataFrame], inside: Memberships | None = None,
+                   lang: str = "zh", rates: Compliance | None = None) -> bytes:
+    """One sheet per layer (records as stored, plus county, the park holding it, WGS-84 point,
+    approximate flag); with `rates`, a sheet 入园率; every text cell stays text."""
     import openpyxl
 
     book = openpyxl.Workbook()
     book.remove(book.active)
     for layer, frame in frames.items():
-        sheet = book.create_sheet(layer)
-        table = selection_table({layer: frame}).drop(columns="layer")
-        sheet.append(list(table.columns))
-        for row in neutralise(table).itertuples(index=False):
-            sheet.append(["" if pd.isna(v) else v for v in row])
-        sheet.freeze_panes = "A2"
+        _sheet(book, layer, selection_table({layer: frame}, inside, lang).drop(columns="layer"))
+    if rates is not None:
+        _sheet(book, RATES_SHEET, rates_table(rates, lang))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def selection_geojson(frames: dict[str, pd.DataFrame]) -> bytes:
+def _sheet(book, title: str, table: pd.DataFrame) -> None:
+    sheet = book.create_sheet(title)
+    sheet.append(list(table.columns))
+    for row in neutralise(table).itertuples(index=False):
+        sheet.append(["" if pd.isna(v) else v for v in row])
+    sheet.freeze_panes = "A2"
+
+
+RATES_SHEET = "入园率"
+OVERALL = Label("全部", "All")
+NO_RATE = Label("—（尚无化工园区范围，或无可判定的企业）",
+                "— (no chemical park outline yet, or nothing decidable)")
+RATE_HEADINGS = {"county": Label("县区", "County"), "chemical": Label("化工企业", "Chemical firms"),
+                 "inside": Label("园内", "Inside"), "outside": Label("园外", "Outside"),
+                 "undecidable": Label("待定（仅知乡镇/县，或本县化工园区尚无范围）",
+                                      "Undecidable (town/county only, or a county chemical park "
+                                      "without outline)"),
+                 "rate": Label("入园率", "Rate")}
+
+
+def _chemical_rates(dataset: Dataset, shown: Selection, inside: Memberships) -> Compliance | None:
+    """The 入园率 of the shown chemical enterprises, None when the selection has none."""
+    rates = compliance(dataset, found=inside.records, only=shown.enterprises["id"])
+    return rates if rates.overall["chemical"] else None
+
+
+def rates_table(rates: Compliance, lang: str) -> pd.DataFrame:
+    """入园率 overall, then by county: counts, the undecidable apart, the rate (inside ÷
+    decidable) or NO_RATE when nothing is decidable."""
+    overall = pd.DataFrame([{"county": OVERALL.get(lang), **rates.overall}])
+    table = pd.concat([overall, rates.by_county], ignore_index=True)[list(RATE_HEADINGS)]
+    table["rate"] = [NO_RATE.get(lang) if pd.isna(r) else f"{r:.1%}" for r in table["rate"]]
+    return table.rename(columns={k: v.get(lang) for k, v in RATE_HEADINGS.items()})
+
+
+def selection_geojson(frames: dict[str, pd.DataFrame], inside: Memberships | None = None,
+                      lang: str = "zh") -> bytes:
     """A FeatureCollection in WGS-84; records without a location have a null geometry."""
-    table = selection_table(frames)
+    table = selection_table(frames, inside, lang)
     features = []
     for row in table.to_dict("records"):
         lon, lat = row["lon"], row["lat"]

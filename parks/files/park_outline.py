@@ -115,13 +115,16 @@ def gcj02_check(shape: MultiPolygon, osm: Path) -> tuple[str, bool]:
             f"import it again with the coordinate system gcj02 (--crs gcj02)"), False
 
 
+def outline_precision(source: str) -> str:
+    """The precision an outline read from the file `source` gets: surveyed from an official
+    界址点 table, digitised from a drawing or GIS file (KML, DXF, Shapefile, GeoJSON)."""
+    return "digitised" if PurePath(source).suffix.lower() in SUFFIXES else "surveyed"
+
+
 def outlined(record: dict, report: OutlineReport, source: str) -> dict:
-    """The park record with the imported outline: precision surveyed from an official 界址点
-    table, digitised from a drawing or GIS file; the point moved inside the outline when it
-    was only a town or county seat."""
-    table = PurePath(source).suffix.lower() not in SUFFIXES
-    new = {**record, "boundary": to_wkt(report.shape),
-           "precision": "surveyed" if table else "digitised"}
+    """The park record with the imported outline and its precision (outline_precision); the
+    point moved inside the outline when it was only a town or county seat."""
+    new = {**record, "boundary": to_wkt(report.shape), "precision": outline_precision(source)}
     if record.get("precision") in COARSE or not record.get("lon"):
         inside = report.shape.representative_point()
         new |= {"lon": f"{inside.x:.6f}", "lat": f"{inside.y:.6f}", "crs": "WGS84"}

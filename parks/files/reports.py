@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from geo.labels import Label
 from geo.static_map import cjk_font, draw_legend, draw_map, missing_note
+from parks.analysis.membership import Memberships, membership_of
 from parks.analysis.query import Filters, Selection
 from parks.analysis.stats import counts_by_county, main_projects, records_by_industry
 from parks.display.print_map import BriefingSpec, briefing_frame, map_layers, map_png
@@ -85,9 +86,10 @@ def _table(fig: Figure, rect: tuple[float, float, float, float], title: str,
 
 
 def briefing_pdf(dataset: Dataset, selection: Selection, spec: BriefingSpec,
-                 filters: Filters | None = None) -> bytes:
-    """An A4 page: title, map with legend, three summary tables, sources, dates and note."""
-    lang, frame = spec.lang, briefing_frame(dataset, selection, spec, filters or Filters())
+                 filters: Filters | None = None, inside: Memberships | None = None) -> bytes:
+    """An A4 page: title, map with legend, three summary tables, sources, the figures line
+    (入园率, members), dates and note. `inside`: the dataset's memberships when at hand."""
+    lang, frame = spec.lang, briefing_frame(dataset, selection, spec, filters or Filters(), inside)
     with rc_context({"font.family": [cjk_font(), "DejaVu Sans"], "pdf.fonttype": 42}):
         fig = Figure(figsize=(8.27, 11.69), dpi=150, facecolor="white")
         fig.text(0.06, 0.965, frame.title, fontsize=15, fontweight="bold", va="top")
@@ -111,6 +113,7 @@ def briefing_pdf(dataset: Dataset, selection: Selection, spec: BriefingSpec,
                [PROJECT.get(lang), *(field_heading(k, lang)
                                      for k in ("stage", "investment_yi", "county_adcode"))],
                project_table(selection, lang), [0.58, 0.16, 0.13, 0.13])
+        fig.text(0.06, 0.08, frame.figures, fontsize=7, va="bottom", color="#1F3A5F")
         fig.text(0.06, 0.075, frame.source, fontsize=6.5, va="top", wrap=True, color="#333333")
         fig.text(0.06, 0.035, f"{frame.note}　{GENERATED.get(lang)}: {date.today()}",
                  fontsize=6.5, va="bottom", color="#8A4B00", wrap=True)
@@ -119,24 +122,28 @@ def briefing_pdf(dataset: Dataset, selection: Selection, spec: BriefingSpec,
     return buffer.getvalue()
 
 
-def briefing_pptx(slides: list[tuple[Dataset, Selection, BriefingSpec, Filters | None]]) -> bytes:
-    """One 16:9 slide per map: title, subtitle, the map with its legend, source line and note."""
+def briefing_pptx(slides: list[tuple[Dataset, Selection, BriefingSpec, Filters | None]],
+                  inside: Memberships | None = None) -> bytes:
+    """One 16:9 slide per map: title, subtitle, the map with its legend, source line, figures
+    line (入园率, members) and note. `inside`: the memberships, when every slide is of one
+    dataset and they are at hand."""
     from pptx import Presentation  # imported here: only PPTX export needs it
     from pptx.util import Inches, Pt
 
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
     for dataset, selection, spec, filters in slides:
-        frame = briefing_frame(dataset, selection, spec, filters or Filters())
+        found = inside or membership_of(dataset)
+        frame = briefing_frame(dataset, selection, spec, filters or Filters(), found)
         slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank layout
         _textbox(slide, Inches(0.4), Inches(0.2), Inches(12.5), Inches(0.6), frame.title, Pt(26),
                  bold=True)
         _textbox(slide, Inches(0.4), Inches(0.8), Inches(12.5), Inches(0.4),
                  f"{frame.subtitle}　{frame.date_label}: {frame.data_date}", Pt(12))
-        png = map_png(dataset, selection, _slide_spec(spec), filters, bare=True)
+        png = map_png(dataset, selection, _slide_spec(spec), filters, bare=True, inside=found)
         slide.shapes.add_picture(io.BytesIO(png), Inches(0.4), Inches(1.25), width=Inches(12.5))
-        _textbox(slide, Inches(0.4), Inches(6.75), Inches(12.5), Inches(0.35), frame.source, Pt(9))
-        _textbox(slide, Inches(0.4), Inches(7.05), Inches(12.5), Inches(0.35), frame.note, Pt(9))
+        for top, text in ((6.7, frame.source), (6.95, frame.figures), (7.2, frame.note)):
+            _textbox(slide, Inches(0.4), Inches(top), Inches(12.5), Inches(0.3), text, Pt(9))
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
