@@ -164,8 +164,10 @@ def measure(pbf: Path, bbox: Bbox, out: Path) -> dict[str, object]:
     report = build_basemap(pbf, out, bbox, progress=lambda m: marks.append((m, time.perf_counter())))
     cpu = _cpu_s() - cpu
     ends = [t for _, t in marks[1:]] + [marks[0][1] + report.seconds]
-    stages = {m.split(" ")[0].rstrip(":"): round(end - t, 2)
-              for (m, t), end in zip(marks, ends, strict=True)}
+    stages: dict[str, float] = {}
+    for (message, at), end in zip(marks, ends, strict=True):  # tippecanoe reports every 10 %
+        stage = message.split(" ")[0].rstrip(":")
+        stages[stage] = round(stages.get(stage, 0.0) + end - at, 2)
     features, area, objects = sum(report.features.values()), area_km2(bbox), osm_objects(pbf)
     return {"file": pbf.name, "file_bytes": pbf.stat().st_size, "osm_objects": objects,
             "bbox": list(bbox), "area_km2": round(area, 2), "features": features,

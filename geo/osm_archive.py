@@ -270,10 +270,13 @@ _PERCENT = re.compile(rb"(\d+(?:\.\d+)?)%\s+(\d+)/\d+/\d+")
 def _tippecanoe(args: list[str], out: Path, stamp: str, zooms: tuple[int, int],
                 progress: Callable[[str], None]) -> None:
     # tippecanoe is ~75 % of a build (bench/basemap.py: 12.5 of 16.7 s for a synthetic county of
-    # 217,624 features); -P, --no-tiny-polygon-reduction, -pC and --no-tile-stats saved nothing.
+    # 217,624 features); -P, --no-tiny-polygon-reduction, -pC, --no-tile-stats, -t /dev/shm and
+    # a buildings-only run beside the rest saved nothing. --drop-densest-as-needed cost 2.6 of
+    # 13.8 s and dropped nothing (4.00 vs 4.01 MB): without a size limit it only guards the
+    # 200,000-features-per-tile limit, which LAYERS' class zooms keep far away.
     # Zooms 5-14 took 19 s instead of 33 (and 4.5 MB instead of 20): the browser enlarges 14.
     command = [tippecanoe_path(), "-o", str(out), "--force", f"-Z{zooms[0]}", f"-z{zooms[1]}",
-               "--no-tile-size-limit", "--drop-densest-as-needed",
+               "--no-tile-size-limit",
                "-n", "OpenStreetMap basemap", "-A", "© OpenStreetMap contributors (ODbL)",
                "-N", STAMP_PREFIX + stamp, *args]
     progress(f"tippecanoe: zooms {zooms[0]}–{zooms[1]}")
