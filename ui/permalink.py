@@ -33,7 +33,7 @@ class Param:
 
 
 SHARED = (Param("lang", "lang"), Param("region", "region"))  # every page carries these
-KEEP = ("view",)  # written by the map itself (geo/templates/viewsync.js), kept as they are
+KEEP = ("view",)  # written by the map itself (geo/templates/viewsync.js), never by the server
 PAGES: Mapping[str, tuple[Param, ...]] = {
     "map": (Param("county", "map_counties", LIST), Param("system", "map_system", default="sei"),
             Param("industry", "map_industries_{system}", LIST), Param("tier", "map_tiers", LIST),
@@ -53,6 +53,7 @@ PAGES: Mapping[str, tuple[Param, ...]] = {
 }
 _ENTERED = "_permalink_entered"
 _PAGE = "_permalink_page"
+_OPENED_VIEW = "_permalink_view"  # the link's view, written back on the run that opened it only
 
 
 class Restored(NamedTuple):
@@ -154,6 +155,7 @@ def restore(page: str) -> None:
         st.session_state[_ENTERED] = False
         restored = decode(params, st.query_params.to_dict())
         st.session_state.update(restored.values)
+        st.session_state[_OPENED_VIEW] = {k: st.query_params[k] for k in KEEP if k in st.query_params}
         if restored.unreadable:
             st.warning(t("link_unreadable") + ", ".join(restored.unreadable))
     for param in params:
@@ -162,8 +164,12 @@ def restore(page: str) -> None:
 
 
 def publish(page: str) -> None:
-    """Write the page's state and the shared keys to the URL; the map's own `view` is kept."""
+    """Write the page's state and the shared keys to the URL when they changed. The map's own
+    `view` is the browser's: the server only knows the one the page was opened with (writing
+    it back later reverted a pan), so after that run it is left out and the map writes it
+    again (geo/templates/viewsync.js)."""
     wanted = encode(SHARED, st.session_state) | encode(PAGES[page], st.session_state)
-    wanted |= {key: st.query_params[key] for key in KEEP if key in st.query_params}
-    if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
+    current = {k: v for k, v in st.query_params.to_dict().items() if k not in KEEP}
+    if current != wanted:  # the run that opened a link keeps its view: no pan happened yet
+        st.query_params.from_dict(wanted | st.session_state.get(_OPENED_VIEW, {}))
+    st.session_state[_OPENED_VIEW] = {}

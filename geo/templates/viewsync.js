@@ -31,5 +31,14 @@
   }
   map.on("moveend", write);
   write();
+  // A rerun of the page rewrites the address from the server, which knows no pan: put the view
+  // back whenever the address lost it or holds another (cheap: a string compare twice a second).
+  setInterval(function() {
+    try {
+      var c = map.getCenter();
+      var view = [c.lat.toFixed(5), c.lng.toFixed(5), Math.round(map.getZoom() * 4) / 4].join(",");
+      if (new URLSearchParams(win.location.search).get(key) !== view) { write(); }
+    } catch (e) {}
+  }, 500);
 })();
 {% endmacro %}
