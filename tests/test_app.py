@@ -341,6 +341,15 @@ def test_park_profile_page(monkeypatch):
     assert at.query_params["id"] == "p-yuncheng-chem"
 
 
+def test_the_park_profile_opens_on_a_located_park(monkeypatch):
+    at = _page(monkeypatch, "app_pages/park.py")
+    assert not at.error  # not the unlocated placeholder with its empty map
+    shown = at.query_params["id"]
+    from parks.model.dataset import load_dataset
+
+    assert load_dataset("371700").parks.set_index("id").loc[shown, "precision"] != "unlocated"
+
+
 def test_explorer_ranks_only_chemical_parks_first_for_a_chemical_project(monkeypatch):
     at = _page(monkeypatch, "app_pages/explorer.py")
     at.selectbox(key="explorer_industry").set_value("NMT.CHEMICAL").run()

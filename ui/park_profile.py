@@ -24,15 +24,18 @@ from ui.session import remember
 
 
 def park_picker(dataset: Dataset, language: str) -> str:
-    """The chosen park: from the link or the last visit, else the first; an unknown id is said."""
+    """The chosen park: from the link or the last visit, else the first one with a place on the
+    map (an unlocated placeholder first showed an empty map); an unknown id is said."""
     options = park_options(dataset)
-    wanted = st.session_state.get("park_id") or options[0]
+    located = set(dataset.parks.loc[dataset.parks["precision"] != "unlocated", "id"])
+    first = next((i for i in options if i in located), options[0])
+    wanted = st.session_state.get("park_id") or first
     if wanted not in options:
         try:
             park_profile(dataset, wanted)
         except UnknownParkError as error:
             st.error(f"{t('park_unknown')}: {error}")
-        wanted = options[0]
+        wanted = first
     return remember("park_id", st.selectbox(
         t("park_pick"), options, index=options.index(wanted), key="park_pick",
         format_func=lambda i: park_label(dataset, i, language)))
