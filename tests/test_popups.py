@@ -73,3 +73,26 @@ def test_display_table_spells_out_codes():
     assert zh.loc[0, "园区"] == "某园"
     en = display_table(frame, "enterprises", TAX, "en")
     assert en.loc[0, "Industries"] == "New energy, Wind energy" and en.loc[0, "Name"] == "甲"
+
+
+def test_source_addresses_are_links_and_nothing_else_is():
+    source = ('省工信厅公示 https://example.gov.cn/a?b=1&c=2; 另见 http://x.cn/p（转载）；'
+              'javascript:alert(1) <b>x</b>')
+    html = park_popup(_park(source=source), (), TAX, "zh")
+    assert ('<a href="https://example.gov.cn/a?b=1&amp;c=2" target="_blank" '
+            'rel="noopener noreferrer">') in html
+    assert '<a href="http://x.cn/p" target="_blank"' in html  # stops at the bracket
+    assert 'href="javascript' not in html and "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+def test_park_popups_link_to_the_profile_and_firms_to_their_park():
+    url = "/park?id={id}&lang=zh&region=371700"
+    html = park_popup(_park(id="p-a&b"), (), TAX, "zh", url)
+    assert '<a href="/park?id=p-a%26b&amp;lang=zh&amp;region=371700" target="_top">园区档案 →</a>' in html
+    assert "园区档案" not in park_popup(_park(id="p-x"), (), TAX, "zh")  # exports: no link
+    firm = SimpleNamespace(name_zh="合成企业", name_en="", full_name="", industry="BIO",
+                           subsector="", industries_text="", park_id="p-yuncheng-chem",
+                           county="郓城县", town="", precision="county", source="s", as_of="")
+    html = enterprise_popup(firm, TAX, "en", "郓城化工产业园", url.replace("zh", "en"))
+    link = '<a href="/park?id=p-yuncheng-chem&amp;lang=en&amp;region=371700" target="_top">'
+    assert f"{link}郓城化工产业园</a>" in html

@@ -135,3 +135,13 @@ def test_a_look_is_a_cache_key_and_draws_the_choropleth_apart():
     assert hash(look) == hash(replace(look)) and hash(look) != hash(replace(look, lang="zh"))
     assert look.drawn == LAYERS
     assert {spec.key for spec in DEFAULT_CONFIG.layers} == {*RECORD_LAYERS, "counties", "choropleth"}
+
+
+def test_popups_on_the_main_map_link_to_the_park_profile(heze):
+    look = MapLook(resolve("offline", {}), "zh", "sei", LAYERS, asset_base_url="/app/static/vendor",
+                   profile_url="/park?id={id}&lang=zh&region=371700")
+    page = base_map(heze, look).get_root().render()
+    # the markers' popups travel as JSON in the page: quotes escaped
+    assert r'href=\"/park?id=p-yuncheng-chem&amp;lang=zh&amp;region=371700\" target=\"_top\"' in page
+    plain = base_map(heze, replace(look, profile_url="")).get_root().render()
+    assert r'target=\"_top\"' not in plain

@@ -154,7 +154,8 @@ def _details(key: str, lang: str, _loaded: Dataset) -> str:
     loaded = _loaded
     names = dict(zip(loaded.parks["id"], loaded.parks["name_zh"], strict=True))
     folder = DETAILS_DIR / key
-    write_details(enterprise_details(loaded.enterprises, loaded.taxonomy, lang, names), folder)
+    write_details(enterprise_details(loaded.enterprises, loaded.taxonomy, lang, names,
+                                     profile_url(lang, loaded.region.adcode)), folder)
     prune(DETAILS_DIR)
     return key
 
@@ -208,7 +209,8 @@ def show_base_map(loaded: Dataset, look: MapLook, *, update: folium.FeatureGroup
     run's `update` (the filters) applied inside it."""
     version = data_version()  # one look at the store and the files per rerun
     drawn = replace(look, layers=look.drawn, asset_base_url=asset_base_url(),
-                    detail_url=_detail_url(loaded, look.lang, version))
+                    detail_url=_detail_url(loaded, look.lang, version),
+                    profile_url=profile_url(look.lang, loaded.region.adcode))
     region = loaded.region.adcode
     show_live(lambda: _base_map(version, region, drawn, key, loaded),
               lambda: base_map(loaded, drawn, context=context_counties(region)),
@@ -256,6 +258,13 @@ def osm_archive() -> VectorArchive | None:
 def local_basemap() -> Basemap:
     """The best basemap that needs no network: the OSM archive when present, else outlines."""
     return available_basemaps({}, osm_archive())[0]
+
+
+def profile_url(lang: str, region: str) -> str:
+    """The park profile's address for map popups ('{id}' in it), keeping language and city and
+    honouring server.baseUrlPath."""
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{'/' + base if base else ''}/park?id={{id}}&lang={lang}&region={region}"
 
 
 def asset_base_url() -> str:

@@ -29,6 +29,8 @@ class MapLook:
     """Name under which the map keeps its view in the page URL; '' keeps none."""
     detail_url: str = ""
     """Where the canvas layer fetches enterprise popups ('{chunk}' in it); '' when inline."""
+    profile_url: str = ""
+    """A park's profile page ('{id}' in it) that popups link to; '' puts no link (exports)."""
     legend_open: bool = True
     """Whether the legend starts unfolded."""
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import re
 import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -26,6 +28,8 @@ _APPROX = {
     "county": Label("⚠ 近似位置：仅知所在县区，标在县城驻地",
                     "⚠ Approximate: only the county is known; drawn at the county seat"),
 }
+PROFILE = Label("园区档案 →", "Park profile →")
+_URL = re.compile(r"https?://[^\s;；，,、（）()\[\]<>\"']+")  # a source's addresses, up to a separator
 _SHARED = Label("多条记录共用同一点，标记已稍作错开以便点击",
                 "Several records share this point; markers are fanned out to stay clickable")
 
@@ -52,6 +56,35 @@ def _line(label: Label | str, value: object, lang: str) -> str:
         return ""
     name = label.get(lang) if isinstance(label, Label) else field_label(label, lang)
     return f"<div><b>{html.escape(name)}：</b>{html.escape(text)}</div>"
+
+
+def _html_line(label: Label | str, value_html: str, lang: str) -> str:
+    """One 'label：value' line whose value is already safe HTML."""
+    if not value_html:
+        return ""
+    name = label.get(lang) if isinstance(label, Label) else field_label(label, lang)
+    return f"<div><b>{html.escape(name)}：</b>{value_html}</div>"
+
+
+def linked(text: object) -> str:
+    """Escaped text whose http(s) addresses are links opening in a new tab."""
+    text = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
+    out, at = [], 0
+    for match in _URL.finditer(text):
+        url = html.escape(match.group(0))
+        out += [html.escape(text[at:match.start()]),
+                f'<a href="{url}" target="_blank" rel="noopener noreferrer">{url}</a>']
+        at = match.end()
+    return "".join([*out, html.escape(text[at:])])
+
+
+def profile_link(park_id: str, text: str, profile_url: str) -> str:
+    """`text` (escaped) as a link to the park's profile page, opened in the whole window (the
+    map is in a frame); plain text when there is no page to link to."""
+    if not profile_url or not park_id:
+        return html.escape(text)
+    href = html.escape(profile_url.replace("{id}", quote(park_id, safe="")))
+    return f'<a href="{href}" target="_top">{html.escape(text)}</a>'
 
 
 def outline_text(drawn_km2: float, published_km2: float, lang: str) -> str:
@@ -87,7 +120,7 @@ def _footer(row: object, lang: str) -> str:
     if row.precision in _APPROX:
         warning = _APPROX[row.precision].get(lang)
         parts.append(f'<div style="color:#8a4b00">{html.escape(warning)}</div>')
-    parts += [_line("source", row.source, lang), _line("as_of", row.as_of, lang)]
+    parts += [_html_line("source", linked(row.source), lang), _line("as_of", row.as_of, lang)]
     return "".join(parts)
 
 
@@ -97,8 +130,10 @@ def _wrap(title: str, body: list[str], footer: str) -> str:
             f'{"".join(body)}<hr style="margin:4px 0">{footer}</div>')
 
 
-def park_popup(row: object, codes: tuple[str, ...], taxonomy: Taxonomy, lang: str) -> str:
-    """A park's popup HTML: kind, level, area, industries, precision and source (escaped)."""
+def park_popup(row: object, codes: tuple[str, ...], taxonomy: Taxonomy, lang: str,
+               profile_url: str = "") -> str:
+    """A park's popup HTML: kind, level, area, industries, precision and source (escaped), and a
+    link to its profile when `profile_url` ('{id}' in it) is given."""
     area = f"{row.area_km2:g} km²" if pd.notna(row.area_km2) else ""
     body = [
         _line("kind", KIND.label(row.kind, lang) + (f"（{row.subkind}）" if row.subkind else ""),
@@ -113,16 +148,21 @@ def park_popup(row: object, codes: tuple[str, ...], taxonomy: Taxonomy, lang: st
         _line("recognition", row.recognition, lang),
         _line(PLACE, place_text(row, lang), lang),
     ]
+    if profile_url:
+        body.append(f"<div>{profile_link(row.id, PROFILE.get(lang), profile_url)}</div>")
     return _wrap(display_name(row, lang), body, _footer(row, lang))
 
 
-def enterprise_popup(row: object, taxonomy: Taxonomy, lang: str, park_name: str = "") -> str:
-    """An enterprise's popup HTML: industry, park, place, precision and source (escaped)."""
+def enterprise_popup(row: object, taxonomy: Taxonomy, lang: str, park_name: str = "",
+                     profile_url: str = "") -> str:
+    """An enterprise's popup HTML: industry, park (a link to its profile when `profile_url` is
+    given), place, precision and source (escaped)."""
     codes = tuple(c for c in (row.industry, row.subsector) if c)
+    park = profile_link(getattr(row, "park_id", ""), park_name, profile_url) if park_name else ""
     body = [
         _line("full_name", row.full_name, lang),
         _line(INDUSTRIES, industry_text(codes, taxonomy, lang) or row.industries_text, lang),
-        _line("park_id", park_name, lang), _line(PLACE, place_text(row, lang), lang),
+        _html_line("park_id", park, lang), _line(PLACE, place_text(row, lang), lang),
     ]
     return _wrap(display_name(row, lang), body, _footer(row, lang))
 
@@ -148,11 +188,12 @@ DONE = "complete"  # written last: a folder without it is rebuilt
 
 
 def enterprise_details(enterprises: pd.DataFrame, taxonomy: Taxonomy, lang: str,
-                       park_names: dict[str, str]) -> Iterator[list[str]]:
+                       park_names: dict[str, str], profile_url: str = "") -> Iterator[list[str]]:
     """[name, popup HTML] of each located enterprise, in drawing order (geo.cloud), one at a
     time: 100k popups held at once would cost the server ~80 MB."""
     located = enterprises[enterprises.geometry.notna()] if len(enterprises) else enterprises
-    return ([display_name(r, lang), enterprise_popup(r, taxonomy, lang, park_names.get(r.park_id, ""))]
+    return ([display_name(r, lang),
+             enterprise_popup(r, taxonomy, lang, park_names.get(r.park_id, ""), profile_url)]
             for r in located.itertuples(index=False))
 
 

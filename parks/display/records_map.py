@@ -167,9 +167,10 @@ def _points(dataset: Dataset, selection: Selection, look: MapLook, config: AppCo
     tax, lang = dataset.taxonomy, look.lang
     firms = selection.enterprises.iloc[0:0] if cloud else selection.enterprises
     return spread_points({
-        "chemical_parks": park_points(selection.parks[chem], tax, lang),
-        "parks": park_points(selection.parks[~chem], tax, lang),
-        "enterprises": enterprise_points(firms, tax, lang, look.system, park_names),
+        "chemical_parks": park_points(selection.parks[chem], tax, lang, look.profile_url),
+        "parks": park_points(selection.parks[~chem], tax, lang, look.profile_url),
+        "enterprises": enterprise_points(firms, tax, lang, look.system, park_names,
+                                         look.profile_url),
         "projects": project_points(selection.projects, tax, lang, ent_names),
     }, config.spread_spacing_m, shared_note(lang))
 

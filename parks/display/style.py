@@ -75,26 +75,30 @@ def _styled(frame: pd.DataFrame, lang: str, colour: Callable[[pd.DataFrame], obj
     return pts
 
 
-def park_points(parks: pd.DataFrame, taxonomy: Taxonomy, lang: str) -> pd.DataFrame:
-    """Parks: colour and glyph by kind; chemical parks are diamonds, others squares."""
+def park_points(parks: pd.DataFrame, taxonomy: Taxonomy, lang: str,
+                profile_url: str = "") -> pd.DataFrame:
+    """Parks: colour and glyph by kind; chemical parks are diamonds, others squares; popups
+    link to the profile page when `profile_url` ('{id}' in it) is given."""
     return _styled(
         parks, lang,
         colour=lambda rows: rows["kind"].map(lambda k: KIND.get(k).colour),
         shape=lambda rows: np.where(rows["kind"] == "chemical_park", "diamond", "square"),
         glyph=lambda rows: rows["kind"].map(lambda k: KIND.get(k).glyph.get(lang)),
         popup=lambda r: park_popup(r, tuple(c for c in r.industries.split(";") if c),
-                                   taxonomy, lang))
+                                   taxonomy, lang, profile_url))
 
 
 def enterprise_points(enterprises: pd.DataFrame, taxonomy: Taxonomy, lang: str,
-                      system: str = "sei", park_names: dict[str, str] | None = None) -> pd.DataFrame:
+                      system: str = "sei", park_names: dict[str, str] | None = None,
+                      profile_url: str = "") -> pd.DataFrame:
     """Enterprises: circles coloured by industry in the chosen system's view."""
     names = park_names or {}
     return _styled(
         enterprises, lang,
         colour=lambda rows: rows["industry"].map(lambda c: taxonomy.colour(c, system)),
         shape=lambda _rows: "circle", glyph=lambda _rows: "",
-        popup=lambda r: enterprise_popup(r, taxonomy, lang, names.get(r.park_id, "")))
+        popup=lambda r: enterprise_popup(r, taxonomy, lang, names.get(r.park_id, ""),
+                                         profile_url))
 
 
 def project_points(projects: pd.DataFrame, taxonomy: Taxonomy, lang: str,
