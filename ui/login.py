@@ -6,11 +6,14 @@ import time
 
 import streamlit as st
 
+from parks.store import login_token
 from parks.store.accounts import AuthError, Editor, Throttle, list_editors, verify
 from ui.i18n import t
 from ui.settings import settings
 
 _KEY = "editor"
+_COOKIE_WRITE = "_login_cookie"  # a token to store in the browser ("" clears it) on this run
+_LOGGED_OUT = "_logged_out"  # this session logged out: its request's cookie no longer counts
 
 
 @st.cache_resource
@@ -46,14 +49,41 @@ def _log_in() -> None:
     throttle.succeeded(name)
     st.session_state[_KEY] = editor
     st.session_state.pop("login_message", None)
+    st.session_state.pop(_LOGGED_OUT, None)
+    st.session_state[_COOKIE_WRITE] = login_token.issue(editor, settings().editors_file, time.time())
 
 
 def _log_out() -> None:
     st.session_state.pop(_KEY, None)
+    st.session_state[_LOGGED_OUT] = True
+    st.session_state[_COOKIE_WRITE] = ""
+
+
+def _from_cookie() -> None:
+    """A reload or a typed address starts a new session: the login comes back from the
+    browser's signed, expiring token (parks.store.login_token) unless this session logged out."""
+    if current_editor() is not None or st.session_state.get(_LOGGED_OUT):
+        return
+    token = st.context.cookies.get(login_token.COOKIE)
+    if token and (editor := login_token.redeem(token, settings().editors_file, time.time())):
+        st.session_state[_KEY] = editor
+
+
+def _write_cookie() -> None:
+    """Store (or clear) the token in the browser: script the app writes itself, no user text."""
+    token = st.session_state.pop(_COOKIE_WRITE, None)
+    if token is None:
+        return
+    age = int(login_token.HOURS * 3600) if token else 0
+    st.html(f"""<script>document.cookie = "{login_token.COOKIE}={token}; Max-Age={age}; Path=/; "
+            + "SameSite=Strict" + (location.protocol === "https:" ? "; Secure" : "");</script>""",
+            unsafe_allow_javascript=True)
 
 
 def login_box() -> Editor | None:
     """Sidebar: who is logged in and a log-out button, or the log-in form."""
+    _from_cookie()
+    _write_cookie()
     editor = current_editor()
     box = st.sidebar.expander(t("login_title"), expanded=editor is not None)
     if editor is not None:

@@ -127,6 +127,17 @@ def verify(name: str, password: str, *, path: Path) -> Editor | None:
     return Editor(name, entry.get("role", "editor"))
 
 
+def account_stamp(name: str, *, path: Path) -> tuple[str, str] | None:
+    """A fingerprint of the editor's stored password hash and role, and the role; None when
+    there is no such editor. A login token carries the fingerprint: a new password, a new role
+    or removal ends it."""
+    entry = _read(path).get(name)
+    if entry is None:
+        return None
+    role = entry.get("role", "editor")
+    return hashlib.sha256(f"{entry.get('scrypt')}:{role}".encode()).hexdigest()[:16], role
+
+
 @dataclass
 class Throttle:
     """Failed logins per name: after `limit` failures within `window_s`, that name waits
