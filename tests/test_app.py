@@ -395,6 +395,28 @@ def test_nearby_page_counts_records_in_the_radius(monkeypatch):
     assert any("不在任何已标绘的化工园区范围内" in i.value for i in at.info)  # no outlines in data/
 
 
+def test_nearby_picker_follows_a_map_click_and_same_seat_distances_are_unknown(monkeypatch):
+    import ui.park_widgets
+
+    at = _page(monkeypatch, "app_pages/nearby.py")
+    at.selectbox(key="nearby_park").set_value("p-dongming-petrochem").run()
+    parks = at.dataframe[1].value  # under the industry table: the parks found
+    km = dict(zip(parks["名称"], parks["km"], strict=True))
+    assert km["东明石化产业园"] == "0.00"  # the centre itself
+    assert km["东明石化产业园主片区"] == "同一驻地，距离未知"  # not 0 km: both on the seat
+    assert "0.00" not in [v for n, v in km.items() if n != "东明石化产业园"]
+    click = {"last_clicked": {"lng": 115.1, "lat": 35.25}}
+    monkeypatch.setattr(ui.park_widgets, "nearby_map", lambda *_a, **_k: click)
+    at.run()
+    assert not at.exception, at.exception
+    picker = at.selectbox(key="nearby_park")
+    assert picker.value == "" and "地图上选的点（35.25000, 115.10000）" in picker.options[0]
+    assert at.session_state["nearby_point"] == (115.1, 35.25) and "park" not in at.query_params
+    assert "同一驻地" not in " ".join(" ".join(map(str, d.value.get("km", []))) for d in at.dataframe)
+    picker.set_value("p-yuncheng-chem").run()  # a park picked again: the point is dropped
+    assert "nearby_point" not in at.session_state and at.query_params["park"] == "p-yuncheng-chem"
+
+
 def test_compare_page_downloads(monkeypatch):
     at = _page(monkeypatch, "app_pages/compare.py")
     at.multiselect(key="compare_ids").set_value(["p-dongming-petrochem", "p-yuncheng-chem"]).run()
