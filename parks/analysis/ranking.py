@@ -158,7 +158,7 @@ def _industry_part(park: pd.Series, ctx: _Context) -> Part:
     count = ctx.firms.get(park["id"], pd.NA)
     if pd.isna(count):
         return Part(base, (zh, f"园区及其片区尚无标绘范围，园内{top.label.zh}企业无从统计（不加分）"),
-                    (en, f"neither the park nor its 片区 has an outline yet: enterprises of "
+                    (en, f"neither the park nor any of its parts has an outline yet: enterprises of "
                          f"{top.label.en} inside cannot be counted (no bonus)"))
     bonus = round(min(ENTERPRISE_BONUS * count, ENTERPRISE_BONUS_CAP), 1)
     total = min(1.0, base + bonus)

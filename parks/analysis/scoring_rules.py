@@ -36,7 +36,7 @@ TIE_RULE = Label(
     "score; the park's level (national, provincial, city, county, not stated); its name.")
 PARTS_RULE = Label(
     "片区并入所属园区：每个园区一行，按园区本身计分，各片区的得分列在其说明中。",
-    "A park's 片区 (parts) are folded into it: one row per park, scored as the park itself; "
+    "A park's parts are folded into it: one row per park, scored as the park itself; "
     "each part's score is listed in its explanation.")
 SCORING_RULES = Label(
     "总分 = 100 × Σ 权重ᵢ × 分项ᵢ ÷ Σ 权重（各分项 0–1，保留两位小数）；表中各分项按其在总分中的分数显示"
@@ -58,9 +58,9 @@ SCORING_RULES = Label(
     "same 0–100 scale: they add up to the score, each rounded to one decimal). "
     "Industry: leading industries include the industry, its parent or one of its sub-sectors "
     "1.0; only the same \"231\" industry 0.6; else 0; +0.1 per enterprise of the same "
-    "top-level industry inside the park's outline (its 片区 included), at most +0.3, total at "
+    "top-level industry inside the park's outline (its parts included), at most +0.3, total at "
     "most 1.0 (decided by outlines, from surveyed or digitised enterprise points only; not "
-    "counted and no bonus while neither the park nor its 片区 has an outline). "
+    "counted and no bonus while neither the park nor any of its parts has an outline). "
     "Compliance: chemical project — recognised chemical park (or a park whose outline lies "
     "within one: outlines only, never a point) 1.0, recognition unverified "
     "0.5, any other park 0 and not eligible (ranked after every eligible park); other "

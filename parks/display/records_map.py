@@ -216,7 +216,8 @@ def ranked_map(dataset: Dataset, park_ids: Sequence[str], look: MapLook, *,
     points = park_points(parks, dataset.taxonomy, look.lang)
     ranks = parks.loc[points.index, "_rank"].astype(str)
     points = points.assign(glyph=ranks.to_numpy(),
-                           tooltip=(ranks + ". " + points["tooltip"]).to_numpy())
+                           tooltip=(ranks + ". " + points["tooltip"]).to_numpy()).iloc[::-1]
+    # drawn last rank first: where symbols overlap, the better rank lies on top
     spread = spread_points({"ranked": points}, config.spread_spacing_m, shared_note(look.lang))
     layer = PointLayer(RANKED.get(look.lang), spread["ranked"], size=24, css_class="hz-parks",
                        key="ranked")
