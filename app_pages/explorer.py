@@ -3,12 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from parks.analysis.ranking import COMPONENT_LABELS, COMPONENTS, InvalidRequirementError, rank_parks
+from parks.analysis.ranking import COMPONENTS, InvalidRequirementError, rank_parks
+from parks.analysis.scoring_rules import COMPONENT_LABELS, PARTS_RULE, TIE_RULE
 from parks.model.schema import field_label
 from ui import loaders
 from ui.explorer_form import requirement_form
 from ui.i18n import lang, t
-from ui.park_widgets import component_column
+from ui.park_widgets import component_column, ranked_parks_map
 from ui.permalink import publish, restore
 from ui.session import region
 
@@ -35,18 +36,27 @@ name = "name_en" if language == "en" else "name_zh"
 table = pd.DataFrame({
     "#": range(1, len(ranked) + 1),
     field_label("park_id", language): ranked[name].where(ranked[name] != "", ranked["name_zh"]),
+    t("explorer_parts"): ranked["parts"].map(len),
     field_label("county_adcode", language): ranked["county_en" if language == "en" else "county"],
     t("explorer_score"): ranked["score"],
-    **{component_column(c, language): ranked[f"{c}_score"] for c in COMPONENTS},
+    **{component_column(c, language, 100 * normalised[c]): ranked[f"{c}_points"]
+       for c in COMPONENTS},
     t("explorer_eligible"): ranked["eligible"].map({True: "✔", False: "✘"}),
 })
 st.dataframe(table, hide_index=True, width="stretch", key="explorer_table",
              column_config={t("explorer_score"): st.column_config.ProgressColumn(
                  min_value=0, max_value=100, format="%.1f")})
+st.caption(t("explorer_points") + PARTS_RULE.get(language) + TIE_RULE.get(language))
+if requirement.industry and ranked["firms"].isna().all():
+    st.caption(t("explorer_no_outlines"))
+ranked_parks_map(dataset, list(ranked["id"].head(10)), lang=language, key="explorer_map")
 st.subheader(t("explorer_why"))
 for rank, row in enumerate(ranked.head(10).itertuples(index=False), start=1):
     title = row.name_en if language == "en" and row.name_en else row.name_zh
     with st.expander(f"{rank}. {title} — {row.score:.1f}", expanded=rank == 1):
         for reason in (row.reasons_en if language == "en" else row.reasons):
             st.markdown(f"- {reason}")
+        for _, zh, en, score, _ok in row.parts:
+            part = en or zh if language == "en" else zh
+            st.markdown("- " + t("explorer_part").format(name=part, score=score))
         st.page_link("app_pages/park.py", label=t("explorer_profile"), query_params={"id": row.id})

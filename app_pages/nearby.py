@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from parks.analysis.distance import InvalidLocationError, InvalidRadiusError, within_radius
+from parks.analysis.distance import InvalidLocationError, InvalidRadiusError, km_column, within_radius
 from parks.analysis.membership import park_at
 from parks.display.tables import display_table
 from parks.model.schema import SPECS, field_label
@@ -12,6 +12,7 @@ from ui.park_widgets import nearby_map, park_label, park_options
 from ui.permalink import limits, publish, restore
 from ui.session import keep_valid, region
 
+MAP_POINT = ""  # the picker's entry for a point clicked on the map (left out of the link)
 restore("nearby")
 language = lang()
 dataset = loaders.dataset(region())
@@ -21,26 +22,33 @@ st.title(t("nearby_title"))
 st.caption(t("nearby_intro"))
 located = dataset.parks[dataset.parks.geometry.notna()]
 options = [i for i in park_options(dataset) if i in set(located["id"])]
-keep_valid("nearby_park", options, options[0])
+picked = st.session_state.get("nearby_point")  # a map click: the picker names it, not a park
+if picked:
+    st.session_state["nearby_park"] = MAP_POINT
+keep_valid("nearby_park", [MAP_POINT, *options] if picked else options, options[0])
 
 one, two = st.columns([3, 1])
-park_id = one.selectbox(t("nearby_park"), options, key="nearby_park",
-                        format_func=lambda i: park_label(dataset, i, language),
+park_id = one.selectbox(t("nearby_park"), [MAP_POINT, *options] if picked else options,
+                        key="nearby_park", format_func=lambda i: park_label(dataset, i, language)
+                        if i != MAP_POINT else t("nearby_map_point").format(lon=picked[0],
+                                                                            lat=picked[1]),
                         on_change=lambda: st.session_state.pop("nearby_point", None))
 radius = two.slider(t("nearby_radius"), *limits("nearby", "r"), step=1.0, key="nearby_radius")
-park = located.set_index("id").loc[park_id]
-lon, lat = st.session_state.get("nearby_point", (float(park["lon"]), float(park["lat"])))
+lon, lat = picked or located.set_index("id").loc[park_id, ["lon", "lat"]].astype(float)
 publish("nearby")
 try:
-    nearby = within_radius(dataset, lon, lat, radius)
+    nearby = within_radius(dataset, lon, lat, radius, centre_id=park_id)
 except (InvalidRadiusError, InvalidLocationError) as error:
     st.error(str(error))
     st.stop()
 clicked = nearby_map(dataset, nearby, lang=language, key="nearby_map",
                      label=f"{radius:g} km", returned=("last_clicked",))
 point = (clicked or {}).get("last_clicked")
-if point and (point["lng"], point["lat"]) != st.session_state.get("nearby_point"):
-    st.session_state["nearby_point"] = (point["lng"], point["lat"])
+click = (point["lng"], point["lat"]) if point else None
+# the map keeps returning its last click: only a new one moves the centre (a park picked
+# after a click stays picked)
+if click and click != st.session_state.get("nearby_click"):
+    st.session_state["nearby_click"] = st.session_state["nearby_point"] = click
     st.rerun()
 st.caption(t("nearby_click"))
 inside, unmapped = park_at(dataset, lon, lat)
@@ -63,6 +71,6 @@ for name, frame in (("parks", nearby.parks), ("enterprises", nearby.enterprises)
                     ("projects", nearby.projects)):
     if len(frame):
         table = display_table(frame, name, dataset.taxonomy, language, park_names)
-        table.insert(2, "km", frame["distance_km"].to_numpy())
+        table.insert(2, "km", km_column(frame, t("nearby_same_seat")))
         st.markdown(f"**{SPECS[name].label.get(language)}**")
         st.dataframe(table, hide_index=True, width="stretch", key=f"nearby_table_{name}")

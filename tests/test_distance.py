@@ -12,6 +12,7 @@ from parks.analysis.distance import (
     BY_INDUSTRY_COLUMNS,
     InvalidLocationError,
     InvalidRadiusError,
+    km_column,
     within_radius,
 )
 from parks.model.schema import ENTERPRISES, PARKS, PROJECTS
@@ -119,3 +120,23 @@ def test_proximity_leaves_the_dataset_alone(heze):
     before = heze.enterprises.copy()
     within_radius(heze, *CENTRE, 50)
     pd.testing.assert_frame_equal(heze.enterprises, before)
+
+
+def test_records_on_the_seat_of_an_approximate_centre_have_no_distance(heze):
+    """东明石化 and its three 片区 are all placed at one seat: 0 km would be a claim."""
+    park = heze.parks.set_index("id").loc["p-dongming-petrochem"]
+    assert park["precision"] in ("county", "town")
+    lon, lat = float(park["lon"]), float(park["lat"])
+    found = within_radius(heze, lon, lat, 5, centre_id="p-dongming-petrochem")
+    parks = found.parks.set_index("id")
+    parts = [i for i in parks.index if i.startswith("p-dongming-petrochem-")]
+    assert len(parts) == 3 and parks.loc[parts, "same_seat"].all()
+    assert parks.loc[parts, "distance_km"].isna().all()
+    assert parks.loc["p-dongming-petrochem", "distance_km"] == 0.0  # the centre itself
+    assert not parks.loc["p-dongming-petrochem", "same_seat"]
+    assert 0.0 not in set(parks.loc[parks.index != "p-dongming-petrochem", "distance_km"])
+    text = dict(zip(found.parks["id"], km_column(found.parks, "同一驻地，距离未知"), strict=True))
+    assert text[parts[0]] == "同一驻地，距离未知" and text["p-dongming-petrochem"] == "0.00"
+    # the same spot clicked on the map is an exact centre: distances stay (approximate) figures
+    clicked = within_radius(heze, lon, lat, 5)
+    assert not clicked.parks["same_seat"].any() and clicked.parks["distance_km"].notna().all()

@@ -121,28 +121,105 @@ def test_industry_match(heze, codes, wanted, expected):
     assert industry_match(codes, wanted, heze.taxonomy)[0] == expected
 
 
-def test_enterprise_bonus_counts_descendants_and_is_capped(heze):
-    parks = [park("p-none"), park("p-two"), park("p-five"), park("p-bio", industries="BIO"),
-             park("p-child", parent_id="p-two")]
-    firms = [firm("e-1", "p-two"), firm("e-2", "p-child"), firm("e-x", "p-two", "HEM"),
-             *(firm(f"e-5{i}", "p-five", "BIO") for i in range(4)),
-             firm("e-t", "p-five", "")]  # unclassified: no bonus
-    firms[4]["subsector"] = "BIO.TCM"
-    firms[4]["industry"] = ""  # a sub-sector alone still names its top industry
+def outlined(pid: str, km: float, **fields: str) -> dict[str, str]:
+    """A park whose point is `km` east of HUB and whose outline is a ~2 km square around it."""
+    centre = east_of_hub(km)
+    return park(pid, **(centre | {"precision": "digitised"}),
+                boundary=_square(float(centre["lon"]), float(centre["lat"]), 0.01), **fields)
+
+
+def firm_in(eid: str, km: float, industry: str = "BIO", park_id: str = "") -> dict[str, str]:
+    """A surveyed enterprise `km` east of HUB (inside the outline of outlined(…, km))."""
+    return {"id": eid, "name_zh": eid, "industry": industry, "park_id": park_id,
+            **at((115.5, 35.2), km * 1000, 100)}
+
+
+def test_enterprise_bonus_comes_from_outlines_counts_parts_and_is_capped(heze):
+    """Who is inside is decided by the outlines (parks.analysis.membership), a 片区's firms
+    counting for its park; a park_id claim alone counts for nothing."""
+    parks = [outlined("p-none", 10), outlined("p-two", 20), outlined("p-five", 30),
+             outlined("p-child", 40, parent_id="p-two"), park("p-claimed"),
+             park("p-bio", industries="BIO")]
+    firms = [firm_in("e-1", 20), firm_in("e-2", 40), firm_in("e-x", 20, "HEM"),
+             *(firm_in(f"e-5{i}", 30) for i in range(4)), firm_in("e-t", 30, ""),
+             firm("e-claim", "p-claimed"), firm("e-claim2", "p-claimed")]
+    firms[4] |= {"subsector": "BIO.TCM", "industry": ""}  # a sub-sector names its top industry
     table = rank_parks(world(heze, parks, firms), Requirement(industry="BIO.TCM"))
     got = scores(table, "industry_score")
     assert got["p-none"] == 0.0 and got["p-two"] == 0.2 and got["p-five"] == 0.3
-    assert got["p-bio"] == 1.0
-    five = table.set_index("id").loc["p-five", "reasons"]
-    assert any("企业 4 家（+0.3）" in r for r in five)
+    assert got["p-claimed"] == 0.0 and got["p-bio"] == 1.0
+    assert scores(table, "firms")["p-five"] == 4 and pd.isna(scores(table, "firms")["p-claimed"])
+    reasons = dict(zip(table["id"], table["reasons"], strict=True))
+    assert any("企业 4 家（+0.3）" in r for r in reasons["p-five"])
+    assert any("企业 0 家（+0.0）" in r for r in reasons["p-none"])
+    # no outline: the figure is hidden, and the reason says why
+    assert not any("家" in r for r in reasons["p-claimed"])
+    assert any("尚无标绘范围" in r and "不加分" in r for r in reasons["p-claimed"])
 
 
 def test_industry_bonus_never_lifts_total_above_one(heze):
-    firms = [firm(f"e-{i}", "p-bio") for i in range(3)]
-    table = rank_parks(world(heze, [park("p-bio", industries="BIO")], firms),
+    firms = [firm_in(f"e-{i}", 10) for i in range(3)]
+    table = rank_parks(world(heze, [outlined("p-bio", 10, industries="BIO")], firms),
                        Requirement(industry="BIO"))
     assert table.iloc[0]["industry_score"] == 1.0
-    assert any("封顶 1.0" in r for r in table.iloc[0]["reasons"])
+    assert any("企业 3 家" in r and "封顶 1.0" in r for r in table.iloc[0]["reasons"])
+
+
+def test_real_data_hides_the_in_park_count_while_no_park_has_an_outline(heze):
+    table = rank_parks(heze, Requirement(industry="BIO"))
+    assert table["firms"].isna().all()
+    assert not any("企业 0 家" in r for rs in table["reasons"] for r in rs)
+    assert all(any("尚无标绘范围" in r for r in rs) for rs in table["reasons"])
+
+
+# --- 片区, ties and the scale ------------------------------------------------------------------
+
+def test_parts_are_folded_into_their_park(heze):
+    table = rank_parks(heze, Requirement(industry="CHEM", chemical=True))
+    family = [i for i in heze.parks["id"] if i.startswith("p-dongming-petrochem")]
+    assert len(family) == 4
+    assert list(table["id"]).count("p-dongming-petrochem") == 1
+    assert not set(family[1:]) & set(table["id"])  # the three 片区 are no rows of their own
+    parts = table.set_index("id").loc["p-dongming-petrochem", "parts"]
+    assert sorted(p[0] for p in parts) == sorted(set(family) - {"p-dongming-petrochem"})
+    assert all(isinstance(p[3], float) for p in parts)  # each part's own score
+
+
+def test_a_part_whose_park_is_no_candidate_stays_a_row(heze):
+    parts = [park("p-part", subkind="片区", parent_id="p-hub"),  # HUB is no site
+             park("p-inner-chem", kind="chemical_park", subkind="化工园区", parent_id="p-zone"),
+             park("p-zone", kind="development_zone")]
+    table = rank_parks(world(heze, parts), Requirement())
+    assert set(table["id"]) == {"p-part", "p-inner-chem", "p-zone"}  # only 片区 fold
+
+
+def test_ties_are_broken_by_the_stated_rule(heze):
+    """生物医药 gave a four-way tie at 92.5 with a chemical park first: equal totals go by
+    industry, firms inside, non-chemical park for a non-chemical project, compliance, level, name."""
+    same = {"industries": "BIO", "county_adcode": "371702"}
+    parks = [park("p-a-chem", kind="chemical_park", level="provincial", name_zh="甲", **same),
+             park("p-b-county", level="county", name_zh="乙", **same),
+             park("p-c-prov", level="provincial", name_zh="丙", **same),
+             park("p-d-none", name_zh="丁", **same), park("p-e-none", name_zh="戊", **same)]
+    table = rank_parks(world(heze, parks), Requirement(industry="BIO"))
+    assert table["score"].nunique() == 1
+    assert list(table["id"]) == ["p-c-prov", "p-b-county", "p-d-none", "p-e-none", "p-a-chem"]
+    real = rank_parks(heze, Requirement(industry="BIO"))
+    top = real[real["score"] == real["score"].iloc[0]]
+    assert len(top) > 1 and top.iloc[0]["kind"] != "chemical_park"
+    assert top.iloc[0]["id"] == "p-heze-hitech"  # the provincial zone before unranked parks
+
+
+def test_components_are_points_of_the_total(heze):
+    req = Requirement(industry="BIO", min_area_km2=3, hub_within_km=15,
+                      weights=Weights(4, 2, 1.5, 1.5, 1))
+    table = rank_parks(heze, req)
+    w = req.weights.normalised().as_dict()
+    points = table[[f"{c}_points" for c in COMPONENTS]]
+    for c in COMPONENTS:
+        assert np.allclose(table[f"{c}_points"], 100 * w[c] * table[f"{c}_score"], atol=0.051)
+        assert table[f"{c}_points"].max() <= 100 * w[c] + 1e-9
+    assert ((points.sum(axis=1) - table["score"]).abs() <= 0.05 * len(COMPONENTS)).all()
 
 
 # --- area, logistics, county -------------------------------------------------------------------

@@ -145,3 +145,34 @@ def test_popups_on_the_main_map_link_to_the_park_profile(heze):
     assert r'href=\"/park?id=p-yuncheng-chem&amp;lang=zh&amp;region=371700\" target=\"_top\"' in page
     plain = base_map(heze, replace(look, profile_url="")).get_root().render()
     assert r'target=\"_top\"' not in plain
+
+
+def _drawn_points(fmap: folium.Map) -> list[list]:
+    """Point rows of every JsonPoints layer of a map, in drawing order."""
+    from geo.layers import JsonPoints
+
+    return [row for child in _walk(fmap) if isinstance(child, JsonPoints)
+            for row in json.loads(child.rows)]
+
+
+def _walk(element):
+    yield element
+    for child in element._children.values():
+        yield from _walk(child)
+
+
+def test_ranked_map_numbers_the_ranked_parks_and_draws_nothing_else(heze):
+    from parks.display.records_map import ranked_map
+
+    ids = ["p-heze-hitech", "p-dongming-petrochem", "p-yuncheng-chem"]
+    fmap = ranked_map(heze, ids, MapLook())
+    rows = _drawn_points(fmap)
+    assert sorted(r[5] for r in rows) == ["1", "2", "3"]  # the glyph: the rank
+    tips = {r[5]: r[7] for r in rows}
+    assert tips["1"] == "1. 菏泽高新技术产业开发区" and tips["3"] == "3. 郓城化工产业园"
+    shapes = {r[5]: r[4] for r in rows}
+    assert shapes["1"] == "square" and shapes["2"] == "diamond"  # the kind's symbol kept
+    html = fmap.get_root().render()
+    assert any(name in html for name in ("排名园区（数字：名次）",
+                                         json.dumps("排名园区（数字：名次）")[1:-1]))
+    assert "合成" not in html and len(rows) == 3  # no enterprise, no project, no other park

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from parks.analysis.ranking import (
-    COMPONENT_LABELS,
-    COMPONENTS,
-    SCORING_RULES,
-    WEIGHT_HELP,
-    Requirement,
-    Weights,
-)
+from parks.analysis.ranking import COMPONENTS, Requirement, Weights
+from parks.analysis.scoring_rules import COMPONENT_LABELS, SCORING_RULES, WEIGHT_HELP
 from parks.model.dataset import Dataset
 from ui.i18n import t
 from ui.permalink import limits

@@ -377,6 +377,15 @@ STRINGS: dict[str, Label] = {
                                 "The map cannot be shown: {n} map asset files are missing from {dir} "
                                 "({files}). Run ./scripts/setup.sh in the project folder (or python -m "
                                 "geo assets fetch), then reload the page."),
+    # investor pages (issue 18 item 5)
+    "explorer_parts": Label("片区数", "Parts"),
+    "explorer_part": Label("片区 {name}：{score:.1f} 分", "Part {name}: {score:.1f} points"),
+    "explorer_points": Label("各分项为其在总分中的分数（权重 × 分项 × 100），相加即总分。", "Each "
+                             "component shows its points of the total (weight × component × 100). "),
+    "explorer_no_outlines": Label("尚无园区有标绘范围：园区内同产业企业数暂不统计，不加分。", "No park "
+                                  "has an outline yet: firms of the industry inside are not counted."),
+    "nearby_map_point": Label("地图上选的点（{lat:.5f}, {lon:.5f}）", "Map point ({lat:.5f}, {lon:.5f})"),
+    "nearby_same_seat": Label("同一驻地，距离未知", "same seat, distance unknown"),
 }
 
 

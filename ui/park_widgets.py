@@ -11,9 +11,9 @@ import streamlit as st
 from geo.layers import CircleLayer
 from parks.analysis.distance import Nearby
 from parks.analysis.query import Selection
-from parks.analysis.ranking import COMPONENT_LABELS
+from parks.analysis.scoring_rules import COMPONENT_LABELS
 from parks.display.map_look import MapLook
-from parks.display.records_map import records_map
+from parks.display.records_map import ranked_map, records_map
 from parks.model.dataset import Dataset
 from ui import loaders
 from ui.map_widget import show_map
@@ -53,6 +53,15 @@ def nearby_map(dataset: Dataset, nearby: Nearby, *, lang: str, key: str, label: 
     return show_map(fmap, key=key, height=520, returned_objects=list(returned))
 
 
+def ranked_parks_map(dataset: Dataset, park_ids: list[str], *, lang: str, key: str) -> None:
+    """The ranked parks on the best offline basemap, numbered by rank."""
+    look = MapLook(loaders.local_basemap(), lang, asset_base_url=loaders.asset_base_url(),
+                   legend_open=False)
+    fmap = ranked_map(dataset, park_ids, look,
+                      context=loaders.context_counties(dataset.region.adcode))
+    show_map(fmap, key=key, height=420)
+
+
 def bar_chart(frame: pd.DataFrame, label: str, value: str, colour: str = "#0072B2") -> None:
     """A horizontal bar chart of value by label, longest bar first ("—" when all are zero)."""
     if frame.empty or frame[value].sum() == 0:
@@ -65,7 +74,8 @@ def bar_chart(frame: pd.DataFrame, label: str, value: str, colour: str = "#0072B
     st.altair_chart(chart, width="stretch")
 
 
-def component_column(component: str, lang: str) -> str:
-    """产业分, 合规分 … — distinct from the 县区 column that names the county."""
+def component_column(component: str, lang: str, most: float) -> str:
+    """产业分（满分 40）… — the component's points of the total, out of `most`; distinct from
+    the 县区 column that names the county."""
     label = COMPONENT_LABELS[component].get(lang)
-    return f"{label} score" if lang == "en" else f"{label}分"
+    return f"{label} points (of {most:.0f})" if lang == "en" else f"{label}分（满分 {most:.0f}）"

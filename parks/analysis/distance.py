@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from geo.crs import distance_m
+from parks.analysis.profile import SAME_SPOT_M
 from parks.analysis.query import record_codes
 from parks.model.dataset import Dataset
 from parks.model.industries import UNCLASSIFIED, Taxonomy
@@ -35,7 +36,8 @@ class InvalidLocationError(ValueError):
 # eq=False: holds frames.
 @dataclass(frozen=True, eq=False)
 class Nearby:
-    """Records within `radius_km` of (lon, lat), nearest first, each with `distance_km`."""
+    """Records within `radius_km` of (lon, lat), nearest first, each with `distance_km` (NaN
+    where `same_seat`: record and centre both placed at one seat, so the distance is unknown)."""
 
     lon: float
     lat: float
@@ -92,10 +94,12 @@ def check_point(lon: object, lat: object) -> tuple[float, float]:
     return x, y
 
 
-def records_within(frame: gpd.GeoDataFrame, lon: float, lat: float,
-                   radius_km: float) -> gpd.GeoDataFrame:
+def records_within(frame: gpd.GeoDataFrame, lon: float, lat: float, radius_km: float, *,
+                   centre_approximate: bool = False, centre_id: str = "") -> gpd.GeoDataFrame:
     """Copy of the located records at most `radius_km` away (straight line, UTM 50N), nearest
-    first, with `distance_km` (2 decimals; the filter uses the unrounded distance)."""
+    first, with `distance_km` (2 decimals; the filter uses the unrounded distance) and
+    `same_seat`: an approximate record on the seat where an approximate centre (the record
+    `centre_id` itself aside) is placed too; its distance_km is NaN, never 0."""
     x = frame["lon"].to_numpy(dtype=float)
     y = frame["lat"].to_numpy(dtype=float)
     metres = np.full(len(frame), np.inf)
@@ -107,7 +111,9 @@ def records_within(frame: gpd.GeoDataFrame, lon: float, lat: float,
     out["distance_km"] = metres[keep] / 1000.0
     # Many records share a seat: among equals, better-located ones first, then by id.
     out = out.sort_values(["distance_km", "approximate", "id"], kind="mergesort")
-    out["distance_km"] = out["distance_km"].round(2)
+    out["same_seat"] = (centre_approximate & out["approximate"].astype(bool)
+                        & (out["distance_km"] * 1000.0 < SAME_SPOT_M) & (out["id"] != centre_id))
+    out["distance_km"] = out["distance_km"].round(2).mask(out["same_seat"])
     return out
 
 
@@ -141,11 +147,23 @@ def industry_counts(frames: Mapping[str, pd.DataFrame], taxonomy: Taxonomy) -> p
     return out[BY_INDUSTRY_COLUMNS]
 
 
-def within_radius(dataset: Dataset, lon: float, lat: float, radius_km: float) -> Nearby:
-    """Parks, enterprises and projects within `radius_km` of a WGS-84 point."""
+def within_radius(dataset: Dataset, lon: float, lat: float, radius_km: float, *,
+                  centre_id: str = "") -> Nearby:
+    """Parks, enterprises and projects within `radius_km` of a WGS-84 point; `centre_id`: the
+    park the point is taken from (when only placed at a seat, records on that seat get no
+    distance, see records_within)."""
     x, y = check_point(lon, lat)
     radius = check_radius(radius_km)
-    frames = {t: records_within(getattr(dataset, t), x, y, radius) for t in TABLES}
+    parks = dataset.parks
+    approximate = bool(centre_id) and bool(parks.loc[parks["id"] == centre_id, "approximate"].any())
+    frames = {t: records_within(getattr(dataset, t), x, y, radius, centre_approximate=approximate,
+                                centre_id=centre_id) for t in TABLES}
     unlocated = {t: int(getattr(dataset, t)["lon"].isna().sum()) for t in TABLES}
     return Nearby(x, y, radius, frames["parks"], frames["enterprises"], frames["projects"],
                   industry_counts(frames, dataset.taxonomy), unlocated)
+
+
+def km_column(found: pd.DataFrame, unknown: str) -> list[str]:
+    """distance_km as text for a table, `unknown` where same_seat (never "0")."""
+    return [unknown if same else f"{km:.2f}"
+            for km, same in zip(found["distance_km"], found["same_seat"], strict=True)]

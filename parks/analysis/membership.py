@@ -9,7 +9,7 @@ import pandas as pd
 from shapely.geometry import Point
 
 from geo.crs import METRIC_CRS
-from parks.analysis.profile import descendant_ids
+from parks.analysis.profile import descendant_ids, enterprise_top
 from parks.model.dataset import Dataset
 from parks.model.outlines import outline_frame
 
@@ -80,6 +80,26 @@ def park_members(dataset: Dataset, found: pd.DataFrame | None = None) -> pd.Data
                      "enterprises": int(held["enterprises"]), "projects": int(held["projects"]),
                      "undecidable": int(open_.get(county, 0))})
     return pd.DataFrame(rows, index=pd.Index(parks["id"], name="id"), columns=MEMBER_COUNTS)
+
+
+def industry_members(dataset: Dataset, top: str, found: pd.DataFrame | None = None
+                     ) -> pd.Series:
+    """Per park (index: id): enterprises of the top-level industry `top` inside its outline or
+    a 片区's (through parent_id), from members(); <NA> while neither the park nor any of its
+    片区 has an outline: then nobody can tell who is inside, and 0 would be a claim."""
+    found = members(dataset, ("enterprises",)) if found is None else found
+    inside = found[(found["layer"] == "enterprises") & (found["status"] == "inside")]
+    firms = dataset.enterprises.set_index("id").reindex(inside["id"])
+    tops = [enterprise_top(row, dataset.taxonomy) for _, row in firms.iterrows()]
+    per = inside.loc[[code == top for code in tops], "park_id"].value_counts()
+    parks = dataset.parks
+    drawn = set(parks.loc[parks["boundary"].fillna("") != "", "id"])
+    counts = {}
+    for park_id in parks["id"]:
+        family = [park_id, *descendant_ids(parks, park_id)]
+        counts[park_id] = (int(per.reindex(family, fill_value=0).sum())
+                           if drawn.intersection(family) else pd.NA)
+    return pd.Series(counts, dtype="Int64", name="firms").rename_axis("id")
 
 
 @dataclass(frozen=True, eq=False)

@@ -28,7 +28,7 @@ INDUSTRY_COLUMNS = ["industry", "label_zh", "label_en", "count"]
 STAGE_COLUMNS = ["stage", "label_zh", "label_en", "count"]
 PORT_AREA = "作业区"
 # Two approximate points closer than this sit on the same seat: their distance says nothing.
-_SAME_SPOT_M = 50.0
+SAME_SPOT_M = 50.0
 _SEAT = {"county": Label("县城驻地", "county seat"), "town": Label("乡镇驻地", "town seat")}
 
 
@@ -170,7 +170,7 @@ def approximate_note(park_precision: str, target_precision: str, metres: float,
     ends = [p in APPROXIMATE for p in (park_precision, target_precision)]
     if not any(ends):
         return ""
-    if metres < _SAME_SPOT_M:
+    if metres < SAME_SPOT_M:
         return ("近似：两点取同一驻地位置，实际距离未知" if lang != "en"
                 else "approximate: both placed at the same seat, true distance unknown")
     if lang == "en":

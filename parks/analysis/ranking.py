@@ -8,71 +8,26 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geo.labels import Label
-from parks.analysis.membership import held_by
-from parks.analysis.profile import Nearest, category_candidates, descendant_ids, enterprise_top, nearest_in
+from parks.analysis.membership import held_by, industry_members
+from parks.analysis.profile import Nearest, category_candidates, descendant_ids, nearest_in
+from parks.analysis.scoring_rules import COMPONENT_LABELS
 from parks.model.dataset import Dataset
 from parks.model.industries import Taxonomy
-from parks.model.schema import field_column
 from parks.model.vocab import LEVEL
 
 COMPONENTS = ("industry", "compliance", "area", "logistics", "county")
 CANDIDATE_KINDS = ("chemical_park", "development_zone", "industrial_park")
-COMPONENT_LABELS: Mapping[str, Label] = {
-    "industry": field_column("industry").label, "compliance": Label("合规", "Compliance"),
-    "area": field_column("area_km2").label, "logistics": Label("物流", "Logistics"),
-    "county": field_column("county_adcode").label,
-}
-WEIGHT_HELP: Mapping[str, Label] = {
-    "industry": Label("园区主导产业与所需产业的匹配度，园区内已有同产业企业可加分。",
-                      "How well the park's leading industries match; enterprises of the same "
-                      "industry already in the park add a bonus."),
-    "compliance": Label("化工项目只能进入认定的化工园区；认定未核实的园区减分。",
-                        "Chemical projects may only go to recognised chemical parks; parks whose "
-                        "status is unverified score lower."),
-    "area": Label("园区公布面积是否达到所需用地面积。",
-                  "Whether the park's published area reaches the land needed."),
-    "logistics": Label("园区到最近物流枢纽（含港口作业区）的直线距离。",
-                       "Straight-line distance from the park to the nearest logistics hub or "
-                       "port area."),
-    "county": Label("园区是否位于偏好的县区。", "Whether the park lies in a preferred county."),
-}
-SCORING_RULES = Label(
-    "总分 = 100 × Σ 权重ᵢ × 分项ᵢ ÷ Σ 权重（各分项 0–1，保留两位小数）。"
-    "产业：主导产业含所需产业、其上级或下级细分 1.0；仅同属“231”体系同一产业 0.6；否则 0；"
-    "园区（含片区）内每家同一大类产业企业 +0.1，最多 +0.3，合计不超过 1.0。"
-    "合规：化工项目——认定化工园区（或标绘范围位于其范围内的园区，只看范围、不看位置点）1.0，认定未核实 0.5，"
-    "其他园区 0 且不合格（排在所有合格园区之后）；"
-    "非化工项目——1.0，园区状态未核实 0.5。"
-    "面积：未设要求或面积 ≥ 要求 1.0；面积未公布 0.5；不足时 面积 ÷ 要求。"
-    "物流：d = 到最近物流枢纽（含港口作业区）的直线距离（km，UTM 50N）；未设上限时 1/(1+d/20)；"
-    "d ≤ 上限 X 时 1.0，超出时 max(0, 1 − (d − X)/X)；园区位置未知 0；"
-    "园区与枢纽同取一个驻地位置（距离无从知道）0.5。"
-    "县区：未设偏好或位于偏好县区 1.0，否则 0。按县城/乡镇驻地近似定位的距离均注明“近似”。",
-    "Score = 100 × Σ weightᵢ × componentᵢ ÷ Σ weights (each component 0–1, two decimals). "
-    "Industry: leading industries include the industry, its parent or one of its sub-sectors "
-    "1.0; only the same \"231\" industry 0.6; else 0; +0.1 per enterprise of the same "
-    "top-level industry in the park (incl. its 片区), at most +0.3, total at most 1.0. "
-    "Compliance: chemical project — recognised chemical park (or a park whose outline lies "
-    "within one: outlines only, never a point) 1.0, recognition unverified "
-    "0.5, any other park 0 and not eligible (ranked after every eligible park); other "
-    "projects — 1.0, park status unverified 0.5. Area: no minimum or area ≥ minimum 1.0; "
-    "area not published 0.5; smaller: area ÷ minimum. Logistics: d = straight-line distance "
-    "to the nearest logistics hub or port area (km, UTM 50N); no limit: 1/(1+d/20); "
-    "d ≤ limit X: 1.0; beyond: max(0, 1 − (d − X)/X); park location unknown: 0; park "
-    "and hub placed at the same seat (distance unknown): 0.5. County: "
-    "no preference or in a preferred county 1.0, else 0. Distances from a county or town "
-    "seat are marked approximate.",
-)
 ENTERPRISE_BONUS = 0.1
 ENTERPRISE_BONUS_CAP = 0.3
 CROSSWALK_SCORE = 0.6  # same "231" industry only: related, not the same chain
 UNVERIFIED_SCORE = 0.5
 AREA_UNKNOWN_SCORE = 0.5
 DISTANCE_SCALE_KM = 20.0  # with no limit, a hub 20 km away halves the logistics score
-RANK_COLUMNS = ["id", "name_zh", "name_en", "kind", "county", "county_en", "precision", "area_km2",
-                "score", *(f"{c}_score" for c in COMPONENTS), "eligible", "hub_name", "hub_km",
-                "hub_approximate", "reasons", "reasons_en"]
+PART_SUBKIND = "片区"  # a part of its parent park, folded into the parent's row
+RANK_COLUMNS = ["id", "name_zh", "name_en", "kind", "level", "county", "county_en", "precision",
+                "area_km2", "score", *(f"{c}_score" for c in COMPONENTS),
+                *(f"{c}_points" for c in COMPONENTS), "eligible", "firms", "hub_name",
+                "hub_km", "hub_approximate", "reasons", "reasons_en", "parts"]
 
 
 class InvalidRequirementError(ValueError):
@@ -153,7 +108,7 @@ class _Context:
     dataset: Dataset
     requirement: Requirement
     weights: Weights  # normalised
-    firms: pd.Series  # park_id → enterprises of the wanted top-level industry
+    firms: pd.Series  # park id → enterprises of the wanted top-level industry inside; <NA>: no outline
     hubs: pd.DataFrame  # every logistics hub, port areas included
     held: pd.DataFrame  # non-chemical park id → the chemical park holding its outline / point
 
@@ -192,17 +147,21 @@ def _match_reason(base: float, code: str, wanted: str, codes: tuple[str, ...],
             f"leading industries ({en}) do not include {want.label.en} (0)")
 
 
-def _industry_part(park: pd.Series, family: set[str], ctx: _Context) -> Part:
+def _industry_part(park: pd.Series, ctx: _Context) -> Part:
     tax, wanted = ctx.dataset.taxonomy, ctx.requirement.industry
     if not wanted:
         return Part(1.0, ("未指定产业（1.0）",), ("no industry required (1.0)",))
     codes = tuple(c.strip() for c in str(park["industries"]).split(";") if c.strip())
     base, code = industry_match(codes, wanted, tax)
     zh, en = _match_reason(base, code, wanted, codes, tax)
-    count = int(ctx.firms[ctx.firms.index.isin(family)].sum())
+    top = tax.top(wanted)
+    count = ctx.firms.get(park["id"], pd.NA)
+    if pd.isna(count):
+        return Part(base, (zh, f"园区及其片区尚无标绘范围，园内{top.label.zh}企业无从统计（不加分）"),
+                    (en, f"neither the park nor any of its parts has an outline yet: enterprises of "
+                         f"{top.label.en} inside cannot be counted (no bonus)"))
     bonus = round(min(ENTERPRISE_BONUS * count, ENTERPRISE_BONUS_CAP), 1)
     total = min(1.0, base + bonus)
-    top = tax.top(wanted)
     capped_zh = "，合计封顶 1.0" if base + bonus > 1.0 else ""
     capped_en = ", total capped at 1.0" if base + bonus > 1.0 else ""
     return Part(total, (zh, f"园区内已有同产业（{top.label.zh}）企业 {count} 家（+{bonus:.1f}{capped_zh}）"),
@@ -325,7 +284,7 @@ def _score_park(park: pd.Series, ctx: _Context) -> dict[str, object]:
     family = {park["id"], *descendant_ids(ctx.dataset.parks, park["id"])}
     hub = nearest_in(park, ctx.hubs, "logistics_hub", family)
     parts = {
-        "industry": _industry_part(park, family, ctx),
+        "industry": _industry_part(park, ctx),
         "compliance": _compliance_part(park, chemical=req.chemical, ctx=ctx),
         "area": _area_part(park["area_km2"], req.min_area_km2),
         "logistics": _logistics_part(park, hub, req.hub_within_km),
@@ -334,10 +293,13 @@ def _score_park(park: pd.Series, ctx: _Context) -> dict[str, object]:
     # Components are shown with two decimals; the score is computed from exactly those.
     shown = {c: round(p.score, 2) for c, p in parts.items()}
     score = round(100 * sum(getattr(ctx.weights, c) * s for c, s in shown.items()), 1)
-    row = {col: park[col] for col in ("id", "name_zh", "name_en", "kind", "county", "county_en",
-                                      "precision", "area_km2")}
+    row = {col: park[col] for col in ("id", "name_zh", "name_en", "kind", "level", "county",
+                                      "county_en", "precision", "area_km2")}
     row |= {"score": score, **{f"{c}_score": s for c, s in shown.items()},
+            # one scale: each component's points of the 0–100 total
+            **{f"{c}_points": round(100 * getattr(ctx.weights, c) * s, 1) for c, s in shown.items()},
             "eligible": all(p.eligible for p in parts.values()),
+            "firms": ctx.firms.get(park["id"], pd.NA), "parts": (),
             "hub_name": hub.name_zh if hub else "", "hub_km": hub.distance_km if hub else float("nan"),
             "hub_approximate": bool(hub and hub.approximate),
             "reasons": _reasons(parts, ctx.weights, "zh"),
@@ -364,18 +326,46 @@ def _check(dataset: Dataset, req: Requirement) -> None:
 
 
 def _firms_of(dataset: Dataset, industry: str) -> pd.Series:
-    """Enterprises of the wanted top-level industry, counted per park_id."""
-    ents = dataset.enterprises
-    if not industry or ents.empty:
-        return pd.Series(dtype=int)
-    tops = ents.apply(enterprise_top, axis=1, taxonomy=dataset.taxonomy)
-    wanted = ents[(tops == dataset.taxonomy.top(industry).code) & (ents["park_id"] != "")]
-    return wanted["park_id"].value_counts()
+    """Enterprises of the wanted top-level industry inside each park's outline (its 片区
+    included); <NA> for a park without outline. From outlines, never from park_id: a firm's
+    park_id is a claim, its point inside an outline is what the map shows."""
+    if not industry:
+        return pd.Series(dtype="Int64")
+    return industry_members(dataset, dataset.taxonomy.top(industry).code)
+
+
+def _fold_parts(table: pd.DataFrame, parks: pd.DataFrame) -> pd.DataFrame:
+    """片区 rows folded into their park's row (`parts`: id, name_zh, name_en, score, eligible
+    of each, in rank order) when the park is ranked too; the others stay rows of their own."""
+    info = parks.set_index("id")[["subkind", "parent_id"]].fillna("").reindex(table["id"])
+    parent = info["parent_id"].where(info["subkind"] == PART_SUBKIND, "").to_numpy()
+    folded = (parent != "") & pd.Series(parent).isin(set(table["id"])).to_numpy()
+    parts: dict[str, list[tuple]] = {}
+    for row, owner in zip(table[folded].itertuples(index=False), parent[folded], strict=True):
+        parts.setdefault(owner, []).append((row.id, row.name_zh, row.name_en, row.score,
+                                            row.eligible))
+    kept = table[~folded].copy()
+    kept["parts"] = [tuple(parts.get(i, ())) for i in kept["id"]]
+    return kept.reset_index(drop=True)
+
+
+def _tie_order(table: pd.DataFrame, *, chemical: bool) -> pd.DataFrame:
+    """Eligible first, then by score, ties broken by scoring_rules.TIE_RULE."""
+    levels = {t.code: i for i, t in enumerate(LEVEL.terms)}
+    keys = table.assign(_firms=table["firms"].astype("Int64").fillna(0).astype(int),
+                        # chemical-park land is kept for chemical projects
+                        _kind_fit=chemical | (table["kind"] != "chemical_park"),
+                        _level=table["level"].fillna("").map(levels).fillna(len(levels)))
+    order = ["eligible", "score", "industry_score", "_firms", "_kind_fit", "compliance_score",
+             "_level", "name_zh", "id"]
+    keys = keys.sort_values(order, ascending=[False] * 6 + [True] * 3, kind="mergesort")
+    return table.loc[keys.index].reset_index(drop=True)
 
 
 def rank_parks(dataset: Dataset, requirement: Requirement) -> pd.DataFrame:
-    """One row per candidate park, eligible parks first, then by score (0–100), best first;
-    an empty frame with the same columns when there is no candidate."""
+    """One row per candidate park (its 片区 in `parts`), eligible parks first, then by score
+    (0–100), best first, ties by TIE_RULE; an empty frame with the same columns when there is
+    no candidate."""
     _check(dataset, requirement)
     ctx = _Context(dataset, requirement, requirement.weights.normalised(),
                    _firms_of(dataset, requirement.industry),
@@ -384,9 +374,7 @@ def rank_parks(dataset: Dataset, requirement: Requirement) -> pd.DataFrame:
     rows = [_score_park(park, ctx) for _, park in candidate_parks(dataset.parks).iterrows()]
     if not rows:
         return pd.DataFrame(columns=RANK_COLUMNS)
-    table = pd.DataFrame(rows, columns=RANK_COLUMNS)
     # THE CHEMICAL RULE: eligibility sorts before score, so no park outside a chemical park
     # (by outline) ever ranks above one for a chemical project, however well it scores otherwise.
-    order = ["eligible", "score", "compliance_score", "industry_score", "id"]
-    return table.sort_values(order, ascending=[False, False, False, False, True],
-                             kind="mergesort").reset_index(drop=True)
+    table = _tie_order(pd.DataFrame(rows, columns=RANK_COLUMNS), chemical=requirement.chemical)
+    return _fold_parts(table, dataset.parks)

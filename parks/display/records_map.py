@@ -19,6 +19,7 @@ import pandas as pd
 from geo.basemaps import Basemap
 from geo.cloud import CloudLayer, LayerUpdate, drawable_bins, mask_b64
 from geo.crs import wgs84_to_gcj02
+from geo.labels import Label
 from geo.layers import ChoroplethLayer, OutlineLayer, PointLayer, choropleth_group
 from geo.maps import Layer, build_map, display_layer
 from parks.analysis.query import Selection
@@ -201,3 +202,35 @@ def records_map(dataset: Dataset, selection: Selection, look: MapLook, *,
                        open=look.legend_open),
         offline_notice=OFFLINE.get(look.lang), view_scope=look.view_scope,
         asset_base_url=look.asset_base_url, lang=look.lang)
+
+
+RANKED = Label("排名园区（数字：名次）", "Ranked parks (number: rank)")
+
+
+def ranked_map(dataset: Dataset, park_ids: Sequence[str], look: MapLook, *,
+               context: gpd.GeoDataFrame | None = None,
+               config: AppConfig = DEFAULT_CONFIG) -> folium.Map:
+    """records_map of the ranked parks alone, each numbered by its rank (1 for park_ids[0]) in
+    its kind's symbol, framed on those with a point; parks sharing a seat fanned out."""
+    parks = dataset.parks.set_index("id").loc[list(park_ids)].reset_index()
+    parks = parks.assign(_rank=range(1, len(parks) + 1))
+    points = park_points(parks, dataset.taxonomy, look.lang)
+    ranks = parks.loc[points.index, "_rank"].astype(str)
+    points = points.assign(glyph=ranks.to_numpy(),
+                           tooltip=(ranks + ". " + points["tooltip"]).to_numpy()).iloc[::-1]
+    # drawn last rank first: where symbols overlap, the better rank lies on top
+    spread = spread_points({"ranked": points}, config.spread_spacing_m, shared_note(look.lang))
+    layer = PointLayer(RANKED.get(look.lang), spread["ranked"], size=24, css_class="hz-parks",
+                       key="ranked")
+    nothing = Selection(dataset.parks.iloc[0:0], dataset.enterprises.iloc[0:0],
+                        dataset.projects.iloc[0:0])
+    return records_map(dataset, nothing, replace(look, layers=("parks", "chemical_parks")),
+                       context=context, bounds=_padded(points), extra=[layer], config=config)
+
+
+def _padded(points: pd.DataFrame, pad: float = 0.05) -> tuple[float, float, float, float] | None:
+    """The box around the points, a little larger; None (the region) when there are none."""
+    if points.empty:
+        return None
+    return (points["lon"].min() - pad, points["lat"].min() - pad,
+            points["lon"].max() + pad, points["lat"].max() + pad)
