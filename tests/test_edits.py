@@ -25,9 +25,9 @@ from parks.model.edits import (
     clicked_point,
     drawn_outline,
     edited_record,
+    outline_report,
     outside_outline,
     placed_point,
-    outline_report,
     typed_point,
 )
 from parks.model.outlines import OutlineError, to_wkt

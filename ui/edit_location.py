@@ -15,6 +15,7 @@ from parks.display.edit_map import EditTarget, edit_map
 from parks.display.map_look import MapLook
 from parks.errors import DataValidationError
 from parks.files.park_outline import check_outline, outline_precision
+from parks.files.uploads import MAX_MB
 from parks.model.dataset import Dataset
 from parks.model.edits import (
     REMOVE,
@@ -196,7 +197,7 @@ def outline_file_box(state: EditState, record: Mapping[str, str], county: pd.Dat
     with st.expander(t("edit_outline_file")):
         crs = st.selectbox(t("edit_outline_crs"), OUTLINE_CRS, key=f"outline_crs_{state.record_id}",
                            format_func=lambda c: t("edit_outline_crs_auto", lang) if c == "auto" else c)
-        upload = st.file_uploader(t("edit_outline_pick"), type=OUTLINE_FILES,
+        upload = st.file_uploader(t("edit_outline_pick"), type=OUTLINE_FILES, max_upload_size=MAX_MB,
                                   key=f"outline_file_{state.record_id}_{state.generation}")
         if upload is None:
             return
