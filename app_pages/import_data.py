@@ -8,18 +8,11 @@ from parks.display.map_look import MapLook
 from parks.display.records_map import records_map
 from parks.files.geocoder import address_geocoder, region_locator
 from parks.files.importing import ImportSettings, commit_preview, prepare_import, report_csv
-from parks.files.uploads import MAX_MB, UploadError, match_headers, read_upload
+from parks.files.uploads import UploadError, match_headers, read_upload
 from parks.model.schema import SPECS
 from ui import loaders
 from ui.i18n import lang, t
-from ui.import_review import (
-    Progress,
-    file_date,
-    mapping_editor,
-    preview_selection,
-    report_table,
-    template_button,
-)
+from ui.import_review import Progress, file_box, file_date, mapping_editor, preview_selection, report_table
 from ui.login import require_editor
 from ui.map_widget import show_map
 from ui.session import region
@@ -35,9 +28,7 @@ st.caption(t("import_intro"))
 
 kind = st.radio(t("import_kind"), list(SPECS), key="import_kind", horizontal=True,
                 format_func=lambda name: SPECS[name].label.get(language))
-template_button(kind, language)
-file = st.file_uploader(t("import_file").format(mb=MAX_MB), type=["csv", "xlsx", "txt"],
-                        key="import_file", max_upload_size=MAX_MB)
+file = file_box(kind, language)
 if file is None:
     st.stop()
 try:

@@ -12,7 +12,7 @@ from geo.labels import Label
 from parks.analysis.query import Selection
 from parks.files.importing import needs_as_of
 from parks.files.sheet_template import template_xlsx
-from parks.files.uploads import HeaderMatch
+from parks.files.uploads import MAX_MB, HeaderMatch
 from parks.model.dataset import Dataset, locate
 from parks.model.schema import SPECS, TableSpec, field_label
 from parks.model.validate import valid_as_of
@@ -94,12 +94,15 @@ FILE_DATE_BAD = Label("请填写文件的数据日期（YYYY、YYYY-MM 或 YYYY-
                       "before checking.")
 
 
-def template_button(table: str, lang: str) -> None:
-    """The download of the table's import template."""
+def file_box(table: str, lang: str):  # -> streamlit UploadedFile | None
+    """The table's template to download, then the uploader, whose limit is the one read_upload
+    keeps (uploads.MAX_MB), said in its label."""
     st.download_button(TEMPLATE.format(lang, table=SPECS[table].label.get(lang)),
                        template_xlsx(table), file_name=f"{table}-template.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"import_template_{table}")
+    return st.file_uploader(t("import_file", lang).format(mb=MAX_MB), type=["csv", "xlsx", "txt"],
+                            key="import_file", max_upload_size=MAX_MB)
 
 
 def file_date(mapping: Mapping[str, str], lang: str) -> str | None:
