@@ -1,7 +1,6 @@
 """Import page: upload CSV/XLSX → map columns → validate and geocode → preview → commit."""
 
 import hashlib
-from datetime import date
 
 import streamlit as st
 
@@ -13,7 +12,7 @@ from parks.files.uploads import UploadError, match_headers, read_upload
 from parks.model.schema import SPECS
 from ui import loaders
 from ui.i18n import lang, t
-from ui.import_review import Progress, mapping_editor, preview_selection, report_table
+from ui.import_review import Progress, file_box, file_date, mapping_editor, preview_selection, report_table
 from ui.login import require_editor
 from ui.map_widget import show_map
 from ui.session import region
@@ -29,7 +28,7 @@ st.caption(t("import_intro"))
 
 kind = st.radio(t("import_kind"), list(SPECS), key="import_kind", horizontal=True,
                 format_func=lambda name: SPECS[name].label.get(language))
-file = st.file_uploader(t("import_file"), type=["csv", "xlsx", "txt"], key="import_file")
+file = file_box(kind, language)
 if file is None:
     st.stop()
 try:
@@ -39,12 +38,12 @@ except UploadError as error:
     st.stop()
 st.caption(f"{t('import_read')}: {len(upload.frame)} · {upload.encoding}")
 
-mapping = mapping_editor(match_headers(list(upload.frame.columns), SPECS[kind]), SPECS[kind],
-                         key=f"import_mapping_{kind}_{file.file_id}")
-signature = hashlib.sha1(f"{file.file_id}|{kind}|{sorted(mapping.items())}".encode()).hexdigest()
-if st.button(t("import_check"), key="import_check", type="primary"):
-    defaults = ImportSettings(kind, dataset.region.adcode, f"import: {file.name}",
-                              date.today().isoformat())
+mapping = mapping_editor(match_headers(list(upload.frame.columns), SPECS[kind], upload.frame),
+                         SPECS[kind], key=f"import_mapping_{kind}_{file.file_id}")
+as_of = file_date(mapping, language)  # None: the file's date is still to be given
+signature = hashlib.sha1(f"{file.file_id}|{kind}|{sorted(mapping.items())}|{as_of}".encode()).hexdigest()
+if st.button(t("import_check"), key="import_check", type="primary", disabled=as_of is None):
+    defaults = ImportSettings(kind, dataset.region.adcode, f"import: {file.name}", as_of or "")
     st.session_state["import_preview"] = (signature, prepare_import(
         upload, mapping, defaults, locate_address=address_geocoder(
             dataset.region.adcode, settings().services,
@@ -61,7 +60,7 @@ ok, bad = len(preview.records), preview.failed
 (st.success if not bad else st.warning)(t("import_summary").format(ok=ok, bad=bad))
 st.dataframe(report_table(preview.report, language), hide_index=True, width="stretch",
              key="import_report")
-st.download_button(t("import_report_csv"), report_csv(preview), file_name="import-report.csv",
+st.download_button(t("import_report_csv"), report_csv(preview, language), file_name="import-report.csv",
                    mime="text/csv", key="import_download")
 if ok:
     look = MapLook(loaders.local_basemap(), language, asset_base_url=loaders.asset_base_url())

@@ -6,7 +6,6 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -67,9 +66,16 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     """Import a CSV/XLSX of records into the working store (or only check it, --dry-run)."""
     from parks.files.importing import run_import  # the store is only needed by this command
 
+    if args.template:
+        from parks.files.sheet_template import template_xlsx
+
+        Path(args.out or f"{args.template}-template.xlsx").write_bytes(template_xlsx(args.template))
+        return 0
+    if not (args.file and args.kind):
+        raise ValueError("import needs FILE and --kind (or --template TABLE --out FILE)")
     report = run_import(Path(args.file), args.kind, region=args.region, dry_run=args.dry_run,
                         settings=with_store(settings, args.store), user=args.user,
-                        as_of=date.today().isoformat())
+                        as_of=args.as_of)
     print(report.text)
     return 1 if report.failed else 0
 
@@ -212,8 +218,14 @@ def add_check(sub: argparse._SubParsersAction) -> None:
 def add_import(sub: argparse._SubParsersAction) -> None:
     """The `import` sub-command's arguments."""
     imp = sub.add_parser("import", help="import a CSV/XLSX of parks, enterprises or projects")
-    imp.add_argument("file")
-    imp.add_argument("--kind", required=True, choices=("parks", "enterprises", "projects"))
+    tables = ("parks", "enterprises", "projects")
+    imp.add_argument("file", nargs="?")
+    imp.add_argument("--kind", choices=tables)
+    imp.add_argument("--as-of", default="", help="the file's date (YYYY[-MM[-DD]]) for rows "
+                     "without one; needed when the file has no as_of column")
+    imp.add_argument("--template", choices=tables, help="write an XLSX template (Chinese "
+                     "headers, one example row) to --out instead of importing")
+    imp.add_argument("--out", help="where --template writes")
     imp.add_argument("--dry-run", action="store_true", help="report only; store nothing")
     imp.add_argument("--region", default=DEFAULT_CONFIG.default_region)
     imp.add_argument("--store", help=STORE_HELP)

@@ -15,6 +15,7 @@ class Problem:
     field: str
     value: str
     reason: str
+    reason_zh: str = ""  # the reason in Chinese, where the report shows it to a planner
 
     def __str__(self) -> str:
         where = self.file

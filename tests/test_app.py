@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from parks.model.industries import load_taxonomy
+from parks.store import open_store
 from tests.apptest import APP, audit, login, private_store
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -258,6 +259,7 @@ def test_import_page_checks_previews_and_commits(monkeypatch, store_path, heze):
                                                    "text/csv")).run()
     assert not at.exception
     assert "gb18030" in " ".join(c.value for c in at.caption)
+    at.text_input(key="import_as_of").input("2024-06").run()  # the sheet has no date column
     at.button(key="import_check").click().run()
     assert not at.exception
     report = next(df.value for df in at.dataframe if "结果" in df.value.columns)
@@ -270,6 +272,36 @@ def test_import_page_checks_previews_and_commits(monkeypatch, store_path, heze):
     assert set(audit(store_path)["user"]) == {"baseline", "lee"}  # the login names the change
     at.switch_page("app_pages/map.py").run()
     assert int(next(m.value for m in at.metric if m.label == "企业")) == len(heze.enterprises) + 1
+
+
+def test_import_page_states_one_limit_offers_templates_and_asks_the_files_date(
+        monkeypatch, store_path):
+    at = _import_page(monkeypatch)
+    at.radio(key="import_kind").set_value("enterprises").run()
+    uploader = at.file_uploader(key="import_file")
+    assert uploader.proto.max_upload_size_mb == 20 and "20 MB" in uploader.label
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "下载企业导入模板（XLSX，中文表头，含一行示例）"]
+    sheet = ("企业名称,统一社会信用代码,注册地址\n"
+             "甲公司,91371702MA00000280,山东省菏泽市曹县仵楼镇\n"  # synthetic codes
+             "乙公司,91371702MA00000281,山东省菏泽市牡丹区\n")
+    uploader.set_value(("list.csv", sheet.encode("utf-8"), "text/csv")).run()
+    assert not at.exception, at.exception
+    assert at.button(key="import_check").disabled  # no date yet: today is never assumed
+    at.text_input(key="import_as_of").input("2023-06").run()
+    at.button(key="import_check").click().run()
+    assert not at.exception, at.exception
+    report = next(df.value for df in at.dataframe if "结果" in df.value.columns).set_index("行")
+    assert "乡镇「仵楼镇」已知，但 data/towns.csv 中没有它的驻地坐标" in report.loc[2, "说明"]
+    assert report.loc[3, "结果"] == "✘ 错误" and "校验位错误" in report.loc[3, "说明"]
+    at.button(key="import_commit").click().run()
+    with open_store(store_path) as opened:
+        firms = opened.read_tables()["enterprises"].set_index("name_zh")
+    assert tuple(firms.loc["甲公司", ["as_of", "credit_code", "precision"]]) == (
+        "2023-06", "91371702MA00000280", "county")
+    assert "乙公司" not in firms.index
+    at.radio(key="lang").set_value("en").run()
+    assert "up to 20 MB" in at.file_uploader(key="import_file").label
 
 
 def test_import_page_refuses_a_non_spreadsheet_plainly(monkeypatch):

@@ -176,6 +176,37 @@ def test_outline_inside_is_saved_digitised_with_area_warning(store_path):
                             float(row["lat"])).centroid)
 
 
+def test_saving_an_outline_keeps_the_placed_point_and_asks_before_moving_it(store_path):
+    from parks.model.edits import PointEdit
+
+    at = _edit()
+    at.segmented_control(key="edit_section").set_value("location").run()
+    placed = PointEdit(SEAT[0] + 0.004, SEAT[1] + 0.003)
+    at.session_state[f"ed:parks:{PARK}:point"] = placed
+    at.run()
+    at.button(key=f"save_location_{PARK}").click().run()
+    assert stored(store_path, "parks", PARK)["lon"] == f"{placed.lon:.6f}"
+    around = box(SEAT[0] - 0.01, SEAT[1] - 0.01, SEAT[0] + 0.01, SEAT[1] + 0.01)
+    at.session_state[f"ed:parks:{PARK}:outline"] = to_wkt(around)
+    at.run()
+    assert not [c for c in at.checkbox if c.label == "把点位移到范围内"]  # inside: nothing to ask
+    at.button(key=f"save_location_{PARK}").click().run()
+    row = stored(store_path, "parks", PARK)
+    assert row["boundary"] and (row["lon"], row["lat"]) == (f"{placed.lon:.6f}", f"{placed.lat:.6f}")
+    away = box(SEAT[0] + 0.02, SEAT[1] - 0.01, SEAT[0] + 0.035, SEAT[1] + 0.005)
+    at.session_state[f"ed:parks:{PARK}:outline"] = to_wkt(away)
+    at.run()
+    assert any("点位在新范围之外" in w.value for w in at.warning)
+    ask = next(c for c in at.checkbox if c.label == "把点位移到范围内")
+    assert ask.value is False
+    ask.check().run()
+    at.button(key=f"save_location_{PARK}").click().run()
+    assert not at.exception, at.exception
+    row = stored(store_path, "parks", PARK)
+    assert away.contains(box(float(row["lon"]), float(row["lat"]), float(row["lon"]),
+                             float(row["lat"])).centroid)
+
+
 def test_deleting_a_referenced_park_is_refused_and_a_project_can_be_deleted_and_undone(
         store_path):
     at = _edit("p-heze-hitech")

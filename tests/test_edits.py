@@ -26,6 +26,8 @@ from parks.model.edits import (
     drawn_outline,
     edited_record,
     outline_report,
+    outside_outline,
+    placed_point,
     typed_point,
 )
 from parks.model.outlines import OutlineError, to_wkt
@@ -161,3 +163,26 @@ def test_baseline_zip_has_data_style_csvs_outlines_and_audit(tmp_path):
     assert feature["properties"]["id"] == "p-yuncheng-chem"
     assert feature["properties"]["area_km2_published"] == 5.2512
     assert json.loads(outlines_geojson(parks))["features"][0]["geometry"]["type"] == "MultiPolygon"
+
+
+def test_a_new_outline_never_moves_a_placed_point_without_being_asked():
+    inside, outside = PointEdit(SEAT[0] + 0.005, SEAT[1]), PointEdit(SEAT[0] + 0.05, SEAT[1])
+    seat_only = {"id": "p-1", "lon": "", "lat": "", "crs": "", "precision": "town", "boundary": ""}
+    kept = edited_record(seat_only, {}, point=inside, outline=SQUARE)
+    assert (float(kept["lon"]), float(kept["lat"])) == (inside.lon, inside.lat)
+    still = edited_record(seat_only, {}, point=outside, outline=SQUARE)
+    assert (float(still["lon"]), float(still["lat"])) == (outside.lon, outside.lat)
+    moved = edited_record(seat_only, {}, point=outside, outline=SQUARE, move_inside=True)
+    assert SQUARE.contains(Point(float(moved["lon"]), float(moved["lat"])))
+    # a saved surveyed point stays, with its precision; moved inside only when asked
+    surveyed = seat_only | {"lon": f"{outside.lon:.6f}", "lat": f"{outside.lat:.6f}",
+                            "crs": "WGS84", "precision": "surveyed"}
+    same = edited_record(surveyed, {}, outline=SQUARE)
+    assert {k: same[k] for k in ("lon", "lat", "precision")} == {
+        k: surveyed[k] for k in ("lon", "lat", "precision")}
+    asked = edited_record(surveyed, {}, outline=SQUARE, move_inside=True)
+    assert SQUARE.contains(Point(float(asked["lon"]), float(asked["lat"])))
+    assert asked["precision"] == "digitised"
+    assert placed_point(seat_only, None) is None  # a seat is nobody's choice: it goes inside
+    assert outside_outline(SQUARE, outside) and not outside_outline(SQUARE, inside)
+    assert not outside_outline(SQUARE, None)

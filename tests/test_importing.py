@@ -161,9 +161,16 @@ def test_cli_import_exit_codes(tmp_path, capsys):
     good = tmp_path / "good.csv"
     good.write_text("企业名称,注册地址\n新公司,巨野县麒麟镇\n", encoding="utf-8")
     store = str(tmp_path / "s.gpkg")
-    assert main(["import", str(good), "--kind", "enterprises", "--store", store]) == 0
+    # no as_of column and no --as-of: refused, never stamped with the import day
+    assert main(["import", str(good), "--kind", "enterprises", "--store", store]) == 2
+    assert "--as-of" in capsys.readouterr().err
+    assert main(["import", str(good), "--kind", "enterprises", "--store", store,
+                 "--as-of", "2023-06"]) == 0
+    with open_store(Path(store)) as opened:
+        firms = opened.read_tables()["enterprises"]
+    assert firms.loc[firms["name_zh"] == "新公司", "as_of"].tolist() == ["2023-06"]
     bad = tmp_path / "bad.csv"
-    bad.write_text("企业名称,注册地址\n外地公司,濮阳市东明路\n", encoding="utf-8")
+    bad.write_text("企业名称,注册地址,数据日期\n外地公司,濮阳市东明路,2024\n", encoding="utf-8")
     assert main(["import", str(bad), "--kind", "enterprises", "--store", store,
                  "--dry-run"]) == 1
     assert "not_in_region" in capsys.readouterr().out
@@ -223,3 +230,57 @@ def test_online_geocoding_in_an_import_is_rate_limited(ctx, monkeypatch):
     assert len(times) == 4 and len(clock.sleeps) == 3
     assert all(later - earlier >= 0.2 - 1e-9 for earlier, later in itertools.pairwise(times))
     assert {params["city"][0] for _, params in requests} == {"菏泽市"}
+
+
+def test_credit_codes_are_recognised_checked_and_a_wrong_one_names_its_row(ctx):
+    sheet = ("企业名称,统一社会信用代码,注册地址\n"
+             "甲公司,91371702ma00000280,山东省菏泽市牡丹区\n"  # synthetic, valid, lower case
+             "乙公司,91371702MA00000281,山东省菏泽市牡丹区\n")  # wrong check character
+    upload = read_upload(sheet.encode("utf-8"), "list.csv")
+    fields = [m.field for m in match_headers(list(upload.frame.columns), ENTERPRISES)]
+    assert fields == ["name_zh", "credit_code", "address"]  # not the full name
+    preview = _preview(sheet.encode("utf-8"), ctx)
+    report = preview.report.set_index("row")
+    assert report.loc[2, "status"] == "ok" and report.loc[3, "status"] == "error"
+    assert "credit_code: wrong check character 1: GB 32100-2015 gives 0" in report.loc[3, "message"]
+    assert "校验位错误" in report.loc[3, "message_zh"]
+    assert preview.records["credit_code"].tolist() == ["91371702MA00000280"]
+    assert b"\xe6\xa0\xa1\xe9\xaa\x8c\xe4\xbd\x8d" in report_csv(preview, "zh")  # 校验位
+
+
+def test_a_column_of_codes_is_the_credit_code_whatever_its_header(ctx):
+    sheet = "名称,代码\n甲公司,91371702MA00000280\n乙公司,91350100M000100Y43\n"
+    upload = read_upload(sheet.encode("utf-8"), "list.csv")
+    assert [m.field for m in match_headers(list(upload.frame.columns), ENTERPRISES)] == [
+        "name_zh", "id"]  # by the header alone
+    matches = match_headers(list(upload.frame.columns), ENTERPRISES, upload.frame)
+    assert [(m.field, m.sure) for m in matches] == [("name_zh", True), ("credit_code", True)]
+
+
+def test_a_known_town_without_a_point_says_why_it_sits_at_the_county_seat(ctx):
+    # 仵楼镇 (曹县) is in data/towns.csv without a coordinate
+    sheet = "企业名称,地址\n甲公司,山东省菏泽市曹县仵楼镇\n"
+    by_sheet = "企业名称,县区,乡镇\n乙公司,曹县,仵楼镇\n"
+    for data in (sheet, by_sheet):
+        preview = _preview(data.encode("utf-8"), ctx)
+        line = preview.report.iloc[0]
+        assert (line["status"], line["precision"], line["town"]) == ("ok", "county", "仵楼镇")
+        assert "仵楼镇 is known but has no point in data/towns.csv" in line["message"]
+        assert "seat of 曹县" in line["message"]
+        assert "乡镇「仵楼镇」已知，但 data/towns.csv 中没有它的驻地坐标" in line["message_zh"]
+        assert "曹县县城驻地" in line["message_zh"]
+
+
+def test_the_file_date_is_the_rows_as_of_and_is_checked(ctx):
+    preview = _preview("企业名称,地址\n甲公司,山东省菏泽市牡丹区\n".encode(), ctx)
+    assert preview.records["as_of"].tolist() == ["2026-11-21"]  # the settings' file date
+    from datetime import date
+
+    from parks.files.importing import needs_as_of
+    from parks.model.validate import valid_as_of
+    assert needs_as_of({"企业名称": "name_zh"}) and not needs_as_of({"日期": "as_of"})
+    today = date(2026, 12, 3)
+    assert [valid_as_of(t, today) for t in ("2024", "2024-06", "2024-06-30", "2026-12-03")] == [
+        True] * 4
+    assert [valid_as_of(t, today) for t in ("", "2024-13", "2024-02-30", "2027", "24-06")] == [
+        False] * 5

@@ -10,10 +10,12 @@ import streamlit as st
 from shapely.geometry.base import BaseGeometry
 
 from geo.basemaps import Basemap
+from geo.labels import Label
 from parks.display.edit_map import EditTarget, edit_map
 from parks.display.map_look import MapLook
 from parks.errors import DataValidationError
 from parks.files.park_outline import check_outline, outline_precision
+from parks.files.uploads import MAX_MB
 from parks.model.dataset import Dataset
 from parks.model.edits import (
     REMOVE,
@@ -22,6 +24,8 @@ from parks.model.edits import (
     drawn_outline,
     edited_record,
     outline_report,
+    outside_outline,
+    placed_point,
     typed_point,
 )
 from parks.model.outlines import OutlineError, parse_outline
@@ -143,10 +147,33 @@ def edits_of(record: Mapping[str, str], state: EditState) -> dict[str, str]:
     file, with no point moved by hand, takes that file's precision (a 界址点 table: surveyed)."""
     outline = state.outline
     shape = REMOVE if outline == REMOVE else (parse_outline(outline) if outline else None)
-    new = edited_record(record, {}, point=state.point, outline=shape)
+    move = bool(st.session_state.get(_move_key(state), False))
+    new = edited_record(record, {}, point=state.point, outline=shape, move_inside=move)
     read, precision = st.session_state.get(_from_file(state), ("", ""))
     as_read = outline and outline == read and state.point is None
     return new | {"precision": precision} if as_read else new
+
+
+POINT_OUTSIDE = Label("点位在新范围之外：保存时点位保持不动，除非勾选下面一项。",
+                      "The point lies outside the new outline: saving keeps it where it is unless "
+                      "you tick the box below.")
+MOVE_INSIDE = Label("把点位移到范围内", "Move the point inside the outline")
+
+
+def _move_key(state: EditState) -> str:
+    """Session key of the 「把点位移到范围内」 checkbox for this record."""
+    return f"move_inside_{state.record_id}_{state.generation}"
+
+
+def move_inside_box(record: Mapping[str, str], state: EditState) -> None:
+    """A new outline that leaves the editor's own point outside: say so and ask (off by
+    default) whether to move the point inside; a point inside is never moved."""
+    if state.outline in (None, REMOVE):
+        return
+    placed = placed_point(record, state.point)
+    if outside_outline(parse_outline(state.outline), placed):
+        st.warning(POINT_OUTSIDE.get(lang()))
+        st.checkbox(MOVE_INSIDE.get(lang()), value=False, key=_move_key(state))
 
 
 def _from_file(state: EditState) -> str:
@@ -170,7 +197,7 @@ def outline_file_box(state: EditState, record: Mapping[str, str], county: pd.Dat
     with st.expander(t("edit_outline_file")):
         crs = st.selectbox(t("edit_outline_crs"), OUTLINE_CRS, key=f"outline_crs_{state.record_id}",
                            format_func=lambda c: t("edit_outline_crs_auto", lang) if c == "auto" else c)
-        upload = st.file_uploader(t("edit_outline_pick"), type=OUTLINE_FILES,
+        upload = st.file_uploader(t("edit_outline_pick"), type=OUTLINE_FILES, max_upload_size=MAX_MB,
                                   key=f"outline_file_{state.record_id}_{state.generation}")
         if upload is None:
             return
@@ -212,6 +239,7 @@ def location_panel(store: Store, spec: TableSpec, state: EditState, record: Mapp
         outline_summary(current_outline(record.get("boundary", ""), state), record,
                         county.geometry.iloc[0] if len(county) else None,
                         county["name_zh"].iloc[0] if len(county) else "")
+        move_inside_box(record, state)
         st.caption(t("edit_precision_note"))
         reason = st.text_input(t("edit_reason"), key=f"location_reason_{state.record_id}")
         pending = has_location_edits(record, state)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from geo.labels import Label
 from parks.analysis.query import Selection
-from parks.files.uploads import HeaderMatch
+from parks.files.importing import needs_as_of
+from parks.files.sheet_template import template_xlsx
+from parks.files.uploads import MAX_MB, HeaderMatch
 from parks.model.dataset import Dataset, locate
-from parks.model.schema import TableSpec, field_label
+from parks.model.schema import SPECS, TableSpec, field_label
+from parks.model.validate import valid_as_of
 from parks.model.vocab import PRECISION
 from ui.i18n import t
 
@@ -68,6 +74,45 @@ def report_table(report: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = report.copy()
     out["status"] = out["status"].map({key: label.get(lang) for key, label in _STATUS.items()})
     out["precision"] = out["precision"].map(lambda p: PRECISION.label(p, lang))
+    out["message"] = out.pop("message_zh") if lang == "zh" else out["message"]
+    out = out.drop(columns="message_zh", errors="ignore")
     headers = {key: label.get(lang) for key, label in _REPORT_HEADERS.items()}
     headers |= {name: field_label(name, lang) for name in ("id", "town", "precision")}
     return out.rename(columns=headers)
+
+
+TEMPLATE = Label("下载{table}导入模板（XLSX，中文表头，含一行示例）",
+                 "Download the {table} template (XLSX, Chinese headers, one example row)")
+FILE_DATE = Label("文件数据日期（文件中没有“数据日期”列）",
+                  "The file's data date (the file has no as-of column)")
+FILE_DATE_HELP = Label("这些记录反映的日期，例如 2024、2024-06 或 2024-06-30；不是今天的导入日期。"
+                       "地图和导出的数据日期取所示记录中最新的日期。",
+                       "The date the records hold for, e.g. 2024, 2024-06 or 2024-06-30, not "
+                       "today's import date: the map's and exports' data date is the newest one shown.")
+FILE_DATE_BAD = Label("请填写文件的数据日期（YYYY、YYYY-MM 或 YYYY-MM-DD，不晚于今天）后再检查。",
+                      "Give the file's data date (YYYY, YYYY-MM or YYYY-MM-DD, not after today) "
+                      "before checking.")
+
+
+def file_box(table: str, lang: str):  # -> streamlit UploadedFile | None
+    """The table's template to download, then the uploader, whose limit is the one read_upload
+    keeps (uploads.MAX_MB), said in its label."""
+    st.download_button(TEMPLATE.format(lang, table=SPECS[table].label.get(lang)),
+                       template_xlsx(table), file_name=f"{table}-template.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"import_template_{table}")
+    return st.file_uploader(t("import_file", lang).format(mb=MAX_MB), type=["csv", "xlsx", "txt"],
+                            key="import_file", max_upload_size=MAX_MB)
+
+
+def file_date(mapping: Mapping[str, str], lang: str) -> str | None:
+    """The file's data date: '' when a column holds the rows' dates, else asked for; None while
+    it is missing or unreadable (today's date is never assumed)."""
+    if not needs_as_of(mapping):
+        return ""
+    text = st.text_input(FILE_DATE.get(lang), key="import_as_of", help=FILE_DATE_HELP.get(lang),
+                         placeholder="2024-06").strip()
+    if valid_as_of(text, date.today()):
+        return text
+    st.info(FILE_DATE_BAD.get(lang))
+    return None

@@ -6,28 +6,43 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from geo.geocode import GeocodeResult
+from geo.labels import Label
 from geo.normalise import normalise
 from geo.reverse import assign_counties, county_index
 from parks.config import Settings
 from parks.errors import Problem
 from parks.files.geocoder import address_geocoder
 from parks.files.uploads import HeaderMatch, Upload, match_headers, read_upload
+from parks.model.credit_code import cleaned, credit_code_problem
 from parks.model.industries import Taxonomy
 from parks.model.schema import SPECS, TableSpec
-from parks.model.validate import ValidationContext, validate_table, validate_tables, validation_context
-from parks.model.vocab import CRS, KIND, LEVEL, PRECISION, STAGE
+from parks.model.validate import (
+    ValidationContext,
+    valid_as_of,
+    validate_table,
+    validate_tables,
+    validation_context,
+)
+from parks.model.vocab import CONFIDENCE, CRS, KIND, LEVEL, PRECISION, STAGE, STATUS
 from parks.store import open_store
 from parks.store.base import CommitResult, Store
 
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 _TEXT_FIELDS = ("name_zh", "full_name", "name_en", "address", "note", "stage_text")
-REPORT_COLUMNS = ["row", "status", "id", "name", "county", "town", "precision", "message"]
+REPORT_COLUMNS = ["row", "status", "id", "name", "county", "town", "precision", "message",
+                  "message_zh"]
+TOWN_WITHOUT_POINT = Label(
+    "乡镇「{town}」已知，但 data/towns.csv 中没有它的驻地坐标，记录暂放在{county}县城驻地（定位精度：县区）；"
+    "在 towns.csv 补上坐标后即按乡镇定位",
+    "the town {town} is known but has no point in data/towns.csv, so the record sits at the seat "
+    "of {county} (precision: county) until towns.csv gives the town a point")
 
 
 @dataclass(frozen=True)
@@ -37,7 +52,7 @@ class ImportSettings:
     table: str  # parks, enterprises or projects
     region: str
     source: str  # e.g. "import: 企业名单.xlsx"
-    as_of: str
+    as_of: str  # the file's date, for rows without one of their own (never the import day)
     confidence: str = "medium"
     crs: str = "WGS84"  # datum of coordinates in the sheet
 
@@ -89,6 +104,7 @@ def _apply_codes(rec: dict[str, str], taxonomy: Taxonomy) -> None:
     for field, options in (("kind", _vocab_options(KIND)), ("level", _vocab_options(LEVEL)),
                            ("stage", _vocab_options(STAGE)), ("crs", _vocab_options(CRS)),
                            ("precision", _vocab_options(PRECISION)), ("industry", industries),
+                           ("confidence", _vocab_options(CONFIDENCE)), ("status", _vocab_options(STATUS)),
                            ("subsector", industries)):
         if rec.get(field):
             rec[field] = _code(rec[field], options)
@@ -106,6 +122,21 @@ def _markup_problems(rec: dict[str, str], row: int, file: str) -> list[Problem]:
     return [Problem(file, row, f, rec[f], "contains HTML markup; remove it (text is never run "
                     "as HTML, but a name with tags is almost certainly a copy-paste error)")
             for f in _TEXT_FIELDS if _MARKUP.search(rec.get(f, ""))]
+
+
+def needs_as_of(mapping: Mapping[str, str]) -> bool:
+    """True when no column of the sheet holds the records' date: the file's date must be asked."""
+    return "as_of" not in mapping.values()
+
+
+def _town_fallback(rec: dict[str, str], town_points: frozenset[tuple[str, str]],
+                   counties: Mapping[str, str]) -> Label | str:
+    """A town without a point in data/towns.csv: the record goes to its county seat, and why."""
+    if not rec.get("town") or (rec.get("county_adcode", ""), rec["town"]) in town_points:
+        return ""
+    county = counties.get(rec.get("county_adcode", ""), rec.get("county_adcode", ""))
+    return Label(TOWN_WITHOUT_POINT.zh.format(town=rec["town"], county=county),
+                 TOWN_WITHOUT_POINT.en.format(town=rec["town"], county=county))
 
 
 def _locate_row(rec: dict[str, str], locate_address: Callable[[str], GeocodeResult],
@@ -152,6 +183,40 @@ def _record(row: pd.Series, mapping: Mapping[str, str], settings: ImportSettings
     return rec
 
 
+def _credit_problems(rec: dict[str, str], row: int, file: str) -> list[Problem]:
+    """A 统一社会信用代码 that fails GB 32100-2015, named by row in both languages."""
+    if not rec.get("credit_code"):
+        return []
+    rec["credit_code"] = cleaned(rec["credit_code"])
+    wrong = credit_code_problem(rec["credit_code"])
+    return [Problem(file, row, "credit_code", rec["credit_code"], wrong.en, wrong.zh)] if wrong else []
+
+
+def _row_locator(ctx: ValidationContext, settings: ImportSettings,
+                 locate_address: Callable[[str], GeocodeResult],
+                 ) -> Callable[[dict[str, str]], tuple[str, Label | str]]:
+    """_locate_row with county names read as adcodes and, where a known town has no point and
+    the sheet states no precision, the record at the county seat with the reason why."""
+    county_of = _county_lookup(ctx, settings.region)
+    region = ctx.regions[settings.region]
+    towns = region.gazetteer.town_points()
+    points = frozenset(zip(towns["county_adcode"], towns["town"], strict=True))
+    names = dict(zip(region.counties["adcode"], region.counties["name_zh"], strict=True))
+    codes = {name: code for code, name in names.items()}
+
+    def locate(rec: dict[str, str]) -> tuple[str, Label | str]:
+        rec["county_adcode"] = codes.get(rec.get("county_adcode", ""), rec.get("county_adcode", ""))
+        stated = rec.get("precision", "")
+        field, message = _locate_row(rec, locate_address, county_of, settings)
+        reason = _town_fallback(rec, points, names)
+        if field or stated or rec["precision"] not in ("town", "county") or not reason:
+            return field, message
+        rec["precision"] = "county"
+        return "", Label(reason.zh, f"{message}; {reason.en}" if message else reason.en)
+
+    return locate
+
+
 def _county_lookup(ctx: ValidationContext, region: str) -> Callable[[float, float], str]:
     index = county_index(ctx.regions[region].counties)
 
@@ -188,7 +253,7 @@ def prepare_import(upload: Upload, mapping: Mapping[str, str], settings: ImportS
     `mapping` is header → field ('' to skip a column). Row numbers are the sheet's (header = 1).
     """
     spec = SPECS[settings.table]
-    county_of = _county_lookup(ctx, settings.region)
+    locate = _row_locator(ctx, settings, locate_address)
     records, notes, problems = {}, {}, list(upload.problems)
     seen: dict[str, int] = {}
     total = len(upload.frame)
@@ -196,8 +261,9 @@ def prepare_import(upload: Upload, mapping: Mapping[str, str], settings: ImportS
         line = idx + 2
         rec = _record(row, mapping, settings)
         _apply_codes(rec, ctx.taxonomy)
-        problems += _markup_problems(rec, line, upload.name)
-        field, message = _locate_row(rec, locate_address, county_of, settings)
+        problems += _markup_problems(rec, line, upload.name) + _credit_problems(rec, line,
+                                                                                upload.name)
+        field, message = locate(rec)
         if field:
             problems.append(Problem(upload.name, line, field, rec.get(field, ""), message))
         notes[idx] = message if not field else ""
@@ -217,31 +283,42 @@ def prepare_import(upload: Upload, mapping: Mapping[str, str], settings: ImportS
     return _preview(spec, upload, frame, problems, notes)
 
 
+def _messages(problems: list[Problem], note: Label | str) -> tuple[str, str]:
+    """A report line's message in English and in Chinese (English where no Chinese is written)."""
+    if not problems:
+        return (note.en, note.zh) if isinstance(note, Label) else (note, note)
+    return tuple("; ".join(f"{p.field}: {reason(p)}" + (f" ({p.value[:40]})" if p.value else "")
+                           for p in problems)
+                 for reason in (lambda p: p.reason, lambda p: p.reason_zh or p.reason))
+
+
 def _preview(spec: TableSpec, upload: Upload, frame: pd.DataFrame, problems: list[Problem],
-             notes: Mapping[int, str]) -> ImportPreview:
+             notes: Mapping[int, Label | str]) -> ImportPreview:
     bad_rows = {p.row for p in problems if p.row is not None and p.row >= 2}
     file_level = [p for p in problems if p.row is None or p.row < 2]
     lines = []
     for idx, rec in frame.iterrows():
         mine = [p for p in problems if p.row == idx + 2]
-        message = "; ".join(f"{p.field}: {p.reason}" + (f" ({p.value[:40]})" if p.value else "")
-                            for p in mine) or notes.get(idx, "")
         lines.append((idx + 2, "error" if mine else "ok", rec["id"], rec["name_zh"],
-                      rec["county_adcode"], rec["town"], rec["precision"], message))
+                      rec["county_adcode"], rec["town"], rec["precision"],
+                      *_messages(mine, notes.get(idx, ""))))
     report = pd.DataFrame(lines, columns=REPORT_COLUMNS)
     good = frame[[idx + 2 not in bad_rows for idx in frame.index]] if not file_level else \
         frame.iloc[0:0]
     return ImportPreview(spec.name, good.reset_index(drop=True), report, tuple(problems))
 
 
-def report_csv(preview: ImportPreview) -> bytes:
-    """The report as CSV in UTF-8 with BOM, so Excel shows the Chinese text."""
+def report_csv(preview: ImportPreview, lang: str = "en") -> bytes:
+    """The report as CSV in UTF-8 with BOM, so Excel shows the Chinese text; one message column,
+    in `lang`."""
     table = preview.report.copy()
     file_level = [p for p in preview.problems if p.row is None or p.row < 2]
     if file_level:
-        extra = pd.DataFrame([(p.row or "", "error", "", "", "", "", "", f"{p.field}: {p.reason}")
+        extra = pd.DataFrame([(p.row or "", "error", "", "", "", "", "", *_messages([p], ""))
                               for p in file_level], columns=REPORT_COLUMNS)
         table = pd.concat([extra, table], ignore_index=True)
+    chosen = table["message_zh"] if lang == "zh" else table["message"]
+    table = table.drop(columns="message_zh").assign(message=chosen)
     return table.to_csv(index=False).encode("utf-8-sig")
 
 
@@ -291,10 +368,14 @@ def run_import(path: Path, kind: str, *, region: str, dry_run: bool, settings: S
                user: str, as_of: str, progress: Callable[[int, int], None] | None = None,
                ) -> ImportRun:
     """Import one CSV/XLSX file of `kind` records into the working store (unless dry_run), with
-    the store, data folder, boundary cache and online geocoder of `settings`."""
+    the store, data folder, boundary cache and online geocoder of `settings`. `as_of` is the
+    file's date; ValueError when the file has no as_of column and none is given."""
     upload = read_upload(path.read_bytes(), path.name)
-    matches = tuple(match_headers(list(upload.frame.columns), SPECS[kind]))
+    matches = tuple(match_headers(list(upload.frame.columns), SPECS[kind], upload.frame))
     mapping = {m.header: m.field for m in matches}
+    if needs_as_of(mapping) and not valid_as_of(as_of, date.today()):
+        raise ValueError(f"{path.name} has no as_of (数据日期) column: give the file's date with "
+                         f"--as-of YYYY[-MM[-DD]] (not after today), never the import day")
     store = open_store(settings.store_location, data_dir=settings.data_dir)
     try:
         ctx = validation_context(settings.data_dir, cache_dir=settings.cache_dir)

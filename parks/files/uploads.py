@@ -12,9 +12,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from parks.errors import Problem
+from parks.model.credit_code import looks_like_credit_codes
 from parks.model.schema import TableSpec
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_MB = 20  # the one upload limit: read_upload refuses more, the app's uploaders say and enforce it
+MAX_BYTES = MAX_MB * 1024 * 1024
 ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig reads plain UTF-8 too; GB18030 ⊃ GBK ⊃ GB2312
 _MAGIC = {b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
           b"\xd0\xcf\x11\xe0": "an old binary Office file (XLS/DOC): save it as XLSX or CSV",
@@ -61,7 +63,7 @@ def _check(data: bytes, filename: str) -> None:
     """Too big, empty, or another kind of file: UploadError saying which."""
     if len(data) > MAX_BYTES:
         raise UploadError(f"{filename}: {len(data) / 1e6:.1f} MB is too large; the limit is "
-                          f"{MAX_BYTES // (1024 * 1024)} MB — split the file")
+                          f"{MAX_MB} MB — split the file")
     if not data.strip():
         raise UploadError(f"{filename}: the file is empty")
     for magic, what in _MAGIC.items():
@@ -166,6 +168,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "name_zh": ("名称", "企业名称", "单位名称", "园区名称", "项目名称", "企业", "公司名称", "name",
                 "中文名称", "名字"),
     "full_name": ("全称", "企业全称", "注册名称", "统一社会信用代码名称", "fullname"),
+    "credit_code": ("统一社会信用代码", "社会信用代码", "信用代码", "统一代码", "uscc", "creditcode",
+                    "统一社会信用代码证号", "组织机构代码证号"),
     "name_en": ("英文名称", "英文名", "englishname", "name(en)"),
     "address": ("地址", "注册地址", "详细地址", "经营地址", "住所", "address", "location", "所在地",
                 "企业地址", "项目地址", "地点"),
@@ -217,23 +221,39 @@ class HeaderMatch:
 
 
 def _candidates(spec: TableSpec) -> dict[str, str]:
-    """Normalised spelling → field, for the fields of this table (plus 'address')."""
+    """Normalised spelling → field, for the fields of this table (plus 'address'): the field
+    names, the schema's labels of this table (a template's headers come back as they went
+    out), then the synonyms."""
     fields = [*spec.names, "address"]
-    out = {}
+    out = {_key(field): field for field in fields}
+    for col in spec.columns:
+        for label in (col.label, col.heading):
+            out.setdefault(_key(label.zh), col.name)
+            out.setdefault(_key(label.en), col.name)
     for field in fields:
-        for spelling in (field, *SYNONYMS.get(field, ())):
+        for spelling in SYNONYMS.get(field, ()):
             out.setdefault(_key(spelling), field)
     return out
 
 
-def match_headers(headers: list[str], spec: TableSpec) -> list[HeaderMatch]:
+def _holds_credit_codes(frame: pd.DataFrame | None, header: str, spec: TableSpec) -> bool:
+    """A column whose cells are 统一社会信用代码 (their check characters agree), whatever its header."""
+    return (frame is not None and header in frame.columns and "credit_code" in spec.names
+            and looks_like_credit_codes(list(frame.loc[:, frame.columns == header].iloc[:200, 0])))
+
+
+def match_headers(headers: list[str], spec: TableSpec,
+                  frame: pd.DataFrame | None = None) -> list[HeaderMatch]:
     """One match per header: exact synonyms are sure; close spellings are guesses to confirm;
-    a field is taken by at most one header (the first, best one)."""
+    a field is taken by at most one header (the first, best one). With the sheet's `frame`, a
+    column of valid 统一社会信用代码 is the credit code whatever its header says."""
     known = _candidates(spec)
     matches, taken = [], set()
     for header in headers:
         key = _key(header)
         field, score = known.get(key, ""), 1.0
+        if _holds_credit_codes(frame, header, spec):
+            field = "credit_code"
         if not field:
             close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.75)
             contained = [k for k in known if len(k) >= 2 and (k in key or key in k)]

@@ -86,18 +86,42 @@ def drawn_outline(features: Sequence[Mapping] | None, basemap_crs: str = "WGS84"
     return checked(shapely.union_all(polygons))
 
 
+def placed_point(record: Mapping[str, str], point: PointEdit | None) -> PointEdit | None:
+    """The point an editor placed: the unsaved one, else a saved surveyed or digitised point
+    (in WGS-84); None when the record's point is only its town's or county's seat."""
+    if point is not None:
+        return point
+    if record.get("precision") not in ("surveyed", "digitised"):
+        return None
+    try:
+        lon, lat = float(record.get("lon", "")), float(record.get("lat", ""))
+    except ValueError:
+        return None
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return None
+    return PointEdit(*gcj02_to_wgs84(lon, lat)) if record.get("crs") == "GCJ02" else PointEdit(lon, lat)
+
+
+def outside_outline(outline: BaseGeometry, placed: PointEdit | None) -> bool:
+    """True when an editor placed a point and it lies outside the outline (edge counts inside)."""
+    return placed is not None and not outline.covers(shapely.Point(placed.lon, placed.lat))
+
+
 def edited_record(record: Mapping[str, str], fields: Mapping[str, str], *,
-                  point: PointEdit | None = None,
-                  outline: MultiPolygon | str | None = None) -> Record:
-    """The record after an edit. A moved point or a new outline makes the position `digitised`;
-    an outline without a moved point puts the point on the outline (inside it)."""
+                  point: PointEdit | None = None, outline: MultiPolygon | str | None = None,
+                  move_inside: bool = False) -> Record:
+    """The record after an edit. A moved point makes the position `digitised`. A new outline
+    never moves a point the editor placed (unsaved, or saved surveyed/digitised) unless
+    `move_inside` asks for it and the point lies outside; otherwise the point goes on the
+    outline (a town's or county's seat is nobody's choice) and becomes `digitised`."""
     out = dict(record) | {k: str(v).strip() for k, v in fields.items()
                           if k not in LOCATION_FIELDS + FIXED_FIELDS}
     if outline == REMOVE:
         out["boundary"] = ""
     elif outline is not None:
         out["boundary"] = to_wkt(outline)
-        if point is None:
+        placed = placed_point(record, point)
+        if placed is None or (move_inside and outside_outline(outline, placed)):
             inside = outline.point_on_surface()
             point = PointEdit(inside.x, inside.y)
     if point is not None:

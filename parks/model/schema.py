@@ -10,7 +10,8 @@ from geo.labels import Label
 from parks.model import vocab
 
 Record = dict[str, str]  # one record as text, column name → value (empty string when absent)
-DType = Literal["str", "float", "int", "codes", "code", "adcode", "date", "id", "ref", "wkt"]
+DType = Literal["str", "float", "int", "codes", "code", "adcode", "date", "id", "ref", "wkt",
+                "uscc"]
 
 
 KM2 = Label("km²", "km²")
@@ -139,6 +140,9 @@ ENTERPRISES = TableSpec("enterprises", Label("企业", "Enterprises"), "enterpri
     Column("id", Label("编号", "ID"), "id", required=True),
     Column("name_zh", Label("中文名称", "Chinese name"), required=True),
     Column("full_name", Label("全称", "Full name")),
+    # the registered identity: matches the firm in 工商/税务 registers, checked by its own digit
+    Column("credit_code", Label("统一社会信用代码", "Unified social credit code"), "uscc",
+           help="18 characters (GB 32100-2015); the 18th is a check character."),
     Column("name_en", Label("英文名称", "English name")),
     Column("industry", Label("产业", "Industry"), "code",
            help="Strategic emerging industry code under which the seed names it."),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,6 +18,7 @@ from geo.crs import gcj02_to_wgs84
 from geo.gazetteer import Gazetteer, load_gazetteer
 from parks.config import DEFAULT_CONFIG, AppConfig, Region
 from parks.errors import Problem
+from parks.model.credit_code import credit_code_problem
 from parks.model.industries import Taxonomy, load_taxonomy
 from parks.model.outlines import OutlineError, outside_county, parse_outline
 from parks.model.schema import SPECS, Column, TableSpec
@@ -52,6 +54,28 @@ def _number(text: str) -> float | None:
     return value if np.isfinite(value) else None
 
 
+def valid_as_of(text: str, today: date) -> bool:
+    """A date as records write it (YYYY, YYYY-MM or YYYY-MM-DD), real and not after `today`."""
+    text = text.strip()
+    if not _DATE.match(text):
+        return False
+    parts = [int(p) for p in text.split("-")] + [1] * (2 - text.count("-"))
+    try:
+        return date(*parts) <= today
+    except ValueError:
+        return False
+
+
+def _credit_reason(value: str) -> str:
+    wrong = credit_code_problem(value)
+    return wrong.en if wrong else ""
+
+
+# dtypes whose cells are checked by their form alone: dtype → reason ('' when fine)
+_TEXT_CHECKS = {"id": lambda v: "" if _ID.match(v) else "ids use lower-case letters, digits and '-'",
+                "uscc": _credit_reason}
+
+
 def _cell_problem(col: Column, value: str, ctx: ValidationContext) -> str:
     """Reason a non-empty cell is bad, or '' when it is fine."""
     if col.allowed and value not in col.allowed:
@@ -64,8 +88,8 @@ def _cell_problem(col: Column, value: str, ctx: ValidationContext) -> str:
         return "not a whole number"
     if col.dtype == "date" and not _DATE.match(value):
         return "not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
-    if col.dtype == "id" and not _ID.match(value):
-        return "ids use lower-case letters, digits and '-'"
+    if col.dtype in _TEXT_CHECKS:
+        return _TEXT_CHECKS[col.dtype](value)
     if col.dtype == "codes":
         unknown = [c for c in value.split(";") if c.strip() not in ctx.taxonomy.codes]
         return f"unknown industry code(s): {', '.join(unknown)}" if unknown else ""
@@ -76,7 +100,7 @@ def _cell_problem(col: Column, value: str, ctx: ValidationContext) -> str:
 
 def _checked(col: Column) -> bool:
     """Whether _cell_problem can find fault with a non-empty cell of this column at all."""
-    return bool(col.allowed) or col.dtype in ("float", "int", "date", "id", "codes") or (
+    return bool(col.allowed) or col.dtype in ("float", "int", "date", "id", "codes", "uscc") or (
         col.dtype == "code" and col.name in ("industry", "subsector"))
 
 
