@@ -131,8 +131,8 @@ def test_editor_draws_saves_sees_and_undoes(page: Page, app_url: str):
     tip = _map_tooltip(page, app_url)
     assert "郓城化工产业园" in tip and f"{first:.2f} km²" in tip and "公布 5.2512 km²" in tip
 
-    page.goto(f"{app_url}/edit?id={PARK}")
-    _log_in(page)
+    page.goto(f"{app_url}/edit?id={PARK}")  # a new session: the login comes back (8 h token)
+    page.get_by_test_id("stSidebar").get_by_text("已登录：王工").wait_for(timeout=30_000)
     _draw_mode(page)
     assert _drawn_km2(page) == first
     both = _draw(page, [(-40, -235), (40, -235), (40, -200), (-40, -200)], first)  # a 2nd part
