@@ -33,7 +33,8 @@ def test_forged_or_mangled_tokens_let_nobody_in(editors):
     token = issue(Editor("lee", "editor"), editors, NOW)
     payload, mac = token.split(".")
     other = issue(Editor("王工", "admin"), editors, NOW).split(".")[0]
-    for bad in (f"{other}.{mac}", f"{payload}.{'0' * len(mac)}", payload, "", "x.y", ".", "é.é"):
+    for bad in (f"{other}.{mac}", f"{payload}.{'0' * len(mac)}", payload, "", "x.y", ".", "é.é",
+                None, 42, object()):
         assert redeem(bad, editors, NOW) is None, bad
 
 

@@ -65,7 +65,7 @@ def _from_cookie() -> None:
     if current_editor() is not None or st.session_state.get(_LOGGED_OUT):
         return
     token = st.context.cookies.get(login_token.COOKIE)
-    if token and (editor := login_token.redeem(token, settings().editors_file, time.time())):
+    if isinstance(token, str) and (editor := login_token.redeem(token, settings().editors_file, time.time())):
         st.session_state[_KEY] = editor
 
 

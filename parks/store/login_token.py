@@ -64,7 +64,9 @@ def issue(editor: Editor, editors_file: Path, now: float, hours: float = HOURS) 
 def redeem(token: str, editors_file: Path, now: float) -> Editor | None:
     """The editor a token names, or None when it is forged, expired, or its editor was removed
     or given a new password or role since. Never raises on a bad token."""
-    payload, _, mac = (token or "").partition(".")
+    if not isinstance(token, str):  # a cookie jar may hand back anything
+        return None
+    payload, _, mac = token.partition(".")
     if not payload or not mac:
         return None
     try:
