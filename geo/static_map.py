@@ -50,12 +50,11 @@ class Frame:
     title: str
     subtitle: str = ""
     source: str = ""
-    data_date: str = ""
+    data_date: str = ""  # the data-date line as printed ("数据日期：截至 …")
     note: str = ""
     figures: str = ""  # one line of key figures, printed above the note
     legend: Legend | None = None
     north: str = "N"  # label of the north arrow
-    date_label: str = "Data date"
     tiles_missing: str = "Basemap tiles unreachable: outlines only"
     archive_missing: str = "OSM basemap unreadable: outlines only"
 
@@ -305,7 +304,7 @@ def compose(layers: list, bounds: tuple[float, float, float, float], frame: Fram
         if frame.subtitle:
             fig.text(0.03, 0.915, frame.subtitle, fontsize=10, va="top", color="#444444")
         if frame.data_date:
-            fig.text(0.97, 0.915, f"{frame.date_label}: {frame.data_date}", fontsize=10,
+            fig.text(0.97, 0.915, frame.data_date, fontsize=10,
                      va="top", ha="right", color="#444444")
         legend_w = 0.22 if frame.legend else 0.0
         ax = fig.add_axes((0.03, bottom, 0.94 - legend_w, top - bottom))

@@ -94,7 +94,7 @@ def briefing_pdf(dataset: Dataset, selection: Selection, spec: BriefingSpec,
         fig = Figure(figsize=(8.27, 11.69), dpi=150, facecolor="white")
         fig.text(0.06, 0.965, frame.title, fontsize=15, fontweight="bold", va="top")
         fig.text(0.06, 0.935, frame.subtitle, fontsize=8.5, va="top", color="#444444", wrap=True)
-        fig.text(0.94, 0.965, f"{frame.date_label}: {frame.data_date}", fontsize=8.5, va="top",
+        fig.text(0.94, 0.965, frame.data_date, fontsize=8.5, va="top",
                  ha="right")
         ax = fig.add_axes((0.06, 0.55, 0.66, 0.36))
         missing = draw_map(ax, map_layers(dataset, selection, spec, 0.66 * 8.27 * 150),
@@ -139,7 +139,7 @@ def briefing_pptx(slides: list[tuple[Dataset, Selection, BriefingSpec, Filters |
         _textbox(slide, Inches(0.4), Inches(0.2), Inches(12.5), Inches(0.6), frame.title, Pt(26),
                  bold=True)
         _textbox(slide, Inches(0.4), Inches(0.8), Inches(12.5), Inches(0.4),
-                 f"{frame.subtitle}　{frame.date_label}: {frame.data_date}", Pt(12))
+                 f"{frame.subtitle}　{frame.data_date}", Pt(12))
         png = map_png(dataset, selection, _slide_spec(spec), filters, bare=True, inside=found)
         slide.shapes.add_picture(io.BytesIO(png), Inches(0.4), Inches(1.25), width=Inches(12.5))
         for top, text in ((6.7, frame.source), (6.95, frame.figures), (7.2, frame.note)):
