@@ -43,6 +43,7 @@ DATE = Label("数据日期：截至 {date}（所示记录的最新日期）",
              "Data date: as of {date} (the newest date of the records shown)")
 NO_DATE = Label("数据日期：所示记录均未注明日期", "Data date: none of the records shown is dated")
 NORTH = Label("北", "N")
+SCAN = Label("扫码打开在线地图（同一视图）", "Scan: this map online")
 TILES_MISSING = Label("底图瓦片无法访问，仅绘县界", "Basemap tiles unreachable: outlines only")
 OSM_CREDIT = Label("底图：© OpenStreetMap 贡献者 (ODbL)", "Basemap: © OpenStreetMap contributors (ODbL)")
 ARCHIVE_MISSING = Label("离线底图无法读取，仅绘县界", "Offline basemap unreadable: outlines only")
@@ -96,6 +97,13 @@ class BriefingSpec:
     dpi: int = 150
     tiles: TileSource | None = None  # basemap under a static map, when its server is reachable
     archive: str = ""  # the OSM archive (PMTiles) whose geography is drawn under it; "" = none
+    bbox: tuple[float, float, float, float] | None = None  # W, S, E N to show; None = the region
+    link: str = ""  # the permalink of what is shown, printed as a QR code; "" = none
+
+
+def map_bounds(dataset: Dataset, spec: BriefingSpec) -> tuple[float, float, float, float]:
+    """What the briefing map shows: the view asked for, else the whole region."""
+    return spec.bbox or tuple(float(v) for v in dataset.counties.total_bounds)
 
 
 def describe_filters(filters: Filters, dataset: Dataset, lang: str,
@@ -190,7 +198,7 @@ def briefing_frame(dataset: Dataset, selection: Selection, spec: BriefingSpec,
         figures=figures_line(dataset, selection, lang, inside),
         legend=drawn_legend(build_legend(dataset.taxonomy, lang, spec.system, spec.layers),
                             map_layers(dataset, shown, spec, spec.width_px * 0.72), lang),
-        north=NORTH.get(lang),
+        link=spec.link, link_label=SCAN.get(lang), north=NORTH.get(lang),
         tiles_missing=TILES_MISSING.get(lang), archive_missing=ARCHIVE_MISSING.get(lang))
 
 
@@ -225,12 +233,13 @@ def drawn_legend(legend: Legend, layers: list, lang: str) -> Legend:
     return replace(legend, sections=tuple(sections), note="")
 
 
-def static_config(dataset: Dataset, map_width_px: float,
+def static_config(bounds: tuple[float, ...], map_width_px: float,
                   config: AppConfig = DEFAULT_CONFIG) -> AppConfig:
-    """Records sharing a point are fanned out about a marker apart at the print scale."""
+    """Records sharing a point are fanned out about a marker apart at the print scale of a map
+    of `bounds` (W, S, E, N)."""
     from geo.static_map import to_mercator
 
-    minx, _, maxx, _ = dataset.counties.total_bounds
+    minx, _, maxx, _ = bounds
     xs, _ = to_mercator([minx, maxx], [0.0, 0.0])
     metres_per_px = (xs[1] - xs[0]) / max(map_width_px, 1) * 0.85  # ~cos(35°): ground metres
     # markers are ~15 px wide at the default size: fan them out a little more than that
@@ -242,7 +251,7 @@ def map_layers(dataset: Dataset, selection: Selection, spec: BriefingSpec,
     """The layers of a briefing map: the selection as the live map draws it, spread for print."""
     look = MapLook(lang=spec.lang, system=spec.system, layers=spec.layers)
     return record_layers(dataset, selection.visible(spec.layers), look,
-                         config=static_config(dataset, map_width_px))
+                         config=static_config(map_bounds(dataset, spec), map_width_px))
 
 
 def map_png(dataset: Dataset, selection: Selection, spec: BriefingSpec,
@@ -257,7 +266,7 @@ def map_png(dataset: Dataset, selection: Selection, spec: BriefingSpec,
         frame = Frame(title="", legend=frame.legend, north=frame.north,
                       tiles_missing=frame.tiles_missing, archive_missing=frame.archive_missing)
     layers = map_layers(dataset, selection, spec, spec.width_px * 0.72)
-    figure = compose(layers, tuple(dataset.counties.total_bounds), frame,
+    figure = compose(layers, map_bounds(dataset, spec), frame,
                      width_px=spec.width_px, height_px=spec.height_px, dpi=spec.dpi,
                      tiles=spec.tiles, archive=spec.archive, lang=spec.lang)
     return to_png(figure)
