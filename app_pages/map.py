@@ -3,6 +3,7 @@
 import streamlit as st
 
 from parks.analysis.query import Selection, filter_enterprises, filter_parks, filter_projects
+from parks.analysis.stats import data_date
 from parks.display.map_look import MapLook
 from parks.display.records_map import filter_update
 from parks.model.schema import SPECS
@@ -37,7 +38,7 @@ def map_view() -> None:
     cols = st.columns(4)
     for col, name in zip(cols, ("parks", "enterprises", "projects"), strict=False):
         col.metric(SPECS[name].label.get(language), len(selection.frames()[name]))
-    cols[3].metric(t("data_date"), dataset.as_of or "—")
+    cols[3].metric(t("data_date"), data_date(selection.frames()) or "—")  # of what is shown
 
     look = MapLook(options.basemap, language, options.system, tuple(options.layers),
                    view_scope=f"map-{dataset.region.adcode}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -240,3 +241,69 @@ def build_map(layers: Sequence[Layer], *, basemap: Basemap, bounds: tuple[float,
     fmap.default_css = [(n, u) for n, u in fmap.default_css if n == "leaflet_css"]
     assets.localize(fmap, asset_base_url)
     return fmap
+
+
+SHEET_CSS = """<style>
+.hz-sheet{position:fixed;left:0;right:0;z-index:1001;background:#fff;padding:6px 14px;
+font:13px/1.35 "Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#333}
+.hz-sheet-top{top:0;height:58px;border-bottom:1px solid #ccc}
+.hz-sheet-top h1{font-size:19px;margin:0 0 3px;color:#111}
+.hz-sheet-date{position:absolute;right:14px;bottom:6px}
+.hz-sheet-bottom{bottom:0;height:58px;border-top:1px solid #ccc;font-size:11px;overflow:hidden}
+.folium-map{position:absolute!important;top:71px!important;bottom:71px;height:auto!important}
+</style>"""
+
+
+def add_sheet(fmap: folium.Map, title: str, subtitle: str, date: str,
+              footer: Sequence[str]) -> folium.Map:
+    """A printed sheet's frame around an interactive map: a band with title, subtitle and date
+    above it, one with the footer lines (source, note) below; the map fills what is between."""
+    top = (f'<div class="hz-sheet hz-sheet-top"><h1>{html.escape(title)}</h1>'
+           f'<div>{html.escape(subtitle)}</div>'
+           f'<div class="hz-sheet-date">{html.escape(date)}</div></div>')
+    bottom = ('<div class="hz-sheet hz-sheet-bottom">'
+              + "".join(f"<div>{html.escape(line)}</div>" for line in footer if line) + "</div>")
+    root = fmap.get_root()
+    root.header.add_child(folium.Element(SHEET_CSS), name="hz_sheet_css")
+    root.html.add_child(folium.Element(top + bottom), name="hz_sheet")
+    return fmap
+
+
+def view_bounds(view: str, width_px: int = 700,
+                height_px: int = 700) -> tuple[float, float, float, float] | None:
+    """W, S, E, N seen by a Web-Mercator map of `width_px` × `height_px` at `view`
+    ("lat,lon,zoom", as ViewSync writes it); None when `view` cannot be read."""
+    try:
+        lat, lon, zoom = (float(v) for v in view.split(","))
+    except ValueError:
+        return None
+    if not (-85 < lat < 85 and -180 <= lon <= 180 and 0 <= zoom <= 24):
+        return None
+    scale = 256 * 2 ** zoom  # world size in pixels at this zoom
+    x = (lon + 180) / 360 * scale
+    y = (1 - math.log(math.tan(math.radians(lat)) + 1 / math.cos(math.radians(lat))) / math.pi) \
+        / 2 * scale
+
+    def lat_of(py: float) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * py / scale))))
+
+    half_w, half_h = width_px / 2, height_px / 2
+    return ((x - half_w) / scale * 360 - 180, lat_of(y + half_h),
+            (x + half_w) / scale * 360 - 180, lat_of(y - half_h))
+
+
+def fit_view(bounds: Sequence[float], width_px: int = 1000, height_px: int = 700) -> str:
+    """The "lat,lon,zoom" view (ViewSync's form) of the widest zoom, in quarter steps, at which
+    a `width_px` × `height_px` map shows all of `bounds` (W, S, E, N)."""
+    west, south, east, north = (float(v) for v in bounds)
+
+    def y(lat: float) -> float:  # Web Mercator y on a 256-px world
+        rad = math.radians(lat)
+        return (1 - math.log(math.tan(rad) + 1 / math.cos(rad)) / math.pi) / 2 * 256
+
+    span_x = max((east - west) / 360 * 256, 1e-9)
+    span_y = max(y(south) - y(north), 1e-9)
+    zoom = math.floor(4 * math.log2(min(width_px / span_x, height_px / span_y))) / 4
+    centre_y = (y(south) + y(north)) / 2
+    lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * centre_y / 256))))
+    return f"{lat:.5f},{(west + east) / 2:.5f},{min(max(zoom, 0), 20):g}"

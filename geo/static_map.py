@@ -50,12 +50,13 @@ class Frame:
     title: str
     subtitle: str = ""
     source: str = ""
-    data_date: str = ""
+    data_date: str = ""  # the data-date line as printed ("数据日期：截至 …")
     note: str = ""
     figures: str = ""  # one line of key figures, printed above the note
     legend: Legend | None = None
+    link: str = ""  # a URL printed as a QR code beside the legend; "" = none
+    link_label: str = "Scan to open"
     north: str = "N"  # label of the north arrow
-    date_label: str = "Data date"
     tiles_missing: str = "Basemap tiles unreachable: outlines only"
     archive_missing: str = "OSM basemap unreadable: outlines only"
 
@@ -305,20 +306,58 @@ def compose(layers: list, bounds: tuple[float, float, float, float], frame: Fram
         if frame.subtitle:
             fig.text(0.03, 0.915, frame.subtitle, fontsize=10, va="top", color="#444444")
         if frame.data_date:
-            fig.text(0.97, 0.915, f"{frame.date_label}: {frame.data_date}", fontsize=10,
+            fig.text(0.97, 0.915, frame.data_date, fontsize=10,
                      va="top", ha="right", color="#444444")
         legend_w = 0.22 if frame.legend else 0.0
         ax = fig.add_axes((0.03, bottom, 0.94 - legend_w, top - bottom))
         missing = draw_map(ax, layers, bounds, north=frame.north, tiles=tiles, archive=archive,
                            lang=lang)
-        if frame.legend:
-            draw_legend(fig.add_axes((0.99 - legend_w, bottom, legend_w - 0.01, top - bottom)),
-                        frame.legend)
+        _side_panel(fig, frame, (0.99 - legend_w, bottom, legend_w - 0.01, top - bottom))
         _footer(fig, frame)
         if missing:  # said on the sheet, so nobody wonders where the basemap went
             fig.text(0.97, 0.03, missing_note(frame, missing), fontsize=7, ha="right",
                      va="bottom", color="#8A4B00")
     return fig
+
+
+def _side_panel(fig: Figure, frame: Frame, rect: tuple[float, float, float, float]) -> None:
+    """The legend in `rect` (figure fractions), the QR code of the link at its foot."""
+    left, bottom, width, height = rect
+    if frame.link:  # a square at the foot of the column, a caption under it
+        left, width = (left, width) if frame.legend else (0.86, 0.11)
+        aspect = fig.get_figwidth() / fig.get_figheight()
+        side = min(width, 0.17 / aspect)
+        draw_qr(fig.add_axes((left, bottom + 0.025, side, side * aspect)), frame.link,
+                frame.link_label)
+        bottom, height = bottom + side * aspect + 0.04, height - side * aspect - 0.04
+    if frame.legend:
+        draw_legend(fig.add_axes((left, bottom, width, height)), frame.legend)
+
+
+def qr_matrix(link: str) -> np.ndarray:
+    """The QR code of `link` as a 0/1 array with its quiet zone (segno, medium error level)."""
+    import segno  # imported here: only exports with a link need it
+
+    code = segno.make(link, error="m", micro=False)
+    return np.array([list(row) for row in code.matrix_iter(scale=1, border=2)], dtype=np.uint8)
+
+
+def qr_png(link: str, scale: int = 8) -> bytes:
+    """The QR code of `link` as a PNG (slides place it as a picture)."""
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(link, error="m", micro=False).save(buffer, kind="png", scale=scale, border=2)
+    return buffer.getvalue()
+
+
+def draw_qr(ax: Axes, link: str, label: str = "", size: float = 7.0) -> None:
+    """The QR code of `link` filling `ax`, with `label` under it."""
+    ax.set_axis_off()
+    ax.imshow(qr_matrix(link), cmap="gray_r", interpolation="nearest", vmin=0, vmax=1)
+    if label:
+        ax.text(0.5, -0.02, label, transform=ax.transAxes, ha="center", va="top",
+                fontsize=size, color="#333333")
 
 
 def missing_note(frame: Frame, missing: dict[str, str]) -> str:

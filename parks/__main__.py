@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -157,11 +158,25 @@ def _resolve_counties(values: list[str], region: str, data_dir: Path) -> tuple[s
     return tuple(out)
 
 
+def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    """--bbox W,S,E,N in WGS-84 degrees (None when not given)."""
+    if not text:
+        return None
+    try:
+        west, south, east, north = (float(v) for v in text.split(","))
+    except ValueError:
+        raise ValueError(f"--bbox takes W,S,E,N in degrees, e.g. 115.2,35.1,115.6,35.4; "
+                         f"not {text!r}") from None
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise ValueError(f"--bbox {text}: needs west < east and south < north, in degrees")
+    return west, south, east, north
+
+
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write a selection of the dataset in one export format."""
     from parks.analysis.query import Filters, Selection, filter_enterprises, filter_parks, filter_projects
     from parks.display.print_map import BriefingSpec
-    from parks.files.exports import export
+    from parks.files.exports import export, permalink
     from parks.model.dataset import load_dataset
     from parks.store import open_store
 
@@ -179,7 +194,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
                           filter_enterprises(dataset.enterprises, filters, tax),
                           filter_projects(dataset.projects, filters, tax))
     spec = BriefingSpec(lang=args.lang, title=args.title or "", width_px=args.width,
-                        height_px=args.height, dpi=args.dpi, layers=tuple(args.layers))
+                        height_px=args.height, dpi=args.dpi, layers=tuple(args.layers),
+                        bbox=_bbox(args.bbox))
+    spec = replace(spec, link=permalink(settings.public_url, args.region, filters, spec))
     result = export(args.format, dataset, selection, spec, filters)
     Path(args.out).write_bytes(result.data)
     print(f"{args.out}: {args.format}, {len(result.data):,} bytes, "
@@ -275,6 +292,8 @@ def add_export(sub: argparse._SubParsersAction) -> None:
     exp.add_argument("--width", type=int, default=1600, help="PNG width in pixels")
     exp.add_argument("--height", type=int, default=1200, help="PNG height in pixels")
     exp.add_argument("--dpi", type=int, default=150)
+    exp.add_argument("--bbox", help="W,S,E,N: the map shows this view, not the whole region "
+                     "(PNG/PDF/PPTX)")
     exp.add_argument("--region", default=DEFAULT_CONFIG.default_region)
     exp.add_argument("--store", help=STORE_HELP)
     exp.set_defaults(run=cmd_export)

@@ -146,6 +146,9 @@ SETTINGS: tuple[Setting, ...] = (
             "intranet proxy)", "tianditu_geocode_url"),
     Setting("HEZE_AMAP_GEOCODE_URL", "", "override of the 高德 geocoding URL (e.g. an intranet "
             "proxy)", "amap_geocode_url"),
+    Setting("HEZE_PUBLIC_URL", "", "the app's address as its users reach it, e.g. "
+            "`http://gis.heze.local:8501`: PNG/PDF/PPTX exports then carry a QR code of the link "
+            "to what they show (none without it)"),
 )
 GEOCODERS = ("offline", "tianditu", "amap")
 TILE_CRS = ("WGS84", "GCJ02")
@@ -169,6 +172,7 @@ class Settings:
     cache_dir: Path = REPO / ".cache" / "boundaries"
     basemap_path: Path = REPO / ".store" / "basemap.pmtiles"
     npm_registry: str = "https://registry.npmjs.org"
+    public_url: str = ""  # the app's address for links printed on exports; "" = none
     # the service keys by their secrets.toml names, as geo.basemaps and geo.providers take them
     services: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}), repr=False)
 
@@ -199,7 +203,7 @@ def _problems(raw: Mapping[str, str]) -> list[str]:
         problems.append(f"HEZE_CUSTOM_TILE_CRS must be {' or '.join(TILE_CRS)}, "
                         f"not {raw['HEZE_CUSTOM_TILE_CRS']!r}")
     for name in ("HEZE_NPM_REGISTRY", "HEZE_CUSTOM_TILE_URL", "HEZE_TIANDITU_GEOCODE_URL",
-                 "HEZE_AMAP_GEOCODE_URL"):
+                 "HEZE_AMAP_GEOCODE_URL", "HEZE_PUBLIC_URL"):
         if raw[name] and urllib.parse.urlsplit(raw[name]).scheme not in ("http", "https"):
             problems.append(f"{name} must be an http(s) URL, not {raw[name]!r}")
     return problems
@@ -233,6 +237,7 @@ def read_settings(environ: Mapping[str, str], secrets: Mapping[str, object] | No
         cache_dir=_path(raw, "HEZE_CACHE_DIR"),
         basemap_path=_path(raw, "HEZE_BASEMAP"),
         npm_registry=_value(raw, "HEZE_NPM_REGISTRY"),
+        public_url=raw["HEZE_PUBLIC_URL"].rstrip("/"),
         services=MappingProxyType(services))
 
 

@@ -70,7 +70,8 @@ def test_pdf_text_has_title_date_source_and_table_values(heze):
     width, height = (float(v) for v in reader.pages[0].mediabox[2:])
     assert (round(width), round(height)) == (595, 842)  # A4 in points
     text = reader.pages[0].extract_text()
-    for expected in ("菏泽市省级化工园区简报", "数据日期", heze.as_of, "来源", "县界", "东明县",
+    newest = max(d for d in selection.parks["as_of"] if d)  # the shown records', not all
+    for expected in ("菏泽市省级化工园区简报", f"数据日期：截至 {newest}", "来源", "县界", "东明县",
                      "按县区统计", "按产业统计", "主要项目", "生成日期"):
         assert expected in text, expected
     dongming = re.search(r"东明县\s+(\d+)\s+(\d+)\s+(\d+)", text)
@@ -93,7 +94,8 @@ def test_xlsx_reads_back_one_sheet_per_layer(heze, everything):
     book = openpyxl.load_workbook(io.BytesIO(export("xlsx", heze, everything,
                                                     BriefingSpec()).data))
     # data/ has chemical enterprises, so the 入园率 sheet; no chemical park has an outline yet
-    assert book.sheetnames == ["parks", "enterprises", "projects", "入园率"]
+    # people's sheets (Chinese headings and labels), then the same records with codes
+    assert book.sheetnames == ["园区", "企业", "项目", "parks", "enterprises", "projects", "入园率"]
     overall = list(book["入园率"].values)[1]
     assert overall[0] == "全部" and overall[2] == 0 and overall[5].startswith("—")
     rows = list(book["enterprises"].values)
@@ -109,8 +111,8 @@ def test_csv_and_geojson_carry_precision_and_points(heze, everything):
     assert data.startswith(b"\xef\xbb\xbf")
     table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
     total = sum(len(frame) for frame in everything.frames().values())
-    assert len(table) == total and {"precision", "approximate", "lon", "lat"} <= set(table.columns)
-    assert (table.loc[table["precision"] == "unlocated", "lon"] == "").all()
+    assert len(table) == total and {"定位精度", "近似位置", "经度", "纬度"} <= set(table.columns)
+    assert (table.loc[table["precision_code"] == "unlocated", "经度"] == "").all()
     geo = json.loads(export("geojson", heze, everything, BriefingSpec()).data)
     assert geo["type"] == "FeatureCollection" and len(geo["features"]) == total
     points = [f["geometry"]["coordinates"] for f in geo["features"] if f["geometry"]]
@@ -126,7 +128,7 @@ def test_formulas_are_neutralised_in_csv_and_xlsx(heze):
     selection = Selection(parks.head(2), heze.enterprises.iloc[0:0], heze.projects.iloc[0:0])
     table = pd.read_csv(io.BytesIO(export("csv", heze, selection, BriefingSpec()).data),
                         encoding="utf-8-sig", dtype=str)
-    assert list(table["name_zh"]) == ['\'=HYPERLINK("http://evil","点我")', "'@SUM(1)"]
+    assert list(table["中文名称"]) == ['\'=HYPERLINK("http://evil","点我")', "'@SUM(1)"]
     book = openpyxl.load_workbook(io.BytesIO(export("xlsx", heze, selection,
                                                     BriefingSpec()).data))
     cells = [c.value for c in book["parks"]["B"]][1:]
@@ -273,12 +275,12 @@ def test_data_exports_carry_the_park_each_record_lies_in(outlined):
     world, shown = outlined
     data = export("csv", world, shown, BriefingSpec()).data
     table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    firms = table[table["layer"] == "enterprises"].set_index("id")
-    assert firms.loc["e-in-area", "in_park_id"] == "p-chem-east"
-    assert firms.loc["e-in-area", "in_park"] == "合成p-chem-east"
-    assert firms.loc["e-outside", "in_park"] == ""
-    assert firms.loc["e-seat", "in_park"] == "待定（仅知乡镇/县）"
-    assert (table.loc[table["layer"] == "parks", "in_park"] == "").all()
+    firms = table[table["layer_code"] == "enterprises"].set_index("编号")
+    assert firms.loc["e-in-area", "入园判定编号"] == "p-chem-east"
+    assert firms.loc["e-in-area", "入园判定"] == "合成p-chem-east"
+    assert firms.loc["e-outside", "入园判定"] == ""
+    assert firms.loc["e-seat", "入园判定"] == "待定（仅知乡镇/县）"
+    assert (table.loc[table["layer_code"] == "parks", "入园判定"] == "").all()
     english = export("geojson", world, shown, BriefingSpec(lang="en")).data
     props = {f["properties"]["id"]: f["properties"] for f in json.loads(english)["features"]}
     assert props["e-seat"]["in_park"] == "undecidable (town/county only)"
@@ -325,3 +327,62 @@ def test_the_png_prints_the_figures_line_above_the_note(outlined, tmp_path):
     band = pixels[900 - int(0.055 * 900) - 14:900 - int(0.055 * 900), 30:700]
     blue = (band[..., 2] > band[..., 0] + 40)  # the figures line is dark blue, the note brown
     assert blue.mean() > 0.005
+
+
+def test_each_format_has_its_own_file_name(heze, everything):
+    names = {fmt: export(fmt, heze, everything, BriefingSpec(), name="m").filename
+             for fmt in ("png", "html", "csv")}
+    assert names == {"png": "m-map.png", "html": "m.html", "csv": "m.csv"}
+    from parks.files.exports import ENDING, FORMATS
+
+    endings = [ENDING.get(fmt, "." + fmt) for fmt in FORMATS]
+    assert len(set(endings)) == len(FORMATS)  # the browser screenshot is m-screenshot.png
+    from ui.map_export import label
+
+    assert len({label(fmt) for fmt in FORMATS}) == len(FORMATS)
+
+
+def test_html_export_carries_title_subtitle_date_and_source(heze):
+    selection = _select(heze, CHEM)
+    spec = BriefingSpec(title="化工园区图", layers=("chemical_parks",))
+    html = export("html", heze, selection, spec, CHEM).data.decode("utf-8")
+    newest = max(d for d in selection.parks["as_of"] if d)
+    for expected in ("<h1>化工园区图</h1>", "类型：化工园区", f"数据日期：截至 {newest}", "来源：",
+                     "hz-legend"):
+        assert expected in html, expected
+
+
+def test_csv_and_xlsx_speak_the_ui_language_and_keep_the_codes(heze, everything):
+    table = pd.read_csv(io.BytesIO(export("csv", heze, everything, BriefingSpec()).data),
+                        encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    row = table.set_index("编号").loc["e-saituo-bio"]
+    assert (row["产业"], row["industry_code"]) == ("生物医药", "BIO")
+    assert (row["图层"], row["layer_code"], row["县区"], row["县区代码"]) == (
+        "企业", "enterprises", "定陶区", "371703")
+    assert (row["定位精度"], row["precision_code"]) == ("县城驻地（近似）", "county")
+    park = table.set_index("编号").loc["p-dongming-petrochem"]
+    assert (park["类型"], park["kind_code"]) == ("化工园区", "chemical_park")
+    english = pd.read_csv(io.BytesIO(export("csv", heze, everything,
+                                            BriefingSpec(lang="en")).data),
+                          encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert english.set_index("ID").loc["p-dongming-petrochem", "Kind"] == "chemical park"
+    book = openpyxl.load_workbook(io.BytesIO(export("xlsx", heze, everything,
+                                                    BriefingSpec()).data))
+    people = list(book["企业"].values)
+    assert people[0][:3] == ("编号", "中文名称", "英文名称") and "BIO" not in people[1]
+    codes = list(book["enterprises"].values)
+    assert codes[0][:3] == ("id", "name_zh", "name_en")
+
+
+def test_an_exported_csv_reads_back_through_the_import(heze, tmp_path, capsys):
+    from parks.__main__ import main
+
+    firms = heze.enterprises[heze.enterprises["precision"].isin(["surveyed", "digitised"])]
+    shown = Selection(heze.parks.iloc[0:0], firms, heze.projects.iloc[0:0])
+    path = tmp_path / "firms.csv"
+    path.write_bytes(export("csv", heze, shown, BriefingSpec()).data)
+    assert main(["import", str(path), "--kind", "enterprises", "--dry-run", "--store",
+                 str(tmp_path / "s.gpkg"), "--user", "t"]) == 0
+    out = capsys.readouterr().out
+    assert "产业 → industry" in out and "县区代码 → county_adcode" in out
+    assert f"{len(firms)} row(s) valid, 0 with errors" in out

