@@ -51,3 +51,13 @@ def stored(path: Path, table: str, record_id: str) -> dict[str, str]:
     finally:
         store.close()
     return frame[frame["id"] == record_id].iloc[0].to_dict()
+
+
+def park_outline_tools(at: AppTest, park_id: str) -> AppTest:
+    """On the edit page (logged in): the park's position section with the Draw tool chosen,
+    where the outline file box and the 四至 box are."""
+    at.switch_page("app_pages/edit.py").run()
+    at.radio(key="edit_table__zh").set_value("parks").run()
+    at.selectbox(key="edit_record__zh").set_value(park_id).run()
+    at.segmented_control(key="edit_section").set_value("location").run()
+    return at.radio(key="edit_tool_parks").set_value("draw").run()

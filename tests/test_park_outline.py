@@ -120,15 +120,11 @@ def test_the_park_profile_lists_who_is_inside_its_imported_outline(tmp_path, mon
 def test_the_edit_page_reads_a_table_as_the_pending_outline_and_saves_it(tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from tests.apptest import APP, audit, login, private_store, stored
+    from tests.apptest import APP, audit, login, park_outline_tools, private_store, stored
 
     store = private_store(monkeypatch, tmp_path / "store")
     at = login(AppTest.from_file(APP, default_timeout=120).run())
-    at.switch_page("app_pages/edit.py").run()
-    at.radio(key="edit_table__zh").set_value("parks").run()
-    at.selectbox(key="edit_record__zh").set_value(PARK).run()
-    at.segmented_control(key="edit_section").set_value("location").run()
-    at.radio(key="edit_tool_parks").set_value("draw").run()
+    park_outline_tools(at, PARK)
     words = b"\xe5\x8f\xaa\xe6\x9c\x89\xe6\x96\x87\xe5\xad\x97\n"  # 只有文字: no coordinates
     at.file_uploader[0].set_value(("words.csv", words, "text/csv")).run()
     assert not at.exception, at.exception
@@ -148,15 +144,11 @@ def test_the_edit_page_reads_a_table_as_the_pending_outline_and_saves_it(tmp_pat
 def test_an_outline_from_a_gis_file_is_saved_as_digitised_from_the_edit_page(tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from tests.apptest import APP, login, private_store, stored
+    from tests.apptest import APP, login, park_outline_tools, private_store, stored
 
     store = private_store(monkeypatch, tmp_path / "store")
     at = login(AppTest.from_file(APP, default_timeout=120).run())
-    at.switch_page("app_pages/edit.py").run()
-    at.radio(key="edit_table__zh").set_value("parks").run()
-    at.selectbox(key="edit_record__zh").set_value(PARK).run()
-    at.segmented_control(key="edit_section").set_value("location").run()
-    at.radio(key="edit_tool_parks").set_value("draw").run()
+    park_outline_tools(at, PARK)
     corners = _square(*_inside("371728"))
     shape = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {},
              "geometry": {"type": "Polygon", "coordinates": [[*corners, corners[0]]]}}]}

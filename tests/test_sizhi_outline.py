@@ -168,7 +168,7 @@ def test_the_edit_page_finds_the_candidate_and_saves_it_as_digitised(seed, pbf, 
     from streamlit.testing.v1 import AppTest
 
     from geo.osm_archive import build_basemap
-    from tests.apptest import APP, audit, login, private_store
+    from tests.apptest import APP, audit, login, park_outline_tools, private_store
 
     park, _ = seed
     archive = tmp_path / "basemap.pmtiles"
@@ -180,11 +180,7 @@ def test_the_edit_page_finds_the_candidate_and_saves_it_as_digitised(seed, pbf, 
         row = opened.read_tables()["parks"].set_index("id", drop=False).loc[[PARK]].copy()
         opened.commit({"parks": row.assign(sizhi=SIZHI_TEXT)}, user="test", reason="synthetic 四至")
     at = login(AppTest.from_file(APP, default_timeout=120).run())
-    at.switch_page("app_pages/edit.py").run()
-    at.radio(key="edit_table__zh").set_value("parks").run()
-    at.selectbox(key="edit_record__zh").set_value(PARK).run()
-    at.segmented_control(key="edit_section").set_value("location").run()
-    at.radio(key="edit_tool_parks").set_value("draw").run()
+    park_outline_tools(at, PARK)
     at.button(key=f"sizhi_find_{PARK}").click().run()
     assert not at.exception, at.exception
     shown = at.dataframe[0].value

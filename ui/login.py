@@ -13,6 +13,7 @@ from ui.settings import settings
 
 _KEY = "editor"
 _COOKIE_WRITE = "_login_cookie"  # a token to store in the browser ("" clears it) on this run
+_COOKIE_SEEN = "_login_cookie_seen"  # the cookie this session already tried
 _LOGGED_OUT = "_logged_out"  # this session logged out: its request's cookie no longer counts
 
 
@@ -65,6 +66,9 @@ def _from_cookie() -> None:
     if current_editor() is not None or st.session_state.get(_LOGGED_OUT):
         return
     token = st.context.cookies.get(login_token.COOKIE)
+    if st.session_state.get(_COOKIE_SEEN) == token:  # redeemed or refused once: not every rerun
+        return
+    st.session_state[_COOKIE_SEEN] = token
     if isinstance(token, str) and (editor := login_token.redeem(token, settings().editors_file, time.time())):
         st.session_state[_KEY] = editor
 

@@ -32,13 +32,14 @@ def app_url(streamlit_app: Callable[..., str], tmp_path_factory: pytest.TempPath
     return streamlit_app(APP, env={"HEZE_EDITORS_FILE": str(editors)})
 
 
-def _log_in(page: Page) -> None:
+def log_in(page: Page, name: str = "王工", password: str = "draw-pass-1") -> None:
+    """Log in through the sidebar form, as a person would, and wait until the page says so."""
     side = page.get_by_test_id("stSidebar")
     side.get_by_text("编辑登录").click()
-    side.get_by_label("用户名").fill("王工")
-    side.get_by_label("密码").fill("draw-pass-1")
+    side.get_by_label("用户名").fill(name)
+    side.get_by_label("密码").fill(password)
     side.get_by_role("button", name="登录").click()
-    side.get_by_text("已登录：王工").wait_for(timeout=30_000)
+    side.get_by_text(f"已登录：{name}").wait_for(timeout=30_000)
 
 
 def _draw_frame(page: Page, timeout_s: float = 60) -> Frame:
@@ -122,7 +123,7 @@ def test_nothing_can_be_edited_without_login(page: Page, app_url: str):
 
 def test_editor_draws_saves_sees_and_undoes(page: Page, app_url: str):
     page.goto(f"{app_url}/edit?id={PARK}")
-    _log_in(page)
+    log_in(page)
     _draw_mode(page)
     first = _draw(page, [(-80, -60), (80, -70), (90, 60), (-70, 70)])
     assert 0.5 < first < 20

@@ -11,6 +11,8 @@ from playwright.sync_api import Page, expect
 
 from parks.store.accounts import add_editor
 
+from .test_editing import log_in
+
 pytestmark = pytest.mark.browser
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
@@ -22,12 +24,7 @@ def test_a_login_survives_a_reload_and_logging_out_ends_it(page: Page, tmp_path:
     add_editor("王工", "reload-pass-1", "editor", path=editors)
     base = streamlit_app(APP, env={"HEZE_EDITORS_FILE": str(editors)})
     page.goto(f"{base}/edit")
-    side = page.get_by_test_id("stSidebar")
-    side.get_by_text("编辑登录").click()
-    side.get_by_label("用户名").fill("王工")
-    side.get_by_label("密码").fill("reload-pass-1")
-    side.get_by_role("button", name="登录").click()
-    expect(side.get_by_text("已登录：王工")).to_be_visible(timeout=30_000)
+    log_in(page, password="reload-pass-1")
     cookie = next(c for c in page.context.cookies() if c["name"] == "heze_login")
     assert cookie["sameSite"] == "Strict" and cookie["expires"] > 0  # expiring, not per session
     page.reload()

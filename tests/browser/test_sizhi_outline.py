@@ -15,7 +15,7 @@ from parks.store import open_store
 from parks.store.accounts import add_editor
 from tests.osm_fixture import SIZHI_TEXT, sizhi_pbf
 
-from .test_editing import _draw_frame
+from .test_editing import _draw_frame, log_in
 from .test_offline_assets import FAILED_RESOURCES
 
 pytestmark = pytest.mark.browser
@@ -39,12 +39,7 @@ def test_an_editor_adopts_the_sizhi_candidate_over_the_osm_basemap(
     base = streamlit_app(APP, env={"HEZE_STORE_PATH": str(store), "HEZE_BASEMAP": str(archive),
                                    "HEZE_EDITORS_FILE": str(editors)})
     page.goto(f"{base}/edit?id={PARK}")
-    side = page.get_by_test_id("stSidebar")
-    side.get_by_text("编辑登录").click()
-    side.get_by_label("用户名").fill("王工")
-    side.get_by_label("密码").fill("sizhi-pass-1")
-    side.get_by_role("button", name="登录").click()
-    side.get_by_text("已登录：王工").wait_for(timeout=30_000)
+    log_in(page, password="sizhi-pass-1")
     page.get_by_role("radio", name="位置与范围").click()
     page.get_by_text("绘制/修改园区范围").click()
     _draw_frame(page)
