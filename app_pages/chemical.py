@@ -9,6 +9,7 @@ from parks.analysis.compliance import CHEMICAL, compliance
 from parks.model.schema import field_label
 from ui import loaders
 from ui.i18n import lang, t
+from ui.map_filters import county_names
 from ui.permalink import publish, restore
 from ui.session import region
 
@@ -19,7 +20,7 @@ if dataset is None:
     st.stop()
 st.title(t("chem_title"))
 st.caption(t("chem_intro"))
-names = dict(zip(dataset.counties["adcode"], dataset.counties["name_zh"], strict=True))
+names = county_names(dataset, language)
 chosen = st.multiselect(field_label("county_adcode", language), list(names), key="chem_counties",
                         format_func=names.get, placeholder=t("choose"))
 publish("chemical")
@@ -35,7 +36,7 @@ if math.isnan(rate):
 
 st.subheader(t("chem_by_county"))
 by_county = result.by_county.assign(
-    county=result.by_county["county"].replace("", t("chem_county_unknown")),
+    county=result.by_county["county_adcode"].map(names).fillna("").replace("", t("chem_county_unknown")),
     rate=result.by_county["rate"].map(lambda r: "—" if math.isnan(r) else f"{r:.0%}"))
 st.dataframe(by_county.drop(columns="county_adcode").rename(columns={
     "county": field_label("county_adcode", language), "chemical": t("chem_firms"), "inside": t("chem_inside"),

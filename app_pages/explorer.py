@@ -30,7 +30,8 @@ finally:
     publish("explorer")  # the link keeps what was asked, even when it cannot be ranked
 
 normalised = requirement.weights.normalised().as_dict()
-st.caption(t("explorer_weights_used") + "：" + "，".join(
+colon, comma = (": ", ", ") if language == "en" else ("：", "，")
+st.caption(t("explorer_weights_used") + colon + comma.join(
     f"{COMPONENT_LABELS[c].get(language)} {normalised[c]:.0%}" for c in COMPONENTS))
 name = "name_en" if language == "en" else "name_zh"
 table = pd.DataFrame({
@@ -46,7 +47,8 @@ table = pd.DataFrame({
 st.dataframe(table, hide_index=True, width="stretch", key="explorer_table",
              column_config={t("explorer_score"): st.column_config.ProgressColumn(
                  min_value=0, max_value=100, format="%.1f")})
-st.caption(t("explorer_points") + PARTS_RULE.get(language) + TIE_RULE.get(language))
+st.caption((" " if language == "en" else "").join(
+    [t("explorer_points"), PARTS_RULE.get(language), TIE_RULE.get(language)]))
 if requirement.industry and ranked["firms"].isna().all():
     st.caption(t("explorer_no_outlines"))
 ranked_parks_map(dataset, list(ranked["id"].head(10)), lang=language, key="explorer_map")

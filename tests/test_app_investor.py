@@ -148,3 +148,9 @@ def test_without_the_vendored_assets_a_map_page_says_how_to_fix_it(monkeypatch, 
     (message,) = [e.value for e in at.error if "setup.sh" in e.value]
     assert "leaflet/dist/leaflet.js" in message and "python -m geo assets fetch" in message
     assert not at.get("component_instance")  # no map frame left empty
+
+
+def test_the_chemical_page_in_english_names_counties_in_english(monkeypatch):
+    at = _page(monkeypatch, "app_pages/chemical.py", lang="en")
+    counties = list(at.dataframe[0].value["County"])
+    assert "Dingtao District" in counties and "定陶区" not in counties

@@ -28,6 +28,15 @@ class MapOptions:
     system: str
 
 
+def county_names(dataset: Dataset, lang: str) -> dict[str, str]:
+    """County adcode → name in `lang` (the Chinese name where no English one is known)."""
+    names = dict(zip(dataset.counties["adcode"], dataset.counties["name_zh"], strict=True))
+    if lang != "en":
+        return names
+    english = dataset.gazetteer.seats.set_index("adcode")["name_en"].to_dict()
+    return {code: english.get(code) or name for code, name in names.items()}
+
+
 def _industry_options(dataset: Dataset, system: str) -> list[str]:
     codes = []
     for top in dataset.taxonomy.system_members(system):
