@@ -386,3 +386,25 @@ def test_an_exported_csv_reads_back_through_the_import(heze, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "产业 → industry" in out and "县区代码 → county_adcode" in out
     assert f"{len(firms)} row(s) valid, 0 with errors" in out
+
+
+def test_an_export_of_the_current_view_holds_only_what_the_view_shows(outlined, heze):
+    world, shown = outlined
+    # around the synthetic industrial park only: its outline, e-other-park; not p-chem's points
+    view = (115.49, 35.20, 115.53, 35.24)
+    data = export("csv", world, shown, BriefingSpec(bbox=view)).data
+    table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert set(table["编号"]) == {"p-other", "e-other-park"}
+    whole = export("csv", world, shown, BriefingSpec()).data
+    assert len(pd.read_csv(io.BytesIO(whole), encoding="utf-8-sig")) > len(table)
+    # a park whose point lies outside the view but whose outline reaches into it is in the view
+    edge = shown.within((115.475, 35.20, 115.49, 35.25))
+    assert "p-chem" in set(edge.parks["id"]) and "p-other" not in set(edge.parks["id"])
+    html = export("html", world, shown, BriefingSpec(bbox=view)).data.decode("utf-8")
+    assert re.search(r"fitBounds\(\s*\[\[35\.2,\s*115\.49\],\s*\[35\.24,\s*115\.53\]\]", html)
+
+
+def test_selection_within_no_box_is_the_same_selection(everything):
+    assert everything.within(None) is everything
+    empty = everything.within((0.0, 0.0, 1.0, 1.0))
+    assert len(empty.parks) == 0 and list(empty.parks.columns) == list(everything.parks.columns)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import shapely
 
 from parks.model.dataset import SEARCH_KEY, search_key, search_text
 from parks.model.industries import Taxonomy
@@ -137,3 +138,22 @@ class Selection:
         return Selection(self.parks[keep],
                          self.enterprises if "enterprises" in layers else self.enterprises.iloc[0:0],
                          self.projects if "projects" in layers else self.projects.iloc[0:0])
+
+    def within(self, bbox: tuple[float, float, float, float] | None) -> Selection:
+        """Only the records drawn inside a W, S, E, N box: a point in it, or a park outline
+        reaching into it (what an export of the current view shows); all of them for None."""
+        if bbox is None:
+            return self
+        return Selection(*(_in_box(frame, bbox) for frame in
+                           (self.parks, self.enterprises, self.projects)))
+
+
+def _in_box(frame: pd.DataFrame, bbox: tuple[float, float, float, float]) -> pd.DataFrame:
+    west, south, east, north = bbox
+    lon, lat = frame["lon"].astype(float), frame["lat"].astype(float)
+    keep = lon.between(west, east) & lat.between(south, north)
+    if "boundary" in frame.columns and frame["boundary"].fillna("").ne("").any():
+        drawn = frame["boundary"].fillna("").ne("")
+        outlines = shapely.from_wkt(frame.loc[drawn, "boundary"].to_numpy())
+        keep.loc[drawn] |= shapely.intersects(outlines, shapely.box(*bbox))
+    return frame[keep]

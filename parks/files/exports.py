@@ -69,7 +69,7 @@ def standalone_html(dataset: Dataset, selection: Selection, spec: BriefingSpec,
         except ArchiveUnreadableError as error:
             basemap, problem = resolve("offline", {}), str(error)
     look = MapLook(basemap=basemap, lang=spec.lang, system=spec.system, layers=spec.layers)
-    fmap = records_map(dataset, selection.visible(spec.layers), look)
+    fmap = records_map(dataset, selection.visible(spec.layers), look, bounds=spec.bbox)
     if problem:
         fmap.add_child(MapNote(NO_TILES.get(spec.lang).format(problem=problem)))
     frame = briefing_frame(dataset, selection, spec, filters or Filters(), inside)
@@ -87,7 +87,7 @@ def export(fmt: str, dataset: Dataset, selection: Selection, spec: BriefingSpec,
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     from parks.files.reports import briefing_pdf, briefing_pptx  # matplotlib: loaded on first export
 
-    shown = selection.visible(spec.layers)
+    shown = selection.visible(spec.layers).within(spec.bbox)  # the view asked for, else all
     base = basemap or resolve("offline", {})
     if base.tiles and base.crs == "WGS84" and spec.tiles is None:
         spec = replace(spec, tiles=base.tiles[0])  # static maps use the chosen basemap too
