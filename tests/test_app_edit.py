@@ -251,3 +251,28 @@ def test_editor_cannot_open_the_admin_page():
     at.switch_page("app_pages/admin.py").run()
     assert "仅限管理员" in at.warning[0].value
     assert not list(at.main.text_input)
+
+
+def test_a_removed_or_demoted_editor_is_logged_out_at_the_next_action(store_path):
+    from parks.store.accounts import add_editor, remove_editor
+
+    editors = store_path.parent / "editors.json"
+    at = _edit()
+    assert any("lee" in c.value for c in at.sidebar.caption)
+    remove_editor("lee", path=editors)
+    _by_label(at.main.text_input, "英文名称").input("Saved by nobody")
+    _by_label(at.main.button, "保存字段").click().run()
+    assert not at.exception, at.exception
+    assert stored(store_path, "parks", PARK)["name_en"] != "Saved by nobody"
+    assert not any("lee" in c.value for c in at.sidebar.caption)  # no longer 「已登录：lee」
+    assert any("重新登录" in e.value for e in at.sidebar.error)
+    assert not list(at.main.button)  # the page asks for a login: nothing to save with
+    # an admin made an editor is no longer admin at the next action on the admin page
+    admin = login(_at(), ADMIN)
+    admin.switch_page("app_pages/admin.py").run()
+    add_editor("second-admin", "admin-pass-2", "admin", path=editors)
+    remove_editor(ADMIN[0], path=editors)
+    add_editor(ADMIN[0], ADMIN[1], "editor", path=editors)
+    admin.run()
+    assert not admin.exception and not list(admin.main.text_input)
+    assert any("重新登录" in e.value for e in admin.sidebar.error)

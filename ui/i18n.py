@@ -263,6 +263,9 @@ STRINGS: dict[str, Label] = EDIT_STRINGS | {
     "role_editor": Label("编辑", "editor"),
     "role_admin": Label("管理员", "admin"),
     "login_failed": Label("用户名或密码不正确。", "Wrong user name or password."),
+    "login_revoked": Label("账号已被移除或其角色、密码已更改：请重新登录。",
+                           "Your account was removed or its role or password changed: "
+                           "please log in again."),
     "login_wait": Label("失败次数过多，请 {s} 秒后再试。", "Too many failed attempts; try again in {s} s."),
     "login_help": Label("浏览无需登录；修改数据需要编辑账户。",
                         "Viewing needs no login; editing needs an editor account."),

@@ -7,7 +7,14 @@ import time
 import streamlit as st
 
 from parks.store import login_token
-from parks.store.accounts import AuthError, Editor, Throttle, list_editors, verify
+from parks.store.accounts import (
+    AuthError,
+    Editor,
+    Throttle,
+    account_stamp,
+    list_editors,
+    verify,
+)
 from ui.i18n import t
 from ui.settings import settings
 
@@ -15,6 +22,7 @@ _KEY = "editor"
 _COOKIE_WRITE = "_login_cookie"  # a token to store in the browser ("" clears it) on this run
 _COOKIE_SEEN = "_login_cookie_seen"  # the cookie this session already tried
 _LOGGED_OUT = "_logged_out"  # this session logged out: its request's cookie no longer counts
+_STAMP = "_editor_stamp"  # the account's fingerprint at login: a change ends the session
 
 
 @st.cache_resource
@@ -24,9 +32,27 @@ def _throttle() -> Throttle:
 
 
 def current_editor() -> Editor | None:
-    """The logged-in editor of this session, or None."""
+    """The logged-in editor of this session, or None; the account is read again on every run
+    (every save, import and admin action is one), so a removed editor, a new role or a new
+    password ends the session at the next action."""
     editor = st.session_state.get(_KEY)
-    return editor if isinstance(editor, Editor) else None
+    if not isinstance(editor, Editor):
+        return None
+    try:
+        now = account_stamp(editor.name, path=settings().editors_file)
+    except AuthError:
+        now = None  # an unreadable editors file lets nobody write
+    if now is None or now != st.session_state.get(_STAMP):
+        _log_out()
+        st.session_state["login_message"] = t("login_revoked")
+        return None
+    return editor
+
+
+def _admit(editor: Editor) -> None:
+    """Log the editor in for this session, remembering the account as it is now."""
+    st.session_state[_KEY] = editor
+    st.session_state[_STAMP] = account_stamp(editor.name, path=settings().editors_file)
 
 
 def _log_in() -> None:
@@ -48,7 +74,7 @@ def _log_in() -> None:
         st.session_state["login_message"] = t("login_failed")
         return
     throttle.succeeded(name)
-    st.session_state[_KEY] = editor
+    _admit(editor)
     st.session_state.pop("login_message", None)
     st.session_state.pop(_LOGGED_OUT, None)
     st.session_state[_COOKIE_WRITE] = login_token.issue(editor, settings().editors_file, time.time())
@@ -56,6 +82,7 @@ def _log_in() -> None:
 
 def _log_out() -> None:
     st.session_state.pop(_KEY, None)
+    st.session_state.pop(_STAMP, None)
     st.session_state[_LOGGED_OUT] = True
     st.session_state[_COOKIE_WRITE] = ""
 
@@ -70,7 +97,7 @@ def _from_cookie() -> None:
         return
     st.session_state[_COOKIE_SEEN] = token
     if isinstance(token, str) and (editor := login_token.redeem(token, settings().editors_file, time.time())):
-        st.session_state[_KEY] = editor
+        _admit(editor)
 
 
 def _write_cookie() -> None:
