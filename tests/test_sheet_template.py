@@ -51,3 +51,15 @@ def test_cli_writes_a_template(tmp_path):
     assert main(["import", "--template", "projects", "--out", str(out)]) == 0
     assert read_upload(out.read_bytes(), "t.xlsx").frame.iloc[0]["中文名称"] == "示例项目（虚构）"
     assert main(["import", "--kind", "projects"]) == 2  # neither a file nor --template
+
+
+def test_each_header_states_its_length_limit():
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(template_xlsx("enterprises"))).active
+    notes = {cell.value: cell.comment.text for cell in sheet[1]}
+    assert notes["中文名称"] == "最多 100 个字符" and notes["备注"] == "最多 4,000 个字符"
+    english = openpyxl.load_workbook(io.BytesIO(template_xlsx("enterprises", "en"))).active
+    assert english["A1"].comment.text.startswith("At most")

@@ -282,3 +282,12 @@ def test_audit_text_is_the_same_as_the_geopackage_store(store, tmp_path, data_co
         at = [s.audit()["at"].iloc[0] for s in (store, gpkg_store)]
     pd.testing.assert_frame_equal(trails[0], trails[1])
     assert all(len(t) == 25 and t.endswith("+00:00") for t in at)
+
+
+def test_control_characters_and_overlong_values_are_refused_as_in_the_geopackage(store):
+    from parks.errors import DataValidationError
+
+    with pytest.raises(DataValidationError) as error:
+        _save(store, _record(store, PARK, name_zh="坏\x01名", note="长" * 4001))
+    assert "U+0001" in str(error.value) and "4,001 characters" in str(error.value)
+    assert store.read_tables()["parks"].set_index("id").loc[PARK, "name_zh"] != "坏\x01名"

@@ -29,6 +29,7 @@ from parks.files.osm_area import MARGIN_DEG
 from parks.model.dataset import Dataset
 from parks.model.industries import Taxonomy
 from parks.model.schema import SPECS, field_heading
+from parks.model.text_rules import inert
 from parks.model.vocab import KIND, PRECISION, STAGE
 
 FORMATS = ("png", "snapshot", "pdf", "pptx", "html", "csv", "geojson", "xlsx")
@@ -131,17 +132,15 @@ EXPORT_COLUMNS = ["layer", "id", "name_zh", "name_en", "kind", "industry", "subs
                   "industries", "stage", "investment_yi", "county_adcode", "county", "town",
                   "in_park_id", "in_park", "precision", "approximate", "lon", "lat", "source",
                   "as_of", "confidence"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would run as a formula get a leading apostrophe (OWASP
-    CSV-injection advice); numbers are left alone."""
+    """Text cells made safe for a spreadsheet (text_rules.inert): a formula behind a leading
+    apostrophe (OWASP CSV-injection advice), control characters dropped; numbers left alone."""
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(lambda v: f"'{v}" if isinstance(v, str)
-                                    and v.startswith(_FORMULA_START) else v)
+            out[col] = out[col].map(inert)
     return out
 
 

@@ -23,6 +23,7 @@ from parks.files.uploads import HeaderMatch, Upload, match_headers, read_upload
 from parks.model.credit_code import cleaned, credit_code_problem
 from parks.model.industries import Taxonomy
 from parks.model.schema import SPECS, TableSpec
+from parks.model.text_rules import inert
 from parks.model.validate import (
     ValidationContext,
     valid_as_of,
@@ -318,7 +319,7 @@ def report_csv(preview: ImportPreview, lang: str = "en") -> bytes:
                               for p in file_level], columns=REPORT_COLUMNS)
         table = pd.concat([extra, table], ignore_index=True)
     chosen = table["message_zh"] if lang == "zh" else table["message"]
-    table = table.drop(columns="message_zh").assign(message=chosen)
+    table = table.drop(columns="message_zh").assign(message=chosen).map(inert)  # names as given
     return table.to_csv(index=False).encode("utf-8-sig")
 
 

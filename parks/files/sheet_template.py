@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 
+from geo.labels import Label
 from parks.model.schema import SPECS, field_column
+from parks.model.text_rules import max_chars
 
 # Left out: ids are made from name and place, the city is the app's, outlines are drawn or read
 # from a 界址点 file, and the precision follows from what the row gives.
 LEFT_OUT = ("id", "region_adcode", "boundary", "precision")
 EXAMPLE_NOTE = "示例行（虚构），导入前请删除"
+LIMIT_NOTE = Label("最多 {n:,} 个字符", "At most {n:,} characters")  # each header's comment
 # One clearly invented row per table, labels as a planner would type them (the import reads
 # labels and codes alike); every value passes the import's checks.
 EXAMPLES: dict[str, dict[str, str]] = {
@@ -40,6 +43,7 @@ def template_fields(table: str) -> list[str]:
 def template_xlsx(table: str, lang: str = "zh") -> bytes:
     """An XLSX: a header row of field headings in `lang`, the example row, widths that fit."""
     import openpyxl  # imported here: only the template download needs it
+    from openpyxl.comments import Comment
     from openpyxl.styles import Font
 
     book = openpyxl.Workbook()
@@ -48,8 +52,9 @@ def template_xlsx(table: str, lang: str = "zh") -> bytes:
     fields = template_fields(table)
     sheet.append([field_column(f).heading.get(lang) for f in fields])
     sheet.append([EXAMPLES[table].get(f, "") for f in fields])
-    for cell in sheet[1]:
+    for field, cell in zip(fields, sheet[1], strict=True):
         cell.font = Font(bold=True)
+        cell.comment = Comment(LIMIT_NOTE.get(lang).format(n=max_chars(field)), "Heze Park Map")
         sheet.column_dimensions[cell.column_letter].width = max(10, 2 * len(str(cell.value)) + 2)
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()

@@ -6,14 +6,17 @@ import csv
 import difflib
 import io
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass
 
 import pandas as pd
 
 from parks.errors import Problem
+from parks.files.sheet_limits import frame_problems, workbook_problems
 from parks.model.credit_code import looks_like_credit_codes
 from parks.model.schema import TableSpec
+from parks.model.text_rules import line_breaks
 
 MAX_MB = 20  # the one upload limit: read_upload refuses more, the app's uploaders say and enforce it
 MAX_BYTES = MAX_MB * 1024 * 1024
@@ -92,21 +95,52 @@ def _read_csv(data: bytes, filename: str) -> Upload:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=delimiter)
+    _check_widths(text, delimiter, filename)
+    try:  # index_col=False: pandas would take a first column without header as the index
+        with warnings.catch_warnings():  # cells past the header are empty (_check_widths)
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                                sep=delimiter, index_col=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise UploadError(f"{filename}: not a readable CSV table ({exc})") from exc
+    if too_big := frame_problems(*frame.shape):
+        raise UploadError(f"{filename}: too large to read — " + "; ".join(too_big))
     frame, problems = _clean(frame, filename)
     return Upload(filename, frame, encoding, tuple(problems))
+
+
+def _check_widths(text: str, delimiter: str, filename: str) -> None:
+    """UploadError naming the rows with more cells than the header (empty trailing cells are
+    fine): their extra values would have no column and be lost or shift the row."""
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))  # a long cell: the checks say
+    try:
+        rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+        width = len(next(rows, []))
+        long = [(n, len(row)) for n, row in enumerate(rows, start=2)
+                if len(row) > width and any(cell.strip() for cell in row[width:])]
+    except csv.Error as exc:
+        raise UploadError(f"{filename}: not a readable CSV table ({exc})") from exc
+    if long:
+        shown = ", ".join(f"row {n} ({cells} cells)" for n, cells in long[:10])
+        more = f" and {len(long) - 10} more" if len(long) > 10 else ""
+        raise UploadError(f"{filename}: {len(long)} rows have more cells than the header's "
+                          f"{width}: {shown}{more} — check for a separator inside a value")
 
 
 def _first_sheet(data: bytes, filename: str):  # -> openpyxl Worksheet
     import openpyxl  # imported here: only XLSX uploads need it
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        too_big = workbook_problems(data)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
         raise UploadError(f"{filename}: not a readable XLSX workbook ({exc})") from exc
+    if too_big:
+        raise UploadError(f"{filename}: too large to read — " + "; ".join(too_big))
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+    except Exception as exc:  # any reader failure on an untrusted file (bad XML, odd types) …
+        raise UploadError(f"{filename}: not a readable XLSX workbook "  # … is a refusal
+                          f"({type(exc).__name__}: {str(exc)[:200]})") from exc
     return book.worksheets[0]
 
 
@@ -149,7 +183,7 @@ def _clean(frame: pd.DataFrame, filename: str, *,
     for Excel: it is reported and emptied, never kept."""
     out = frame.copy()
     out.columns = [str(c).strip() for c in out.columns]
-    out = out.map(lambda v: str(v).strip())
+    out = out.map(lambda v: line_breaks(str(v)).strip())  # Word's line break is a newline
     problems = []
     for col in out.columns if formulas else ():
         for idx in out.index[out[col].str.startswith("=")]:

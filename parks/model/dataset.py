@@ -20,6 +20,7 @@ from parks.errors import DataValidationError, Problem
 from parks.model.industries import Taxonomy, load_targets
 from parks.model.outlines import outline_areas
 from parks.model.schema import ENTERPRISES, PARKS, PROJECTS, TableSpec
+from parks.model.text_rules import revive
 from parks.model.validate import (
     gazetteer_keys,
     numbers,
@@ -69,7 +70,10 @@ def read_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
     frame.columns = [c.strip() for c in frame.columns]
     out = frame.copy()
     for i in range(frame.shape[1]):  # by position: stripped headers may repeat
-        out.isetitem(i, _stripped(frame.iloc[:, i]))
+        column = _stripped(frame.iloc[:, i])
+        if column.str.startswith("'").any():  # a store export's inert formula start
+            column = column.map(revive)
+        out.isetitem(i, column)
     return out, []
 
 

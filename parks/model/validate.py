@@ -22,6 +22,7 @@ from parks.model.credit_code import credit_code_problem
 from parks.model.industries import Taxonomy, load_taxonomy
 from parks.model.outlines import OutlineError, outside_county, parse_outline
 from parks.model.schema import SPECS, Column, TableSpec
+from parks.model.text_rules import text_reasons
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -124,8 +125,14 @@ def _cell_problems(frame: pd.DataFrame, spec: TableSpec, ctx: ValidationContext)
             continue
         values = frame[col.name]
         reasons = _column_reasons(values, col, ctx)
+        text = text_reasons(values, col.name)
         for pos in np.flatnonzero(reasons != ""):
-            yield Problem(spec.file, int(frame.index[pos]) + 2, col.name, values.iat[pos], reasons[pos])
+            if pos not in text:
+                yield Problem(spec.file, int(frame.index[pos]) + 2, col.name, values.iat[pos],
+                              reasons[pos])
+        for pos, reason in text.items():  # a cut value: a 10 MB name is not echoed back
+            yield Problem(spec.file, int(frame.index[pos]) + 2, col.name, values.iat[pos][:80],
+                          reason.en, reason.zh)
 
 
 def numbers(values: pd.Series) -> np.ndarray:

@@ -1,0 +1,83 @@
+"""What stored text may hold: a length limit per field and no control characters."""
+
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from geo.labels import Label
+
+# Characters per field (a Chinese character counts one). Generous beside data/ (longest note 613,
+# source 298, name_en 86) yet far below what breaks a page or a spreadsheet cell (XLSX: 32,767).
+# A field named `x_zh`/`x_en` takes the limit of `x` when it has none of its own.
+MAX_CHARS = MappingProxyType({
+    "id": 64, "credit_code": 18, "name_zh": 100, "name_en": 200, "full_name": 200,
+    "address": 300, "town": 50,
+    "industries_text": 1_000, "stage_text": 1_000, "capacity_text": 1_000, "sizhi": 1_000,
+    "area_basis": 1_000, "recognition": 1_000, "source": 2_000, "note": 4_000,
+    "boundary": 2_000_000,  # an outline's WKT: a surveyed 界址点 list runs to thousands of points
+})
+DEFAULT_MAX_CHARS = 500
+# C0 controls and DEL; tab and newline are kept (a note's lines). XLSX refuses these outright
+# (openpyxl's IllegalCharacterError) and a NUL ends a C string in GDAL's drivers.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAKS = {"\r\n": "\n", "\r": "\n", "\x0b": "\n"}  # Windows and Word's (vertical tab)
+
+
+def max_chars(field: str) -> int:
+    """The length limit of a field (its own, its base name's without _zh/_en, else the default)."""
+    base = field.removesuffix("_zh").removesuffix("_en")
+    return MAX_CHARS.get(field) or MAX_CHARS.get(base) or DEFAULT_MAX_CHARS
+
+
+def line_breaks(text: str) -> str:
+    """Windows' and Word's line breaks as plain newlines (what they mean), other text as is."""
+    for old, new in _LINE_BREAKS.items():
+        text = text.replace(old, new)
+    return text
+
+
+def text_reason(field: str, value: str) -> Label | None:
+    """Why a stored value of `field` is refused, in both languages; None when it is fine."""
+    if (found := CONTROL.search(value)) is not None:
+        code, at = f"U+{ord(found.group()):04X}", found.start() + 1
+        return Label(f"含控制字符（{code}，第 {at} 个字符）：请删除后再导入",
+                     f"holds a control character ({code}) at position {at}: remove it")
+    if len(value) > (limit := max_chars(field)):
+        return Label(f"{len(value):,} 个字符，超过此字段上限 {limit:,}",
+                     f"{len(value):,} characters; the limit for this field is {limit:,}")
+    return None
+
+
+def text_reasons(values: pd.Series, field: str) -> dict[int, Label]:
+    """Position → text_reason of every refused cell, checking only the cells that can fail."""
+    text = values.astype(str)
+    suspect = (text.str.len() > max_chars(field)) | text.str.contains(CONTROL)
+    return {int(pos): reason for pos in np.flatnonzero(suspect.to_numpy())
+            if (reason := text_reason(field, text.iat[pos])) is not None}
+
+
+# A cell a spreadsheet would run as a formula (OWASP CSV injection); plain numbers are harmless
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def inert(value: object) -> object:
+    """Text made safe to leave the app in a CSV/XLSX: control characters dropped (XLSX refuses
+    them), a formula start behind an apostrophe; numbers and non-text as they are."""
+    if not isinstance(value, str):
+        return value
+    text = CONTROL.sub("", line_breaks(value))
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def revive(value: str) -> str:
+    """inert undone for a value read back (a curated CSV written by the store export)."""
+    if value.startswith("'") and value[1:2] and value[1:].startswith(_FORMULA_START):
+        return value[1:]
+    return value
