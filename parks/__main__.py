@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -325,9 +327,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args, process_settings()))
     except (UploadError, DataValidationError, SettingsError, OSError, KeyError, ValueError,
-            RuntimeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+            RuntimeError, sqlite3.Error) as exc:  # sqlite3: e.g. a disk full on first creation
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a fault of ours: still one line, the traceback on request
+        if os.environ.get("HEZE_DEBUG"):
+            raise
+        print(f"error: {type(exc).__name__}: {_one_line(exc)} (an unexpected error: run again "
+              "with HEZE_DEBUG=1 to see where)", file=sys.stderr)
+        return 3
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:1000] or type(exc).__name__
 
 
 if __name__ == "__main__":

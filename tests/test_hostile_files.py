@@ -176,3 +176,23 @@ def test_report_and_store_export_neutralise_formula_starts_and_read_back_unchang
     assert "'=HYPERLINK" in raw
     back, _ = read_table(folder / "enterprises.csv", SPECS["enterprises"])
     assert back.iloc[0]["name_zh"] == "=HYPERLINK(\"http://x\")" and back.iloc[0]["lon"] == "-5"
+
+
+def test_a_full_disk_while_the_store_is_first_made_is_one_line(tmp_path, capsys, monkeypatch):
+    import sqlite3
+
+    from parks.__main__ import main
+
+    real = sqlite3.connect
+
+    def full(*args, **kwargs):
+        conn = real(*args, **kwargs)
+        conn.set_authorizer(lambda action, *rest: (sqlite3.SQLITE_DENY if action ==
+                                                   sqlite3.SQLITE_INSERT else sqlite3.SQLITE_OK))
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", full)  # every insert fails, as on a full disk
+    code = main(["store", "info", "--store", str(tmp_path / "s.gpkg")])
+    err = capsys.readouterr().err
+    assert code in (2, 3) and err.startswith("error: ") and err.count("\n") == 1
+    assert "Traceback" not in err
