@@ -306,6 +306,11 @@ STRINGS: dict[str, Label] = EDIT_STRINGS | {
                                   "has an outline yet: firms of the industry inside are not counted."),
     "nearby_map_point": Label("地图上选的点（{lat:.5f}, {lon:.5f}）", "Map point ({lat:.5f}, {lon:.5f})"),
     "nearby_same_seat": Label("同一驻地，距离未知", "same seat, distance unknown"),
+    # one language all the way through (issue 18 item 3, interface half)
+    "nearest_category": Label("类别", "Kind of place"),
+    "nearest_name": Label("名称", "Name"),
+    "nearest_approximate": Label("近似", "Approximate"),
+    "targets_source_text": Label("原文", "Source text"),
 }
 
 
