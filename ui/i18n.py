@@ -9,7 +9,7 @@ from ui.edit_text import EDIT_STRINGS
 
 # Buttons, headings and messages; field and vocabulary labels live on parks.model.schema/vocab.
 STRINGS: dict[str, Label] = EDIT_STRINGS | {
-    "app_title": Label("菏泽产业园区地图", "Heze Park Map"),
+    "app_title": Label("产业园区地图", "Industrial Park Map"),  # the city follows: app_heading
     "language": Label("语言 / Language", "语言 / Language"),
     "page_map": Label("地图", "Map"),
     "page_targets": Label("产业目标", "Targets"),
