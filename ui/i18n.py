@@ -97,8 +97,8 @@ STRINGS: dict[str, Label] = EDIT_STRINGS | {
     "import_column": Label("文件中的列", "Column in file"),
     "import_field": Label("对应字段", "Field"),
     "import_sure": Label("确定", "Sure"),
-    "import_field_help": Label("留空则不导入该列；address 列用于地理编码",
-                               "Leave empty to skip; 'address' is used for geocoding"),
+    "import_field_help": Label("留空则不导入该列；“地址”列用于地理编码",
+                               "Leave empty to skip; the address is used for geocoding"),
     "import_confirm": Label("有些列是猜测的对应关系，请确认或修改后再检查。",
                             "Some columns were matched by a guess: confirm or change them first."),
     "import_check": Label("检查并地理编码", "Check and geocode"),
@@ -311,6 +311,7 @@ STRINGS: dict[str, Label] = EDIT_STRINGS | {
     "nearest_name": Label("名称", "Name"),
     "nearest_approximate": Label("近似", "Approximate"),
     "targets_source_text": Label("原文", "Source text"),
+    "import_address": Label("地址（用于地理编码）", "Address (for geocoding)"),
 }
 
 
