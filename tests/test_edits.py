@@ -128,6 +128,9 @@ def test_edit_map_is_offline_ready_and_shifts_for_gaode(tmp_path, cache_dir):
     assert "L.Control.Draw" in page and "/app/static/vendor/leaflet-draw/" in page
     assert "cdnjs" not in page and "cdn.jsdelivr" not in page
     assert "hz-pending" in page and repr(SQUARE.exterior.coords[0][1]) in page
+    # Leaflet.draw's toolbar speaks the interface language, set before the control is made
+    assert '"draw.toolbar.buttons.polygon": "绘制多边形"' in page
+    assert page.index("L.drawLocal") < page.index("new L.Control.Draw")
     plain = edit_map(ds, target, offline, draw=False)
     assert "L.Control.Draw" not in plain.get_root().render()
     gaode = edit_map(ds, target, replace(offline, basemap=resolve("amap", {})),
