@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -27,9 +28,20 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGE_FILES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "app_pages").glob("*.py"))
 
 
+def _record_names() -> set[str]:
+    """Names of the records in data/: a park's other-language name is a proper name."""
+    frames = [pd.read_csv(ROOT / "data" / f"{t}.csv", dtype=str, keep_default_na=False)
+              for t in ("parks", "enterprises", "projects")]
+    return {v for f in frames for c in ("name_zh", "name_en", "full_name") if c in f
+            for v in f[c] if v}
+
+
+NAMES = _record_names()
+
+
 def foreign(text: str, language: str) -> list[str]:
     """The other script's words in `text` (none when it is the page's own)."""
-    if text in BILINGUAL:
+    if text in BILINGUAL or text.strip() in NAMES:
         return []
     if language == "en":
         rest = text
