@@ -6,13 +6,14 @@ from ui.i18n import lang, t
 from ui.login import login_box
 from ui.page_style import page_style
 from ui.permalink import entering
-from ui.session import init_session, sidebar_frame
+from ui.session import app_heading, init_session, region, sidebar_frame
 from ui.settings import settings
 
-st.set_page_config(page_title="菏泽产业园区地图 · Heze Park Map", layout="wide")
+st.set_page_config(page_title=t("app_title", "zh"), layout="wide")
 page_style()
 settings()  # read once per session; bad values stop here, every problem listed
 init_session()
+st.set_page_config(page_title=app_heading(lang(), region()))  # the tab names the chosen city
 sidebar_frame()
 editor = login_box()
 pages = [

@@ -38,7 +38,7 @@ if st.button(t("admin_remove"), disabled=not gone, key="admin_remove"):
     except AuthError as error:
         st.error(str(error))
 
-table_slot.dataframe([{"name": e.name, "role": t(f"role_{e.role}", language)}
+table_slot.dataframe([{t("login_name"): e.name, t("admin_role"): t(f"role_{e.role}", language)}
                       for e in list_editors(editors)], hide_index=True)
 
 st.subheader(t("admin_baseline"))

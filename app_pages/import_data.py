@@ -39,7 +39,8 @@ except UploadError as error:
 st.caption(f"{t('import_read')}: {len(upload.frame)} · {upload.encoding}")
 
 mapping = mapping_editor(match_headers(list(upload.frame.columns), SPECS[kind], upload.frame),
-                         SPECS[kind], key=f"import_mapping_{kind}_{file.file_id}")
+                         SPECS[kind], key=f"import_mapping_{kind}_{file.file_id}_{language}",
+                         lang=language)
 as_of = file_date(mapping, language)  # None: the file's date is still to be given
 signature = hashlib.sha1(f"{file.file_id}|{kind}|{sorted(mapping.items())}|{as_of}".encode()).hexdigest()
 if st.button(t("import_check"), key="import_check", type="primary", disabled=as_of is None):

@@ -13,7 +13,7 @@ from ui.map_export import export_panel
 from ui.map_filters import filter_widgets, map_option_widgets
 from ui.map_tables import record_tables
 from ui.permalink import publish, restore
-from ui.session import region
+from ui.session import app_heading, region
 
 restore("map")
 
@@ -34,7 +34,7 @@ def map_view() -> None:
                           filter_enterprises(dataset.enterprises, filters, tax),
                           filter_projects(dataset.projects, filters, tax)).visible(options.layers)
 
-    st.title(f"{t('app_title')} · {dataset.region.label.get(language)}")
+    st.title(app_heading(language, dataset.region.adcode))
     cols = st.columns(4)
     for col, name in zip(cols, ("parks", "enterprises", "projects"), strict=False):
         col.metric(SPECS[name].label.get(language), len(selection.frames()[name]))

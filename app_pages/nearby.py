@@ -71,6 +71,6 @@ for name, frame in (("parks", nearby.parks), ("enterprises", nearby.enterprises)
                     ("projects", nearby.projects)):
     if len(frame):
         table = display_table(frame, name, dataset.taxonomy, language, park_names)
-        table.insert(2, "km", km_column(frame, t("nearby_same_seat")))
+        table.insert(2, t("chem_distance"), km_column(frame, t("nearby_same_seat")))
         st.markdown(f"**{SPECS[name].label.get(language)}**")
         st.dataframe(table, hide_index=True, width="stretch", key=f"nearby_table_{name}")

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from parks.analysis.stats import records_by_industry, targets_wide
-from parks.model.schema import SPECS
+from parks.model.schema import SPECS, field_label
 from ui import loaders
 from ui.i18n import lang, t
 from ui.session import region
@@ -66,6 +66,8 @@ for ind in tax.system_members("sei"):
 st.subheader(t("overall_targets"))
 st.dataframe(targets_wide(targets, "", language).rename(columns={"indicator": t("indicator")}),
              hide_index=True, width="stretch", key="targets_overall")
-with st.expander("原文 / Source text"):
-    shown = targets[["id", "industry", "year", "text_zh", "source"]]
+with st.expander(t("targets_source_text")):
+    shown = targets[["id", "industry", "year", "text_zh", "source"]].rename(
+        columns={"text_zh": t("targets_source_text"), **{c: field_label(c, language) for c in
+                                                         ("id", "industry", "year", "source")}})
     st.dataframe(shown, hide_index=True, width="stretch", key="targets_source")

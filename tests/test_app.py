@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from parks.model.industries import load_taxonomy
 from parks.store import open_store
 from tests.apptest import APP, audit, login, private_store
+from ui.session import app_heading
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -46,7 +47,7 @@ def test_bad_settings_stop_the_app_with_every_problem_listed(monkeypatch):
 
 def test_map_page_runs_and_counts_records(monkeypatch, heze):
     at = _app(monkeypatch)
-    assert "菏泽产业园区地图" in at.title[0].value
+    assert at.title[0].value == "产业园区地图 · 菏泽市"
     metrics = {m.label: m.value for m in at.metric}
     # unfiltered, the page counts every record of data/ (its store is built from data/)
     assert int(metrics["园区"]) == len(heze.parks) and int(metrics["企业"]) == len(heze.enterprises)
@@ -97,7 +98,7 @@ def test_english_switch(monkeypatch):
     at = _app(monkeypatch, table="parks")
     at.radio(key="lang").set_value("en").run()
     assert not at.exception
-    assert "Heze Park Map" in at.title[0].value
+    assert at.title[0].value == "Industrial Park Map · Heze"
     assert "Precision" in at.dataframe[0].value.columns
 
 
@@ -105,7 +106,8 @@ def test_jining_region_loads_the_same_way(monkeypatch):
     at = _app(monkeypatch)
     at.selectbox(key="region__zh").set_value("370800").run()
     assert not at.exception
-    assert "济宁市" in at.title[0].value
+    assert at.title[0].value == "产业园区地图 · 济宁市"  # the app's name names no other city
+    assert app_heading("en", "370800") == "Industrial Park Map · Jining"  # the browser tab's title
 
 
 def test_targets_page(monkeypatch):

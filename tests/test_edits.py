@@ -17,7 +17,14 @@ from geo.crs import distance_m, shift_geometry, wgs84_to_gcj02
 from parks.display.edit_map import EditTarget, edit_map
 from parks.display.map_look import MapLook
 from parks.errors import DataValidationError
-from parks.files.baseline import audit_csv, baseline_zip, describe_change, history_frame, outlines_geojson
+from parks.files.baseline import (
+    audit_csv,
+    baseline_zip,
+    describe_change,
+    history_frame,
+    outlines_geojson,
+    shown_time,
+)
 from parks.model.edits import (
     REMOVE,
     PointEdit,
@@ -121,6 +128,9 @@ def test_edit_map_is_offline_ready_and_shifts_for_gaode(tmp_path, cache_dir):
     assert "L.Control.Draw" in page and "/app/static/vendor/leaflet-draw/" in page
     assert "cdnjs" not in page and "cdn.jsdelivr" not in page
     assert "hz-pending" in page and repr(SQUARE.exterior.coords[0][1]) in page
+    # Leaflet.draw's toolbar speaks the interface language, set before the control is made
+    assert '"draw.toolbar.buttons.polygon": "绘制多边形"' in page
+    assert page.index("L.drawLocal") < page.index("new L.Control.Draw")
     plain = edit_map(ds, target, offline, draw=False)
     assert "L.Control.Draw" not in plain.get_root().render()
     gaode = edit_map(ds, target, replace(offline, basemap=resolve("amap", {})),
@@ -132,15 +142,17 @@ def test_edit_map_is_offline_ready_and_shifts_for_gaode(tmp_path, cache_dir):
 def test_history_describes_changes_and_the_log_is_safe_csv():
     before = {"name_zh": "园", "boundary": "", "note": "=cmd|calc"}
     after = before | {"name_zh": "新园", "boundary": to_wkt(SQUARE)}
-    text = describe_change(json.dumps(before), json.dumps(after))
-    assert "name_zh: 园 → 新园" in text and "boundary: ∅ → outline 5." in text
-    assert describe_change(None, json.dumps(after)).startswith("created")
-    assert describe_change(json.dumps(before), float("nan")) == "deleted"
+    text = describe_change(json.dumps(before), json.dumps(after), "en")
+    assert "Chinese name: 园 → 新园" in text and "Drawn outline: ∅ → outline 5." in text
+    assert describe_change(None, json.dumps(after), "en").startswith("created")
+    assert describe_change(json.dumps(before), float("nan"), "en") == "deleted"
+    assert describe_change(json.dumps(before), json.dumps(after), "zh").startswith("中文名称：园 → 新园")
     audit = pd.DataFrame([{"seq": 2, "at": "t", "user": "lee", "reason": "=HYPERLINK()",
                            "table_name": "parks", "record_id": "p-1", "action": "update",
                            "before": json.dumps(before), "after": json.dumps(after), "version": 2}])
-    assert list(history_frame(audit).columns) == ["seq", "at", "user", "reason", "action", "changes"]
-    assert history_frame(audit.iloc[0:0]).empty
+    assert list(history_frame(audit, "zh").columns) == ["序号", "时间（北京时间）", "操作人", "修改说明",
+                                                        "操作", "改动"]
+    assert history_frame(audit.iloc[0:0], "en").empty
     csv = audit_csv(audit)
     assert csv.startswith(b"\xef\xbb\xbf") and b"'=HYPERLINK()" in csv
 
@@ -186,3 +198,15 @@ def test_a_new_outline_never_moves_a_placed_point_without_being_asked():
     assert placed_point(seat_only, None) is None  # a seat is nobody's choice: it goes inside
     assert outside_outline(SQUARE, outside) and not outside_outline(SQUARE, inside)
     assert not outside_outline(SQUARE, None)
+
+
+def test_history_shows_beijing_time_and_actions_in_the_interface_language():
+    audit = pd.DataFrame([{"seq": 1, "at": "2026-03-01T17:30:00+00:00", "user": "lee", "reason": "",
+                           "table_name": "parks", "record_id": "p-1", "action": "update",
+                           "before": json.dumps({"kind": "a"}), "after": json.dumps({"kind": "b"}),
+                           "version": 2}])
+    row = history_frame(audit, "zh").iloc[0]
+    assert row["时间（北京时间）"] == "2026-03-02 01:30" and row["操作"] == "修改"
+    assert row["改动"] == "类型：a → b"
+    assert shown_time("2026-03-01T17:30:00") == "2026-03-02 01:30"  # a stamp without zone is UTC
+    assert history_frame(audit, "en").iloc[0]["Action"] == "changed"

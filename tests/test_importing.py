@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -67,6 +68,15 @@ def test_good_rows_are_kept_bad_rows_reported_by_row_and_field(ctx):
     assert list(preview.records["name_zh"]) == ["测试生物", "无地址公司"]
     assert set(preview.records["industry"]) == {"BIO", "NMT"}  # labels became codes
     assert preview.failed == 3
+
+
+def test_the_chinese_report_says_everything_in_chinese(ctx):
+    report = _preview(SHEET.encode("gbk"), ctx).report.set_index("row")
+    assert "按地址定位（离线地名库" in report.loc[2, "message_zh"]
+    assert "：地址不在本地区" in report.loc[4, "message_zh"]
+    assert "与第 2 行是同一记录" in report.loc[6, "message_zh"]
+    latin = [m for m in report["message_zh"] if re.search(r"[a-z]{3,}", m.split("（")[0])]
+    assert latin == []
 
 
 def test_report_downloads_as_csv_with_bom(ctx):

@@ -16,7 +16,7 @@ from parks.model.validate import validate_tables
 from parks.store.accounts import Editor
 from parks.store.base import BASELINE_USER, ConflictError, Store, StoreError
 from ui import loaders
-from ui.i18n import t
+from ui.i18n import lang, t
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def history_section(store: Store, state: EditState, editor: Editor) -> None:
     if audit.empty:
         st.info(t("edit_no_history"))
     else:
-        st.dataframe(history_frame(audit), hide_index=True, width="stretch",
+        st.dataframe(history_frame(audit, lang()), hide_index=True, width="stretch",
                      key=f"history_{state.table}_{state.record_id}")
         if audit["user"].iloc[0] == BASELINE_USER:  # undoing the baseline would delete the record
             st.caption(t("edit_baseline_only"))

@@ -61,7 +61,7 @@ EDIT_STRINGS: dict[str, Label] = {
     "edit_tool": Label("地图操作", "Map tool"),
     "edit_tool_move": Label("点击地图移动点位", "Click the map to move the point"),
     "edit_tool_draw": Label("绘制/修改园区范围", "Draw or reshape the park outline"),
-    "edit_tool_help": Label("绘制：用左上角的多边形或矩形工具；修改：编辑（铅笔）工具，拖动顶点后点“Save”。",
+    "edit_tool_help": Label("绘制：用左上角的多边形或矩形工具；修改：编辑（铅笔）工具，拖动顶点后点“保存”。",
                             "Draw with the polygon or rectangle tool (top left); reshape with the edit "
                             "(pencil) tool, drag vertices, then press “Save” in its toolbar."),
     "edit_current": Label("当前位置", "Current position"),

@@ -43,7 +43,7 @@ def requirement_form(dataset: Dataset, language: str) -> Requirement:
     industry = one.selectbox(t("explorer_industry"), codes, key="explorer_industry",
                              format_func=lambda c: (("· " if tax.get(c).parent else "")
                                                     + tax.get(c).label.get(language)) if c
-                             else t("explorer_any"))
+                             else t("explorer_any", language))
     chemical = one.checkbox(t("explorer_chemical"), key="explorer_chemical",
                             help=t("explorer_chemical_help"))
     area = two.number_input(t("explorer_area"), *limits("explorer", "area"), step=0.5,

@@ -9,7 +9,7 @@ from ui.edit_text import EDIT_STRINGS
 
 # Buttons, headings and messages; field and vocabulary labels live on parks.model.schema/vocab.
 STRINGS: dict[str, Label] = EDIT_STRINGS | {
-    "app_title": Label("菏泽产业园区地图", "Heze Park Map"),
+    "app_title": Label("产业园区地图", "Industrial Park Map"),  # the city follows: app_heading
     "language": Label("语言 / Language", "语言 / Language"),
     "page_map": Label("地图", "Map"),
     "page_targets": Label("产业目标", "Targets"),
@@ -97,8 +97,8 @@ STRINGS: dict[str, Label] = EDIT_STRINGS | {
     "import_column": Label("文件中的列", "Column in file"),
     "import_field": Label("对应字段", "Field"),
     "import_sure": Label("确定", "Sure"),
-    "import_field_help": Label("留空则不导入该列；address 列用于地理编码",
-                               "Leave empty to skip; 'address' is used for geocoding"),
+    "import_field_help": Label("留空则不导入该列；“地址”列用于地理编码",
+                               "Leave empty to skip; the address is used for geocoding"),
     "import_confirm": Label("有些列是猜测的对应关系，请确认或修改后再检查。",
                             "Some columns were matched by a guess: confirm or change them first."),
     "import_check": Label("检查并地理编码", "Check and geocode"),
@@ -309,6 +309,12 @@ STRINGS: dict[str, Label] = EDIT_STRINGS | {
                                   "has an outline yet: firms of the industry inside are not counted."),
     "nearby_map_point": Label("地图上选的点（{lat:.5f}, {lon:.5f}）", "Map point ({lat:.5f}, {lon:.5f})"),
     "nearby_same_seat": Label("同一驻地，距离未知", "same seat, distance unknown"),
+    # one language all the way through (issue 18 item 3, interface half)
+    "nearest_category": Label("类别", "Kind of place"),
+    "nearest_name": Label("名称", "Name"),
+    "nearest_approximate": Label("近似", "Approximate"),
+    "targets_source_text": Label("原文", "Source text"),
+    "import_address": Label("地址（用于地理编码）", "Address (for geocoding)"),
 }
 
 

@@ -20,12 +20,16 @@ from parks.model.vocab import PRECISION
 from ui.i18n import t
 
 
-def mapping_editor(matches: list[HeaderMatch], spec: TableSpec, key: str) -> dict[str, str]:
-    """Let the user confirm or change which field each column goes to; returns header → field."""
-    fields = ["", *spec.names, "address"]
+def mapping_editor(matches: list[HeaderMatch], spec: TableSpec, key: str, lang: str
+                   ) -> dict[str, str]:
+    """Let the user confirm or change which field each column goes to, fields named by their
+    labels in `lang`; returns header → field code."""
+    labels = {"": "", **{name: field_label(name, lang) for name in spec.names},
+              "address": t("import_address", lang)}
+    fields = {label: code for code, label in labels.items()}
     table = pd.DataFrame({
         t("import_column"): [m.header for m in matches],
-        t("import_field"): [m.field for m in matches],
+        t("import_field"): [labels.get(m.field, m.field) for m in matches],
         t("import_sure"): [m.sure for m in matches],
     })
     if not all(m.sure for m in matches):
@@ -34,9 +38,9 @@ def mapping_editor(matches: list[HeaderMatch], spec: TableSpec, key: str) -> dic
         table, key=key, hide_index=True, width="stretch", disabled=[t("import_column"),
                                                                     t("import_sure")],
         column_config={t("import_field"): st.column_config.SelectboxColumn(
-            options=fields, help=t("import_field_help"))})
+            options=list(fields), help=t("import_field_help"))})
     mapping = dict(zip(edited[t("import_column")], edited[t("import_field")], strict=True))
-    return {header: field or "" for header, field in mapping.items()}
+    return {header: fields.get(label or "", "") for header, label in mapping.items()}
 
 
 class Progress:

@@ -16,6 +16,7 @@ from parks.analysis.profile import (
     park_profile,
 )
 from parks.model.dataset import Dataset
+from parks.model.schema import field_label
 from parks.model.vocab import APPROXIMATE, PRECISION
 from ui import loaders
 from ui.i18n import t
@@ -85,8 +86,12 @@ def nearest_places(profile: ParkProfile, language: str) -> None:
         category=nearest["category"].map(lambda c: NEAREST_CATEGORIES[c].get(language)),
         name=nearest["name_en"] if language == "en" else nearest["name"],
         note=nearest["note"] if language == "en" else nearest["note_zh"])
-    st.dataframe(shown[["category", "name", "distance_km", "approximate", "note"]],
-                 hide_index=True, width="stretch", key="park_nearest_table")
+    headers = {"category": t("nearest_category", language), "name": t("nearest_name", language),
+               "distance_km": t("chem_distance", language),
+               "approximate": t("nearest_approximate", language),
+               "note": field_label("note", language)}
+    st.dataframe(shown[list(headers)].rename(columns=headers), hide_index=True,
+                 width="stretch", key="park_nearest_table")
 
 
 def outline_members(dataset: Dataset, park: pd.Series, language: str) -> None:

@@ -32,6 +32,12 @@ def region() -> str:
     return st.session_state.get("region", DEFAULT_CONFIG.default_region)
 
 
+def app_heading(language: str, adcode: str) -> str:
+    """The app's name with the chosen city, for the page title and the browser tab: the name
+    itself names no city (菏泽 in 济宁 would be wrong)."""
+    return f"{t('app_title', language)} · {DEFAULT_CONFIG.region(adcode).label.get(language)}"
+
+
 def sidebar_frame() -> None:
     """Language and city switches at the top of the sidebar (shared by every page)."""
     codes = [r.adcode for r in DEFAULT_CONFIG.regions]

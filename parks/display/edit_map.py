@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
+from branca.element import MacroElement
 from folium.plugins import Draw
+from jinja2 import Template
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from geo import assets
 from geo.basemaps import Basemap
 from geo.crs import shift_geometry, wgs84_to_gcj02
+from geo.labels import Label
 from geo.layers import OutlineLayer
 from geo.maps import build_map
 from parks.display.map_look import MapLook
@@ -25,6 +29,60 @@ _DRAW = {"polyline": False, "circle": False, "marker": False, "circlemarker": Fa
          "polygon": {"allowIntersection": False, "shapeOptions": {"color": EDIT_COLOUR}},
          "rectangle": {"shapeOptions": {"color": EDIT_COLOUR}}}
 _PAD_DEG = 0.03  # ~3 km around a lone point
+# Leaflet.draw's toolbar and tooltips (L.drawLocal paths); no maintained locale package exists.
+DRAW_WORDS: dict[str, Label] = {
+    "draw.toolbar.buttons.polygon": Label("绘制多边形", "Draw a polygon"),
+    "draw.toolbar.buttons.rectangle": Label("绘制矩形", "Draw a rectangle"),
+    "draw.toolbar.actions.title": Label("取消绘制", "Cancel drawing"),
+    "draw.toolbar.actions.text": Label("取消", "Cancel"),
+    "draw.toolbar.finish.title": Label("完成绘制", "Finish drawing"),
+    "draw.toolbar.finish.text": Label("完成", "Finish"),
+    "draw.toolbar.undo.title": Label("删除最后画的点", "Delete last point drawn"),
+    "draw.toolbar.undo.text": Label("删除最后一点", "Delete last point"),
+    "draw.handlers.polygon.tooltip.start": Label("单击开始绘制。", "Click to start drawing shape."),
+    "draw.handlers.polygon.tooltip.cont": Label("单击继续绘制。", "Click to continue drawing shape."),
+    "draw.handlers.polygon.tooltip.end": Label("单击第一个点闭合范围。",
+                                               "Click first point to close this shape."),
+    "draw.handlers.rectangle.tooltip.start": Label("按住并拖动绘制矩形。",
+                                                   "Click and drag to draw rectangle."),
+    "draw.handlers.simpleshape.tooltip.end": Label("松开鼠标完成绘制。",
+                                                   "Release mouse to finish drawing."),
+    "edit.toolbar.actions.save.title": Label("保存修改", "Save changes"),
+    "edit.toolbar.actions.save.text": Label("保存", "Save"),
+    "edit.toolbar.actions.cancel.title": Label("取消编辑，放弃所有修改",
+                                               "Cancel editing, discards all changes"),
+    "edit.toolbar.actions.cancel.text": Label("取消", "Cancel"),
+    "edit.toolbar.actions.clearAll.title": Label("清除全部图形", "Clear all layers"),
+    "edit.toolbar.actions.clearAll.text": Label("全部清除", "Clear All"),
+    "edit.toolbar.buttons.edit": Label("修改范围", "Edit layers"),
+    "edit.toolbar.buttons.editDisabled": Label("没有可修改的范围", "No layers to edit"),
+    "edit.toolbar.buttons.remove": Label("删除范围", "Delete layers"),
+    "edit.toolbar.buttons.removeDisabled": Label("没有可删除的范围", "No layers to delete"),
+    "edit.handlers.edit.tooltip.text": Label("拖动顶点修改范围。",
+                                             "Drag handles or markers to edit features."),
+    "edit.handlers.edit.tooltip.subtext": Label("点“取消”撤销修改。", "Click cancel to undo changes."),
+    "edit.handlers.remove.tooltip.text": Label("单击图形将其删除。", "Click on a feature to remove."),
+}
+
+
+class DrawWords(MacroElement):
+    """Sets L.drawLocal in the interface language before the Draw control is made."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+(function (words) {
+  Object.keys(words).forEach(function (path) {
+    var keys = path.split("."), node = L.drawLocal;
+    keys.slice(0, -1).forEach(function (k) { node = node[k] = node[k] || {}; });
+    node[keys[keys.length - 1]] = words[path];
+  });
+})({{ this.words }});
+{% endmacro %}""")
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "DrawWords"
+        self.words = json.dumps({path: label.get(lang) for path, label in DRAW_WORDS.items()},
+                                ensure_ascii=False)
 
 
 def _to_display(geom: BaseGeometry, basemap: Basemap) -> BaseGeometry:
@@ -101,6 +159,7 @@ def edit_map(dataset: Dataset, target: EditTarget, look: MapLook, *, draw: bool)
             polygon.add_to(editable if draw else fmap)
     _add_points(fmap, target, look.basemap, colour)
     if draw:
+        DrawWords(look.lang).add_to(fmap)  # before Draw: the control reads L.drawLocal when made
         Draw(feature_group=editable, show_geometry_on_click=False, draw_options=_DRAW,
              edit_options={"poly": {"allowIntersection": False}}).add_to(fmap)
         assets.localize(fmap, look.asset_base_url)  # Draw's files, added after build_map's pass

@@ -19,6 +19,7 @@ from geo.reverse import assign_counties, county_index
 from parks.config import Settings
 from parks.errors import Problem
 from parks.files.geocoder import address_geocoder
+from parks.files.report_words import NO_ADDRESS, geocoded, messages, not_located
 from parks.files.uploads import HeaderMatch, Upload, match_headers, read_upload
 from parks.model.credit_code import cleaned, credit_code_problem
 from parks.model.industries import Taxonomy
@@ -121,7 +122,9 @@ def _apply_codes(rec: dict[str, str], taxonomy: Taxonomy) -> None:
 
 def _markup_problems(rec: dict[str, str], row: int, file: str) -> list[Problem]:
     return [Problem(file, row, f, rec[f], "contains HTML markup; remove it (text is never run "
-                    "as HTML, but a name with tags is almost certainly a copy-paste error)")
+                    "as HTML, but a name with tags is almost certainly a copy-paste error)",
+                    "含有 HTML 标记，请删除（文字不会被当作网页代码执行，"
+                    "但带标记的名称几乎都是复制粘贴错误）")
             for f in _TEXT_FIELDS if _MARKUP.search(rec.get(f, ""))]
 
 
@@ -142,7 +145,7 @@ def _town_fallback(rec: dict[str, str], town_points: frozenset[tuple[str, str]],
 
 def _locate_row(rec: dict[str, str], locate_address: Callable[[str], GeocodeResult],
                 county_of: Callable[[float, float], str],
-                settings: ImportSettings) -> tuple[str, str]:
+                settings: ImportSettings) -> tuple[str, Label | str]:
     """Fill county/town/precision of one record; returns (field, error) or ('', warning)."""
     if rec.get("lon") or rec.get("lat"):
         rec.setdefault("crs", settings.crs)
@@ -161,17 +164,16 @@ def _locate_row(rec: dict[str, str], locate_address: Callable[[str], GeocodeResu
     address = rec.get("address", "")
     if not address:
         rec["precision"] = "unlocated"
-        return "", "no address or coordinates: counted in tables, not drawn on the map"
+        return "", NO_ADDRESS
     found = locate_address(address)
     if found.status != "ok":
         rec["precision"] = "unlocated"  # the row is rejected for its address, not for this
-        return "address", f"{found.status}: {found.message}"
+        return "address", not_located(found)
     rec["county_adcode"], rec["town"] = found.county_adcode, found.town
     rec["precision"] = found.precision
     if found.precision == "digitised":  # an online service placed the address itself
         rec["lon"], rec["lat"], rec["crs"] = f"{found.lon:.6f}", f"{found.lat:.6f}", "WGS84"
-    return "", (f"geocoded ({found.provider}) from the address ({found.matched or found.message}"
-                f", confidence {found.confidence})")
+    return "", geocoded(found)
 
 
 def _record(row: pd.Series, mapping: Mapping[str, str], settings: ImportSettings) -> dict[str, str]:
@@ -213,7 +215,9 @@ def _row_locator(ctx: ValidationContext, settings: ImportSettings,
         if field or stated or rec["precision"] not in ("town", "county") or not reason:
             return field, message
         rec["precision"] = "county"
-        return "", Label(reason.zh, f"{message}; {reason.en}" if message else reason.en)
+        said = message if isinstance(message, Label) else Label(message, message)
+        return "", Label(f"{said.zh}；{reason.zh}" if said.zh else reason.zh,
+                         f"{said.en}; {reason.en}" if said.en else reason.en)
 
     return locate
 
@@ -241,7 +245,8 @@ def _row_problems(frame: pd.DataFrame, spec: TableSpec, ctx: ValidationContext,
         for idx, value in frame[col.name].items():
             if value and value not in known:
                 problems.append(Problem(spec.file, idx + 2, col.name, value,
-                                        f"no {col.ref} record has this id"))
+                                        f"no {col.ref} record has this id",
+                                        f"没有这个编号的{SPECS[col.ref].label.zh}记录"))
     return problems
 
 
@@ -266,13 +271,15 @@ def prepare_import(upload: Upload, mapping: Mapping[str, str], settings: ImportS
                                                                                 upload.name)
         field, message = locate(rec)
         if field:
-            problems.append(Problem(upload.name, line, field, rec.get(field, ""), message))
+            said = message if isinstance(message, Label) else Label(message, message)
+            problems.append(Problem(upload.name, line, field, rec.get(field, ""), said.en, said.zh))
         notes[idx] = message if not field else ""
         rec["id"] = rec.get("id") or stable_id(spec, rec.get("name_zh", ""),
                                                rec.get("address") or rec.get("county_adcode", ""))
         if rec["id"] in seen:
             problems.append(Problem(upload.name, line, "id", rec["id"],
-                                    f"same record as row {seen[rec['id']]} (same name and place)"))
+                                    f"same record as row {seen[rec['id']]} (same name and place)",
+                                    f"与第 {seen[rec['id']]} 行是同一记录（名称和地点相同）"))
         seen.setdefault(rec["id"], line)
         records[idx] = {name: rec.get(name, "") for name in spec.names}
         if progress:
@@ -284,15 +291,6 @@ def prepare_import(upload: Upload, mapping: Mapping[str, str], settings: ImportS
     return _preview(spec, upload, frame, problems, notes)
 
 
-def _messages(problems: list[Problem], note: Label | str) -> tuple[str, str]:
-    """A report line's message in English and in Chinese (English where no Chinese is written)."""
-    if not problems:
-        return (note.en, note.zh) if isinstance(note, Label) else (note, note)
-    return tuple("; ".join(f"{p.field}: {reason(p)}" + (f" ({p.value[:40]})" if p.value else "")
-                           for p in problems)
-                 for reason in (lambda p: p.reason, lambda p: p.reason_zh or p.reason))
-
-
 def _preview(spec: TableSpec, upload: Upload, frame: pd.DataFrame, problems: list[Problem],
              notes: Mapping[int, Label | str]) -> ImportPreview:
     bad_rows = {p.row for p in problems if p.row is not None and p.row >= 2}
@@ -302,7 +300,7 @@ def _preview(spec: TableSpec, upload: Upload, frame: pd.DataFrame, problems: lis
         mine = [p for p in problems if p.row == idx + 2]
         lines.append((idx + 2, "error" if mine else "ok", rec["id"], rec["name_zh"],
                       rec["county_adcode"], rec["town"], rec["precision"],
-                      *_messages(mine, notes.get(idx, ""))))
+                      *messages(mine, notes.get(idx, ""))))
     report = pd.DataFrame(lines, columns=REPORT_COLUMNS)
     good = frame[[idx + 2 not in bad_rows for idx in frame.index]] if not file_level else \
         frame.iloc[0:0]
@@ -315,7 +313,7 @@ def report_csv(preview: ImportPreview, lang: str = "en") -> bytes:
     table = preview.report.copy()
     file_level = [p for p in preview.problems if p.row is None or p.row < 2]
     if file_level:
-        extra = pd.DataFrame([(p.row or "", "error", "", "", "", "", "", *_messages([p], ""))
+        extra = pd.DataFrame([(p.row or "", "error", "", "", "", "", "", *messages([p], ""))
                               for p in file_level], columns=REPORT_COLUMNS)
         table = pd.concat([extra, table], ignore_index=True)
     chosen = table["message_zh"] if lang == "zh" else table["message"]

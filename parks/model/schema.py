@@ -75,7 +75,7 @@ def _location_columns() -> tuple[Column, ...]:
                help="Prefecture adcode: 371700 菏泽, 370800 济宁."),
         Column("county_adcode", Label("县区", "County"), "adcode",
                help="County-level adcode; blank when not known."),
-        Column("town", Label("乡镇/街道", "Town"), form_label=Label("乡镇/街道", "Town (乡镇/街道)"),
+        Column("town", Label("乡镇/街道", "Town"), form_label=Label("乡镇/街道", "Town or subdistrict"),
                help="乡镇/街道 as spelled in data/towns.csv."),
     )
 

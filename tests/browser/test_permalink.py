@@ -80,7 +80,7 @@ def test_the_address_keeps_language_and_view_after_any_change(page: Page,
     assert tuple(round(v, 2) for v in _view(page)) == (35.3, 115.4, 10)
     # switching the language reruns the page: the address says so and keeps the map's view
     page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
-    page.get_by_text("Heze Park Map").first.wait_for(timeout=30_000)
+    page.get_by_text("Industrial Park Map").first.wait_for(timeout=30_000)
     _settled(page, {"lang": "en", "view": "35.30000,115.40000,10"})
     # the reader pans; a filter change reruns the page: the panned view stays in the address
     map_frame(page).evaluate(f"() => {{ {FIND_MAP}.setView([35.2, 115.5], 11); }}")
@@ -90,7 +90,7 @@ def test_the_address_keeps_language_and_view_after_any_change(page: Page,
     # the link opens in English, at the same view
     other = page.context.new_page()
     other.goto(page.url)
-    other.get_by_text("Heze Park Map").first.wait_for(timeout=30_000)
+    other.get_by_text("Industrial Park Map").first.wait_for(timeout=30_000)
     lat, lon, zoom = _view(other)
     assert (round(lat, 2), round(lon, 2), zoom) == (35.2, 115.5, 11)
     other.close()
