@@ -82,8 +82,8 @@ def test_editor_edits_a_field_and_the_history_names_them(store_path):
     assert (last["user"], last["reason"], last["action"]) == ("lee", "edit fields", "update")
     at.segmented_control(key="edit_section").set_value("history").run()
     history = at.dataframe[0].value
-    assert "name_en: Yuncheng Chemical Industrial Park → Yuncheng Chemical Park" in history.iloc[0][
-        "changes"]
+    assert "英文名称：Yuncheng Chemical Industrial Park → Yuncheng Chemical Park" in history.iloc[0][
+        "改动"]
 
 
 def test_a_bad_value_is_refused_naming_the_field(store_path):
@@ -234,12 +234,12 @@ def test_admin_adds_and_removes_an_editor_and_gets_the_baseline():
     at = login(_at(), ADMIN)
     at.switch_page("app_pages/admin.py").run()
     assert not at.exception, at.exception
-    assert set(at.dataframe[0].value["name"]) == {"主任", "lee"}
+    assert set(at.dataframe[0].value["用户名"]) == {"主任", "lee"}
     at.text_input(key="admin_new_name").input("zhang")
     at.text_input(key="admin_new_password").input("zhang-pass-1")
     _by_label(at.main.button, "添加或重置账户").click().run()
     assert "已保存账户 zhang" in at.success[0].value
-    assert set(at.dataframe[0].value["name"]) == {"主任", "lee", "zhang"}
+    assert set(at.dataframe[0].value["用户名"]) == {"主任", "lee", "zhang"}
     at.selectbox(key="admin_remove_name").set_value("lee").run()
     at.button(key="admin_remove").click().run()
     assert "已删除账户 lee" in at.success[0].value
