@@ -45,7 +45,8 @@ TOWN_WITHOUT_POINT = Label(
     "of {county} (precision: county) until towns.csv gives the town a point")
 
 
-LEGACY_NOTE = Label("旧表的单语列：按英文文本导入", "an old single-language column: imported as the English text")
+LEGACY_NOTE = Label("旧表的单语列：按英文文本导入",
+                    "an old single-language column: imported as the English text")
 
 
 @dataclass(frozen=True)
