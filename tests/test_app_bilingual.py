@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from parks.model.dataset import read_tables
 from parks.store import open_store
-from tests.apptest import APP, private_store
+from tests.apptest import APP, login, private_store, stored
 from tests.records import DATA
 
 IDS = ["p-dongming-petrochem", "p-yuncheng-chem", "p-heze-hitech"]
@@ -94,3 +94,19 @@ def test_an_empty_chinese_text_falls_back_to_the_english_marked(store_path, park
     facts = _profile_facts("p-yuncheng-chem", "zh")
     assert facts["认定"].startswith("（英文）" + parks.loc["p-yuncheng-chem", "recognition_en"])
     assert facts["面积口径"] == parks.loc["p-yuncheng-chem", "area_basis_zh"]
+
+
+def test_the_edit_page_has_a_field_per_language_and_saves_the_chinese_text(store_path, parks):
+    at = login(AppTest.from_file(APP, default_timeout=120).run())
+    at.switch_page("app_pages/edit.py").run()
+    at.radio(key="edit_table__zh").set_value("parks").run()
+    at.selectbox(key="edit_record__zh").set_value("p-yuncheng-chem").run()
+    areas = {w.label: w for w in at.main.text_area if w.label.startswith("认定")}
+    assert set(areas) == {"认定（中文）", "认定（英文）"}
+    assert areas["认定（英文）"].value == parks.loc["p-yuncheng-chem", "recognition_en"]
+    areas["认定（中文）"].input("山东省省级化工园区（第1批）")
+    next(b for b in at.main.button if b.label.startswith("保存字段")).click().run()
+    assert not at.exception, at.exception
+    saved = stored(store_path, "parks", "p-yuncheng-chem")
+    assert saved["recognition_zh"] == "山东省省级化工园区（第1批）"
+    assert saved["recognition_en"] == parks.loc["p-yuncheng-chem", "recognition_en"]
