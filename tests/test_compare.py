@@ -143,3 +143,19 @@ def test_members_inside_an_outline_with_the_county_undecidable_beside(heze):
     english = compare_parks(data, ["p-heze-hitech"], lang="en")
     assert english.set_index("Attribute").iloc[:, 0]["Projects inside the outline"] == \
         "— (no outline)"
+
+
+@pytest.mark.parametrize(("lang", "emptied", "shown", "mark"),
+                         [("zh", "area_basis_zh", "area_basis_en", "（英文）"),
+                          ("en", "area_basis_en", "area_basis_zh", "(Chinese) ")])
+def test_curated_text_missing_in_one_language_shows_the_other_marked(heze, lang, emptied, shown,
+                                                                     mark):
+    parks = heze.parks.copy()
+    park = parks["id"] == "p-yuncheng-chem"
+    parks.loc[park, emptied] = ""  # synthetic: one language not written yet
+    table = compare_parks(dataclasses.replace(heze, parks=parks), ["p-yuncheng-chem"], lang)
+    label = "面积口径" if lang == "zh" else "Area basis"
+    assert table.iloc[:, 1][table.iloc[:, 0] == label].item() == mark + parks.loc[park, shown].item()
+    parks.loc[park, shown] = ""
+    table = compare_parks(dataclasses.replace(heze, parks=parks), ["p-yuncheng-chem"], lang)
+    assert table.iloc[:, 1][table.iloc[:, 0] == label].item() == ""  # neither: nothing, no mark

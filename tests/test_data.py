@@ -86,3 +86,19 @@ def test_unlocated_records_have_no_point(heze):
         unlocated = frame[frame["precision"] == "unlocated"]
         assert unlocated.geometry.isna().all()
         assert (unlocated["county_adcode"] == "").all()
+
+
+@pytest.mark.parametrize("field", ["area_basis", "recognition"])
+def test_curated_text_is_in_both_languages_with_the_same_figures(field):
+    """Every English curated text has its Chinese translation, which keeps every figure, date
+    and document number as written (a translation adds and drops no fact)."""
+    import re
+
+    parks = _table("parks")
+    filled = parks[parks[f"{field}_en"] != ""]
+    assert len(filled) and (filled[f"{field}_zh"] != "").all()
+    assert (parks.loc[parks[f"{field}_en"] == "", f"{field}_zh"] == "").all()
+    figures = re.compile(r"\d+(?:[.\-/]\d+)*|\[\d+\]")
+    for en, zh in zip(filled[f"{field}_en"], filled[f"{field}_zh"], strict=True):
+        assert sorted(figures.findall(en)) == sorted(figures.findall(zh)), (en, zh)
+        assert not re.search(r"[A-Za-z]{3,}", zh.replace("seed-", "")), zh

@@ -18,6 +18,7 @@ from geo.rate_limit import RateLimiter
 from parks.config import Settings
 from parks.files.geocoder import address_geocoder
 from parks.files.importing import (
+    ImportRun,
     ImportSettings,
     commit_preview,
     prepare_import,
@@ -294,3 +295,25 @@ def test_the_file_date_is_the_rows_as_of_and_is_checked(ctx):
         True] * 4
     assert [valid_as_of(t, today) for t in ("", "2024-13", "2024-02-30", "2027", "24-06")] == [
         False] * 5
+
+
+def test_an_old_sheet_with_one_english_column_per_field_imports_it_as_english(ctx):
+    """A sheet from before the bilingual split (area_basis, recognition): their text goes to
+    <field>_en, the Chinese stays empty, and the report says so."""
+    original = read_tables(DATA)[0]["parks"].head(12)
+    old = original.drop(columns=["area_basis_zh", "recognition_zh"]).rename(
+        columns={"area_basis_en": "area_basis", "recognition_en": "Recognition"})
+    data = old.to_csv(index=False).encode("utf-8")
+    preview = _preview(data, ctx, name="old-parks.csv", table="parks")
+    assert preview.failed == 0, preview.report
+    back = preview.records.set_index("id")
+    for field in ("area_basis", "recognition"):
+        assert back[f"{field}_en"].tolist() == original[f"{field}_en"].tolist()
+        assert set(back[f"{field}_zh"]) == {""}
+    matches = tuple(match_headers(list(old.columns), SPECS["parks"]))
+    legacy = {m.header: m.field for m in matches if m.legacy}
+    assert legacy == {"area_basis": "area_basis_en", "Recognition": "recognition_en"}
+    assert all(m.sure for m in matches if m.legacy)
+    text = ImportRun(preview, matches, None).text
+    assert "area_basis → area_basis_en (an old single-language column: imported as the English " \
+           "text)" in text

@@ -19,7 +19,7 @@ EVIL = '<script>alert("x")</script>'
 def _park(**kw):
     base = {"name_zh": "郓城化工产业园", "name_en": "Yuncheng Chemical Park", "kind": "chemical_park",
             "subkind": "", "level": "provincial", "status": "operating", "industries_text": "煤化工",
-            "area_km2": 5.2512, "sizhi": "东至经七路", "recognition": "省级化工园区",
+            "area_km2": 5.2512, "sizhi": "东至经七路", "recognition_zh": "省级化工园区", "recognition_en": "",
             "county": "郓城县", "town": "随官屯镇", "precision": "town", "source": "seed-000",
             "as_of": "2023-07-06"}
     return SimpleNamespace(**(base | kw))

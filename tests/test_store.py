@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 
 import pandas as pd
@@ -329,6 +331,45 @@ def test_schema_columns_are_added_and_unknown_ones_refused(gpkg_store, store_pat
     sql_rows(store_path, "ALTER TABLE projects ADD COLUMN colour TEXT")
     with pytest.raises(StoreError, match="projects: unknown colour"):
         open_store(store_path)
+
+
+def _as_before_the_split(path: Path) -> None:
+    """The store file as the app before the bilingual split left it: one English column per
+    field (area_basis, recognition), and so in the audit's records."""
+    for field in ("area_basis", "recognition"):
+        sql_rows(path, f"ALTER TABLE parks DROP COLUMN {field}_zh")
+        sql_rows(path, f"ALTER TABLE parks RENAME COLUMN {field}_en TO {field}")
+    old = {"area_basis_en": "area_basis", "recognition_en": "recognition"}
+    with closing(sqlite3.connect(path)) as conn, conn:
+        for seq, before in conn.execute("SELECT seq, before FROM audit WHERE before IS NOT NULL"
+                                        ).fetchall():
+            record = {old.get(k, k): v for k, v in json.loads(before).items()
+                      if k not in ("area_basis_zh", "recognition_zh")}
+            conn.execute("UPDATE audit SET before = ? WHERE seq = ?",
+                         (json.dumps(record, ensure_ascii=False), seq))
+
+
+def test_a_store_made_before_the_bilingual_split_opens_with_its_text_as_english(gpkg_store,
+                                                                               store_path):
+    """Its single columns become <field>_en, the Chinese ones are added empty, and a change
+    audited then is undone into the new columns."""
+    park = "p-yuncheng-chem"
+    parks = gpkg_store.read_tables()["parks"].set_index("id")
+    gpkg_store.commit({"parks": parks.loc[[park]].reset_index().assign(recognition_en="edited")},
+                      user="t", reason="x")
+    gpkg_store.close()
+    _as_before_the_split(store_path)
+    with open_store(store_path) as reopened:
+        read = reopened.read_tables()["parks"].set_index("id")
+        assert read.loc[park, "recognition_en"] == "edited"
+        for field in ("area_basis", "recognition"):
+            assert read[f"{field}_en"].drop(park).equals(parks[f"{field}_en"].drop(park))
+            assert set(read[f"{field}_zh"]) == {""}
+        reopened.undo("parks", park, user="t")
+        undone = reopened.read_tables()["parks"].set_index("id").loc[park]
+    assert undone["recognition_en"] == parks.loc[park, "recognition_en"]
+    columns = [row[1] for row in sql_rows(store_path, "PRAGMA table_info(parks)")]
+    assert "area_basis" not in columns and {"area_basis_en", "area_basis_zh"} <= set(columns)
 
 
 def test_version_follows_commits_and_closed_stores_say_so(store):

@@ -267,6 +267,23 @@ def test_schema_columns_are_added_and_unknown_ones_refused(store, pg_dsn, sql):
         open_store(pg_dsn)
 
 
+def test_a_store_made_before_the_bilingual_split_opens_with_its_text_as_english(store, pg_dsn,
+                                                                               sql):
+    """Its single area_basis/recognition columns are renamed <field>_en; the Chinese ones are
+    added empty (as on GeoPackage, tests/test_store.py)."""
+    schema, parks = store.schema, store.read_tables()["parks"].set_index("id")
+    store.close()
+    for field in ("area_basis", "recognition"):
+        sql(f"ALTER TABLE {schema}.parks DROP COLUMN {field}_zh")
+        sql(f"ALTER TABLE {schema}.parks RENAME COLUMN {field}_en TO {field}")
+    with open_store(pg_dsn) as reopened:
+        read = reopened.read_tables()["parks"].set_index("id")
+        _save(reopened, _record(reopened, PARK, recognition_zh="山东省省级化工园区"))
+    for field in ("area_basis", "recognition"):
+        assert read[f"{field}_en"].equals(parks[f"{field}_en"])
+        assert set(read[f"{field}_zh"]) == {""}
+
+
 def test_a_schema_that_is_not_a_store_is_a_named_error(store, pg_dsn, sql):
     sql(f"UPDATE {store.schema}.store_meta SET value = 'x' WHERE key = 'format'")
     with pytest.raises(StoreError, match=f"schema {store.schema} of .* store format 'x'"):

@@ -14,7 +14,8 @@ from ui.i18n import t
 
 _VOCABS = {v.name: v for v in (vocab.KIND, vocab.LEVEL, vocab.STATUS, vocab.STAGE,
                               vocab.CONFIDENCE, vocab.PRECISION)}
-_LONG = {"industries_text", "note", "sizhi", "recognition", "stage_text", "full_name"}
+_LONG = {"industries_text", "note", "sizhi", "recognition_zh", "recognition_en", "area_basis_zh",
+         "area_basis_en", "stage_text", "full_name"}
 
 
 def _choices(col: Column, value: str, dataset: Dataset,

@@ -10,13 +10,14 @@ import streamlit as st
 
 from geo.labels import Label
 from parks.analysis.query import Selection
-from parks.files.importing import needs_as_of
+from parks.files.importing import LEGACY_NOTE, needs_as_of
 from parks.files.sheet_template import template_xlsx
 from parks.files.uploads import MAX_MB, HeaderMatch
 from parks.model.dataset import Dataset, locate
 from parks.model.schema import SPECS, TableSpec, field_label
 from parks.model.validate import valid_as_of
 from parks.model.vocab import PRECISION
+from ui.i18n import lang as interface_lang
 from ui.i18n import t
 
 
@@ -34,6 +35,9 @@ def mapping_editor(matches: list[HeaderMatch], spec: TableSpec, key: str, lang: 
     })
     if not all(m.sure for m in matches):
         st.warning(t("import_confirm"))
+    old = [f"{m.header} → {m.field}" for m in matches if m.legacy]
+    if old:
+        st.info(f"{LEGACY_NOTE.get(interface_lang())}: {'、'.join(old)}")
     edited = st.data_editor(
         table, key=key, hide_index=True, width="stretch", disabled=[t("import_column"),
                                                                     t("import_sure")],

@@ -19,7 +19,7 @@ from parks.analysis.profile import (
 )
 from parks.model.dataset import Dataset
 from parks.model.industries import Taxonomy
-from parks.model.schema import field_column
+from parks.model.schema import BILINGUAL, bilingual_text, field_column
 from parks.model.vocab import KIND, LEVEL, PRECISION
 
 MAX_PARKS = 4  # more columns than this no longer fit a screen or an A4 page side by side
@@ -29,7 +29,8 @@ ATTRIBUTES: tuple[tuple[str, Label], ...] = (
     ("county", field_column("county_adcode").label),
     ("town", field_column("town").label),
     ("area_km2", field_column("area_km2").heading),
-    *((name, field_column(name).label) for name in ("area_basis", "sizhi", "recognition", "industries")),
+    ("area_basis", BILINGUAL["area_basis"]), ("sizhi", field_column("sizhi").label),
+    ("recognition", BILINGUAL["recognition"]), ("industries", field_column("industries").label),
     ("enterprises", Label("园区内企业数", "Enterprises in the park")),
     ("projects", Label("项目数（按阶段）", "Projects (by stage)")),
     ("inside_enterprises", Label("范围内企业（按标绘范围）", "Enterprises inside the outline")),
@@ -60,7 +61,7 @@ def _kind_text(park: pd.Series, lang: str) -> str:
 
 def _recognition_text(park: pd.Series, lang: str) -> str:
     year, batch = park.get("recognition_year"), park["recognition_batch"]
-    parts = [park["recognition"]]
+    parts = [bilingual_text(park, "recognition", lang)]
     if batch:
         parts.append(f"batch {batch}" if lang == "en" else f"第{batch}批")
     if not pd.isna(year):
@@ -123,7 +124,8 @@ def park_attributes(dataset: Dataset, park_id: str, lang: str = "zh",
         "name_zh": park["name_zh"], "name_en": park["name_en"], "kind": _kind_text(park, lang),
         "level": LEVEL.label(park["level"], lang),
         "county": park["county_en"] if en else park["county"], "town": park["town"],
-        "area_km2": _area_text(park["area_km2"], lang), "area_basis": park["area_basis"],
+        "area_km2": _area_text(park["area_km2"], lang),
+        "area_basis": bilingual_text(park, "area_basis", lang),
         "sizhi": park["sizhi"], "recognition": _recognition_text(park, lang),
         "industries": _industry_text(park["industries"], dataset.taxonomy, lang),
         "enterprises": str(len(park_enterprises(dataset, park_id))),

@@ -16,7 +16,7 @@ import pandas as pd
 from geo.labels import Label
 from parks.model.industries import Taxonomy
 from parks.model.outlines import AREA_TOLERANCE
-from parks.model.schema import field_label
+from parks.model.schema import BILINGUAL, bilingual_text, field_label
 from parks.model.vocab import KIND, LEVEL, PRECISION, STAGE, STATUS
 
 # Lines that are not one column: the industries of any record by name, and its place.
@@ -145,7 +145,9 @@ def park_popup(row: object, codes: tuple[str, ...], taxonomy: Taxonomy, lang: st
         _line("boundary", outline_text(getattr(row, "outline_km2", float("nan")), row.area_km2, lang),
               lang),
         _line("sizhi", row.sizhi, lang),
-        _line("recognition", row.recognition, lang),
+        _line(BILINGUAL["recognition"], bilingual_text(
+            {f: getattr(row, f, "") for f in ("recognition_zh", "recognition_en")}, "recognition", lang),
+            lang),
         _line(PLACE, place_text(row, lang), lang),
     ]
     if profile_url:

@@ -47,6 +47,10 @@ TOWN_WITHOUT_POINT = Label(
     "of {county} (precision: county) until towns.csv gives the town a point")
 
 
+LEGACY_NOTE = Label("旧表的单语列：按英文文本导入",
+                    "an old single-language column: imported as the English text")
+
+
 @dataclass(frozen=True)
 class ImportSettings:
     """Defaults for what a sheet does not say."""
@@ -340,7 +344,7 @@ class ImportRun:
         """The report as plain text for a terminal."""
         lines = ["columns: " + ", ".join(
             f"{m.header} → {m.field or '(skipped)'}{'' if m.sure else ' (guessed)'}"
-            for m in self.matches)]
+            + (f" ({LEGACY_NOTE.en})" if m.legacy else "") for m in self.matches)]
         for p in self.preview.problems:
             if p.row is None or p.row < 2:
                 lines.append(f"file: {p}")

@@ -15,7 +15,7 @@ import pandas as pd
 from parks.errors import Problem
 from parks.files.sheet_limits import frame_problems, workbook_problems
 from parks.model.credit_code import looks_like_credit_codes
-from parks.model.schema import TableSpec
+from parks.model.schema import BILINGUAL, TableSpec
 from parks.model.text_rules import line_breaks
 
 MAX_MB = 20  # the one upload limit: read_upload refuses more, the app's uploaders say and enforce it
@@ -249,9 +249,19 @@ class HeaderMatch:
     score: float  # 1.0 exact, < 1 a guess the user should confirm
 
     @property
+    def legacy(self) -> bool:
+        """True for an old single-language column (area_basis, 面积口径 …) taken as <field>_en."""
+        return bool(self.field) and _LEGACY.get(_key(self.header)) == self.field
+
+    @property
     def sure(self) -> bool:
         """True for an exact match or a column left out; a guess needs the user's confirmation."""
         return self.score >= 1.0 or not self.field
+
+
+# An old sheet's single-language column (its name or label): its text was English, so it is <field>_en.
+_LEGACY = {_key(spelling): f"{name}_en" for name, label in BILINGUAL.items()
+           for spelling in (name, label.zh, label.en)}
 
 
 def _candidates(spec: TableSpec) -> dict[str, str]:
@@ -267,6 +277,9 @@ def _candidates(spec: TableSpec) -> dict[str, str]:
     for field in fields:
         for spelling in SYNONYMS.get(field, ()):
             out.setdefault(_key(spelling), field)
+    for key, field in _LEGACY.items():
+        if field in spec.names:
+            out.setdefault(key, field)
     return out
 
 

@@ -19,7 +19,7 @@ from parks.config import DEFAULT_CONFIG, AppConfig, Region
 from parks.errors import DataValidationError, Problem
 from parks.model.industries import Taxonomy, load_targets
 from parks.model.outlines import outline_areas
-from parks.model.schema import ENTERPRISES, PARKS, PROJECTS, TableSpec
+from parks.model.schema import ENTERPRISES, PARKS, PROJECTS, TableSpec, legacy_renames
 from parks.model.text_rules import revive
 from parks.model.validate import (
     gazetteer_keys,
@@ -68,6 +68,7 @@ def read_table(path: Path, spec: TableSpec) -> tuple[pd.DataFrame, list[Problem]
         return pd.DataFrame(columns=list(spec.names)), [
             Problem(spec.file, None, "", "", f"not a readable CSV: {exc}")]
     frame.columns = [c.strip() for c in frame.columns]
+    frame = frame.rename(columns=legacy_renames(frame.columns))  # an old file: English text → _en
     out = frame.copy()
     for i in range(frame.shape[1]):  # by position: stripped headers may repeat
         column = _stripped(frame.iloc[:, i])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -124,12 +124,17 @@ PARKS = TableSpec("parks", Label("园区", "Parks"), "parks.csv", "p-", (
     Column("area_km2", Label("面积", "Area"), "float", unit=KM2,
            form_label=Label("公布面积 km²", "Published area km²"),
            help="Area in km² where a source gives it."),
-    Column("area_basis", Label("面积口径", "Area basis"),
-           help="What the area figure is (planned, approved, after 调区 …)."),
+    Column("area_basis_zh", Label("面积口径（中文）", "Area basis (Chinese)"),
+           help="What the area figure is, in Chinese (规划面积、批复后、调区后 …)."),
+    Column("area_basis_en", Label("面积口径（英文）", "Area basis (English)"),
+           help="What the area figure is, in English (planned, approved, after 调区 …)."),
     Column("sizhi", Label("四至", "Bounds (四至)"), help="四至: the boundary roads/features as published."),
     Column("boundary", Label("标绘范围", "Drawn outline"), "wkt",
            help="Park outline drawn by a planner: WKT (Multi)Polygon, WGS-84."),
-    Column("recognition", Label("认定", "Recognition")),
+    Column("recognition_zh", Label("认定（中文）", "Recognition (Chinese)"),
+           help="Formal recognition, in Chinese."),
+    Column("recognition_en", Label("认定（英文）", "Recognition (English)"),
+           help="Formal recognition, in English."),
     Column("recognition_batch", Label("认定批次", "Recognition batch")),
     Column("recognition_year", Label("认定年份", "Recognition year"), "int"),
     *_point_columns(),
@@ -186,6 +191,33 @@ SPECS: Mapping[str, TableSpec] = {spec.name: spec for spec in TABLES}  # by tabl
 
 # A column has the same label in every table that has it (test_labels checks this).
 _COLUMNS: Mapping[str, Column] = {col.name: col for spec in TABLES for col in spec.columns}
+
+
+# Curated text kept in both languages: <field>_zh and <field>_en, each shown in its own language.
+BILINGUAL: Mapping[str, Label] = {"area_basis": Label("面积口径", "Area basis"),
+                                  "recognition": Label("认定", "Recognition")}
+# Columns of older files and stores (one English column) and what they are now.
+LEGACY_COLUMNS: Mapping[str, str] = {name: f"{name}_en" for name in BILINGUAL}
+# Put before text shown in the other language because its own is empty.
+OTHER_LANGUAGE = Label("（英文）", "(Chinese) ")
+
+
+def bilingual_text(record: Mapping[str, object], field: str, lang: str) -> str:
+    """A BILINGUAL field of one record in `lang`; the other language's text after
+    OTHER_LANGUAGE when its own is empty; "" when both are."""
+    own, other = (f"{field}_en", f"{field}_zh") if lang == "en" else (f"{field}_zh", f"{field}_en")
+    text = str(record.get(own, "") or "").strip()
+    if text:
+        return text
+    fallback = str(record.get(other, "") or "").strip()
+    return f"{OTHER_LANGUAGE.get(lang)}{fallback}" if fallback else ""
+
+
+def legacy_renames(columns: Iterable[str]) -> dict[str, str]:
+    """Old column → its new name, for the LEGACY_COLUMNS among `columns` whose new name is not
+    there too (an old sheet, CSV or store: its English text becomes <field>_en)."""
+    present = set(columns)
+    return {old: new for old, new in LEGACY_COLUMNS.items() if old in present and new not in present}
 
 
 def field_column(name: str) -> Column:

@@ -9,7 +9,15 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 
 from parks.model.schema import Record, TableSpec
-from parks.store.base import AUDIT_COLUMNS, columns_problem, format_problem, quote, record_point
+from parks.store.base import (
+    AUDIT_COLUMNS,
+    columns_problem,
+    format_problem,
+    legacy_columns,
+    quote,
+    record_point,
+    renamed,
+)
 
 APPLICATION_ID = 0x47504B47  # 'GPKG'
 USER_VERSION = 10400  # GeoPackage 1.4.0
@@ -122,12 +130,18 @@ def layout_problem(conn: sqlite3.Connection) -> str | None:
 
 
 def update_columns(conn: sqlite3.Connection, specs: Sequence[TableSpec]) -> str | None:
-    """Add TEXT columns the schema gained since the file was made; describe a mismatch otherwise."""
+    """Add TEXT columns the schema gained since the file was made (an old single-language column
+    is renamed to its <field>_en); describe a mismatch otherwise."""
     present = {spec.name: [row[1] for row in conn.execute(f"PRAGMA table_info({quote(spec.name)})")
                            if row[1] not in ("fid", "geom")] for spec in specs}
-    problem, missing = columns_problem(present, specs)
-    if missing:
+    renames = legacy_columns(present, specs)
+    problem, missing = columns_problem(renamed(present, renames), specs)
+    if problem:
+        return problem
+    if missing or renames:
         conn.execute("BEGIN IMMEDIATE")
+        for table, old, new in renames:  # a store from before the bilingual split
+            conn.execute(f"ALTER TABLE {quote(table)} RENAME COLUMN {quote(old)} TO {quote(new)}")
         for table, column in missing:  # empty for every record, as a column added to the CSV would be
             conn.execute(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(column)} TEXT DEFAULT ''")
         conn.execute("COMMIT")

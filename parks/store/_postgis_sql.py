@@ -29,9 +29,11 @@ from parks.store.base import (
     audit_entry,
     columns_problem,
     format_problem,
+    legacy_columns,
     plan_commit,
     prepare_records,
     record_point,
+    renamed,
 )
 from parks.store.base import quote as quote_ident
 
@@ -124,7 +126,8 @@ def add_geometry(conn: psycopg.Connection, schema: str, table: str, column: str)
 
 
 def layout_problem(conn: psycopg.Connection, schema: str) -> str | None:
-    """Why the schema is not a store of this app, or None after adding columns the schema gained."""
+    """Why the schema is not a store of this app, or None after adding columns the schema gained
+    (and renaming an old single-language column to its <field>_en)."""
     fmt = conn.execute(schema_sql(schema, "SELECT value FROM {meta} WHERE key = 'format'")).fetchone()
     if problem := format_problem(fmt and fmt[0], STORE_FORMAT):
         return problem
@@ -132,9 +135,13 @@ def layout_problem(conn: psycopg.Connection, schema: str) -> str | None:
         "SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND "
         "table_name = %s", (schema, spec.name)) if r[0] != "fid" and r[0] not in _GEOMETRY]
         for spec in TABLES}
-    problem, missing = columns_problem(present, TABLES)
+    renames = legacy_columns(present, TABLES)
+    problem, missing = columns_problem(renamed(present, renames), TABLES)
     if problem:
         return problem
+    for table, old, new in renames:  # a store from before the bilingual split: its text is English
+        conn.execute(schema_sql(schema, f"ALTER TABLE {{table}} RENAME COLUMN {quote_ident(old)} TO "
+                                f"{quote_ident(new)}", table))
     for table, column in missing:  # empty for every record, as a column added to the CSV would be
         conn.execute(schema_sql(schema, f"ALTER TABLE {{table}} ADD COLUMN {quote_ident(column)} text "
                                 f"NOT NULL DEFAULT ''", table))

@@ -15,7 +15,7 @@ import pandas as pd
 from geo.crs import gcj02_to_wgs84
 from parks.errors import DataValidationError, Problem
 from parks.model.dataset import read_table
-from parks.model.schema import SPECS, TABLES, Record, TableSpec
+from parks.model.schema import SPECS, TABLES, Record, TableSpec, legacy_renames
 from parks.model.text_rules import CONTROL, inert, max_chars, text_reason
 from parks.model.vocab import APPROXIMATE, LOCATED
 
@@ -246,6 +246,8 @@ def undo_plan(table: str, record_id: str,
     if last is None:
         raise StoreError(f"{table}/{record_id} has no change to undo")
     before = json.loads(last["before"]) if last["before"] else None
+    if before is not None:  # audited before the bilingual split: its English text is <field>_en
+        before = {legacy_renames(before).get(k, k): v for k, v in before.items()}
     if last["action"] == "insert" or before is None:
         return {}, {table: [record_id]}
     return {table: pd.DataFrame([before], columns=list(SPECS[table].names))}, {}
@@ -355,6 +357,21 @@ def columns_problem(present: Mapping[str, Sequence[str]], specs: Sequence[TableS
     if wrong:
         return "not of this schema (" + "; ".join(wrong) + ")", []
     return None, missing
+
+
+def legacy_columns(present: Mapping[str, Sequence[str]], specs: Sequence[TableSpec]
+                   ) -> list[tuple[str, str, str]]:
+    """(table, old, new) for each single-language column of a store made before the bilingual
+    split (area_basis, recognition): the backend renames it to <field>_en (its text is English)."""
+    return [(spec.name, old, new) for spec in specs
+            for old, new in legacy_renames(present.get(spec.name, ())).items() if new in spec.names]
+
+
+def renamed(present: Mapping[str, Sequence[str]], renames: Sequence[tuple[str, str, str]]
+            ) -> dict[str, list[str]]:
+    """`present` as it will be after `renames` (from legacy_columns)."""
+    new = {(table, old): name for table, old, name in renames}
+    return {table: [new.get((table, c), c) for c in columns] for table, columns in present.items()}
 
 
 def quote(name: str) -> str:
