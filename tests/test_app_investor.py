@@ -105,7 +105,7 @@ def test_nearby_picker_follows_a_map_click_and_same_seat_distances_are_unknown(m
     at = _page(monkeypatch, "app_pages/nearby.py")
     at.selectbox(key="nearby_park").set_value("p-dongming-petrochem").run()
     parks = at.dataframe[1].value  # under the industry table: the parks found
-    km = dict(zip(parks["名称"], parks["km"], strict=True))
+    km = dict(zip(parks["名称"], parks["距离（km）"], strict=True))
     assert km["东明石化产业园"] == "0.00"  # the centre itself
     assert km["东明石化产业园主片区"] == "同一驻地，距离未知"  # not 0 km: both on the seat
     assert "0.00" not in [v for n, v in km.items() if n != "东明石化产业园"]
@@ -116,7 +116,7 @@ def test_nearby_picker_follows_a_map_click_and_same_seat_distances_are_unknown(m
     picker = at.selectbox(key="nearby_park")
     assert picker.value == "" and "地图上选的点（35.25000, 115.10000）" in picker.options[0]
     assert at.session_state["nearby_point"] == (115.1, 35.25) and "park" not in at.query_params
-    assert "同一驻地" not in " ".join(" ".join(map(str, d.value.get("km", []))) for d in at.dataframe)
+    assert "同一驻地" not in " ".join(" ".join(map(str, d.value.get("距离（km）", []))) for d in at.dataframe)
     picker.set_value("p-yuncheng-chem").run()  # a park picked again: the point is dropped
     assert "nearby_point" not in at.session_state and at.query_params["park"] == "p-yuncheng-chem"
 
