@@ -7,12 +7,20 @@ import streamlit as st
 from parks.display.map_look import MapLook
 from parks.display.records_map import records_map
 from parks.files.geocoder import address_geocoder, region_locator
-from parks.files.importing import ImportSettings, commit_preview, prepare_import, report_csv
+from parks.files.importing import ImportSettings, prepare_import, report_csv
 from parks.files.uploads import UploadError, match_headers, read_upload
 from parks.model.schema import SPECS
 from ui import loaders
 from ui.i18n import lang, t
-from ui.import_review import Progress, file_box, file_date, mapping_editor, preview_selection, report_table
+from ui.import_review import (
+    Progress,
+    commit_import,
+    file_box,
+    file_date,
+    mapping_editor,
+    preview_selection,
+    report_table,
+)
 from ui.login import require_editor
 from ui.map_widget import show_map
 from ui.session import region
@@ -68,9 +76,4 @@ if ok:
     show_map(records_map(dataset, preview_selection(dataset, kind, preview.records), look),
              key="import_map", height=480)
     if st.button(t("import_commit"), key="import_commit"):
-        result = commit_preview(loaders.store(), preview, user=editor.name,
-                                reason=f"import {file.name}", ctx=loaders.validation_ctx())
-        st.session_state.pop("import_preview", None)
-        st.success(t("import_done").format(new=result.inserted[kind],
-                                           updated=result.updated[kind],
-                                           same=result.unchanged[kind]))
+        commit_import(preview, user=editor.name, filename=file.name, language=language)

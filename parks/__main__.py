@@ -19,6 +19,7 @@ from parks.errors import DataValidationError
 from parks.files.geocoder import region_index
 from parks.files.uploads import UploadError, read_upload
 from parks.shape_commands import STORE_HELP, add_basemap, add_compliance, add_outline, with_store
+from parks.store_commands import add_store
 
 OUT_COLUMNS = ["county_adcode", "county", "town", "lon", "lat", "precision", "status"]
 
@@ -81,37 +82,6 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
                         as_of=args.as_of)
     print(report.text)
     return 1 if report.failed else 0
-
-
-def cmd_store(args: argparse.Namespace, settings: Settings) -> int:
-    """Create, inspect, export or undo in the working store."""
-    from parks.store import open_store
-    from parks.store.base import export_csv
-
-    store = open_store(args.store or settings.store_location, data_dir=settings.data_dir)
-    try:
-        if args.action == "export":
-            for path in export_csv(store, Path(args.folder)):
-                print(path)
-            if args.outlines:
-                from parks.files.baseline import outlines_geojson
-
-                Path(args.outlines).write_text(outlines_geojson(store.read_tables()["parks"]),
-                                               encoding="utf-8")
-                print(args.outlines)
-            if args.audit:
-                from parks.files.baseline import audit_csv
-
-                Path(args.audit).write_bytes(audit_csv(store.audit()))
-                print(args.audit)
-            return 0
-        tables = store.read_tables()
-        print(f"{store.location} version {store.version()}: " + ", ".join(
-            f"{name} {len(frame)}" for name, frame in tables.items()))
-        print(store.audit().head(args.last).to_string(index=False))
-        return 0
-    finally:
-        store.close()
 
 
 def _new_password(args: argparse.Namespace) -> str:
@@ -250,19 +220,6 @@ def add_import(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--store", help=STORE_HELP)
     imp.add_argument("--user", default="cli", help="name recorded in the audit trail")
     imp.set_defaults(run=cmd_import)
-
-
-def add_store(sub: argparse._SubParsersAction) -> None:
-    """The `store` sub-command's arguments."""
-    sto = sub.add_parser("store", help="the working store: info and audit, or export to CSV")
-    sto.add_argument("action", choices=("info", "export"))
-    sto.add_argument("folder", nargs="?", default="data",
-                     help="export: folder for parks/enterprises/projects.csv (default data/)")
-    sto.add_argument("--store", help=STORE_HELP)
-    sto.add_argument("--last", type=int, default=10, help="info: audit rows to show")
-    sto.add_argument("--outlines", help="export: also write the park outlines as this GeoJSON")
-    sto.add_argument("--audit", help="export: also write the audit log as this CSV")
-    sto.set_defaults(run=cmd_store)
 
 
 def add_editors(sub: argparse._SubParsersAction) -> None:

@@ -10,13 +10,16 @@ import streamlit as st
 
 from geo.labels import Label
 from parks.analysis.query import Selection
-from parks.files.importing import LEGACY_NOTE, needs_as_of
+from parks.errors import DataValidationError
+from parks.files.importing import LEGACY_NOTE, ImportPreview, commit_preview, needs_as_of
 from parks.files.sheet_template import template_xlsx
 from parks.files.uploads import MAX_MB, HeaderMatch
 from parks.model.dataset import Dataset, locate
 from parks.model.schema import SPECS, TableSpec, field_label
 from parks.model.validate import valid_as_of
 from parks.model.vocab import PRECISION
+from parks.store.base import StoreError
+from ui import loaders
 from ui.i18n import lang as interface_lang
 from ui.i18n import t
 
@@ -124,3 +127,23 @@ def file_date(mapping: Mapping[str, str], lang: str) -> str | None:
         return text
     st.info(FILE_DATE_BAD.get(lang))
     return None
+
+
+def commit_import(preview: ImportPreview, *, user: str, filename: str, language: str) -> None:
+    """Store the preview's valid rows and say how many; a store that refuses (replaced under the
+    app, full, read-only) or a merged table that fails its checks is said, never a traceback."""
+    try:
+        result = commit_preview(loaders.store(), preview, user=user, reason=f"import {filename}",
+                                ctx=loaders.validation_ctx())
+    except StoreError as error:
+        st.error(error.said(language))
+        return
+    except DataValidationError as error:
+        st.error(t("edit_invalid", language))
+        st.dataframe(pd.DataFrame([p.as_dict() for p in error.problems]), hide_index=True)
+        return
+    st.session_state.pop("import_preview", None)
+    table = preview.table
+    st.success(t("import_done", language).format(new=result.inserted[table],
+                                             updated=result.updated[table],
+                                             same=result.unchanged[table]))
