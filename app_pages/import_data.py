@@ -7,7 +7,7 @@ import streamlit as st
 from parks.display.map_look import MapLook
 from parks.display.records_map import records_map
 from parks.files.geocoder import address_geocoder, region_locator
-from parks.files.importing import ImportSettings, prepare_import, report_csv
+from parks.files.importing import prepare_import, report_csv
 from parks.files.uploads import UploadError, match_headers, read_upload
 from parks.model.schema import SPECS
 from ui import loaders
@@ -16,7 +16,7 @@ from ui.import_review import (
     Progress,
     commit_import,
     file_box,
-    file_date,
+    import_settings,
     mapping_editor,
     preview_selection,
     report_table,
@@ -49,10 +49,9 @@ st.caption(f"{t('import_read')}: {len(upload.frame)} · {upload.encoding}")
 mapping = mapping_editor(match_headers(list(upload.frame.columns), SPECS[kind], upload.frame),
                          SPECS[kind], key=f"import_mapping_{kind}_{file.file_id}_{language}",
                          lang=language)
-as_of = file_date(mapping, language)  # None: the file's date is still to be given
-signature = hashlib.sha1(f"{file.file_id}|{kind}|{sorted(mapping.items())}|{as_of}".encode()).hexdigest()
-if st.button(t("import_check"), key="import_check", type="primary", disabled=as_of is None):
-    defaults = ImportSettings(kind, dataset.region.adcode, f"import: {file.name}", as_of or "")
+defaults = import_settings(kind, dataset.region.adcode, file.name, mapping, language)
+signature = hashlib.sha1(f"{file.file_id}|{kind}|{sorted(mapping.items())}|{defaults}".encode()).hexdigest()
+if st.button(t("import_check"), key="import_check", type="primary", disabled=defaults is None):
     st.session_state["import_preview"] = (signature, prepare_import(
         upload, mapping, defaults, locate_address=address_geocoder(
             dataset.region.adcode, settings().services,

@@ -68,7 +68,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     """Import a CSV/XLSX of records into the working store (or only check it, --dry-run)."""
-    from parks.files.importing import run_import  # the store is only needed by this command
+    from parks.files.import_run import ImportOptions, run_import  # the store: this command only
 
     if args.template:
         from parks.files.sheet_template import template_xlsx
@@ -77,9 +77,9 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if not (args.file and args.kind):
         raise ValueError("import needs FILE and --kind (or --template TABLE --out FILE)")
-    report = run_import(Path(args.file), args.kind, region=args.region, dry_run=args.dry_run,
-                        settings=with_store(settings, args.store), user=args.user,
-                        as_of=args.as_of)
+    options = ImportOptions(args.region, args.user, args.as_of, args.dry_run, args.partial,
+                            args.accept_guesses, args.clear_empty)
+    report = run_import(Path(args.file), args.kind, options, with_store(settings, args.store))
     print(report.text)
     return 1 if report.failed else 0
 
@@ -216,6 +216,12 @@ def add_import(sub: argparse._SubParsersAction) -> None:
                      "headers, one example row) to --out instead of importing")
     imp.add_argument("--out", help="where --template writes")
     imp.add_argument("--dry-run", action="store_true", help="report only; store nothing")
+    imp.add_argument("--partial", action="store_true",
+                     help="store the valid rows even when other rows have errors")
+    imp.add_argument("--accept-guesses", action="store_true",
+                     help="apply column mappings that were guessed (listed otherwise)")
+    imp.add_argument("--clear-empty", action="store_true",
+                     help="an empty cell clears the stored value (default: keeps it)")
     imp.add_argument("--region", default=DEFAULT_CONFIG.default_region)
     imp.add_argument("--store", help=STORE_HELP)
     imp.add_argument("--user", default="cli", help="name recorded in the audit trail")

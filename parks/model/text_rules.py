@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
@@ -28,6 +29,17 @@ DEFAULT_MAX_CHARS = 500
 # (openpyxl's IllegalCharacterError) and a NUL ends a C string in GDAL's drivers.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAKS = {"\r\n": "\n", "\r": "\n", "\x0b": "\n"}  # Windows and Word's (vertical tab)
+
+
+# Numbers typed with a Chinese input method: full-width digits, point, minus (１１５.４８)
+_NUMERIC = {"lon", "lat", "area_km2", "investment_yi", "year", "recognition_year", "as_of",
+            "credit_code"}
+
+
+def plain_digits(field: str, value: str) -> str:
+    """A numeric field's full-width characters as ASCII (NFKC: １１５．４８ → 115.48); other
+    fields as typed (a name keeps its full-width brackets)."""
+    return unicodedata.normalize("NFKC", value) if field in _NUMERIC else value
 
 
 def max_chars(field: str) -> int:
