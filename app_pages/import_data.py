@@ -23,6 +23,7 @@ from ui.import_review import (
 )
 from ui.login import require_editor
 from ui.map_widget import show_map
+from ui.plain_text import plain
 from ui.session import region
 from ui.settings import settings
 
@@ -42,7 +43,7 @@ if file is None:
 try:
     upload = read_upload(file.getvalue(), file.name)
 except UploadError as error:
-    st.error(str(error))
+    st.error(plain(error))
     st.stop()
 st.caption(f"{t('import_read')}: {len(upload.frame)} · {upload.encoding}")
 

@@ -30,7 +30,8 @@ from parks.model.validate import (
 from parks.model.vocab import CONFIDENCE, CRS, KIND, LEVEL, PRECISION, STAGE, STATUS
 from parks.store.base import CommitResult, Store
 
-_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+# HTML tags, and Markdown links and images: a page would show a link or fetch an image
+_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|!?\[[^\]]*\]\([^)]*\)")
 _TEXT_FIELDS = ("name_zh", "full_name", "name_en", "address", "note", "stage_text")
 REPORT_COLUMNS = ["row", "status", "id", "name", "county", "town", "precision", "message",
                   "message_zh", "changes", "changes_zh"]  # changes: of a stored record, "" if new
@@ -120,9 +121,10 @@ def _apply_codes(rec: dict[str, str], taxonomy: Taxonomy) -> None:
 
 
 def _markup_problems(rec: dict[str, str], row: int, file: str) -> list[Problem]:
-    return [Problem(file, row, f, rec[f], "contains HTML markup; remove it (text is never run "
-                    "as HTML, but a name with tags is almost certainly a copy-paste error)",
-                    "含有 HTML 标记，请删除（文字不会被当作网页代码执行，"
+    return [Problem(file, row, f, rec[f], "contains HTML markup or a Markdown link; remove it "
+                    "(text is never run as HTML or shown as a link, but a name with markup is "
+                    "almost certainly a copy-paste error)",
+                    "含有 HTML 标记或 Markdown 链接，请删除（文字不会被当作网页代码执行或显示为链接，"
                     "但带标记的名称几乎都是复制粘贴错误）")
             for f in _TEXT_FIELDS if _MARKUP.search(rec.get(f, ""))]
 
