@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -14,7 +13,14 @@ from pathlib import Path
 import pandas as pd
 
 from geo.geocode import geocode, geocode_many
-from parks.config import DEFAULT_CONFIG, RECORD_LAYERS, Settings, SettingsError, process_settings
+from parks.config import (
+    DEFAULT_CONFIG,
+    RECORD_LAYERS,
+    Settings,
+    SettingsError,
+    debug_requested,
+    process_settings,
+)
 from parks.errors import DataValidationError
 from parks.files.geocoder import region_index
 from parks.files.uploads import UploadError, read_upload
@@ -294,7 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except Exception as exc:  # a fault of ours: still one line, the traceback on request
-        if os.environ.get("HEZE_DEBUG"):
+        if debug_requested():
             raise
         print(f"error: {type(exc).__name__}: {_one_line(exc)} (an unexpected error: run again "
               "with HEZE_DEBUG=1 to see where)", file=sys.stderr)
