@@ -7,6 +7,7 @@ from parks.store.accounts import ROLES, AuthError, add_editor, list_editors, rem
 from ui import loaders
 from ui.i18n import lang, t
 from ui.login import require_editor
+from ui.plain_text import plain
 from ui.settings import settings
 
 admin = require_editor(admin=True)
@@ -28,7 +29,7 @@ with st.form("admin_add", clear_on_submit=True):
             add_editor(name.strip(), password, role, path=editors, replace=replace)
             st.success(t("admin_added").format(name=name.strip()))
         except AuthError as error:
-            st.error(str(error))
+            st.error(plain(error))
 others = [e.name for e in list_editors(editors) if e.name != admin.name]  # nobody removes themselves
 gone = st.selectbox(t("admin_remove"), ["", *others], key="admin_remove_name")
 if st.button(t("admin_remove"), disabled=not gone, key="admin_remove"):
@@ -36,7 +37,7 @@ if st.button(t("admin_remove"), disabled=not gone, key="admin_remove"):
         remove_editor(gone, path=editors)
         st.success(t("admin_removed").format(name=gone))
     except AuthError as error:
-        st.error(str(error))
+        st.error(plain(error))
 
 table_slot.dataframe([{t("login_name"): e.name, t("admin_role"): t(f"role_{e.role}", language)}
                       for e in list_editors(editors)], hide_index=True)

@@ -11,6 +11,7 @@ from ui.explorer_form import requirement_form
 from ui.i18n import lang, t
 from ui.park_widgets import component_column, ranked_parks_map
 from ui.permalink import publish, restore
+from ui.plain_text import plain
 from ui.session import region
 
 restore("explorer")
@@ -24,7 +25,7 @@ try:
     requirement = requirement_form(dataset, language)
     ranked = rank_parks(dataset, requirement)
 except InvalidRequirementError as error:
-    st.error(str(error))
+    st.error(plain(error))
     st.stop()
 finally:
     publish("explorer")  # the link keeps what was asked, even when it cannot be ranked

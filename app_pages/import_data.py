@@ -7,14 +7,23 @@ import streamlit as st
 from parks.display.map_look import MapLook
 from parks.display.records_map import records_map
 from parks.files.geocoder import address_geocoder, region_locator
-from parks.files.importing import ImportSettings, commit_preview, prepare_import, report_csv
+from parks.files.importing import prepare_import, report_csv
 from parks.files.uploads import UploadError, match_headers, read_upload
 from parks.model.schema import SPECS
 from ui import loaders
 from ui.i18n import lang, t
-from ui.import_review import Progress, file_box, file_date, mapping_editor, preview_selection, report_table
+from ui.import_review import (
+    Progress,
+    commit_import,
+    file_box,
+    import_settings,
+    mapping_editor,
+    preview_selection,
+    report_table,
+)
 from ui.login import require_editor
 from ui.map_widget import show_map
+from ui.plain_text import plain
 from ui.session import region
 from ui.settings import settings
 
@@ -34,17 +43,16 @@ if file is None:
 try:
     upload = read_upload(file.getvalue(), file.name)
 except UploadError as error:
-    st.error(str(error))
+    st.error(plain(error))
     st.stop()
 st.caption(f"{t('import_read')}: {len(upload.frame)} · {upload.encoding}")
 
 mapping = mapping_editor(match_headers(list(upload.frame.columns), SPECS[kind], upload.frame),
                          SPECS[kind], key=f"import_mapping_{kind}_{file.file_id}_{language}",
                          lang=language)
-as_of = file_date(mapping, language)  # None: the file's date is still to be given
-signature = hashlib.sha1(f"{file.file_id}|{kind}|{sorted(mapping.items())}|{as_of}".encode()).hexdigest()
-if st.button(t("import_check"), key="import_check", type="primary", disabled=as_of is None):
-    defaults = ImportSettings(kind, dataset.region.adcode, f"import: {file.name}", as_of or "")
+defaults = import_settings(kind, dataset.region.adcode, file.name, mapping, language)
+signature = hashlib.sha1(f"{file.file_id}|{kind}|{sorted(mapping.items())}|{defaults}".encode()).hexdigest()
+if st.button(t("import_check"), key="import_check", type="primary", disabled=defaults is None):
     st.session_state["import_preview"] = (signature, prepare_import(
         upload, mapping, defaults, locate_address=address_geocoder(
             dataset.region.adcode, settings().services,
@@ -68,9 +76,4 @@ if ok:
     show_map(records_map(dataset, preview_selection(dataset, kind, preview.records), look),
              key="import_map", height=480)
     if st.button(t("import_commit"), key="import_commit"):
-        result = commit_preview(loaders.store(), preview, user=editor.name,
-                                reason=f"import {file.name}", ctx=loaders.validation_ctx())
-        st.session_state.pop("import_preview", None)
-        st.success(t("import_done").format(new=result.inserted[kind],
-                                           updated=result.updated[kind],
-                                           same=result.unchanged[kind]))
+        commit_import(preview, user=editor.name, filename=file.name, language=language)

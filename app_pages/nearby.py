@@ -10,6 +10,7 @@ from ui import loaders
 from ui.i18n import lang, t
 from ui.park_widgets import nearby_map, park_label, park_options
 from ui.permalink import limits, publish, restore
+from ui.plain_text import plain
 from ui.session import keep_valid, region
 
 MAP_POINT = ""  # the picker's entry for a point clicked on the map (left out of the link)
@@ -39,7 +40,7 @@ publish("nearby")
 try:
     nearby = within_radius(dataset, lon, lat, radius, centre_id=park_id)
 except (InvalidRadiusError, InvalidLocationError) as error:
-    st.error(str(error))
+    st.error(plain(error))
     st.stop()
 clicked = nearby_map(dataset, nearby, lang=language, key="nearby_map",
                      label=f"{radius:g} km", returned=("last_clicked",))

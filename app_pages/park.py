@@ -15,6 +15,7 @@ from ui.park_profile import (
 )
 from ui.park_widgets import bar_chart
 from ui.permalink import publish, restore
+from ui.plain_text import plain
 from ui.session import region
 
 restore("park")
@@ -27,8 +28,8 @@ publish("park")
 profile = park_profile(dataset, park_id)
 park = profile.park
 
-st.title(park["name_en"] if language == "en" and park["name_en"] else park["name_zh"])
-st.caption(park["name_zh"] if language == "en" else park["name_en"])
+st.title(plain(park["name_en"] if language == "en" and park["name_en"] else park["name_zh"]))
+st.caption(plain(park["name_zh"] if language == "en" else park["name_en"]))
 precision_notice(profile, language)
 facts_and_map(dataset, profile, language)
 nearest_places(profile, language)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -14,11 +13,19 @@ from pathlib import Path
 import pandas as pd
 
 from geo.geocode import geocode, geocode_many
-from parks.config import DEFAULT_CONFIG, RECORD_LAYERS, Settings, SettingsError, process_settings
+from parks.config import (
+    DEFAULT_CONFIG,
+    RECORD_LAYERS,
+    Settings,
+    SettingsError,
+    debug_requested,
+    process_settings,
+)
 from parks.errors import DataValidationError
 from parks.files.geocoder import region_index
 from parks.files.uploads import UploadError, read_upload
 from parks.shape_commands import STORE_HELP, add_basemap, add_compliance, add_outline, with_store
+from parks.store_commands import add_store
 
 OUT_COLUMNS = ["county_adcode", "county", "town", "lon", "lat", "precision", "status"]
 
@@ -67,7 +74,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     """Import a CSV/XLSX of records into the working store (or only check it, --dry-run)."""
-    from parks.files.importing import run_import  # the store is only needed by this command
+    from parks.files.import_run import ImportOptions, run_import  # the store: this command only
 
     if args.template:
         from parks.files.sheet_template import template_xlsx
@@ -76,42 +83,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if not (args.file and args.kind):
         raise ValueError("import needs FILE and --kind (or --template TABLE --out FILE)")
-    report = run_import(Path(args.file), args.kind, region=args.region, dry_run=args.dry_run,
-                        settings=with_store(settings, args.store), user=args.user,
-                        as_of=args.as_of)
+    options = ImportOptions(args.region, args.user, args.as_of, args.dry_run, args.partial,
+                            args.accept_guesses, args.clear_empty)
+    report = run_import(Path(args.file), args.kind, options, with_store(settings, args.store))
     print(report.text)
     return 1 if report.failed else 0
-
-
-def cmd_store(args: argparse.Namespace, settings: Settings) -> int:
-    """Create, inspect, export or undo in the working store."""
-    from parks.store import open_store
-    from parks.store.base import export_csv
-
-    store = open_store(args.store or settings.store_location, data_dir=settings.data_dir)
-    try:
-        if args.action == "export":
-            for path in export_csv(store, Path(args.folder)):
-                print(path)
-            if args.outlines:
-                from parks.files.baseline import outlines_geojson
-
-                Path(args.outlines).write_text(outlines_geojson(store.read_tables()["parks"]),
-                                               encoding="utf-8")
-                print(args.outlines)
-            if args.audit:
-                from parks.files.baseline import audit_csv
-
-                Path(args.audit).write_bytes(audit_csv(store.audit()))
-                print(args.audit)
-            return 0
-        tables = store.read_tables()
-        print(f"{store.location} version {store.version()}: " + ", ".join(
-            f"{name} {len(frame)}" for name, frame in tables.items()))
-        print(store.audit().head(args.last).to_string(index=False))
-        return 0
-    finally:
-        store.close()
 
 
 def _new_password(args: argparse.Namespace) -> str:
@@ -246,23 +222,16 @@ def add_import(sub: argparse._SubParsersAction) -> None:
                      "headers, one example row) to --out instead of importing")
     imp.add_argument("--out", help="where --template writes")
     imp.add_argument("--dry-run", action="store_true", help="report only; store nothing")
+    imp.add_argument("--partial", action="store_true",
+                     help="store the valid rows even when other rows have errors")
+    imp.add_argument("--accept-guesses", action="store_true",
+                     help="apply column mappings that were guessed (listed otherwise)")
+    imp.add_argument("--clear-empty", action="store_true",
+                     help="an empty cell clears the stored value (default: keeps it)")
     imp.add_argument("--region", default=DEFAULT_CONFIG.default_region)
     imp.add_argument("--store", help=STORE_HELP)
     imp.add_argument("--user", default="cli", help="name recorded in the audit trail")
     imp.set_defaults(run=cmd_import)
-
-
-def add_store(sub: argparse._SubParsersAction) -> None:
-    """The `store` sub-command's arguments."""
-    sto = sub.add_parser("store", help="the working store: info and audit, or export to CSV")
-    sto.add_argument("action", choices=("info", "export"))
-    sto.add_argument("folder", nargs="?", default="data",
-                     help="export: folder for parks/enterprises/projects.csv (default data/)")
-    sto.add_argument("--store", help=STORE_HELP)
-    sto.add_argument("--last", type=int, default=10, help="info: audit rows to show")
-    sto.add_argument("--outlines", help="export: also write the park outlines as this GeoJSON")
-    sto.add_argument("--audit", help="export: also write the audit log as this CSV")
-    sto.set_defaults(run=cmd_store)
 
 
 def add_editors(sub: argparse._SubParsersAction) -> None:
@@ -331,7 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except Exception as exc:  # a fault of ours: still one line, the traceback on request
-        if os.environ.get("HEZE_DEBUG"):
+        if debug_requested():
             raise
         print(f"error: {type(exc).__name__}: {_one_line(exc)} (an unexpected error: run again "
               "with HEZE_DEBUG=1 to see where)", file=sys.stderr)

@@ -245,3 +245,9 @@ def process_settings(secrets: Mapping[str, object] | None = None) -> Settings:
     """The settings of this process: the one place that reads the environment (the app's and
     the CLI's entry points call it once and pass the value down)."""
     return read_settings(os.environ, secrets)
+
+
+def debug_requested() -> bool:
+    """HEZE_DEBUG set: the command line shows a fault's traceback instead of one line (read
+    apart from the settings, which may be what failed)."""
+    return bool(os.environ.get("HEZE_DEBUG"))

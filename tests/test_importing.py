@@ -7,6 +7,7 @@ import itertools
 import json
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,13 +18,12 @@ from geo import providers
 from geo.rate_limit import RateLimiter
 from parks.config import Settings
 from parks.files.geocoder import address_geocoder
+from parks.files.import_run import ImportOptions, ImportRun, run_import
 from parks.files.importing import (
-    ImportRun,
     ImportSettings,
     commit_preview,
     prepare_import,
     report_csv,
-    run_import,
     stable_id,
 )
 from parks.files.uploads import match_headers, read_upload
@@ -85,7 +85,7 @@ def test_report_downloads_as_csv_with_bom(ctx):
     assert data.startswith(b"\xef\xbb\xbf")
     table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
     assert list(table.columns) == ["row", "status", "id", "name", "county", "town", "precision",
-                                   "message"]
+                                   "message", "changes"]
 
 
 def test_stable_ids_make_reimport_idempotent(ctx, tmp_path):
@@ -106,15 +106,17 @@ def test_nothing_is_stored_until_commit_and_dry_run_stores_nothing(tmp_path, cac
     path.write_bytes(SHEET.encode("gbk"))
     store_path = tmp_path / "s.gpkg"
     settings = Settings(store_location=str(store_path), cache_dir=cache_dir)
-    run = run_import(path, "enterprises", region="371700", dry_run=True, settings=settings,
-                     user="t", as_of="2026-11-21")
+    options = ImportOptions("371700", "t", "2026-11-21", dry_run=True)
+    run = run_import(path, "enterprises", options, settings)
     assert run.committed is None and run.failed == 3
     with open_store(store_path) as store:
         assert len(store.read_tables()["enterprises"]) == len(heze.enterprises)
         assert store.version() == 1
     assert "row 4: error" in run.text
-    real = run_import(path, "enterprises", region="371700", dry_run=False, settings=settings,
-                      user="t", as_of="2026-11-21")
+    # three bad rows: the two good ones are not stored either unless asked (--partial)
+    whole = run_import(path, "enterprises", replace(options, dry_run=False), settings)
+    assert whole.committed is None and whole.withheld and "--partial" in whole.text
+    real = run_import(path, "enterprises", replace(options, dry_run=False, partial=True), settings)
     assert real.committed.inserted["enterprises"] == 2
     with open_store(store_path) as store:
         assert len(store.read_tables()["enterprises"]) == len(heze.enterprises) + 2
@@ -299,7 +301,7 @@ def test_the_file_date_is_the_rows_as_of_and_is_checked(ctx):
 
 def test_an_old_sheet_with_one_english_column_per_field_imports_it_as_english(ctx):
     """A sheet from before the bilingual split (area_basis, recognition): their text goes to
-    <field>_en, the Chinese stays empty, and the report says so."""
+    <field>_en, the stored Chinese stays, and the report says so."""
     original = read_tables(DATA)[0]["parks"].head(12)
     old = original.drop(columns=["area_basis_zh", "recognition_zh"]).rename(
         columns={"area_basis_en": "area_basis", "recognition_en": "Recognition"})
@@ -309,7 +311,8 @@ def test_an_old_sheet_with_one_english_column_per_field_imports_it_as_english(ct
     back = preview.records.set_index("id")
     for field in ("area_basis", "recognition"):
         assert back[f"{field}_en"].tolist() == original[f"{field}_en"].tolist()
-        assert set(back[f"{field}_zh"]) == {""}
+        # the sheet has no Chinese column: the stored Chinese text is kept, never blanked
+        assert back[f"{field}_zh"].tolist() == original[f"{field}_zh"].tolist()
     matches = tuple(match_headers(list(old.columns), SPECS["parks"]))
     legacy = {m.header: m.field for m in matches if m.legacy}
     assert legacy == {"area_basis": "area_basis_en", "Recognition": "recognition_en"}

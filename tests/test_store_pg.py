@@ -86,7 +86,7 @@ def test_the_extension_schema_and_tables_are_created(store, sql):
         texts = [c for c in columns if c[0] in spec.names]
         assert {c[1:] for c in texts} == {("text", "NO", "''::text")}
     meta = dict(sql(f"SELECT key, value FROM {schema}.store_meta"))
-    assert meta.keys() == {"format", "version", "created_at"} and meta["version"] == "1"
+    assert meta.keys() == {"format", "version", "created_at", "store_id"} and meta["version"] == "1"
     with pytest.raises(psycopg.errors.UniqueViolation):
         sql(f"INSERT INTO {schema}.parks (id) VALUES (%s)", (AIRPORT_ID,))
     with pytest.raises(psycopg.errors.CheckViolation):

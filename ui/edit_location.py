@@ -38,6 +38,7 @@ from ui.edit_state import EditState, flash, save
 from ui.i18n import lang, t
 from ui.map_filters import basemap_select
 from ui.map_widget import MapInput, show_map
+from ui.plain_text import plain
 from ui.settings import settings
 from ui.sizhi_box import sizhi_box
 
@@ -208,7 +209,8 @@ def outline_file_box(state: EditState, record: Mapping[str, str], county: pd.Dat
                                (west - 1, south - 1, east + 1, north + 1), crs,
                                osm=settings().basemap_path)
         if report.problems:
-            st.error("\n".join([t("edit_outline_file_bad", lang), *(f"- {p}" for p in report.problems)]))
+            st.error("\n".join([t("edit_outline_file_bad", lang),
+                                 *(f"- {plain(p)}" for p in report.problems)]))
             return
         st.session_state[f"location_reason_{state.record_id}"] = f"outline from {upload.name}"
         read = t("edit_outline_file_read", lang).format(crs=report.crs_reason, n=report.rings)

@@ -98,7 +98,7 @@ def save(store: Store, spec: TableSpec, state: EditState, new: Mapping[str, str]
         st.dataframe(pd.DataFrame([p.as_dict() for p in error.problems]), hide_index=True)
         return False
     except StoreError as error:
-        st.error(str(error))
+        st.error(error.said(lang()))
         return False
     state.reset()
     flash(t("edit_saved").format(v=result.version) if result.changed else t("edit_nothing"),
@@ -121,7 +121,7 @@ def history_section(store: Store, state: EditState, editor: Editor) -> None:
                 result = store.undo(state.table, state.record_id, user=editor.name,
                                     validate=_validator())
             except (DataValidationError, StoreError) as error:
-                st.error(str(error))
+                st.error(error.said(lang()) if isinstance(error, StoreError) else str(error))
             else:
                 state.reset()
                 flash(t("edit_undone").format(v=result.version))
@@ -145,7 +145,7 @@ def delete_section(store: Store, state: EditState, editor: Editor) -> None:
             st.dataframe(pd.DataFrame([p.as_dict() for p in error.problems]), hide_index=True)
             return
         except StoreError as error:  # ConflictError included
-            st.error(str(error))
+            st.error(error.said(lang()))
             return
         state.reset()
         for key in [k for k in st.session_state if str(k).startswith("edit_record")]:

@@ -10,13 +10,22 @@ import streamlit as st
 
 from geo.labels import Label
 from parks.analysis.query import Selection
-from parks.files.importing import LEGACY_NOTE, needs_as_of
+from parks.errors import DataValidationError
+from parks.files.importing import (
+    LEGACY_NOTE,
+    ImportPreview,
+    ImportSettings,
+    commit_preview,
+    needs_as_of,
+)
 from parks.files.sheet_template import template_xlsx
 from parks.files.uploads import MAX_MB, HeaderMatch
 from parks.model.dataset import Dataset, locate
 from parks.model.schema import SPECS, TableSpec, field_label
 from parks.model.validate import valid_as_of
 from parks.model.vocab import PRECISION
+from parks.store.base import StoreError
+from ui import loaders
 from ui.i18n import lang as interface_lang
 from ui.i18n import t
 
@@ -73,7 +82,8 @@ def preview_selection(dataset: Dataset, table: str, records: pd.DataFrame) -> Se
 # The report's own columns; id, town and precision are record fields, labelled by the schema.
 _REPORT_HEADERS = {"row": Label("行", "Row"), "status": Label("结果", "Result"),
                    "name": Label("名称", "Name"), "county": Label("县区代码", "County code"),
-                   "message": Label("说明", "Message")}
+                   "message": Label("说明", "Message"),
+                   "changes": Label("对已有记录的改动", "Changes to the stored record")}
 _STATUS = {"ok": Label("✔ 通过", "✔ ok"), "error": Label("✘ 错误", "✘ error")}
 
 
@@ -82,8 +92,9 @@ def report_table(report: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = report.copy()
     out["status"] = out["status"].map({key: label.get(lang) for key, label in _STATUS.items()})
     out["precision"] = out["precision"].map(lambda p: PRECISION.label(p, lang))
-    out["message"] = out.pop("message_zh") if lang == "zh" else out["message"]
-    out = out.drop(columns="message_zh", errors="ignore")
+    for column in ("message", "changes"):  # the interface language's column
+        out[column] = out.pop(f"{column}_zh") if lang == "zh" else out[column]
+    out = out.drop(columns=["message_zh", "changes_zh"], errors="ignore")
     headers = {key: label.get(lang) for key, label in _REPORT_HEADERS.items()}
     headers |= {name: field_label(name, lang) for name in ("id", "town", "precision")}
     return out.rename(columns=headers)
@@ -124,3 +135,43 @@ def file_date(mapping: Mapping[str, str], lang: str) -> str | None:
         return text
     st.info(FILE_DATE_BAD.get(lang))
     return None
+
+
+CLEAR_EMPTY = Label("空白单元格清空已有记录的对应字段",
+                    "Empty cells clear the stored record's field")
+CLEAR_EMPTY_HELP = Label("默认不勾选：文件中没有的列和空白单元格都保留已有记录的原值；"
+                         "每条记录将改动哪些字段，检查后在报告中列出。",
+                         "Off by default: columns the file lacks and empty cells keep the "
+                         "stored values; the report lists each record's changes before saving.")
+
+
+def import_settings(kind: str, region: str, filename: str, mapping: Mapping[str, str],
+                    lang: str) -> ImportSettings | None:
+    """What the import fills in and how it treats empty cells, asked on the page; None while
+    the file's date is still to be given."""
+    as_of = file_date(mapping, lang)
+    clear = st.checkbox(CLEAR_EMPTY.get(lang), key="import_clear_empty",
+                        help=CLEAR_EMPTY_HELP.get(lang))
+    if as_of is None:
+        return None
+    return ImportSettings(kind, region, f"import: {filename}", as_of, clear_empty=clear)
+
+
+def commit_import(preview: ImportPreview, *, user: str, filename: str, language: str) -> None:
+    """Store the preview's valid rows and say how many; a store that refuses (replaced under the
+    app, full, read-only) or a merged table that fails its checks is said, never a traceback."""
+    try:
+        result = commit_preview(loaders.store(), preview, user=user, reason=f"import {filename}",
+                                ctx=loaders.validation_ctx())
+    except StoreError as error:
+        st.error(error.said(language))
+        return
+    except DataValidationError as error:
+        st.error(t("edit_invalid", language))
+        st.dataframe(pd.DataFrame([p.as_dict() for p in error.problems]), hide_index=True)
+        return
+    st.session_state.pop("import_preview", None)
+    table = preview.table
+    st.success(t("import_done", language).format(new=result.inserted[table],
+                                             updated=result.updated[table],
+                                             same=result.unchanged[table]))

@@ -27,7 +27,7 @@ from parks.model.dataset import Dataset, load_dataset
 from parks.model.validate import ValidationContext, validation_context
 from parks.store import open_store
 from parks.store.base import Store, StoreError
-from ui.i18n import t
+from ui.i18n import lang, t
 from ui.map_widget import PreparedMap, Shelf, prepare_map, show_live
 from ui.settings import settings
 
@@ -125,7 +125,7 @@ def dataset(region: str) -> Dataset | None:
         loaded = _load(region, data_fingerprint(folder), str(folder), store_location(),
                        working.version(), str(cache_dir()))
     except StoreError as error:
-        st.error(f"{t('store_error')}: {error}")
+        st.error(f"{t('store_error')}: {error.said(lang())}")
         return _last_good().get(key)
     except DataValidationError as error:
         fallback = _last_good().get(key)

@@ -16,6 +16,7 @@ from parks.store.accounts import (
     verify,
 )
 from ui.i18n import t
+from ui.plain_text import plain
 from ui.settings import settings
 
 _KEY = "editor"
@@ -140,7 +141,7 @@ def require_editor(*, admin: bool = False) -> Editor:
             if not list_editors(settings().editors_file):
                 st.caption(t("login_no_editors"))
         except AuthError as error:
-            st.error(str(error))
+            st.error(plain(error))
         st.stop()
     if admin and not editor.is_admin:
         st.warning(t("admin_needed"))

@@ -17,6 +17,7 @@ from parks.files.exports import FORMATS, export
 from parks.model.dataset import Dataset
 from ui import loaders
 from ui.i18n import t
+from ui.plain_text import plain
 from ui.settings import settings
 
 LABELS = {"pdf": "PDF", "pptx": "PPTX", "html": "HTML", "csv": "CSV",
@@ -100,6 +101,6 @@ def _make(fmt: str, dataset: Dataset, selection: Selection, spec: BriefingSpec,
                                inside=loaders.inside(dataset))
         except NoBrowserError as error:
             status.update(label=t("export_no_browser"), state="error")
-            st.error(str(error))
+            st.error(plain(error))
             return
         status.update(label=f"{label(fmt)} ✔", state="complete")

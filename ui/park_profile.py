@@ -21,6 +21,7 @@ from parks.model.vocab import APPROXIMATE, PRECISION
 from ui import loaders
 from ui.i18n import t
 from ui.park_widgets import nearby_map, park_label, park_options
+from ui.plain_text import plain
 from ui.session import remember
 
 
@@ -35,7 +36,7 @@ def park_picker(dataset: Dataset, language: str) -> str:
         try:
             park_profile(dataset, wanted)
         except UnknownParkError as error:
-            st.error(f"{t('park_unknown')}: {error}")
+            st.error(f"{t('park_unknown')}: {plain(error)}")
         wanted = first
     return remember("park_id", st.selectbox(
         t("park_pick"), options, index=options.index(wanted), key="park_pick",
@@ -47,8 +48,8 @@ def precision_notice(profile: ParkProfile, language: str) -> None:
     park = profile.park
     precision = PRECISION.label(park["precision"], language)
     if park["precision"] == "unlocated":
-        st.error(f"{t('park_precision')}: {precision}. "
-                 f"{profile.unlocated_reason_en if language == 'en' else profile.unlocated_reason}")
+        reason = profile.unlocated_reason_en if language == "en" else profile.unlocated_reason
+        st.error(f"{t('park_precision')}: {precision}. {plain(reason)}")
     elif park["precision"] in APPROXIMATE:
         st.warning(f"{t('park_precision')}: {precision}. {t('park_approximate')}")
     else:

@@ -10,6 +10,7 @@ import streamlit as st
 from parks.files.sizhi_outline import SOURCE, SizhiReport, sizhi_candidate
 from ui.edit_state import EditState, flash
 from ui.i18n import t
+from ui.plain_text import plain
 from ui.settings import settings
 
 _COLUMNS = {"side": "sizhi_side", "written": "sizhi_written", "osm": "sizhi_osm",
@@ -43,7 +44,7 @@ def _show(state: EditState, report: SizhiReport, lang: str) -> None:
     if report.sides:
         st.dataframe(_sides(report, lang), hide_index=True)
     if report.shape is None:
-        st.error("\n".join([t("edit_sizhi_bad", lang), *(f"- {p}" for p in report.problems)]))
+        st.error("\n".join([t("edit_sizhi_bad", lang), *(f"- {plain(p)}" for p in report.problems)]))
     else:
         level = t(f"sizhi_level_{report.level}", lang)
         st.info(t("edit_sizhi_result", lang).format(a=report.area_km2, c=report.confidence,

@@ -6,8 +6,6 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,30 +14,27 @@ from geo.geocode import GeocodeResult
 from geo.labels import Label
 from geo.normalise import normalise
 from geo.reverse import assign_counties, county_index
-from parks.config import Settings
 from parks.errors import Problem
-from parks.files.geocoder import address_geocoder
+from parks.files.import_merge import carried_fields, change_lines, keep_stored
 from parks.files.report_words import NO_ADDRESS, geocoded, messages, not_located
-from parks.files.uploads import HeaderMatch, Upload, match_headers, read_upload
+from parks.files.uploads import Upload
 from parks.model.credit_code import cleaned, credit_code_problem
 from parks.model.industries import Taxonomy
 from parks.model.schema import SPECS, TableSpec
-from parks.model.text_rules import inert
+from parks.model.text_rules import inert, plain_digits
 from parks.model.validate import (
     ValidationContext,
-    valid_as_of,
     validate_table,
     validate_tables,
-    validation_context,
 )
 from parks.model.vocab import CONFIDENCE, CRS, KIND, LEVEL, PRECISION, STAGE, STATUS
-from parks.store import open_store
 from parks.store.base import CommitResult, Store
 
-_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+# HTML tags, and Markdown links and images: a page would show a link or fetch an image
+_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>|!?\[[^\]]*\]\([^)]*\)")
 _TEXT_FIELDS = ("name_zh", "full_name", "name_en", "address", "note", "stage_text")
 REPORT_COLUMNS = ["row", "status", "id", "name", "county", "town", "precision", "message",
-                  "message_zh"]
+                  "message_zh", "changes", "changes_zh"]  # changes: of a stored record, "" if new
 TOWN_WITHOUT_POINT = Label(
     "乡镇「{town}」已知，但 data/towns.csv 中没有它的驻地坐标，记录暂放在{county}县城驻地（定位精度：县区）；"
     "在 towns.csv 补上坐标后即按乡镇定位",
@@ -61,6 +56,7 @@ class ImportSettings:
     as_of: str  # the file's date, for rows without one of their own (never the import day)
     confidence: str = "medium"
     crs: str = "WGS84"  # datum of coordinates in the sheet
+    clear_empty: bool = False  # an empty cell clears the stored value (else it keeps it)
 
 
 @dataclass(frozen=True)
@@ -125,9 +121,10 @@ def _apply_codes(rec: dict[str, str], taxonomy: Taxonomy) -> None:
 
 
 def _markup_problems(rec: dict[str, str], row: int, file: str) -> list[Problem]:
-    return [Problem(file, row, f, rec[f], "contains HTML markup; remove it (text is never run "
-                    "as HTML, but a name with tags is almost certainly a copy-paste error)",
-                    "含有 HTML 标记，请删除（文字不会被当作网页代码执行，"
+    return [Problem(file, row, f, rec[f], "contains HTML markup or a Markdown link; remove it "
+                    "(text is never run as HTML or shown as a link, but a name with markup is "
+                    "almost certainly a copy-paste error)",
+                    "含有 HTML 标记或 Markdown 链接，请删除（文字不会被当作网页代码执行或显示为链接，"
                     "但带标记的名称几乎都是复制粘贴错误）")
             for f in _TEXT_FIELDS if _MARKUP.search(rec.get(f, ""))]
 
@@ -181,13 +178,23 @@ def _locate_row(rec: dict[str, str], locate_address: Callable[[str], GeocodeResu
 
 
 def _record(row: pd.Series, mapping: Mapping[str, str], settings: ImportSettings) -> dict[str, str]:
-    rec = {field: str(row[header]) for header, field in mapping.items() if field}
+    rec = {field: plain_digits(field, str(row[header])) for header, field in mapping.items()
+           if field}
     rec.setdefault("region_adcode", settings.region)
     for field, default in (("source", settings.source), ("as_of", settings.as_of),
                            ("confidence", settings.confidence),
                            ("region_adcode", settings.region)):
         rec[field] = rec.get(field) or default
     return rec
+
+
+def _same_record(file: str, line: int, record_id: str, first: int, *, given: bool) -> Problem:
+    """A row naming a record an earlier row already gave: by its id, or by name and place."""
+    if given:
+        return Problem(file, line, "id", record_id, f"same id as row {first}",
+                       f"与第 {first} 行编号相同")
+    return Problem(file, line, "id", record_id, f"same record as row {first} (same name and "
+                   "place)", f"与第 {first} 行是同一记录（名称和地点相同）")
 
 
 def _credit_problems(rec: dict[str, str], row: int, file: str) -> list[Problem]:
@@ -278,33 +285,35 @@ def prepare_import(upload: Upload, mapping: Mapping[str, str], settings: ImportS
             said = message if isinstance(message, Label) else Label(message, message)
             problems.append(Problem(upload.name, line, field, rec.get(field, ""), said.en, said.zh))
         notes[idx] = message if not field else ""
+        given = bool(rec.get("id"))
         rec["id"] = rec.get("id") or stable_id(spec, rec.get("name_zh", ""),
                                                rec.get("address") or rec.get("county_adcode", ""))
         if rec["id"] in seen:
-            problems.append(Problem(upload.name, line, "id", rec["id"],
-                                    f"same record as row {seen[rec['id']]} (same name and place)",
-                                    f"与第 {seen[rec['id']]} 行是同一记录（名称和地点相同）"))
+            problems.append(_same_record(upload.name, line, rec["id"], seen[rec["id"]], given=given))
         seen.setdefault(rec["id"], line)
         records[idx] = {name: rec.get(name, "") for name in spec.names}
         if progress:
             progress(n, total)
     frame = pd.DataFrame.from_dict(records, orient="index", columns=list(spec.names))
-    frame = frame.reindex(upload.frame.index).fillna("")
+    frame = keep_stored(frame.reindex(upload.frame.index).fillna(""), stored.get(spec.name),
+                        carried_fields(mapping), clear_empty=settings.clear_empty)
     problems += [p for p in _row_problems(frame, spec, ctx, stored)
                  if (p.row, p.field) not in {(q.row, q.field) for q in problems}]
-    return _preview(spec, upload, frame, problems, notes)
+    return _preview(spec, upload, frame, problems, notes, stored.get(spec.name))
 
 
 def _preview(spec: TableSpec, upload: Upload, frame: pd.DataFrame, problems: list[Problem],
-             notes: Mapping[int, Label | str]) -> ImportPreview:
+             notes: Mapping[int, Label | str], stored: pd.DataFrame | None) -> ImportPreview:
     bad_rows = {p.row for p in problems if p.row is not None and p.row >= 2}
     file_level = [p for p in problems if p.row is None or p.row < 2]
+    changes = {lang: change_lines(frame, stored, lang) for lang in ("en", "zh")}
     lines = []
     for idx, rec in frame.iterrows():
         mine = [p for p in problems if p.row == idx + 2]
         lines.append((idx + 2, "error" if mine else "ok", rec["id"], rec["name_zh"],
                       rec["county_adcode"], rec["town"], rec["precision"],
-                      *messages(mine, notes.get(idx, ""))))
+                      *messages(mine, notes.get(idx, "")), changes["en"][idx],
+                      changes["zh"][idx]))
     report = pd.DataFrame(lines, columns=REPORT_COLUMNS)
     good = frame[[idx + 2 not in bad_rows for idx in frame.index]] if not file_level else \
         frame.iloc[0:0]
@@ -317,46 +326,13 @@ def report_csv(preview: ImportPreview, lang: str = "en") -> bytes:
     table = preview.report.copy()
     file_level = [p for p in preview.problems if p.row is None or p.row < 2]
     if file_level:
-        extra = pd.DataFrame([(p.row or "", "error", "", "", "", "", "", *messages([p], ""))
-                              for p in file_level], columns=REPORT_COLUMNS)
+        extra = pd.DataFrame([(p.row or "", "error", "", "", "", "", "", *messages([p], ""),
+                               "", "") for p in file_level], columns=REPORT_COLUMNS)
         table = pd.concat([extra, table], ignore_index=True)
-    chosen = table["message_zh"] if lang == "zh" else table["message"]
-    table = table.drop(columns="message_zh").assign(message=chosen).map(inert)  # names as given
+    for column in ("message", "changes"):  # one language per column: the one asked for
+        table[column] = table.pop(f"{column}_zh") if lang == "zh" else table[column]
+    table = table.drop(columns=["message_zh", "changes_zh"], errors="ignore").map(inert)
     return table.to_csv(index=False).encode("utf-8-sig")
-
-
-@dataclass(frozen=True)
-class ImportRun:
-    """What one CLI import did: the preview, how columns were matched, and the commit (None if dry)."""
-
-    preview: ImportPreview
-    matches: tuple[HeaderMatch, ...]
-    committed: CommitResult | None
-
-    @property
-    def failed(self) -> int:
-        """Rows with errors plus problems of the file itself (no row number, or the header row)."""
-        return self.preview.failed + sum(1 for p in self.preview.problems
-                                         if p.row is None or p.row < 2)
-
-    @property
-    def text(self) -> str:
-        """The report as plain text for a terminal."""
-        lines = ["columns: " + ", ".join(
-            f"{m.header} → {m.field or '(skipped)'}{'' if m.sure else ' (guessed)'}"
-            + (f" ({LEGACY_NOTE.en})" if m.legacy else "") for m in self.matches)]
-        for p in self.preview.problems:
-            if p.row is None or p.row < 2:
-                lines.append(f"file: {p}")
-        for row in self.preview.report.itertuples(index=False):
-            lines.append(f"row {row.row}: {row.status} {row.id} {row.name} — {row.message}")
-        ok = len(self.preview.records)
-        lines.append(f"{ok} row(s) valid, {self.preview.failed} with errors; " + (
-            f"stored: {self.committed.inserted[self.preview.table]} new, "
-            f"{self.committed.updated[self.preview.table]} updated, "
-            f"{self.committed.unchanged[self.preview.table]} unchanged"
-            if self.committed else "nothing stored (dry run or nothing valid)"))
-        return "\n".join(lines)
 
 
 def commit_preview(store: Store, preview: ImportPreview, *, user: str, reason: str,
@@ -365,31 +341,3 @@ def commit_preview(store: Store, preview: ImportPreview, *, user: str, reason: s
     `ctx`), so nothing invalid (and nothing half) is ever written."""
     return store.commit({preview.table: preview.records}, user=user, reason=reason,
                         validate=lambda merged: validate_tables(merged, ctx))
-
-
-def run_import(path: Path, kind: str, *, region: str, dry_run: bool, settings: Settings,
-               user: str, as_of: str, progress: Callable[[int, int], None] | None = None,
-               ) -> ImportRun:
-    """Import one CSV/XLSX file of `kind` records into the working store (unless dry_run), with
-    the store, data folder, boundary cache and online geocoder of `settings`. `as_of` is the
-    file's date; ValueError when the file has no as_of column and none is given."""
-    upload = read_upload(path.read_bytes(), path.name)
-    matches = tuple(match_headers(list(upload.frame.columns), SPECS[kind], upload.frame))
-    mapping = {m.header: m.field for m in matches}
-    if needs_as_of(mapping) and not valid_as_of(as_of, date.today()):
-        raise ValueError(f"{path.name} has no as_of (数据日期) column: give the file's date with "
-                         f"--as-of YYYY[-MM[-DD]] (not after today), never the import day")
-    store = open_store(settings.store_location, data_dir=settings.data_dir)
-    try:
-        ctx = validation_context(settings.data_dir, cache_dir=settings.cache_dir)
-        defaults = ImportSettings(kind, region, f"import: {path.name}", as_of)
-        locate_address = address_geocoder(region, settings.services, data_dir=settings.data_dir)
-        preview = prepare_import(upload, mapping, defaults, locate_address=locate_address,
-                                 ctx=ctx, stored=store.read_tables(), progress=progress)
-        committed = None
-        if not dry_run and len(preview.records):
-            committed = commit_preview(store, preview, user=user, reason=f"import {path.name}",
-                                       ctx=ctx)
-        return ImportRun(preview, matches, committed)
-    finally:
-        store.close()

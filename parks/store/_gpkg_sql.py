@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import struct
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
@@ -100,7 +101,8 @@ def _create_audit_and_meta(conn: sqlite3.Connection, created_at: str) -> None:
                  (AUDIT_TABLE, "Who changed which record when, with the row before and after"))
     conn.execute(f"CREATE TABLE {META_TABLE} (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     conn.executemany(f"INSERT INTO {META_TABLE} VALUES (?, ?)",
-                     [("format", STORE_FORMAT), ("version", "0"), ("created_at", created_at)])
+                     [("format", STORE_FORMAT), ("version", "0"), ("created_at", created_at),
+                      ("store_id", uuid.uuid4().hex)])
 
 
 def create_store(conn: sqlite3.Connection, specs: Sequence[TableSpec], created_at: str) -> None:
@@ -220,6 +222,20 @@ def read_audit(conn: sqlite3.Connection, filters: Mapping[str, str]) -> list[tup
     if filters:
         sql += " WHERE " + " AND ".join(f"{quote(col)} = ?" for col in filters)
     return conn.execute(sql + " ORDER BY seq DESC", list(filters.values())).fetchall()
+
+
+def store_id(conn: sqlite3.Connection) -> str:
+    """The store's identity, given once at creation (a copy keeps it, another store differs);
+    a store made before ids existed gets one now, or '' when the file is read-only."""
+    row = conn.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'store_id'").fetchone()
+    if row:
+        return str(row[0])
+    try:
+        conn.execute(f"INSERT OR IGNORE INTO {META_TABLE} VALUES ('store_id', ?)",
+                     (uuid.uuid4().hex,))  # OR IGNORE: two processes opening it at once
+    except sqlite3.OperationalError:  # read-only: the file identity still guards it
+        return ""
+    return str(conn.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'store_id'").fetchone()[0])
 
 
 def read_version(conn: sqlite3.Connection) -> int:

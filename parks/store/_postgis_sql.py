@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -115,7 +116,8 @@ def create_store(conn: psycopg.Connection, schema: str, records: Mapping[str, li
     conn.execute(schema_sql(schema, _AUDIT_DDL))  # several statements: only without parameters
     created = datetime.now(UTC).isoformat(timespec="seconds")
     conn.execute(schema_sql(schema, "INSERT INTO {meta} VALUES ('format', %s), ('version', '0'), "
-                            "('created_at', %s)"), (STORE_FORMAT, created))
+                            "('created_at', %s), ('store_id', %s)"),
+                 (STORE_FORMAT, created, uuid.uuid4().hex))
     apply_records(conn, schema, records, {}, {}, BASELINE_USER, BASELINE_REASON, None)
 
 
@@ -160,6 +162,21 @@ def read_records(conn: psycopg.Connection, schema: str) -> dict[str, dict[str, R
         records = (dict(zip(spec.names, row, strict=True)) for row in rows)
         out[spec.name] = {r["id"]: r for r in records}
     return out
+
+
+def store_id(conn: psycopg.Connection, schema: str) -> str:
+    """The store's identity, given once at creation; a store made before ids gets one now (''
+    in a read-only session, which cannot write anyway)."""
+    query = schema_sql(schema, "SELECT value FROM {meta} WHERE key = 'store_id'")
+    if row := conn.execute(query).fetchone():
+        return str(row[0])
+    try:
+        with conn.transaction():  # a savepoint: a read-only session's refusal stays here
+            conn.execute(schema_sql(schema, "INSERT INTO {meta} VALUES ('store_id', %s) "
+                                    "ON CONFLICT DO NOTHING"), (uuid.uuid4().hex,))
+    except psycopg.errors.ReadOnlySqlTransaction:
+        return ""
+    return str(conn.execute(query).fetchone()[0])
 
 
 def read_version(conn: psycopg.Connection, schema: str, lock: str = "") -> int:

@@ -16,7 +16,7 @@ from geo.crs import gcj02_to_wgs84
 from parks.errors import DataValidationError, Problem
 from parks.model.dataset import read_table
 from parks.model.schema import SPECS, TABLES, Record, TableSpec, legacy_renames
-from parks.model.text_rules import CONTROL, inert, max_chars, text_reason
+from parks.model.text_rules import inert, record_problems
 from parks.model.vocab import APPROXIMATE, LOCATED
 
 BASELINE_USER = "baseline"
@@ -29,7 +29,16 @@ Key = tuple[str, str]  # (table, record id)
 
 
 class StoreError(RuntimeError):
-    """The store cannot be used: not a store of this app, locked, read-only, full or closed."""
+    """The store cannot be used: not a store of this app, locked, read-only, full, closed, or
+    replaced underneath; `zh` says it in Chinese where a planner reads it."""
+
+    def __init__(self, message: str, zh: str = "") -> None:
+        super().__init__(message)
+        self.zh = zh
+
+    def said(self, lang: str) -> str:
+        """The message in the interface language (English where no Chinese is written)."""
+        return self.zh if lang == "zh" and self.zh else str(self)
 
 
 class ConflictError(StoreError):
@@ -211,26 +220,13 @@ def plan_commit(stored: Mapping[str, Mapping[str, Record]], prepared: Mapping[st
         else:
             merged[change.table][change.record_id] = change.after
     merged = {name: dict(sorted(by_id.items())) for name, by_id in merged.items()}
-    if text := text_problems(changes):  # whatever the caller validates: never stored
+    if text := record_problems((c.table, c.record_id, c.after) for c in changes if c.after):
         raise DataValidationError(text)
     if changes and validate is not None:
         problems = validate(frames(merged))
         if problems:
             raise DataValidationError(problems)
     return Plan(tuple(changes), unchanged, merged)
-
-
-def text_problems(changes: Sequence[Change]) -> list[Problem]:
-    """Every written value with a control character or over its field's length limit."""
-    # one search over a record's joined text and a length test per cell: ~2 s for 100k records
-    # on a busy two-core machine, where text_reason on every cell took 8 s
-    limits = {spec.name: {n: max_chars(n) for n in spec.names} for spec in TABLES}
-    suspects = [c for c in changes if c.after is not None and (
-        CONTROL.search("\t".join(map(str, c.after.values())))
-        or any(len(str(v)) > limits[c.table].get(k, 0) for k, v in c.after.items()))]
-    return [Problem(f"{c.table}/{c.record_id}", None, name, str(value)[:80], reason.en, reason.zh)
-            for c in suspects for name, value in c.after.items()
-            if (reason := text_reason(name, str(value))) is not None]
 
 
 def frames(records: Mapping[str, Mapping[str, Record]]) -> dict[str, pd.DataFrame]:

@@ -35,6 +35,7 @@ from parks.store.base import (
     sibling_tmp,
     undo_last,
 )
+from parks.store.sighting import Sighting
 
 _BUSY_TIMEOUT_S = 30.0  # how long a commit waits for another process's write lock
 _PLAIN = {"attempt to write a readonly database": "the store file is read-only",
@@ -57,6 +58,24 @@ class GeoPackageStore(Store):
         self._path = Path(path)
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = _connect(self._path)
+        self._seen = self._sighting(self._conn)
+
+    def _sighting(self, conn: sqlite3.Connection) -> Sighting:
+        """The file at the path now, and the id and version of the store this connection reads."""
+        try:
+            found = self._path.stat()
+            file = (found.st_dev, found.st_ino)
+        except FileNotFoundError:
+            file = None
+        return Sighting(file, _gpkg_sql.store_id(conn), _gpkg_sql.read_version(conn))
+
+    def _check_sighting(self, conn: sqlite3.Connection) -> None:
+        """Refuse to write when the file was deleted, replaced or put back to an older copy
+        since this app opened it (it would write into a file nobody reads any more)."""
+        now = self._sighting(conn)
+        if (problem := self._seen.problem(now)) is not None:
+            raise problem
+        self._seen.version = now.version
 
     @property
     def path(self) -> Path:
@@ -76,7 +95,9 @@ class GeoPackageStore(Store):
     def version(self) -> int:
         """The store version kept in the file's meta table."""
         with self._lock:
-            return _gpkg_sql.read_version(self._connection())
+            version = _gpkg_sql.read_version(self._connection())
+            self._seen.version = max(self._seen.version, version)
+            return version
 
     def revision(self, table: str, record_id: str) -> int:
         """The audit sequence number of the record's last change (0 when it has none)."""
@@ -92,8 +113,11 @@ class GeoPackageStore(Store):
         check_commit_args(user, reason)
         prepared = prepare_records(changes)
         with self._lock, self._transaction("BEGIN IMMEDIATE") as conn:
-            return _apply(conn, prepared, deletes or {}, expected or {}, user.strip(),
-                          reason.strip(), validate)
+            self._check_sighting(conn)
+            result = _apply(conn, prepared, deletes or {}, expected or {}, user.strip(),
+                            reason.strip(), validate)
+            self._seen.version = result.version
+            return result
 
     def undo(self, table: str, record_id: str, *, user: str,
              validate: Validator | None = None) -> CommitResult:
@@ -183,8 +207,12 @@ def _connect(path: Path) -> sqlite3.Connection:
         problem = f"not a usable store ({exc})"
     if problem:
         conn.close()
-        raise StoreError(f"{path} is {problem}; move it away (it is then rebuilt from data/) or "
-                         "set HEZE_STORE_PATH to another file")
+        raise StoreError(f"{path} is {problem}. It is left as it is: `python -m parks store "
+                         "check` says more, `python -m parks store restore BACKUP` puts a backup "
+                         "back, or set HEZE_STORE_PATH to another file",
+                         f"{path} 无法作为存储使用（{problem}），文件保持原样：运行 `python -m parks "
+                         "store check` 查看原因，`python -m parks store restore 备份文件` 恢复备份，"
+                         "或用 HEZE_STORE_PATH 指定另一个文件")
     return conn
 
 

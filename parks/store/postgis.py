@@ -25,6 +25,7 @@ from parks.store._postgis_sql import (
     read_version,
     redact,
     revisions,
+    store_id,
 )
 from parks.store.base import (
     AUDIT_COLUMNS,
@@ -39,6 +40,7 @@ from parks.store.base import (
     prepare_records,
     undo_last,
 )
+from parks.store.sighting import Sighting
 
 DEFAULT_SCHEMA = "heze"
 POOL_SIZE = 4  # connections per store object (one per app process), borrowed per call
@@ -68,6 +70,7 @@ class PostGISStore(Store):
         self._location = redact(params, self._schema)
         self._address = f"{params.get('host') or 'localhost'}:{params.get('port') or 5432}"
         self._pool = _Pool(self._connect, pool_size, f"the store {self._location} is closed")
+        self._seen = Sighting(None, "", 0)  # what ensure() finds
 
     @property
     def schema(self) -> str:
@@ -103,8 +106,14 @@ class PostGISStore(Store):
         check_commit_args(user, reason)
         prepared = prepare_records(changes)
         with self._session() as conn:
-            return apply_records(conn, self._schema, prepared, deletes or {}, expected or {},
-                                 user.strip(), reason.strip(), validate)
+            now = Sighting(None, store_id(conn, self._schema),
+                           read_version(conn, self._schema, "FOR UPDATE"))
+            if (problem := self._seen.problem(now)) is not None:
+                raise problem  # the schema was dropped and made again, or an old copy put back
+            result = apply_records(conn, self._schema, prepared, deletes or {}, expected or {},
+                                   user.strip(), reason.strip(), validate)
+        self._seen.version = max(self._seen.version, result.version)
+        return result
 
     def undo(self, table: str, record_id: str, *, user: str,
              validate: Validator | None = None) -> CommitResult:
@@ -129,8 +138,11 @@ class PostGISStore(Store):
             if not has_store(conn, self._schema):
                 create_store(conn, self._schema, records or baseline_records(data_dir))
             elif problem := layout_problem(conn, self._schema):
-                raise StoreError(f"schema {self._schema} of {self._location} is {problem}; drop "
-                                 f"it (it is then rebuilt from data/) or choose another schema")
+                raise StoreError(f"schema {self._schema} of {self._location} is {problem}. It is "
+                                 "left as it is: `python -m parks store check` says more; or "
+                                 "choose another schema")
+            self._seen = Sighting(None, store_id(conn, self._schema),
+                                  read_version(conn, self._schema))
 
     def close(self) -> None:
         """Close the connection pool; later use raises StoreError."""
