@@ -25,6 +25,7 @@ from geo.layers import (
     choropleth_group,
     circle_group,
     outline_group,
+    pane_name,
     point_group,
     script_json,
     template,
@@ -231,6 +232,9 @@ def build_map(layers: Sequence[Layer], *, basemap: Basemap, bounds: tuple[float,
     builders = {PointLayer: point_group, OutlineLayer: outline_group,
                 ChoroplethLayer: choropleth_group, CircleLayer: circle_group, CloudLayer: cloud_group}
     for layer in layers:
+        if isinstance(layer, PointLayer) and layer.z_index:  # its own pane: a stated stacking
+            folium.map.CustomPane(pane_name(layer), z_index=layer.z_index,
+                                  pointer_events=False).add_to(fmap)
         builders[type(layer)](layer).add_to(fmap)
     fmap.add_child(OfflineFallback(tile_names, offline_notice))
     _add_controls(fmap, bounds, legend, view_scope)

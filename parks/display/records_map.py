@@ -36,6 +36,7 @@ from parks.display.style import (
     outline_layer_frame,
     park_points,
     project_points,
+    seat_points,
     spread_points,
 )
 from parks.model.dataset import Dataset
@@ -146,15 +147,17 @@ def _point_layers(dataset: Dataset, selection: Selection, look: MapLook,
     lang, cloud = look.lang, located_count(selection.enterprises) > config.marker_limit
     points = _points(dataset, selection, look, config, cloud=cloud)
     out: list[Layer] = []
-    for key, size, cluster in (("enterprises", 14, True), ("projects", 16, False),
-                               ("parks", 20, False), ("chemical_parks", 22, False)):
+    # each layer in its own pane, stacked in this order: parks are never under enterprise clusters
+    for key, size, cluster, z in (("enterprises", 14, True, 610), ("projects", 16, False, 615),
+                                  ("parks", 20, False, 620), ("chemical_parks", 22, False, 625)):
         if key == "enterprises" and cloud and key in look.layers:
             out.append(enterprise_cloud(selection.enterprises, dataset.taxonomy, lang, look.system,
                                         config.layer(key).label.get(lang), look.detail_url,
                                         config.bin_min))
         elif key in look.layers:
             out.append(PointLayer(config.layer(key).label.get(lang), points[key], cluster=cluster,
-                                  size=size, css_class=f"hz-{key.replace('_', '-')}", key=key))
+                                  size=size, css_class=f"hz-{key.replace('_', '-')}", key=key,
+                                  z_index=z))
     return out
 
 
@@ -167,13 +170,17 @@ def _points(dataset: Dataset, selection: Selection, look: MapLook, config: AppCo
     chem = selection.parks["kind"] == "chemical_park"
     tax, lang = dataset.taxonomy, look.lang
     firms = selection.enterprises.iloc[0:0] if cloud else selection.enterprises
-    return spread_points({
+    points = {
         "chemical_parks": park_points(selection.parks[chem], tax, lang, look.profile_url),
         "parks": park_points(selection.parks[~chem], tax, lang, look.profile_url),
+        "projects": project_points(selection.projects, tax, lang, ent_names),
         "enterprises": enterprise_points(firms, tax, lang, look.system, park_names,
                                          look.profile_url),
-        "projects": project_points(selection.projects, tax, lang, ent_names),
-    }, config.spread_spacing_m, shared_note(lang))
+    }
+    if config.spread_px:  # on screen: apart at every zoom
+        return seat_points(points, config.spread_px, config.seat_hole_px, shared_note(lang),
+                           clustered=("enterprises",))
+    return spread_points(points, config.spread_spacing_m, shared_note(lang))
 
 
 def located_count(frame: pd.DataFrame) -> int:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from geo.cloud import CloudLayer
 from geo.labels import Label
-from geo.layers import spread_coincident
+from geo.layers import seat_offsets, spread_coincident
 from geo.maps import Legend, LegendItem, LegendSection
 from parks.analysis.query import Selection
 from parks.analysis.stats import counts_by_county
@@ -156,6 +156,24 @@ def spread_points(points: dict[str, pd.DataFrame], spacing_m: float,
     moved = (lon != allp["lon"].to_numpy()) | (lat != allp["lat"].to_numpy())
     allp["lon"], allp["lat"] = lon, lat
     # the note goes inside the popup's outer <div>
+    allp.loc[moved, "popup"] = allp.loc[moved, "popup"].map(lambda p: p[:-6] + note_html + p[-6:])
+    return {name: allp[allp["_layer"] == name].drop(columns="_layer").reset_index(drop=True)
+            for name in points} | {n: f for n, f in points.items() if not len(f)}
+
+
+def seat_points(points: dict[str, pd.DataFrame], step_px: float, hole_px: float,
+                note_html: str, clustered: Collection[str] = ()) -> dict[str, pd.DataFrame]:
+    """Records sharing a coordinate, across all layers, drawn `step_px` apart on screen around
+    it (geo.layers.seat_offsets: dx, dy, lead columns), the `clustered` layers' outermost; their
+    coordinates stay, so a cluster of them counts at the point itself."""
+    frames = [f.assign(_layer=name) for name, f in points.items() if len(f)]
+    if not frames:
+        return points
+    allp = pd.concat(frames, ignore_index=True)
+    allp["dx"], allp["dy"], allp["lead"] = seat_offsets(
+        allp["lon"].to_numpy(), allp["lat"].to_numpy(), allp["_layer"].isin(clustered).to_numpy(),
+        step_px, hole_px)
+    moved = (allp["dx"] != 0) | (allp["dy"] != 0)
     allp.loc[moved, "popup"] = allp.loc[moved, "popup"].map(lambda p: p[:-6] + note_html + p[-6:])
     return {name: allp[allp["_layer"] == name].drop(columns="_layer").reset_index(drop=True)
             for name in points} | {n: f for n, f in points.items() if not len(f)}
