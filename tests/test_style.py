@@ -30,7 +30,7 @@ def test_records_map_draws_every_located_record_once_and_apart(heze):
     rows = [r for block in re.findall(r"var rows = (\[.*?\]);\n", html) for r in json.loads(block)]
     located = sum(f.geometry.notna().sum() for f in (heze.parks, heze.enterprises, heze.projects))
     assert len(rows) == located
-    positions = {(r[0], r[1]) for r in rows}
+    positions = {(r[0], r[1], r[8], r[9]) for r in rows}  # point and on-screen offset
     assert len(positions) == len(rows)  # records sharing a seat are fanned out
     assert "hz-legend" in html
 
