@@ -41,8 +41,8 @@ def map_view() -> None:
 
     look = MapLook(options.basemap, language, options.system, tuple(options.layers),
                    view_scope=f"map-{dataset.region.adcode}")
-    loaders.show_base_map(dataset, look, update=filter_update(dataset, selection, look),
-                          key="map_main")
+    update = filter_update(dataset, selection, look, counties=filters.counties)
+    loaders.show_base_map(dataset, look, update=update, key="map_main")
     st.caption(t("approx_caption"))
     export_panel(dataset, selection, filters, lang=language, system=options.system,
                  layers=options.layers, basemap=options.basemap)

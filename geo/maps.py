@@ -121,6 +121,26 @@ class ViewSync(folium.MacroElement):
         self.param = script_json(param)
 
 
+class FitOnUpdate(folium.MacroElement):
+    """Lets a filter update frame the map: LayerUpdate's "_fit" entry, {"bounds": [[S, W], [N, E]]}
+    (fit_update), is fitted when it changed since the last one."""
+
+    _template = template("fit.js")
+
+    def __init__(self, pad_right: int) -> None:
+        super().__init__()
+        self._name = "FitOnUpdate"
+        self.pad_right = int(pad_right)
+
+
+def fit_update(bounds: Sequence[float] | None) -> dict[str, object]:
+    """The "_fit" entry of a filter update for a W, S, E, N box (None: leave the view)."""
+    if bounds is None:
+        return {"bounds": None}
+    west, south, east, north = (round(float(v), 5) for v in bounds)
+    return {"bounds": [[south, west], [north, east]]}
+
+
 class OfflineFallback(folium.MacroElement):
     """Sets the offline background and drops tile layers that cannot be reached, with a notice."""
 
@@ -203,6 +223,7 @@ def _add_controls(fmap: folium.Map, bounds: tuple[float, ...], legend: Legend | 
                     padding_bottom_right=(230 if legend else 10, 10))
     fit.options["animate"] = False  # the first view appears at once, drawn once, not mid-zoom
     fmap.add_child(fit)
+    fmap.add_child(FitOnUpdate(230 if legend else 10))
     if view_scope:  # after fit_bounds: a view from the URL wins over the default extent
         fmap.add_child(ViewSync(view_scope))
 

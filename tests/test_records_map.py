@@ -213,3 +213,21 @@ def test_parks_are_drawn_above_enterprise_clusters_in_their_own_panes(heze):
          for key in ("enterprises", "projects", "parks", "chemical_parks")}
     assert z["enterprises"] < z["projects"] < z["parks"] < z["chemical_parks"] < 640  # labels
     assert 'clusterPane: pane' in html and '"hz-pane-enterprises"' in html
+
+
+def test_the_update_frames_the_chosen_counties_or_the_region(heze):
+    look = MapLook(resolve("offline", {}), "zh", "sei", LAYERS)
+    counties = heze.counties.set_index("adcode")
+
+    def fitted(*codes):
+        update = filter_update(heze, _select(heze, counties=codes), look, counties=codes)
+        script = next(c for c in update._children.values() if type(c).__name__ == "LayerUpdate")
+        (south, west), (north, east) = json.loads(script.updates)["_fit"]["bounds"]
+        return west, south, east, north
+
+    assert fitted("371728") == pytest.approx(tuple(counties.loc[["371728"]].total_bounds), abs=1e-4)
+    both = ("371728", "371702")  # 东明县 and 牡丹区: their union
+    assert fitted(*both) == pytest.approx(tuple(counties.loc[list(both)].total_bounds), abs=1e-4)
+    assert fitted() == pytest.approx(tuple(heze.counties.total_bounds), abs=1e-4)
+    html = _live(heze, _select(heze)).base.get_root().render()
+    assert 'window.hzLayers["_fit"]' in html and "window.hzViewRestored" in html

@@ -21,7 +21,7 @@ from geo.cloud import CloudLayer, LayerUpdate, drawable_bins, mask_b64
 from geo.crs import wgs84_to_gcj02
 from geo.labels import Label
 from geo.layers import ChoroplethLayer, OutlineLayer, PointLayer, choropleth_group
-from geo.maps import Layer, build_map, display_layer
+from geo.maps import Layer, build_map, display_layer, fit_update
 from parks.analysis.query import Selection
 from parks.config import DEFAULT_CONFIG, AppConfig
 from parks.display.map_look import MapLook
@@ -89,8 +89,10 @@ def base_map(dataset: Dataset, look: MapLook, *, context: gpd.GeoDataFrame | Non
 
 
 def filter_update(dataset: Dataset, selection: Selection, look: MapLook, *,
-                  config: AppConfig = DEFAULT_CONFIG) -> folium.FeatureGroup:
-    """The filter applied to base_map: masks, grid counts and the county choropleth."""
+                  counties: Collection[str] = (), config: AppConfig = DEFAULT_CONFIG
+                  ) -> folium.FeatureGroup:
+    """The filter applied to base_map: masks, grid counts, the county choropleth, and the box
+    of the chosen `counties` (of the region when none) for the map to frame."""
     # the same test record_layers applied to base_map's records
     cloud = "enterprises" in look.layers and located_count(dataset.enterprises) > config.marker_limit
     update = folium.FeatureGroup(name="filters", control=False)
@@ -98,9 +100,22 @@ def filter_update(dataset: Dataset, selection: Selection, look: MapLook, *,
         update = choropleth_group(display_layer(_choropleth(dataset, selection, look, config),
                                                 look.basemap))
         update.control = False
-    update.add_child(LayerUpdate(layer_updates(dataset, selection, look.drawn, look.basemap,
-                                               cloud=cloud, bin_min=config.bin_min)))
+    updates = layer_updates(dataset, selection, look.drawn, look.basemap, cloud=cloud,
+                            bin_min=config.bin_min)
+    update.add_child(LayerUpdate(updates | {"_fit": fit_update(
+        county_box(dataset, counties, look.basemap))}))
     return update
+
+
+def county_box(dataset: Dataset, counties: Collection[str],
+               basemap: Basemap) -> tuple[float, float, float, float]:
+    """W, S, E, N around the chosen counties (all of them when none), in the basemap's datum."""
+    chosen = dataset.counties[dataset.counties["adcode"].isin(counties)]
+    west, south, east, north = (chosen if len(chosen) else dataset.counties).total_bounds
+    if basemap.crs == "GCJ02":
+        (west, east), (south, north) = (np.asarray(v) for v in
+                                        wgs84_to_gcj02(np.array([west, east]), np.array([south, north])))
+    return float(west), float(south), float(east), float(north)
 
 
 def _choropleth(dataset: Dataset, selection: Selection, look: MapLook,
