@@ -44,6 +44,7 @@ class LegendItem:
     colour: str
     shape: str = "circle"  # circle, square, diamond, triangle, line, fill
     hollow: bool = False
+    key: str = ""  # what the row stands for: a filter update shows only the rows it names
 
 
 @dataclass(frozen=True)
@@ -86,10 +87,14 @@ def legend_html(legend: Legend) -> str:
     parts = [f'<details{state} class="hz-legend-body"><summary style="font-weight:700;'
              f'cursor:pointer">{html.escape(legend.title)}</summary>']
     for section in legend.sections:
-        parts.append(f'<div style="margin-top:6px;font-weight:600">{html.escape(section.title)}</div>')
+        parts.append(f'<div class="hz-legend-section"><div style="margin-top:6px;font-weight:600">'
+                     f'{html.escape(section.title)}</div>')
         for item in section.items:
-            parts.append(f'<div style="display:flex;align-items:center;gap:6px;line-height:18px">'
-                         f"{_swatch(item)}<span>{html.escape(item.label)}</span></div>")
+            key = f' data-key="{html.escape(item.key)}"' if item.key else ""
+            parts.append(f'<div class="hz-legend-row"{key} style="display:flex;align-items:center;'
+                         f'gap:6px;line-height:18px">{_swatch(item)}<span>{html.escape(item.label)}'
+                         "</span></div>")
+        parts.append("</div>")
     if legend.note:
         parts.append(f'<div style="margin-top:6px;color:#555;max-width:220px">'
                      f"{html.escape(legend.note)}</div>")

@@ -33,6 +33,7 @@ from parks.display.style import (
     county_frame,
     enterprise_cloud,
     enterprise_points,
+    legend_keys,
     outline_layer_frame,
     park_points,
     project_points,
@@ -102,8 +103,9 @@ def filter_update(dataset: Dataset, selection: Selection, look: MapLook, *,
         update.control = False
     updates = layer_updates(dataset, selection, look.drawn, look.basemap, cloud=cloud,
                             bin_min=config.bin_min)
+    shown = sorted(legend_keys(selection, dataset.taxonomy, look.system))  # the legend's rows
     update.add_child(LayerUpdate(updates | {"_fit": fit_update(
-        county_box(dataset, counties, look.basemap))}))
+        county_box(dataset, counties, look.basemap)), "_legend": {"keys": shown}}))
     return update
 
 
@@ -220,7 +222,8 @@ def records_map(dataset: Dataset, selection: Selection, look: MapLook, *,
     return build_map(
         [*drawn[:points_from], *extra, *drawn[points_from:]],  # circles under the markers
         basemap=look.basemap, bounds=bounds or tuple(dataset.counties.total_bounds),
-        legend=replace(build_legend(dataset.taxonomy, look.lang, look.system, look.layers),
+        legend=replace(build_legend(dataset.taxonomy, look.lang, look.system, look.layers,
+                                    legend_keys(selection, dataset.taxonomy, look.system)),
                        open=look.legend_open),
         offline_notice=OFFLINE.get(look.lang), view_scope=look.view_scope,
         asset_base_url=look.asset_base_url, lang=look.lang)

@@ -201,8 +201,23 @@ def choropleth_frame(dataset: Dataset, selection: Selection, lang: str) -> gpd.G
     return frame
 
 
-def build_legend(taxonomy: Taxonomy, lang: str, system: str, layers: Collection[str]) -> Legend:
-    """The legend for the shown layers: park kinds, the system's industries, stages, precision, lines."""
+def legend_keys(selection: Selection, taxonomy: Taxonomy, system: str) -> frozenset[str]:
+    """The legend rows the selection's drawn (located) records need: their park kinds, industry
+    colours, project stages and location precisions (LegendItem.key)."""
+    frames = {name: f[f.geometry.notna()] if len(f) else f for name, f in selection.frames().items()}
+    keys = {f"kind:{k}" for k in frames["parks"]["kind"]}
+    keys |= {f"colour:{taxonomy.colour(c, system)}" for c in pd.unique(frames["enterprises"]["industry"])}
+    keys |= {f"stage:{s}" for s in frames["projects"]["stage"]}
+    for frame in frames.values():
+        approximate = frame["precision"].isin(APPROXIMATE)
+        keys |= {"precision:approx"} if approximate.any() else set()
+        keys |= {"precision:exact"} if (~approximate).any() else set()
+    return frozenset(keys)
+
+
+def _record_sections(taxonomy: Taxonomy, lang: str, system: str,
+                     layers: Collection[str]) -> list[LegendSection]:
+    """Every class of the shown layers, each row keyed as legend_keys names it."""
     sections = []
     if {"parks", "chemical_parks"} & set(layers):
         # chemical parks and the other kinds are separate layers: list what is drawn
@@ -210,26 +225,37 @@ def build_legend(taxonomy: Taxonomy, lang: str, system: str, layers: Collection[
                                            else "parks") in layers]
         sections.append(LegendSection(LEGEND_PARKS.get(lang), tuple(
             LegendItem(f"{t.glyph.get(lang)} {t.label.get(lang)}", t.colour,
-                       "diamond" if t.code == "chemical_park" else "square") for t in shown)))
+                       "diamond" if t.code == "chemical_park" else "square", key=f"kind:{t.code}")
+            for t in shown)))
     if "enterprises" in layers:
-        items = [LegendItem(i.label.get(lang), i.colour) for i in taxonomy.system_members(system)]
-        items.append(LegendItem(UNCLASSIFIED.get(lang), UNCLASSIFIED_COLOUR))
+        items = [LegendItem(i.label.get(lang), i.colour, key=f"colour:{i.colour}")
+                 for i in taxonomy.system_members(system)]
+        items.append(LegendItem(UNCLASSIFIED.get(lang), UNCLASSIFIED_COLOUR,
+                                key=f"colour:{UNCLASSIFIED_COLOUR}"))
         sections.append(LegendSection(LEGEND_ENTERPRISES.get(lang), tuple(items)))
     if "projects" in layers:
-        items = [LegendItem(t.label.get(lang), t.colour, "triangle") for t in STAGE.terms]
-        items.append(LegendItem(STAGE_UNKNOWN.get(lang), STAGE_UNKNOWN_COLOUR, "triangle"))
+        items = [LegendItem(t.label.get(lang), t.colour, "triangle", key=f"stage:{t.code}")
+                 for t in STAGE.terms]
+        items.append(LegendItem(STAGE_UNKNOWN.get(lang), STAGE_UNKNOWN_COLOUR, "triangle",
+                                key="stage:"))
         sections.append(LegendSection(LEGEND_PROJECTS.get(lang), tuple(items)))
     sections.append(LegendSection(LEGEND_PRECISION.get(lang), (
-        LegendItem(EXACT.get(lang), "#666666"),
-        LegendItem(APPROX.get(lang), "#666666", hollow=True))))
+        LegendItem(EXACT.get(lang), "#666666", key="precision:exact"),
+        LegendItem(APPROX.get(lang), "#666666", hollow=True, key="precision:approx"))))
+    return sections
+
+
+def build_legend(taxonomy: Taxonomy, lang: str, system: str, layers: Collection[str],
+                 present: Collection[str] | None = None) -> Legend:
+    """The legend for the shown layers: park kinds, the system's industries, stages, precision,
+    lines; with `present` (legend_keys of the drawn records), only the classes drawn."""
+    sections = []
+    for section in _record_sections(taxonomy, lang, system, layers):
+        items = tuple(i for i in section.items if present is None or i.key in present)
+        if items:
+            sections.append(LegendSection(section.title, items))
     lines = [LegendItem(COUNTIES.get(lang), "#3B3B3B", "line")]
     if "outlines" in layers:
         lines.append(LegendItem(OUTLINES.get(lang), KIND.get("chemical_park").colour, "line"))
     sections.append(LegendSection("", tuple(lines)))
     return Legend(LEGEND.get(lang), tuple(sections), LEGEND_NOTE.get(lang))
-
-
-
-
-
-
