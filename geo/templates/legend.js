@@ -38,7 +38,7 @@
       var rows = section.querySelectorAll(".hz-legend-row[data-key]"), any = rows.length === 0;
       rows.forEach(function(row) {
         var on = keys[row.getAttribute("data-key")] === true;
-        row.style.display = on ? "" : "none";
+        row.style.display = on ? "flex" : "none";
         any = any || on;
       });
       section.style.display = any ? "" : "none";
