@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from parks.analysis.query import Selection, filter_enterprises, filter_parks, filter_projects
 from parks.analysis.stats import data_date
 from parks.display.map_look import MapLook
 from parks.display.records_map import filter_update
@@ -10,7 +9,7 @@ from parks.model.schema import SPECS
 from ui import loaders
 from ui.i18n import lang, t
 from ui.map_export import export_panel
-from ui.map_filters import filter_widgets, map_option_widgets
+from ui.map_filters import empty_note, filter_widgets, map_option_widgets, select
 from ui.map_tables import record_tables
 from ui.permalink import publish, restore
 from ui.session import app_heading, region
@@ -30,20 +29,20 @@ def map_view() -> None:
     filters = filter_widgets(dataset, language)
     options = map_option_widgets(language)
     tax = dataset.taxonomy
-    selection = Selection(filter_parks(dataset.parks, filters, tax),
-                          filter_enterprises(dataset.enterprises, filters, tax),
-                          filter_projects(dataset.projects, filters, tax)).visible(options.layers)
+    selection = select(dataset, filters, options.layers)
 
     st.title(app_heading(language, dataset.region.adcode))
     cols = st.columns(4)
     for col, name in zip(cols, ("parks", "enterprises", "projects"), strict=False):
         col.metric(SPECS[name].label.get(language), len(selection.frames()[name]))
     cols[3].metric(t("data_date"), data_date(selection.frames()) or "—")  # of what is shown
+    if note := empty_note(dataset, filters, options.layers, language):
+        st.info(note)
 
     look = MapLook(options.basemap, language, options.system, tuple(options.layers),
                    view_scope=f"map-{dataset.region.adcode}")
-    loaders.show_base_map(dataset, look, update=filter_update(dataset, selection, look),
-                          key="map_main")
+    update = filter_update(dataset, selection, look, counties=filters.counties)
+    loaders.show_base_map(dataset, look, update=update, key="map_main")
     st.caption(t("approx_caption"))
     export_panel(dataset, selection, filters, lang=language, system=options.system,
                  layers=options.layers, basemap=options.basemap)

@@ -17,6 +17,9 @@ from folium.plugins import MarkerCluster
 from jinja2 import Environment, FileSystemLoader, Template
 
 POINT_COLUMNS = ("lon", "lat", "colour", "hollow", "shape", "glyph", "popup", "tooltip")
+# optional: the symbol's pixel offset from its point (seat_offsets) and where its leader line to
+# the point stops, in pixels from the point (clear of a cluster count drawn there)
+OFFSET_COLUMNS = ("dx", "dy", "lead")
 SHAPES = ("circle", "square", "diamond", "triangle")
 LABEL_PANE = "hz-labels"  # above markers so names stay readable; labels ignore the mouse
 _TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -45,6 +48,7 @@ class PointLayer:
     size: int = 18
     css_class: str = "hz-point"
     key: str = ""  # registry key: filter updates find the layer by it (window.hzLayers)
+    z_index: int = 0  # > 0: the layer's own pane at this z-index (parks above enterprise clusters)
 
 
 @dataclass(frozen=True)
@@ -98,21 +102,31 @@ class JsonPoints(JSCSSMixin, folium.MacroElement):
         self.size = int(layer.size)
         self.css_class = layer.css_class
         self.key = layer.key
+        self.pane = pane_name(layer)
         self.rows = script_json(point_rows(layer.frame))
         if not layer.cluster:  # no plugin script needed
             self.default_js, self.default_css = [], []
 
 
+def pane_name(layer: PointLayer) -> str:
+    """The Leaflet pane of a point layer: its own when it has a z-index, else the marker pane."""
+    return f"hz-pane-{layer.key or layer.css_class}" if layer.z_index else "markerPane"
+
+
 def point_rows(frame: pd.DataFrame) -> list[list[object]]:
-    """Compact rows for the browser; coordinates rounded to ~1 m, tooltips escaped."""
+    """Compact rows for the browser; coordinates rounded to ~1 m, tooltips escaped; with
+    OFFSET_COLUMNS, each row ends with the pixel offset and leader stop."""
     missing = [c for c in POINT_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"point frame lacks columns {missing}; has {list(frame.columns)}")
     bad = sorted(set(frame["shape"]) - set(SHAPES))
     if bad:
         raise ValueError(f"unknown marker shape(s) {bad}; use one of {SHAPES}")
+    offsets = all(c in frame.columns for c in OFFSET_COLUMNS)
     return [[round(float(r.lon), 5), round(float(r.lat), 5), r.colour, bool(r.hollow), r.shape,
-             html.escape(str(r.glyph)), str(r.popup), html.escape(str(r.tooltip))]
+             html.escape(str(r.glyph)), str(r.popup), html.escape(str(r.tooltip)),
+             *((round(float(r.dx), 1), round(float(r.dy), 1), round(float(r.lead), 1))
+               if offsets else ())]
             for r in frame.itertuples(index=False)]
 
 
@@ -212,3 +226,37 @@ def spread_coincident(lon: np.ndarray, lat: np.ndarray,
         lat[pos] += r * np.cos(theta) / 111_320.0
         lon[pos] += r * np.sin(theta) / (111_320.0 * np.cos(np.radians(lat[pos[0]])))
     return lon, lat
+
+
+def seat_offsets(lon: np.ndarray, lat: np.ndarray, clustered: np.ndarray, step_px: float,
+                 hole_px: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pixel offsets (dx, dy) and leader stops for points sharing a coordinate: on rings around
+    it, `step_px` apart at every zoom; the unclustered first, on the inner rings. Where some of a
+    group are `clustered` (their count is drawn on the point), the rings keep `hole_px` clear."""
+    dx, dy, lead = (np.zeros(len(lon)) for _ in range(3))
+    keys = pd.Series(list(zip(np.round(np.asarray(lon, float), 6),
+                              np.round(np.asarray(lat, float), 6), strict=True)))
+    clustered = np.asarray(clustered, bool)
+    for _key, idx in keys.groupby(keys).groups.items():
+        if len(idx) < 2:
+            continue
+        pos = np.asarray(idx)[np.argsort(clustered[np.asarray(idx)], kind="stable")]
+        hole = hole_px if clustered[pos].any() else 0.0
+        dx[pos], dy[pos] = _rings(len(pos), step_px, hole)
+        lead[pos] = hole * 0.6  # the cluster's circle: ~0.6 of the clear hole
+    return dx, dy, lead
+
+
+def _rings(n: int, step: float, hole: float) -> tuple[np.ndarray, np.ndarray]:
+    """n positions on rings `step` apart (chords ≥ step), the first at max(hole, step/2)."""
+    xs: list[float] = []
+    ys: list[float] = []
+    radius = max(hole, step / 2)
+    while len(xs) < n:
+        slots = int(np.pi // np.arcsin(min(1.0, step / (2 * radius))))
+        k = min(slots, n - len(xs))
+        angles = -np.pi / 2 + 2 * np.pi * np.arange(k) / k  # the first one above the point
+        xs += list(radius * np.cos(angles))
+        ys += list(radius * np.sin(angles))
+        radius += step
+    return np.asarray(xs), np.asarray(ys)

@@ -25,6 +25,7 @@ from geo.layers import (
     choropleth_group,
     circle_group,
     outline_group,
+    pane_name,
     point_group,
     script_json,
     template,
@@ -43,6 +44,7 @@ class LegendItem:
     colour: str
     shape: str = "circle"  # circle, square, diamond, triangle, line, fill
     hollow: bool = False
+    key: str = ""  # what the row stands for: a filter update shows only the rows it names
 
 
 @dataclass(frozen=True)
@@ -85,10 +87,14 @@ def legend_html(legend: Legend) -> str:
     parts = [f'<details{state} class="hz-legend-body"><summary style="font-weight:700;'
              f'cursor:pointer">{html.escape(legend.title)}</summary>']
     for section in legend.sections:
-        parts.append(f'<div style="margin-top:6px;font-weight:600">{html.escape(section.title)}</div>')
+        parts.append(f'<div class="hz-legend-section"><div style="margin-top:6px;font-weight:600">'
+                     f'{html.escape(section.title)}</div>')
         for item in section.items:
-            parts.append(f'<div style="display:flex;align-items:center;gap:6px;line-height:18px">'
-                         f"{_swatch(item)}<span>{html.escape(item.label)}</span></div>")
+            key = f' data-key="{html.escape(item.key)}"' if item.key else ""
+            parts.append(f'<div class="hz-legend-row"{key} style="display:flex;align-items:center;'
+                         f'gap:6px;line-height:18px">{_swatch(item)}<span>{html.escape(item.label)}'
+                         "</span></div>")
+        parts.append("</div>")
     if legend.note:
         parts.append(f'<div style="margin-top:6px;color:#555;max-width:220px">'
                      f"{html.escape(legend.note)}</div>")
@@ -118,6 +124,26 @@ class ViewSync(folium.MacroElement):
         self._name = "ViewSync"
         self.scope = script_json(scope)
         self.param = script_json(param)
+
+
+class FitOnUpdate(folium.MacroElement):
+    """Lets a filter update frame the map: LayerUpdate's "_fit" entry, {"bounds": [[S, W], [N, E]]}
+    (fit_update), is fitted when it changed since the last one."""
+
+    _template = template("fit.js")
+
+    def __init__(self, pad_right: int) -> None:
+        super().__init__()
+        self._name = "FitOnUpdate"
+        self.pad_right = int(pad_right)
+
+
+def fit_update(bounds: Sequence[float] | None) -> dict[str, object]:
+    """The "_fit" entry of a filter update for a W, S, E, N box (None: leave the view)."""
+    if bounds is None:
+        return {"bounds": None}
+    west, south, east, north = (round(float(v), 5) for v in bounds)
+    return {"bounds": [[south, west], [north, east]]}
 
 
 class OfflineFallback(folium.MacroElement):
@@ -202,6 +228,7 @@ def _add_controls(fmap: folium.Map, bounds: tuple[float, ...], legend: Legend | 
                     padding_bottom_right=(230 if legend else 10, 10))
     fit.options["animate"] = False  # the first view appears at once, drawn once, not mid-zoom
     fmap.add_child(fit)
+    fmap.add_child(FitOnUpdate(230 if legend else 10))
     if view_scope:  # after fit_bounds: a view from the URL wins over the default extent
         fmap.add_child(ViewSync(view_scope))
 
@@ -231,6 +258,9 @@ def build_map(layers: Sequence[Layer], *, basemap: Basemap, bounds: tuple[float,
     builders = {PointLayer: point_group, OutlineLayer: outline_group,
                 ChoroplethLayer: choropleth_group, CircleLayer: circle_group, CloudLayer: cloud_group}
     for layer in layers:
+        if isinstance(layer, PointLayer) and layer.z_index:  # its own pane: a stated stacking
+            folium.map.CustomPane(pane_name(layer), z_index=layer.z_index,
+                                  pointer_events=False).add_to(fmap)
         builders[type(layer)](layer).add_to(fmap)
     fmap.add_child(OfflineFallback(tile_names, offline_notice))
     _add_controls(fmap, bounds, legend, view_scope)

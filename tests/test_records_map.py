@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 import folium
 import numpy as np
+import pandas as pd
 import pytest
 
 from geo.basemaps import resolve
@@ -176,3 +177,57 @@ def test_ranked_map_numbers_the_ranked_parks_and_draws_nothing_else(heze):
     assert any(name in html for name in ("排名园区（数字：名次）",
                                          json.dumps("排名园区（数字：名次）")[1:-1]))
     assert "合成" not in html and len(rows) == 3  # no enterprise, no project, no other park
+
+
+def _seat_groups(heze) -> list:
+    """The main map's point rows grouped by their shared coordinate (groups of two or more)."""
+    from geo.layers import PointLayer
+    from parks.display.records_map import record_layers
+
+    look = MapLook(lang="zh", layers=LAYERS)
+    everything = Selection(heze.parks, heze.enterprises, heze.projects)
+    frames = [layer.frame.assign(layer=layer.key) for layer in
+              record_layers(heze, everything, look) if isinstance(layer, PointLayer)]
+    rows = pd.concat(frames, ignore_index=True)
+    groups = rows.groupby([rows["lon"].round(6), rows["lat"].round(6)])
+    return [g for _, g in groups if len(g) > 1]
+
+
+def test_symbols_on_one_seat_are_apart_on_screen_and_clear_of_the_cluster_count(heze):
+    groups = _seat_groups(heze)
+    assert max(len(g) for g in groups) >= 10  # 牡丹区's seat holds many records
+    step, hole = DEFAULT_CONFIG.spread_px, DEFAULT_CONFIG.seat_hole_px
+    for group in groups:
+        xy = group[["dx", "dy"]].to_numpy(float)
+        apart = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+        assert apart[np.triu_indices(len(xy), 1)].min() >= step - 0.5  # none covers another
+        if (group["layer"] == "enterprises").any():  # their cluster count sits on the seat
+            others = group[group["layer"] != "enterprises"]
+            assert np.hypot(others["dx"], others["dy"]).min() >= hole - 0.5
+            assert (group["lead"] > 0).all()  # leader lines stop short of the count
+
+
+def test_parks_are_drawn_above_enterprise_clusters_in_their_own_panes(heze):
+    html = _live(heze, _select(heze)).base.get_root().render()
+    z = {key: int(re.search(rf'createPane\(\s*"hz-pane-{key}".*?zIndex = (\d+)', html, re.S)[1])
+         for key in ("enterprises", "projects", "parks", "chemical_parks")}
+    assert z["enterprises"] < z["projects"] < z["parks"] < z["chemical_parks"] < 640  # labels
+    assert 'clusterPane: pane' in html and '"hz-pane-enterprises"' in html
+
+
+def test_the_update_frames_the_chosen_counties_or_the_region(heze):
+    look = MapLook(resolve("offline", {}), "zh", "sei", LAYERS)
+    counties = heze.counties.set_index("adcode")
+
+    def fitted(*codes):
+        update = filter_update(heze, _select(heze, counties=codes), look, counties=codes)
+        script = next(c for c in update._children.values() if type(c).__name__ == "LayerUpdate")
+        (south, west), (north, east) = json.loads(script.updates)["_fit"]["bounds"]
+        return west, south, east, north
+
+    assert fitted("371728") == pytest.approx(tuple(counties.loc[["371728"]].total_bounds), abs=1e-4)
+    both = ("371728", "371702")  # 东明县 and 牡丹区: their union
+    assert fitted(*both) == pytest.approx(tuple(counties.loc[list(both)].total_bounds), abs=1e-4)
+    assert fitted() == pytest.approx(tuple(heze.counties.total_bounds), abs=1e-4)
+    html = _live(heze, _select(heze)).base.get_root().render()
+    assert 'window.hzLayers["_fit"]' in html and "window.hzViewRestored" in html

@@ -30,7 +30,7 @@ def test_records_map_draws_every_located_record_once_and_apart(heze):
     rows = [r for block in re.findall(r"var rows = (\[.*?\]);\n", html) for r in json.loads(block)]
     located = sum(f.geometry.notna().sum() for f in (heze.parks, heze.enterprises, heze.projects))
     assert len(rows) == located
-    positions = {(r[0], r[1]) for r in rows}
+    positions = {(r[0], r[1], r[8], r[9]) for r in rows}  # point and on-screen offset
     assert len(positions) == len(rows)  # records sharing a seat are fanned out
     assert "hz-legend" in html
 
@@ -62,3 +62,22 @@ def test_legend_follows_layers_and_colour_system(heze):
     items = [i.label for s in build_legend(heze.taxonomy, "en", "231", ("enterprises",)).sections
              for i in s.items]
     assert "High-end chemicals" in items and "Biomedicine" in items
+
+
+def test_the_legend_lists_only_the_classes_drawn(heze):
+    from parks.display.style import legend_keys
+
+    chem = heze.parks[heze.parks["kind"] == "chemical_park"]
+    bio = heze.enterprises[heze.enterprises["industry"] == "BIO"]
+    selection = Selection(chem, bio, heze.projects.iloc[0:0])
+    layers = ("parks", "chemical_parks", "enterprises", "projects")
+    legend = build_legend(heze.taxonomy, "zh", "sei", layers,
+                          legend_keys(selection, heze.taxonomy, "sei"))
+    rows = {s.title: [i.label for i in s.items] for s in legend.sections}
+    assert rows["园区（形状/字：类型）"] == ["化 化工园区"]
+    assert rows["企业（颜色：产业）"] == ["生物医药"]
+    assert "项目（颜色：阶段）" not in rows  # no project drawn
+    html = records_map(heze, selection, MapLook(layers=layers)).get_root().render()
+    assert "生物医药" in html and "新能源" not in html and "开发区/新区" not in html
+    full = build_legend(heze.taxonomy, "zh", "sei", layers)  # print's: every class of the layers
+    assert "新能源" in [i.label for s in full.sections for i in s.items]

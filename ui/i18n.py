@@ -143,6 +143,15 @@ STRINGS: dict[str, Label] = EDIT_STRINGS | {
                             "Not even the county is known: counted in tables, not drawn."),
     "approx_caption": Label("空心虚线标记为近似位置（乡镇或县城驻地），不是实际位置。",
                             "Hollow dashed markers are approximate (town or county seat), not the site."),
+    # the map page, readable at every count (issue 18 item 1)
+    "kind_scope": Label("仅作用于园区图层；企业和项目不受此筛选影响。",
+                        "Applies to parks only; enterprises and projects stay."),
+    "stage_scope": Label("仅作用于项目图层；园区和企业不受此筛选影响。",
+                         "Applies to projects only; parks and enterprises stay."),
+    "map_empty": Label("没有符合当前筛选的记录。", "No record matches the current filters."),
+    "map_empty_relax": Label("没有符合当前筛选的记录。去掉「{names}」筛选可看到 {n} 条记录。",
+                             "No record matches the current filters. Without the {names} filter, "
+                             "{n} records would show."),
     "data_error": Label("数据文件有问题，已继续使用上次有效的数据。", "The data files have problems; "
                         "the last good data is still shown."),
     "data_error_none": Label("数据文件有问题，暂时无法显示。", "The data files have problems and "

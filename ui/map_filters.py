@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import streamlit as st
 
 from geo.basemaps import OSM_LOCAL, Basemap, available_basemaps
-from parks.analysis.query import Filters
+from parks.analysis.query import Filters, Selection, filter_enterprises, filter_parks, filter_projects
 from parks.config import DEFAULT_CONFIG
 from parks.model.dataset import Dataset
 from parks.model.industries import SYSTEM_LABELS, TIER_LABELS, TIERS
@@ -76,11 +76,11 @@ def filter_widgets(dataset: Dataset, lang: str) -> Filters:
         format_func=lambda x: TIER_LABELS[x].get(lang)))
     kinds = remember("map_kinds", side.multiselect(
         t("park_kind"), list(KIND.codes), key=lang_key("map_kinds", lang, [], KIND.codes),
-        placeholder=t("choose"), format_func=lambda k: KIND.label(k, lang)))
+        placeholder=t("choose"), format_func=lambda k: KIND.label(k, lang), help=t("kind_scope")))
     stages = remember("map_stages", side.multiselect(
         t("stage"), [*STAGE.codes, ""],
         key=lang_key("map_stages", lang, [], [*STAGE.codes, ""]),
-        placeholder=t("choose"),
+        placeholder=t("choose"), help=t("stage_scope"),
         format_func=lambda s: STAGE.label(s, lang) if s else t("stage_unstated", lang)))
     text = remember("map_search", side.text_input(
         t("search"), key=lang_key("map_search", lang, ""), help=t("search_help")))
@@ -117,3 +117,34 @@ def map_option_widgets(lang: str) -> MapOptions:
         format_func=lambda k: DEFAULT_CONFIG.layer(k).label.get(lang)))
     system = st.session_state.get("map_system", "sei")
     return MapOptions(basemap, tuple(layers), system)
+
+
+def _filter_names(lang: str) -> dict[str, str]:
+    """Each Filters field by the label of its widget."""
+    return {"counties": field_label("county_adcode", lang), "industries": field_label("industry", lang),
+            "tiers": t("tier"), "kinds": t("park_kind"), "stages": t("stage"), "text": t("search")}
+
+
+def select(dataset: Dataset, filters: Filters, layers: tuple[str, ...]) -> Selection:
+    """The records of the shown layers that `filters` keep."""
+    tax = dataset.taxonomy
+    return Selection(filter_parks(dataset.parks, filters, tax),
+                     filter_enterprises(dataset.enterprises, filters, tax),
+                     filter_projects(dataset.projects, filters, tax)).visible(layers)
+
+
+def empty_note(dataset: Dataset, filters: Filters, layers: tuple[str, ...], lang: str) -> str:
+    """What to say when the filters keep nothing: which filter to relax, the one whose removal
+    would show the most records; "" when something is shown or nothing could be."""
+    def count(chosen: Filters) -> int:
+        return sum(len(f) for f in select(dataset, chosen, layers).frames().values())
+
+    if count(filters) or not count(Filters()):
+        return ""
+    active = [f.name for f in fields(Filters) if getattr(filters, f.name)]
+    freed = {name: count(replace(filters, **{name: type(getattr(filters, name))()}))
+             for name in active}
+    best = max(freed, key=freed.get, default=None)
+    if best is None or not freed[best]:
+        return t("map_empty")
+    return t("map_empty_relax").format(names=_filter_names(lang)[best], n=freed[best])

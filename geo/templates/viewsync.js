@@ -19,6 +19,7 @@
     try { initial = parse(win.sessionStorage.getItem(store)); } catch (e) {}
   }
   if (initial) { map.setView([initial[0], initial[1]], initial[2], {animate: false}); }
+  window.hzViewRestored = !!initial;  // fit.js: this view wins over the first update's box
   function write() {
     var c = map.getCenter();
     var view = [c.lat.toFixed(5), c.lng.toFixed(5), Math.round(map.getZoom() * 4) / 4].join(",");

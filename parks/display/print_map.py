@@ -243,7 +243,8 @@ def static_config(bounds: tuple[float, ...], map_width_px: float,
     xs, _ = to_mercator([minx, maxx], [0.0, 0.0])
     metres_per_px = (xs[1] - xs[0]) / max(map_width_px, 1) * 0.85  # ~cos(35°): ground metres
     # markers are ~15 px wide at the default size: fan them out a little more than that
-    return replace(config, spread_spacing_m=max(config.spread_spacing_m, 17 * metres_per_px))
+    return replace(config, spread_spacing_m=max(config.spread_spacing_m, 17 * metres_per_px),
+                   spread_px=0.0)
 
 
 def map_layers(dataset: Dataset, selection: Selection, spec: BriefingSpec,

@@ -21,7 +21,7 @@ from geo.cloud import CloudLayer, LayerUpdate, drawable_bins, mask_b64
 from geo.crs import wgs84_to_gcj02
 from geo.labels import Label
 from geo.layers import ChoroplethLayer, OutlineLayer, PointLayer, choropleth_group
-from geo.maps import Layer, build_map, display_layer
+from geo.maps import Layer, build_map, display_layer, fit_update
 from parks.analysis.query import Selection
 from parks.config import DEFAULT_CONFIG, AppConfig
 from parks.display.map_look import MapLook
@@ -33,9 +33,11 @@ from parks.display.style import (
     county_frame,
     enterprise_cloud,
     enterprise_points,
+    legend_keys,
     outline_layer_frame,
     park_points,
     project_points,
+    seat_points,
     spread_points,
 )
 from parks.model.dataset import Dataset
@@ -88,8 +90,10 @@ def base_map(dataset: Dataset, look: MapLook, *, context: gpd.GeoDataFrame | Non
 
 
 def filter_update(dataset: Dataset, selection: Selection, look: MapLook, *,
-                  config: AppConfig = DEFAULT_CONFIG) -> folium.FeatureGroup:
-    """The filter applied to base_map: masks, grid counts and the county choropleth."""
+                  counties: Collection[str] = (), config: AppConfig = DEFAULT_CONFIG
+                  ) -> folium.FeatureGroup:
+    """The filter applied to base_map: masks, grid counts, the county choropleth, and the box
+    of the chosen `counties` (of the region when none) for the map to frame."""
     # the same test record_layers applied to base_map's records
     cloud = "enterprises" in look.layers and located_count(dataset.enterprises) > config.marker_limit
     update = folium.FeatureGroup(name="filters", control=False)
@@ -97,9 +101,23 @@ def filter_update(dataset: Dataset, selection: Selection, look: MapLook, *,
         update = choropleth_group(display_layer(_choropleth(dataset, selection, look, config),
                                                 look.basemap))
         update.control = False
-    update.add_child(LayerUpdate(layer_updates(dataset, selection, look.drawn, look.basemap,
-                                               cloud=cloud, bin_min=config.bin_min)))
+    updates = layer_updates(dataset, selection, look.drawn, look.basemap, cloud=cloud,
+                            bin_min=config.bin_min)
+    shown = sorted(legend_keys(selection, dataset.taxonomy, look.system))  # the legend's rows
+    update.add_child(LayerUpdate(updates | {"_fit": fit_update(
+        county_box(dataset, counties, look.basemap)), "_legend": {"keys": shown}}))
     return update
+
+
+def county_box(dataset: Dataset, counties: Collection[str],
+               basemap: Basemap) -> tuple[float, float, float, float]:
+    """W, S, E, N around the chosen counties (all of them when none), in the basemap's datum."""
+    chosen = dataset.counties[dataset.counties["adcode"].isin(counties)]
+    west, south, east, north = (chosen if len(chosen) else dataset.counties).total_bounds
+    if basemap.crs == "GCJ02":
+        (west, east), (south, north) = (np.asarray(v) for v in
+                                        wgs84_to_gcj02(np.array([west, east]), np.array([south, north])))
+    return float(west), float(south), float(east), float(north)
 
 
 def _choropleth(dataset: Dataset, selection: Selection, look: MapLook,
@@ -146,15 +164,17 @@ def _point_layers(dataset: Dataset, selection: Selection, look: MapLook,
     lang, cloud = look.lang, located_count(selection.enterprises) > config.marker_limit
     points = _points(dataset, selection, look, config, cloud=cloud)
     out: list[Layer] = []
-    for key, size, cluster in (("enterprises", 14, True), ("projects", 16, False),
-                               ("parks", 20, False), ("chemical_parks", 22, False)):
+    # each layer in its own pane, stacked in this order: parks are never under enterprise clusters
+    for key, size, cluster, z in (("enterprises", 14, True, 610), ("projects", 16, False, 615),
+                                  ("parks", 20, False, 620), ("chemical_parks", 22, False, 625)):
         if key == "enterprises" and cloud and key in look.layers:
             out.append(enterprise_cloud(selection.enterprises, dataset.taxonomy, lang, look.system,
                                         config.layer(key).label.get(lang), look.detail_url,
                                         config.bin_min))
         elif key in look.layers:
             out.append(PointLayer(config.layer(key).label.get(lang), points[key], cluster=cluster,
-                                  size=size, css_class=f"hz-{key.replace('_', '-')}", key=key))
+                                  size=size, css_class=f"hz-{key.replace('_', '-')}", key=key,
+                                  z_index=z))
     return out
 
 
@@ -167,13 +187,17 @@ def _points(dataset: Dataset, selection: Selection, look: MapLook, config: AppCo
     chem = selection.parks["kind"] == "chemical_park"
     tax, lang = dataset.taxonomy, look.lang
     firms = selection.enterprises.iloc[0:0] if cloud else selection.enterprises
-    return spread_points({
+    points = {
         "chemical_parks": park_points(selection.parks[chem], tax, lang, look.profile_url),
         "parks": park_points(selection.parks[~chem], tax, lang, look.profile_url),
+        "projects": project_points(selection.projects, tax, lang, ent_names),
         "enterprises": enterprise_points(firms, tax, lang, look.system, park_names,
                                          look.profile_url),
-        "projects": project_points(selection.projects, tax, lang, ent_names),
-    }, config.spread_spacing_m, shared_note(lang))
+    }
+    if config.spread_px:  # on screen: apart at every zoom
+        return seat_points(points, config.spread_px, config.seat_hole_px, shared_note(lang),
+                           clustered=("enterprises",))
+    return spread_points(points, config.spread_spacing_m, shared_note(lang))
 
 
 def located_count(frame: pd.DataFrame) -> int:
@@ -198,7 +222,8 @@ def records_map(dataset: Dataset, selection: Selection, look: MapLook, *,
     return build_map(
         [*drawn[:points_from], *extra, *drawn[points_from:]],  # circles under the markers
         basemap=look.basemap, bounds=bounds or tuple(dataset.counties.total_bounds),
-        legend=replace(build_legend(dataset.taxonomy, look.lang, look.system, look.layers),
+        legend=replace(build_legend(dataset.taxonomy, look.lang, look.system, look.layers,
+                                    legend_keys(selection, dataset.taxonomy, look.system)),
                        open=look.legend_open),
         offline_notice=OFFLINE.get(look.lang), view_scope=look.view_scope,
         asset_base_url=look.asset_base_url, lang=look.lang)

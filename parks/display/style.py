@@ -10,7 +10,7 @@ import pandas as pd
 
 from geo.cloud import CloudLayer
 from geo.labels import Label
-from geo.layers import spread_coincident
+from geo.layers import seat_offsets, spread_coincident
 from geo.maps import Legend, LegendItem, LegendSection
 from parks.analysis.query import Selection
 from parks.analysis.stats import counts_by_county
@@ -161,6 +161,24 @@ def spread_points(points: dict[str, pd.DataFrame], spacing_m: float,
             for name in points} | {n: f for n, f in points.items() if not len(f)}
 
 
+def seat_points(points: dict[str, pd.DataFrame], step_px: float, hole_px: float,
+                note_html: str, clustered: Collection[str] = ()) -> dict[str, pd.DataFrame]:
+    """Records sharing a coordinate, across all layers, drawn `step_px` apart on screen around
+    it (geo.layers.seat_offsets: dx, dy, lead columns), the `clustered` layers' outermost; their
+    coordinates stay, so a cluster of them counts at the point itself."""
+    frames = [f.assign(_layer=name) for name, f in points.items() if len(f)]
+    if not frames:
+        return points
+    allp = pd.concat(frames, ignore_index=True)
+    allp["dx"], allp["dy"], allp["lead"] = seat_offsets(
+        allp["lon"].to_numpy(), allp["lat"].to_numpy(), allp["_layer"].isin(clustered).to_numpy(),
+        step_px, hole_px)
+    moved = (allp["dx"] != 0) | (allp["dy"] != 0)
+    allp.loc[moved, "popup"] = allp.loc[moved, "popup"].map(lambda p: p[:-6] + note_html + p[-6:])
+    return {name: allp[allp["_layer"] == name].drop(columns="_layer").reset_index(drop=True)
+            for name in points} | {n: f for n, f in points.items() if not len(f)}
+
+
 def county_frame(dataset: Dataset, lang: str) -> gpd.GeoDataFrame:
     """A copy of the counties with a "label" column in the language."""
     frame = dataset.counties.copy()
@@ -183,8 +201,23 @@ def choropleth_frame(dataset: Dataset, selection: Selection, lang: str) -> gpd.G
     return frame
 
 
-def build_legend(taxonomy: Taxonomy, lang: str, system: str, layers: Collection[str]) -> Legend:
-    """The legend for the shown layers: park kinds, the system's industries, stages, precision, lines."""
+def legend_keys(selection: Selection, taxonomy: Taxonomy, system: str) -> frozenset[str]:
+    """The legend rows the selection's drawn (located) records need: their park kinds, industry
+    colours, project stages and location precisions (LegendItem.key)."""
+    frames = {name: f[f.geometry.notna()] if len(f) else f for name, f in selection.frames().items()}
+    keys = {f"kind:{k}" for k in frames["parks"]["kind"]}
+    keys |= {f"colour:{taxonomy.colour(c, system)}" for c in pd.unique(frames["enterprises"]["industry"])}
+    keys |= {f"stage:{s}" for s in frames["projects"]["stage"]}
+    for frame in frames.values():
+        approximate = frame["precision"].isin(APPROXIMATE)
+        keys |= {"precision:approx"} if approximate.any() else set()
+        keys |= {"precision:exact"} if (~approximate).any() else set()
+    return frozenset(keys)
+
+
+def _record_sections(taxonomy: Taxonomy, lang: str, system: str,
+                     layers: Collection[str]) -> list[LegendSection]:
+    """Every class of the shown layers, each row keyed as legend_keys names it."""
     sections = []
     if {"parks", "chemical_parks"} & set(layers):
         # chemical parks and the other kinds are separate layers: list what is drawn
@@ -192,26 +225,37 @@ def build_legend(taxonomy: Taxonomy, lang: str, system: str, layers: Collection[
                                            else "parks") in layers]
         sections.append(LegendSection(LEGEND_PARKS.get(lang), tuple(
             LegendItem(f"{t.glyph.get(lang)} {t.label.get(lang)}", t.colour,
-                       "diamond" if t.code == "chemical_park" else "square") for t in shown)))
+                       "diamond" if t.code == "chemical_park" else "square", key=f"kind:{t.code}")
+            for t in shown)))
     if "enterprises" in layers:
-        items = [LegendItem(i.label.get(lang), i.colour) for i in taxonomy.system_members(system)]
-        items.append(LegendItem(UNCLASSIFIED.get(lang), UNCLASSIFIED_COLOUR))
+        items = [LegendItem(i.label.get(lang), i.colour, key=f"colour:{i.colour}")
+                 for i in taxonomy.system_members(system)]
+        items.append(LegendItem(UNCLASSIFIED.get(lang), UNCLASSIFIED_COLOUR,
+                                key=f"colour:{UNCLASSIFIED_COLOUR}"))
         sections.append(LegendSection(LEGEND_ENTERPRISES.get(lang), tuple(items)))
     if "projects" in layers:
-        items = [LegendItem(t.label.get(lang), t.colour, "triangle") for t in STAGE.terms]
-        items.append(LegendItem(STAGE_UNKNOWN.get(lang), STAGE_UNKNOWN_COLOUR, "triangle"))
+        items = [LegendItem(t.label.get(lang), t.colour, "triangle", key=f"stage:{t.code}")
+                 for t in STAGE.terms]
+        items.append(LegendItem(STAGE_UNKNOWN.get(lang), STAGE_UNKNOWN_COLOUR, "triangle",
+                                key="stage:"))
         sections.append(LegendSection(LEGEND_PROJECTS.get(lang), tuple(items)))
     sections.append(LegendSection(LEGEND_PRECISION.get(lang), (
-        LegendItem(EXACT.get(lang), "#666666"),
-        LegendItem(APPROX.get(lang), "#666666", hollow=True))))
+        LegendItem(EXACT.get(lang), "#666666", key="precision:exact"),
+        LegendItem(APPROX.get(lang), "#666666", hollow=True, key="precision:approx"))))
+    return sections
+
+
+def build_legend(taxonomy: Taxonomy, lang: str, system: str, layers: Collection[str],
+                 present: Collection[str] | None = None) -> Legend:
+    """The legend for the shown layers: park kinds, the system's industries, stages, precision,
+    lines; with `present` (legend_keys of the drawn records), only the classes drawn."""
+    sections = []
+    for section in _record_sections(taxonomy, lang, system, layers):
+        items = tuple(i for i in section.items if present is None or i.key in present)
+        if items:
+            sections.append(LegendSection(section.title, items))
     lines = [LegendItem(COUNTIES.get(lang), "#3B3B3B", "line")]
     if "outlines" in layers:
         lines.append(LegendItem(OUTLINES.get(lang), KIND.get("chemical_park").colour, "line"))
     sections.append(LegendSection("", tuple(lines)))
     return Legend(LEGEND.get(lang), tuple(sections), LEGEND_NOTE.get(lang))
-
-
-
-
-
-
