@@ -351,8 +351,9 @@ def _as_before_the_split(path: Path) -> None:
 
 def test_a_store_made_before_the_bilingual_split_opens_with_its_text_as_english(gpkg_store,
                                                                                store_path):
-    """Its single columns become <field>_en, the Chinese ones are added empty, and a change
-    audited then is undone into the new columns."""
+    """Its single columns become <field>_en, the Chinese ones are added and filled from data/
+    where the English is still data/'s, and a change audited then is undone into the new
+    columns."""
     park = "p-yuncheng-chem"
     parks = gpkg_store.read_tables()["parks"].set_index("id")
     gpkg_store.commit({"parks": parks.loc[[park]].reset_index().assign(recognition_en="edited")},
@@ -364,7 +365,10 @@ def test_a_store_made_before_the_bilingual_split_opens_with_its_text_as_english(
         assert read.loc[park, "recognition_en"] == "edited"
         for field in ("area_basis", "recognition"):
             assert read[f"{field}_en"].drop(park).equals(parks[f"{field}_en"].drop(park))
-            assert set(read[f"{field}_zh"]) == {""}
+            assert read[f"{field}_zh"].drop(park).equals(parks[f"{field}_zh"].drop(park))
+        # its English was edited: data/'s Chinese no longer translates it, so none is filled
+        assert read.loc[park, "recognition_zh"] == ""
+        assert read.loc[park, "area_basis_zh"] == parks.loc[park, "area_basis_zh"] != ""
         reopened.undo("parks", park, user="t")
         undone = reopened.read_tables()["parks"].set_index("id").loc[park]
     assert undone["recognition_en"] == parks.loc[park, "recognition_en"]

@@ -131,9 +131,11 @@ def layout_problem(conn: sqlite3.Connection) -> str | None:
     return format_problem(fmt and fmt[0], STORE_FORMAT)
 
 
-def update_columns(conn: sqlite3.Connection, specs: Sequence[TableSpec]) -> str | None:
+def update_columns(conn: sqlite3.Connection, specs: Sequence[TableSpec],
+                   fills: Sequence[tuple[str, str, str, str, str]] = ()) -> str | None:
     """Add TEXT columns the schema gained since the file was made (an old single-language column
-    is renamed to its <field>_en); describe a mismatch otherwise."""
+    is renamed to its <field>_en, its Chinese filled from `fills` where the English is still
+    the same); describe a mismatch otherwise."""
     present = {spec.name: [row[1] for row in conn.execute(f"PRAGMA table_info({quote(spec.name)})")
                            if row[1] not in ("fid", "geom")] for spec in specs}
     renames = legacy_columns(present, specs)
@@ -146,6 +148,11 @@ def update_columns(conn: sqlite3.Connection, specs: Sequence[TableSpec]) -> str 
             conn.execute(f"ALTER TABLE {quote(table)} RENAME COLUMN {quote(old)} TO {quote(new)}")
         for table, column in missing:  # empty for every record, as a column added to the CSV would be
             conn.execute(f"ALTER TABLE {quote(table)} ADD COLUMN {quote(column)} TEXT DEFAULT ''")
+        for table, column, text, record_id, english in fills if renames else ():
+            english_column = column.removesuffix("_zh") + "_en"
+            conn.execute(f"UPDATE {quote(table)} SET {quote(column)} = ? WHERE id = ? AND "
+                         f"{quote(english_column)} = ? AND {quote(column)} = ''",
+                         (text, record_id, english))
         conn.execute("COMMIT")
     return problem
 

@@ -127,7 +127,8 @@ def add_geometry(conn: psycopg.Connection, schema: str, table: str, column: str)
                             f"{{table}} USING gist ({column})", table))
 
 
-def layout_problem(conn: psycopg.Connection, schema: str) -> str | None:
+def layout_problem(conn: psycopg.Connection, schema: str,
+                   fills: Sequence[tuple[str, str, str, str, str]] = ()) -> str | None:
     """Why the schema is not a store of this app, or None after adding columns the schema gained
     (and renaming an old single-language column to its <field>_en)."""
     fmt = conn.execute(schema_sql(schema, "SELECT value FROM {meta} WHERE key = 'format'")).fetchone()
@@ -149,6 +150,11 @@ def layout_problem(conn: psycopg.Connection, schema: str) -> str | None:
                                 f"NOT NULL DEFAULT ''", table))
         if column == BOUNDARY:
             add_geometry(conn, schema, table, "boundary_geom")
+    for table, column, text, record_id, english in fills if renames else ():  # see translations
+        conn.execute(schema_sql(schema, f"UPDATE {{table}} SET {quote_ident(column)} = %s WHERE "
+                                f"id = %s AND {quote_ident(column.removesuffix('_zh') + '_en')} "
+                                f"= %s AND {quote_ident(column)} = ''", table),
+                     (text, record_id, english))
     return None
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 from parks.config import DATA_DIR
 from parks.errors import DataValidationError
 from parks.model.dataset import read_tables as read_csv_tables
-from parks.model.schema import SPECS, TABLES, Record
+from parks.model.schema import LEGACY_COLUMNS, SPECS, TABLES, Record
 from parks.store import _gpkg_sql
 from parks.store.base import (
     AUDIT_COLUMNS,
@@ -36,6 +36,7 @@ from parks.store.base import (
     undo_last,
 )
 from parks.store.sighting import Sighting
+from parks.store.translations import bilingual_fills
 
 _BUSY_TIMEOUT_S = 30.0  # how long a commit waits for another process's write lock
 _PLAIN = {"attempt to write a readonly database": "the store file is read-only",
@@ -54,10 +55,10 @@ def _explain(exc: sqlite3.Error) -> str:
 class GeoPackageStore(Store):
     """A store in one GeoPackage file; one connection shared by threads under a lock."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, data_dir: Path = DATA_DIR) -> None:
         self._path = Path(path)
         self._lock = threading.RLock()
-        self._conn: sqlite3.Connection | None = _connect(self._path)
+        self._conn: sqlite3.Connection | None = _connect(self._path, data_dir)
         self._seen = self._sighting(self._conn)
 
     def _sighting(self, conn: sqlite3.Connection) -> Sighting:
@@ -191,7 +192,7 @@ def _write(conn: sqlite3.Connection, plan: Plan, version: int, user: str, reason
     _gpkg_sql.write_version(conn, version)
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, data_dir: Path) -> sqlite3.Connection:
     # mode=rw: opening must never create an empty file where the store was expected.
     uri = path.resolve().as_uri() + "?mode=rw"
     try:
@@ -200,7 +201,8 @@ def _connect(path: Path) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open the store {path}: {exc}") from exc
     try:
-        problem = _gpkg_sql.layout_problem(conn) or _gpkg_sql.update_columns(conn, TABLES)
+        problem = _gpkg_sql.layout_problem(conn) or _gpkg_sql.update_columns(
+            conn, TABLES, _fills(conn, data_dir))
         if not problem:
             conn.execute("PRAGMA journal_mode = WAL")  # readers never block the writer
     except sqlite3.Error as exc:  # e.g. "file is not a database"
@@ -214,6 +216,12 @@ def _connect(path: Path) -> sqlite3.Connection:
                          "store check` 查看原因，`python -m parks store restore 备份文件` 恢复备份，"
                          "或用 HEZE_STORE_PATH 指定另一个文件")
     return conn
+
+
+def _fills(conn: sqlite3.Connection, data_dir: Path) -> list:
+    """data/'s Chinese texts, read only for a store still holding a single-language column."""
+    parks = {row[1] for row in conn.execute("PRAGMA table_info(parks)")}
+    return bilingual_fills(data_dir) if parks & set(LEGACY_COLUMNS) else []
 
 
 def _build(tmp: Path, records: Mapping[str, list[Record]]) -> None:
@@ -256,4 +264,4 @@ def open_geopackage(path: Path, *, data_dir: Path = DATA_DIR) -> GeoPackageStore
         finally:
             tmp.unlink(missing_ok=True)
             tmp.with_name(tmp.name + "-journal").unlink(missing_ok=True)
-    return GeoPackageStore(target)
+    return GeoPackageStore(target, data_dir)

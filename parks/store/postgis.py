@@ -41,6 +41,7 @@ from parks.store.base import (
     undo_last,
 )
 from parks.store.sighting import Sighting
+from parks.store.translations import bilingual_fills
 
 DEFAULT_SCHEMA = "heze"
 POOL_SIZE = 4  # connections per store object (one per app process), borrowed per call
@@ -137,7 +138,7 @@ class PostGISStore(Store):
             conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (_LOCK_CLASS, self._schema))
             if not has_store(conn, self._schema):
                 create_store(conn, self._schema, records or baseline_records(data_dir))
-            elif problem := layout_problem(conn, self._schema):
+            elif problem := layout_problem(conn, self._schema, bilingual_fills(data_dir)):
                 raise StoreError(f"schema {self._schema} of {self._location} is {problem}. It is "
                                  "left as it is: `python -m parks store check` says more; or "
                                  "choose another schema")
