@@ -124,8 +124,8 @@ def _markup_problems(rec: dict[str, str], row: int, file: str) -> list[Problem]:
     return [Problem(file, row, f, rec[f], "contains HTML markup or a Markdown link; remove it "
                     "(text is never run as HTML or shown as a link, but a name with markup is "
                     "almost certainly a copy-paste error)",
-                    "含有 HTML 标记或 Markdown 链接，请删除（文字不会被当作网页代码执行或显示为链接，"
-                    "但带标记的名称几乎都是复制粘贴错误）")
+                    "含有 HTML 标记或链接标记（如 [文字](网址)），请删除（文字不会被当作网页代码执行或显示为"
+                    "链接，但带标记的名称几乎都是复制粘贴错误）")
             for f in _TEXT_FIELDS if _MARKUP.search(rec.get(f, ""))]
 
 

@@ -8,6 +8,7 @@ import io
 import re
 import warnings
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -233,6 +234,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "confidence": ("可信度", "置信度", "confidence"),
     "note": ("备注", "说明", "note", "notes", "remark"),
 }
+# the code columns of parks.files.exports' tables (…_code), whatever table they came from
+_EXPORTED_CODES = frozenset(f"{c}code" for c in ("layer", "kind", "industry", "subsector",
+                                                 "industries", "stage", "county", "inpark",
+                                                 "precision", "approximate"))
 _STRIP = re.compile(r"[\s_\-:：（）()/\\]+")
 
 
@@ -280,7 +285,15 @@ def _candidates(spec: TableSpec) -> dict[str, str]:
     for key, field in _LEGACY.items():
         if field in spec.names:
             out.setdefault(key, field)
+    for field in fields:  # the data exports' code columns carry the field's own values
+        out.setdefault(_key(f"{field}_code"), field)
     return out
+
+
+def _exported_elsewhere(key: str, known: Mapping[str, str]) -> bool:
+    """A data export's code column of a field this table lacks: left out, never guessed (a
+    parks export's industries_code is no enterprise's industries_text)."""
+    return key not in known and key in _EXPORTED_CODES
 
 
 def _holds_credit_codes(frame: pd.DataFrame | None, header: str, spec: TableSpec) -> bool:
@@ -301,6 +314,9 @@ def match_headers(headers: list[str], spec: TableSpec,
         field, score = known.get(key, ""), 1.0
         if _holds_credit_codes(frame, header, spec):
             field = "credit_code"
+        if not field and _exported_elsewhere(key, known):
+            matches.append(HeaderMatch(header, "", 0.0))
+            continue
         if not field:
             close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.75)
             contained = [k for k in known if len(k) >= 2 and (k in key or key in k)]
