@@ -26,6 +26,14 @@ def _view(page: Page) -> tuple[float, float, float]:
         const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }}"""))
 
 
+def _pan(page: Page, lat: float, lon: float, zoom: int) -> None:
+    """Move the map as a reader would, once the (possibly new) map frame holds its map: after a
+    rerun the frame can exist before its script has made the map (seen on a loaded machine)."""
+    frame = map_frame(page, timeout_s=60)
+    frame.wait_for_function(f"() => {FIND_MAP} !== undefined", timeout=60_000)
+    frame.evaluate(f"() => {{ {FIND_MAP}.setView([{lat}, {lon}], {zoom}); }}")
+
+
 def _query(page: Page) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(page.url).query).items()}
 
@@ -37,8 +45,7 @@ def test_permalink_round_trips_filters_and_view(page: Page, streamlit_app: Calla
     assert (round(lat, 2), round(lon, 2), zoom) == (35.25, 115.1, 11)
     page.get_by_text("东明石化产业园主片区").first.wait_for(state="attached")  # in the table
     # the reader pans and zooms; the address bar follows without a rerun of the page
-    frame = map_frame(page)
-    frame.evaluate(f"() => {{ {FIND_MAP}.setView([35.3, 115.2], 12); }}")
+    _pan(page, 35.3, 115.2, 12)
     page.wait_for_timeout(800)
     query = _query(page)
     assert query["view"] == "35.30000,115.20000,12"
@@ -83,7 +90,7 @@ def test_the_address_keeps_language_and_view_after_any_change(page: Page,
     page.get_by_text("Industrial Park Map").first.wait_for(timeout=30_000)
     _settled(page, {"lang": "en", "view": "35.30000,115.40000,10"})
     # the reader pans; a filter change reruns the page: the panned view stays in the address
-    map_frame(page).evaluate(f"() => {{ {FIND_MAP}.setView([35.2, 115.5], 11); }}")
+    _pan(page, 35.2, 115.5, 11)
     _settled(page, {"view": "35.20000,115.50000,11"})
     page.get_by_test_id("stSidebar").get_by_text("The \"231\" industrial system").click()
     _settled(page, {"lang": "en", "system": "231", "view": "35.20000,115.50000,11"})
