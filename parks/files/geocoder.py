@@ -10,13 +10,14 @@ import pandas as pd
 
 from geo.boundaries import admin_table
 from geo.gazetteer import load_gazetteer
-from geo.geocode import AddressIndex, GeocodeResult, build_index, geocode, outside_names
+from geo.geocode import GeocodeResult, geocode
+from geo.placenames import AddressIndex, build_index, outside_names
 from geo.providers import Geocoder, provider_from_settings
 from geo.rate_limit import RateLimiter
 from geo.reverse import county_index, reverse
 from parks.config import DEFAULT_CONFIG
 
-_ALIAS_COLUMNS = ["alias", "kind", "county_adcode", "town", "weight"]
+_ALIAS_COLUMNS = ["alias", "kind", "county_adcode", "town", "weight", "functional_area"]
 
 
 def _read(path: Path) -> pd.DataFrame:
