@@ -65,18 +65,27 @@ def _after_province(hits: list[Hit], i: int) -> bool:
             and any(e.kind.startswith("province") for e in last.entries))
 
 
+def _sizes(text: str, i: int, index: AddressIndex) -> list[int]:
+    """Lengths of the names starting at i, longest first; grows the word only while it is the
+    start of some name, so a scan costs a few lookups per character whatever the index size."""
+    names, prefixes, found = index.names, index.prefixes, []
+    for end in range(i + 2, len(text) + 1):
+        word = text[i:end]
+        if word in names:
+            found.append(end - i)
+        if word not in prefixes:
+            break
+    return found[::-1]
+
+
 def _match(text: str, i: int, index: AddressIndex, hits: list[Hit]) -> Hit | None:
     """The longest usable name at i; else the longest name skipped before a road word, as a
     road (a false friend: 东明路, 单县路); else None."""
-    road, room, names, plain = None, len(text) - i, index.names, index.plain
-    for size in index.lengths[text[i]]:
-        if size > room:
-            continue
+    road = None
+    for size in _sizes(text, i, index):
         word = text[i:i + size]
-        entries = names.get(word)
-        if not entries:
-            continue
-        if word in plain:  # no entry is conditional: the common case, kept fast
+        entries = index.names[word]
+        if word in index.plain:  # no entry is conditional: the common case, kept fast
             return Hit(i, word, entries)
         street = _ROAD.match(text, i + size)
         usable = tuple(e for e in entries if not (e.guarded and street))
@@ -92,9 +101,9 @@ def _match(text: str, i: int, index: AddressIndex, hits: list[Hit]) -> Hit | Non
 def scan(text: str, index: AddressIndex) -> list[Hit]:
     """Longest matches left to right; a short form before a road word is a road, not a place."""
     hits: list[Hit] = []
-    i = 0
-    while i < len(text):
-        hit = _match(text, i, index, hits) if text[i] in index.lengths else None
+    i, starts = 0, index.starts
+    while i < len(text) - 1:
+        hit = _match(text, i, index, hits) if text[i:i + 2] in starts else None
         if hit is None:
             i += 1
             continue
@@ -243,9 +252,10 @@ def _located(address: str, hits: list[Hit], found: tuple[str, float, str],
         confidence = confidence * _VILLAGE_FACTOR
     elif town:
         confidence += 0.05
-    lon, lat = (round(v, 6) if v is not None else None for v in point)
+    lon, lat = point
     return GeocodeResult(
-        address, "ok", county, index.county_names.get(county, ""), town, lon, lat,
+        address, "ok", county, index.county_names.get(county, ""), town,
+        None if lon is None else round(lon, 6), None if lat is None else round(lat, 6),
         precision, "+".join(t for t in dict.fromkeys((matched, town_text)) if t),
         round(min(confidence, 1.0), 2), note, functional_area=_zone(hits, town_entry))
 

@@ -40,12 +40,13 @@ class AddressIndex:
     region_adcode: str
     region_name: str
     names: dict[str, tuple[Entry, ...]]
-    lengths: dict[str, tuple[int, ...]]  # first character → name lengths starting with it
     county_names: dict[str, str] = field(default_factory=dict)
     town_points: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
     seat_points: dict[str, tuple[float, float]] = field(default_factory=dict)
     central_county: str = ""  # where a city address without a county lies (the city seat's)
     plain: frozenset[str] = frozenset()  # names none of whose entries is guarded or at_start
+    prefixes: frozenset[str] = frozenset()  # every start (≥ 2 characters) of a longer name
+    starts: frozenset[str] = frozenset()  # the first two characters of every name
 
 
 def _add(names: dict[str, list[Entry]], name: str, entry: Entry) -> None:
@@ -188,19 +189,17 @@ def build_index(region_adcode: str, region_name: str, gazetteer: Gazetteer,
     for row in places.itertuples(index=False):
         _add(names, row.name, Entry("place", row.county_adcode, row.town, 0.9))
     frozen = {k: tuple(v) for k, v in names.items()}
-    lengths: dict[str, set[int]] = {}
-    for key in frozen:
-        lengths.setdefault(key[0], set()).add(len(key))
     seats = gazetteer.seats
     towns = gazetteer.town_points()
     return AddressIndex(
         str(region_adcode), region_name, frozen,
-        {c: tuple(sorted(n, reverse=True)) for c, n in lengths.items()},
         dict(zip(seats["adcode"], seats["name_zh"], strict=True)),
         {(r.county_adcode, r.town): (r.lon, r.lat) for r in towns.itertuples(index=False)},
         {r.adcode: (float(r.lon), float(r.lat)) for r in seats.itertuples(index=False)},
         central_county,
-        frozenset(k for k, v in frozen.items() if not any(e.guarded or e.at_start for e in v)))
+        frozenset(k for k, v in frozen.items() if not any(e.guarded or e.at_start for e in v)),
+        frozenset(k[:n] for k in frozen for n in range(2, len(k))),
+        frozenset(k[:2] for k in frozen))
 
 
 def outside_names(tables: Sequence[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
