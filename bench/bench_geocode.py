@@ -1,4 +1,5 @@
-"""Benchmark: offline geocoding accuracy on the public test set, addresses/s, points/s."""
+"""Benchmark: offline geocoding accuracy on the public test set (overall and per category),
+addresses/s, points/s."""
 
 from __future__ import annotations
 
@@ -52,6 +53,37 @@ def rejected_share(cases: pd.DataFrame, region: str) -> float:
     return float(np.mean([s != "ok" for s in statuses]))
 
 
+def by_category(cases: pd.DataFrame, region: str) -> pd.DataFrame:
+    """Per category: addresses, right county, right town (where one is expected), right
+    functional area, and rejected (status other than ok where that is expected)."""
+    index = region_index(region)
+    results = [geocode(a, index) for a in cases["address"]]
+    frame = cases.assign(
+        status=[r.status for r in results],
+        county_ok=[r.county_adcode for r in results] == cases["expected_county_adcode"],
+        town_ok=[r.town for r in results] == cases["expected_town"],
+        area_ok=[r.functional_area for r in results] == cases["expected_functional_area"])
+    ok = frame["expected_status"] == "ok"
+    frame["rejected_ok"] = (frame["status"] != "ok") & ~ok
+    for i in np.flatnonzero(~(ok & frame["county_ok"] & frame["town_ok"] & frame["area_ok"])
+                            & ~frame["rejected_ok"]):
+        r = results[i]
+        print(f"  miss {cases['id'].iloc[i]}: {cases['address'].iloc[i][:40]} → {r.status} "
+              f"{r.county} {r.town} {r.functional_area} {r.message}")
+    rows = []
+    for category, part in frame.groupby("category", sort=False):
+        mine = part[part["expected_status"] == "ok"]
+        wants = mine[mine["expected_town"] != ""]
+        rows.append({"category": category, "n": len(part),
+                     "county": mine["county_ok"].mean() if len(mine) else np.nan,
+                     "town": wants["town_ok"].mean() if len(wants) else np.nan,
+                     "functional_area": mine["area_ok"].mean() if len(mine) else np.nan,
+                     "rejected": part.loc[part["expected_status"] != "ok",
+                                          "rejected_ok"].mean()
+                     if (part["expected_status"] != "ok").any() else np.nan})
+    return pd.DataFrame(rows)
+
+
 def speed(region: str, addresses: list[str], seconds: float = 2.0) -> float:
     """Addresses geocoded per second on one core, repeating the list for `seconds`."""
     index = region_index(region)
@@ -88,6 +120,10 @@ def main() -> None:
               f"of {acc['n_town']}")
     print(f"rejected (out of region or malformed): {rejected_share(rejected, '371700'):.1%} "
           f"of {len(rejected)}")
+    for name in ("addresses_categories.csv", "addresses_synthetic.csv"):
+        print(f"{name}, per category (share right; rejected = not placed in Heze):")
+        print(by_category(read_cases(name), "371700").to_string(index=False,
+                                                                  float_format="{:.0%}".format))
     rate = speed("371700", list(heze["address"]))
     print(f"offline geocoding: {rate:,.0f} addresses/s (one core)")
     print(f"point-in-county, 1,000,000 points: {pip_seconds():.2f} s")

@@ -3,26 +3,30 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 import pandas as pd
 
-from geo.gazetteer import Gazetteer
 from geo.normalise import has_cjk, normalise
+from geo.placenames import AddressIndex, Entry
 
 MAX_LENGTH = 500
 # A place word followed by one of these names a street or a building, not the place itself:
 # 东明路 (a street in 濮阳), 牡丹大道, 菏泽花园.
 _ROAD = re.compile(r"(?:路|大道|大街|街(?!道)|巷|胡同|公路|高速|桥|广场|小区|花园|家园|宾馆|酒店)")
-_TOWN_SUFFIX = re.compile(r"(街道办事处|街道办|街道|办事处|镇|乡)$")
-_COUNTY_SUFFIX = re.compile(r"(自治县|县|区|市)$")
+# what a place word skipped before a road word is recorded as: a street name, not a place
+_ROAD_ENTRY = Entry("road")
+# a town decided from a village name is less sure than a town named outright
+_VILLAGE_FACTOR = 0.85
 
 
 @dataclass(frozen=True)
 class GeocodeResult:
     """The answer for one address. `precision` uses the records' vocabulary (town, county, or
-    digitised for an online provider's address-level point); lon/lat are WGS-84."""
+    digitised for an online provider's address-level point); lon/lat are WGS-84;
+    `functional_area` is the zone (菏泽高新区 …) the address lies in, empty when none."""
 
     query: str
     status: str
@@ -36,163 +40,75 @@ class GeocodeResult:
     confidence: float = 0.0
     message: str = ""
     provider: str = "offline"
+    functional_area: str = ""
 
     def as_dict(self) -> dict[str, object]:
         """The result as a plain dict, field name → value."""
         return asdict(self)
 
 
-@dataclass(frozen=True)
-class Entry:
-    """What a name in the index stands for."""
-
-    kind: str  # province, city, county, town, village, place; *_other outside the region
-    county: str = ""  # county adcode in the region
-    town: str = ""
-    weight: float = 1.0  # how much a match of this spelling is trusted
-    guarded: bool = False  # ignored before a road word (东明路, 城武路)
-    at_start: bool = False  # only counts at the start of the address (short city names)
-    weak: bool = False  # a short form (郓城 for 郓城县): weaker evidence than a full name
-
-
-@dataclass(frozen=True)
-class AddressIndex:
-    """Every name of a region (and the names of everywhere else), ready for longest-match scans."""
-
-    region_adcode: str
-    region_name: str
-    names: dict[str, tuple[Entry, ...]]
-    lengths: dict[str, tuple[int, ...]]  # first character → name lengths starting with it
-    county_names: dict[str, str] = field(default_factory=dict)
-    town_points: dict[tuple[str, str], tuple[float, float]] = field(default_factory=dict)
-    seat_points: dict[str, tuple[float, float]] = field(default_factory=dict)
-    central_county: str = ""  # where a city address without a county lies (the city seat's)
-
-
-def _add(names: dict[str, list[Entry]], name: str, entry: Entry) -> None:
-    key = normalise(name)
-    if len(key) >= 2 and entry not in names.setdefault(key, []):
-        names[key].append(entry)
-
-
-def _stem(name: str, pattern: re.Pattern[str]) -> str:
-    return pattern.sub("", name)
-
-
-def _add_outside(names: dict[str, list[Entry]], outside: pd.DataFrame, region: str) -> None:
-    """Provinces, cities and counties elsewhere in China: evidence that an address is not ours."""
-    for row in outside.itertuples(index=False):
-        if row.level == "province" and row.adcode[:2] != region[:2]:
-            _add(names, row.name, Entry("province_other"))
-            _add(names, row.short_name, Entry("province_other", guarded=True, at_start=True,
-                                              weak=True))
-        elif row.level == "province":
-            _add(names, row.name, Entry("province"))
-            _add(names, row.short_name, Entry("province", guarded=True, at_start=True,
-                                              weak=True))
-        elif row.level == "city":
-            kind = "city" if row.adcode == region else "city_other"
-            _add(names, row.name, Entry(kind))
-            _add(names, row.short_name, Entry(kind, guarded=True, at_start=True, weak=True))
-        elif row.level == "district" and row.adcode[:4] != region[:4]:
-            _add(names, row.name, Entry("county_other"))
-
-
-def _add_counties(names: dict[str, list[Entry]], gaz: Gazetteer, aliases: pd.DataFrame) -> None:
-    for seat in gaz.seats.itertuples(index=False):
-        _add(names, seat.name_zh, Entry("county", seat.adcode))
-        stem = _stem(seat.name_zh, _COUNTY_SUFFIX)
-        if len(stem) >= 2:
-            _add(names, stem, Entry("county", seat.adcode, weight=0.9, guarded=True, weak=True))
-    for row in aliases.itertuples(index=False):
-        kind = "county" if row.kind in ("old_name", "variant") and not row.town else "place"
-        _add(names, row.alias, Entry(kind, row.county_adcode, row.town, float(row.weight),
-                                     guarded=True, weak=len(row.alias) <= 2))
-
-
-def _add_towns(names: dict[str, list[Entry]], gaz: Gazetteer, villages: pd.DataFrame) -> None:
-    for row in gaz.towns.itertuples(index=False):
-        town = row.town if row.current != "no" else _current_name(gaz, row)
-        _add(names, row.town, Entry("town", row.county_adcode, town))
-        stem = _stem(row.town, _TOWN_SUFFIX)
-        if len(stem) >= 2:
-            for form in (stem, stem + "办事处", stem + "街道办", stem + "街道", stem + "镇",
-                         stem + "乡"):
-                weak = form == stem
-                _add(names, form, Entry("town", row.county_adcode, town, 0.95, guarded=True,
-                                        weak=weak))
-    for row in villages.itertuples(index=False):
-        _add(names, row.village, Entry("village", row.county_adcode, row.town, 0.8,
-                                       guarded=True, weak=True))
-
-
-def _current_name(gaz: Gazetteer, former: object) -> str:
-    """A former 2016 unit's current name when one carries its code (张鲁集乡 → 张鲁集镇)."""
-    hit = gaz.towns[(gaz.towns["town_code_2016"] == former.town_code_2016)
-                    & (gaz.towns["current"] == "yes")] if former.town_code_2016 else []
-    return hit["town"].iloc[0] if len(hit) else former.town
-
-
-def build_index(region_adcode: str, region_name: str, gazetteer: Gazetteer,
-                villages: pd.DataFrame, aliases: pd.DataFrame, places: pd.DataFrame,
-                outside: pd.DataFrame, central_county: str = "") -> AddressIndex:
-    """Index the names of a region.
-
-    villages: county_adcode, town, village · aliases: alias, kind, county_adcode, town, weight
-    places: name, county_adcode, town (named parks and zones) · outside: level, adcode, name,
-    short_name (every province, city and county of China, for recognising other places).
-    """
-    names: dict[str, list[Entry]] = {}
-    _add_outside(names, outside, str(region_adcode))
-    _add_counties(names, gazetteer, aliases)
-    _add_towns(names, gazetteer, villages)
-    for row in places.itertuples(index=False):
-        _add(names, row.name, Entry("place", row.county_adcode, row.town, 0.9))
-    frozen = {k: tuple(v) for k, v in names.items()}
-    lengths: dict[str, set[int]] = {}
-    for key in frozen:
-        lengths.setdefault(key[0], set()).add(len(key))
-    seats = gazetteer.seats
-    towns = gazetteer.town_points()
-    return AddressIndex(
-        str(region_adcode), region_name, frozen,
-        {c: tuple(sorted(n, reverse=True)) for c, n in lengths.items()},
-        dict(zip(seats["adcode"], seats["name_zh"], strict=True)),
-        {(r.county_adcode, r.town): (r.lon, r.lat) for r in towns.itertuples(index=False)},
-        {r.adcode: (float(r.lon), float(r.lat)) for r in seats.itertuples(index=False)},
-        central_county)
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A place name found in an address: where it starts, its text and what it may stand for."""
+class Hit(NamedTuple):
+    """A place name found in an address: where it starts, its text and what it may stand for
+    (a tuple, not a dataclass: a scan makes several per address)."""
 
     start: int
     text: str
     entries: tuple[Entry, ...]
 
 
+def _after_province(hits: list[Hit], i: int) -> bool:
+    """Short city/province names count only at the start or right after a province."""
+    if i == 0:
+        return True
+    last = hits[-1] if hits else None
+    return (last is not None and last.start + len(last.text) == i
+            and any(e.kind.startswith("province") for e in last.entries))
+
+
+def _sizes(text: str, i: int, index: AddressIndex) -> list[int]:
+    """Lengths of the names starting at i, longest first; grows the word only while it is the
+    start of some name, so a scan costs a few lookups per character whatever the index size."""
+    names, prefixes, found = index.names, index.prefixes, []
+    for end in range(i + 2, len(text) + 1):
+        word = text[i:end]
+        if word in names:
+            found.append(end - i)
+        if word not in prefixes:
+            break
+    return found[::-1]
+
+
+def _match(text: str, i: int, index: AddressIndex, hits: list[Hit]) -> Hit | None:
+    """The longest usable name at i; else the longest name skipped before a road word, as a
+    road (a false friend: 东明路, 单县路); else None."""
+    road = None
+    for size in _sizes(text, i, index):
+        word = text[i:i + size]
+        entries = index.names[word]
+        if word in index.plain:  # no entry is conditional: the common case, kept fast
+            return Hit(i, word, entries)
+        street = _ROAD.match(text, i + size)
+        usable = tuple(e for e in entries if not (e.guarded and street))
+        if any(e.at_start for e in usable) and not _after_province(hits, i):
+            usable = tuple(e for e in usable if not e.at_start)
+        if usable:
+            return Hit(i, word, usable)
+        if street and road is None:
+            road = Hit(i, word + street.group(), (_ROAD_ENTRY,))
+    return road
+
+
 def scan(text: str, index: AddressIndex) -> list[Hit]:
-    """Longest matches left to right; a short form before a road word is skipped."""
+    """Longest matches left to right; a short form before a road word is a road, not a place."""
     hits: list[Hit] = []
-    i = 0
-    while i < len(text):
-        # short city/province names count only at the start or right after a province
-        at_start = i == 0 or (bool(hits) and hits[-1].start + len(hits[-1].text) == i
-                              and any(e.kind.startswith("province") for e in hits[-1].entries))
-        for size in index.lengths.get(text[i], ()):
-            word = text[i:i + size]
-            entries = index.names.get(word) if len(word) == size else None
-            if not entries:
-                continue
-            before_road = bool(_ROAD.match(text, i + size))
-            usable = tuple(e for e in entries if not (e.guarded and before_road)
-                           and not (e.at_start and not at_start))
-            if usable:
-                hits.append(Hit(i, word, usable))
-                i += size - 1
-                break
-        i += 1
+    i, starts = 0, index.starts
+    while i < len(text) - 1:
+        hit = _match(text, i, index, hits) if text[i:i + 2] in starts else None
+        if hit is None:
+            i += 1
+            continue
+        hits.append(hit)
+        i += len(hit.text)
     return hits
 
 
@@ -200,7 +116,7 @@ def _reject(query: str, status: str, message: str) -> GeocodeResult:
     return GeocodeResult(query, status, message=message)
 
 
-def _precheck(query: str) -> GeocodeResult | None:
+def _precheck(query: str, text: str) -> GeocodeResult | None:
     """The answer for input that cannot be an address at all, or None."""
     if not query.strip():
         return _reject(query, "unparseable", "empty address")
@@ -209,7 +125,7 @@ def _precheck(query: str) -> GeocodeResult | None:
                        f"address is {len(query):,} characters long; at most {MAX_LENGTH}")
     if query.lstrip().startswith(("=", "+", "@")):
         return _reject(query, "unparseable", "looks like a spreadsheet formula, not an address")
-    if not has_cjk(normalise(query)):
+    if not has_cjk(text):
         return _reject(query, "unparseable", "no Chinese place name found (English-only "
                                              "or no text); give the address in Chinese")
     return None
@@ -245,10 +161,16 @@ def _unique(hits: list[Hit], kind: str) -> tuple[str, str]:
     return "", ""
 
 
+def _evidence(hits: list[Hit]) -> bool:
+    """True when the address names the region outright: its city, a county or a town by full
+    name (what a functional area's short form 高新区 or 经开区 needs to count)."""
+    return any(not e.weak and e.kind in _OURS for h in hits for e in h.entries)
+
+
 def _county(hits: list[Hit]) -> tuple[str, float, str]:
     """County adcode, confidence and the deciding text. A county name decides; then a town name
-    found in only one county (鲁西新区陈集镇 is in 定陶区); then a named park or zone; then a
-    village name found in only one county."""
+    found in only one county (鲁西新区陈集镇 is in 定陶区); then a named park or zone (a short
+    zone name only beside other evidence of the region); then a unique village name."""
     found = _pick(hits, "county")
     if found:
         hit, entry = found[0]
@@ -256,7 +178,7 @@ def _county(hits: list[Hit]) -> tuple[str, float, str]:
     county, text = _unique(hits, "town")
     if county:
         return county, 0.9, text
-    found = _pick(hits, "place")
+    found = _pick(hits, "place") or (_pick(hits, "zone") if _evidence(hits) else [])
     if found:
         hit, entry = found[0]
         return entry.county, 0.85 * entry.weight, hit.text
@@ -276,17 +198,36 @@ def _central(text: str, hits: list[Hit], index: AddressIndex) -> tuple[str, floa
     return index.central_county, 0.5, city.text
 
 
-def _town(hits: list[Hit], county: str) -> tuple[str, str]:
-    """The town in `county`: named directly, or through a named place or a unique village."""
-    for kind in ("town", "place", "village"):
+def _town(hits: list[Hit], county: str) -> tuple[Entry | None, str]:
+    """The entry naming the town in `county` (directly, through a named place, a village or a
+    village name without 村, unique in the county) and its text."""
+    for kind in ("town", "place", "village", "hamlet"):
         for hit, entry in _pick(hits, kind, county):
             towns = {e.town for e in hit.entries if e.kind == kind and e.county == county}
             if entry.town and len(towns) == 1:
-                return entry.town, hit.text
-    return "", ""
+                return entry, hit.text
+    return None, ""
+
+
+def _zone(hits: list[Hit], town: Entry | None) -> str:
+    """The functional area: named outright (a short form only beside other evidence of the
+    region), else the one administering the town, else empty."""
+    evidence = None
+    for hit in hits:
+        for entry in hit.entries:
+            if entry.zone and entry.kind == "zone" and evidence is None:
+                evidence = _evidence(hits)
+            if entry.zone and (entry.kind != "zone" or evidence) and entry.kind != "town":
+                return entry.zone
+    return town.zone if town else ""
 
 
 def _ambiguity(query: str, hits: list[Hit], index: AddressIndex) -> GeocodeResult:
+    friend = next((h for h in hits if h.entries[0].kind in ("road", "zone")), None)
+    if friend:
+        return _reject(query, "ambiguous", f"'{friend.text}' is a street or district name in "
+                                           f"many cities and no county or town of "
+                                           f"{index.region_name} is named; add the city and county")
     counties = sorted({e.county for h in hits for e in h.entries if e.county})
     if counties:
         names = "、".join(index.county_names.get(c, c) for c in counties)
@@ -295,48 +236,50 @@ def _ambiguity(query: str, hits: list[Hit], index: AddressIndex) -> GeocodeResul
     return _reject(query, "unparseable", f"no county or town of {index.region_name} found")
 
 
-def geocode(address: str, index: AddressIndex) -> GeocodeResult:
-    """Locate one address to its county and town, offline."""
-    rejected = _precheck(address)
-    if rejected:
-        return rejected
-    text = normalise(address)
-    hits = scan(text, index)
-    outside = _outside(hits)
-    if outside is not None:
-        return _reject(address, "not_in_region",
-                       f"'{outside.text}' is not in {index.region_name}")
-    county, confidence, matched = _county(hits)
-    if not county:
-        county, confidence, matched = _central(text, hits, index)
-    if not county:
-        return _ambiguity(address, hits, index)
-    town, town_text = _town(hits, county)
+def _located(address: str, hits: list[Hit], found: tuple[str, float, str],
+             index: AddressIndex) -> GeocodeResult:
+    """The answer for an address whose county is known: town, point, zone and confidence."""
+    county, confidence, matched = found
+    town_entry, town_text = _town(hits, county)
+    town = town_entry.town if town_entry else ""
     point = index.town_points.get((county, town)) if town else None
     precision = "town" if point else "county"
     point = point or index.seat_points.get(county, (None, None))
     note = "" if precision == "town" or not town else f"{town} has no point: at the county seat"
     if confidence <= 0.5:
         note = f"no county in the address: placed in {index.county_names.get(county)}"
-    lon, lat = (round(v, 6) if v is not None else None for v in point)
+    if town_entry and town_entry.kind in ("village", "hamlet"):
+        confidence = confidence * _VILLAGE_FACTOR
+    elif town:
+        confidence += 0.05
+    lon, lat = point
     return GeocodeResult(
-        address, "ok", county, index.county_names.get(county, ""), town, lon, lat,
+        address, "ok", county, index.county_names.get(county, ""), town,
+        None if lon is None else round(lon, 6), None if lat is None else round(lat, 6),
         precision, "+".join(t for t in dict.fromkeys((matched, town_text)) if t),
-        round(min(confidence + (0.05 if town else 0.0), 1.0), 2), note)
+        round(min(confidence, 1.0), 2), note, functional_area=_zone(hits, town_entry))
+
+
+def geocode(address: str, index: AddressIndex) -> GeocodeResult:
+    """Locate one address to its county, town and functional area, offline."""
+    text = normalise(address) if len(address) <= MAX_LENGTH else ""
+    rejected = _precheck(address, text)
+    if rejected:
+        return rejected
+    hits = scan(text, index)
+    outside = _outside(hits)
+    if outside is not None:
+        return _reject(address, "not_in_region",
+                       f"'{outside.text}' is not in {index.region_name}")
+    found = _county(hits)
+    if not found[0]:
+        found = _central(text, hits, index)
+    if not found[0]:
+        return _ambiguity(address, hits, index)
+    return _located(address, hits, found, index)
 
 
 def geocode_many(addresses: Iterable[str], index: AddressIndex) -> pd.DataFrame:
     """One row per address (the GeocodeResult fields), in input order."""
     rows = [geocode("" if a is None else str(a), index).as_dict() for a in addresses]
     return pd.DataFrame(rows, columns=list(GeocodeResult.__dataclass_fields__))
-
-
-def outside_names(tables: Sequence[tuple[str, pd.DataFrame]]) -> pd.DataFrame:
-    """(level, frame) pairs of admin tables → one frame: level, adcode, name, short_name."""
-    parts = []
-    for level, frame in tables:
-        prefix = "district" if level == "district" else level
-        parts.append(pd.DataFrame({"level": level, "adcode": frame[f"{prefix}_adcode"],
-                                   "name": frame[f"{prefix}_name"],
-                                   "short_name": frame["short_name"]}))
-    return pd.concat(parts, ignore_index=True)

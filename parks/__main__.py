@@ -27,7 +27,8 @@ from parks.files.uploads import UploadError, read_upload
 from parks.shape_commands import STORE_HELP, add_basemap, add_compliance, add_outline, with_store
 from parks.store_commands import add_store
 
-OUT_COLUMNS = ["county_adcode", "county", "town", "lon", "lat", "precision", "status"]
+OUT_COLUMNS = ["county_adcode", "county", "town", "functional_area", "lon", "lat", "precision",
+               "status"]
 
 
 def _geocode_file(args: argparse.Namespace, settings: Settings) -> int:

@@ -61,3 +61,10 @@ def test_the_online_service_searches_in_the_imported_region(monkeypatch):
                                        limiter=RateLimiter(sleep=lambda s: None))
     assert locate("任城区某路1号").provider == "offline"  # {} is no answer: offline fallback
     assert "city=%E6%B5%8E%E5%AE%81%E5%B8%82" in seen[0]  # 济宁市, never 菏泽
+
+
+def test_an_online_answer_carries_the_functional_area_read_offline(monkeypatch):
+    answer = GeocodeResult("", "ok", "371702", "牡丹区", "", 115.5, 35.2, "digitised",
+                           provider="amap", confidence=0.9)
+    found = _with(monkeypatch, answer)("菏泽高新区万福街道长江路")
+    assert (found.provider, found.functional_area) == ("amap", "菏泽高新区")

@@ -65,7 +65,7 @@ def test_other_places_are_rejected_even_with_heze_words(address_index, address):
     ("", "empty"), ("   ", "empty"), ("山东省", "no county"), ("山东省菏泽市", "no county"),
     ("No. 1 Zhonghua Road, Heze", "English"), ("菏" * 5000, "5,000"),
     ('=HYPERLINK("http://x","郓城")', "formula"), ("<script>x</script>", "no Chinese"),
-    ("东明路88号", "no county"), ("1234", "no Chinese"),
+    ("1234", "no Chinese"),
 ])
 def test_malformed_input_gets_a_clear_answer(address_index, address, fragment):
     result = geocode(address, address_index)
@@ -81,7 +81,7 @@ def test_town_in_two_counties_without_county_is_ambiguous(address_index):
 
 def test_road_named_after_a_place_is_not_the_place(address_index):
     hits = scan(normalise("曹县东明路"), address_index)
-    assert [h.text for h in hits] == ["曹县"]
+    assert [(h.text, h.entries[0].kind) for h in hits] == [("曹县", "county"), ("东明路", "road")]
     assert geocode("菏泽市牡丹区郓城路8号", address_index).county_adcode == "371702"
 
 
@@ -96,3 +96,54 @@ def test_geocode_many_keeps_order_and_columns(address_index):
     frame = geocode_many(["曹县", None, "濮阳市"], address_index)
     assert list(frame["status"]) == ["ok", "unparseable", "not_in_region"]
     assert list(frame.columns[:3]) == ["query", "status", "county_adcode"]
+
+
+@pytest.mark.parametrize(("address", "area"), [
+    ("菏泽高新区万福街道", "菏泽高新区"),  # named outright
+    ("菏泽市经开区长江路", "菏泽经济开发区"),  # short form beside the city
+    ("鲁西新区陈集镇", "菏泽鲁西新区"),  # short form beside a town of the region
+    ("牡丹区岳程街道", "菏泽经济开发区"),  # the zone administering the town (towns.csv unit)
+    ("牡丹区吕陵镇", "菏泽高新区"),
+    ("郓城县随官屯镇", ""),  # none
+])
+def test_functional_area_in_every_result(address_index, address, area):
+    result = geocode(address, address_index)
+    assert (result.status, result.functional_area) == ("ok", area), result
+
+
+@pytest.mark.parametrize(("address", "county", "town"), [
+    ("曹县普连镇", "371721", "普连集镇"),  # 「X镇」 for 「X集镇」
+    ("曹县青固镇", "371721", "青固集镇"),
+    ("东明县菜园镇", "371728", "菜园集镇"),
+    ("东明县鱼沃街道", "371728", "渔沃街道"),  # 2016 spelling (alias row with source)
+    ("菏泽县吕陵镇", "371702", "吕陵镇"),  # former county name
+    ("荷泽市定陶区杜堂镇", "371703", "杜堂镇"),  # common misspelling of the city
+])
+def test_short_old_and_misspelt_names(address_index, address, county, town):
+    result = geocode(address, address_index)
+    assert (result.status, result.county_adcode, result.town) == ("ok", county, town), result
+
+
+def test_misspelt_city_with_a_street_lies_in_the_central_district(address_index):
+    result = geocode("荷泽市中华路100号", address_index)
+    assert (result.status, result.county_adcode, result.confidence) == ("ok", "371702", 0.5)
+
+
+@pytest.mark.parametrize("address", ["东明路88号", "单县路12号", "高新区牡丹路6号", "经开区", "鲁西新区"])
+def test_false_friends_without_heze_evidence_are_ambiguous(address_index, address):
+    result = geocode(address, address_index)
+    assert result.status == "ambiguous", result
+    assert "street or district name" in result.message
+
+
+@pytest.mark.parametrize("address", ["金乡胡集镇", "金乡县胡集镇", "汶上县郭楼镇", "临清魏湾镇"])
+def test_a_heze_town_name_written_with_another_county_is_not_in_region(address_index, address):
+    assert geocode(address, address_index).status == "not_in_region"
+
+
+@pytest.mark.parametrize("address", ["郓城县马寨村", "郓城县马寨", "郓城县马寨小学"])
+def test_village_only_address_decides_the_town_with_lower_confidence(address_index, address):
+    result = geocode(address, address_index)
+    named = geocode("郓城县黄安镇", address_index)
+    assert (result.status, result.town) == ("ok", "黄安镇"), result
+    assert "马寨" in result.matched and result.confidence < named.confidence

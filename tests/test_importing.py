@@ -71,6 +71,13 @@ def test_good_rows_are_kept_bad_rows_reported_by_row_and_field(ctx):
     assert preview.failed == 3
 
 
+def test_the_report_names_the_functional_area_of_a_geocoded_row(ctx):
+    sheet = "企业名称,注册地址,行业\n区内公司,菏泽市牡丹区岳程街道长江路1号,生物医药\n"
+    report = _preview(sheet.encode("gbk"), ctx).report.set_index("row")
+    assert "功能区 菏泽经济开发区" in report.loc[2, "message_zh"]
+    assert "functional area 菏泽经济开发区" in report.loc[2, "message"]
+
+
 def test_the_chinese_report_says_everything_in_chinese(ctx):
     report = _preview(SHEET.encode("gbk"), ctx).report.set_index("row")
     assert "按地址定位（离线地名库" in report.loc[2, "message_zh"]
@@ -197,13 +204,15 @@ def test_cli_geocode(tmp_path, capsys):
     assert main(["geocode", "郓城县随官屯镇"]) == 0
     assert '"county": "郓城县"' in capsys.readouterr().out
     source = tmp_path / "in.csv"
-    source.write_text("名称,地址\n甲,曹县普连集镇\n乙,濮阳市东明路\n", encoding="gbk")
+    source.write_text("名称,地址\n甲,曹县普连集镇\n乙,濮阳市东明路\n丙,牡丹区岳程街道\n",
+                      encoding="gbk")
     out = tmp_path / "out.csv"
     assert main(["geocode", "--file", str(source), "--column", "地址", "--out", str(out)]) == 0
     table = pd.read_csv(out, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    assert list(table.columns) == ["名称", "地址", "county_adcode", "county", "town", "lon", "lat",
-                                   "precision", "status"]
-    assert list(table["status"]) == ["ok", "not_in_region"]
+    assert list(table.columns) == ["名称", "地址", "county_adcode", "county", "town",
+                                   "functional_area", "lon", "lat", "precision", "status"]
+    assert list(table["status"]) == ["ok", "not_in_region", "ok"]
+    assert list(table["functional_area"]) == ["", "", "菏泽经济开发区"]
     assert main(["geocode", "--file", str(source), "--column", "nope", "--out", str(out)]) == 2
 
 

@@ -10,13 +10,14 @@ import pandas as pd
 
 from geo.boundaries import admin_table
 from geo.gazetteer import load_gazetteer
-from geo.geocode import AddressIndex, GeocodeResult, build_index, geocode, outside_names
+from geo.geocode import GeocodeResult, geocode
+from geo.placenames import AddressIndex, build_index, outside_names
 from geo.providers import Geocoder, provider_from_settings
 from geo.rate_limit import RateLimiter
 from geo.reverse import county_index, reverse
 from parks.config import DEFAULT_CONFIG
 
-_ALIAS_COLUMNS = ["alias", "kind", "county_adcode", "town", "weight"]
+_ALIAS_COLUMNS = ["alias", "kind", "county_adcode", "town", "weight", "functional_area"]
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -68,7 +69,8 @@ def address_geocoder(region_adcode: str, settings: Mapping[str, str],
     """The geocoder imports use: the online provider when one is configured (settings
     `geocoder` + key), searching in the region's city and rate-limited (`limiter`, default
     geo.providers.DEFAULT_RATE_PER_S) because the services throttle, falling back to the
-    offline one whenever the service fails; else offline."""
+    offline one whenever the service fails; else offline. The functional area is always the
+    offline reading of the address (the services do not report one)."""
     index = region_index(region_adcode, str(data_dir) if data_dir else None)
     city = DEFAULT_CONFIG.region(region_adcode).label.zh
     online: Geocoder | None = provider_from_settings(settings, region_adcode=region_adcode,
@@ -78,9 +80,9 @@ def address_geocoder(region_adcode: str, settings: Mapping[str, str],
 
     def combined(address: str) -> GeocodeResult:
         found = online.geocode(address)
-        if found.status != "unparseable":
-            return found
         offline = geocode(address, index)
+        if found.status != "unparseable":  # the zone is read from the address, as offline
+            return GeocodeResult(**{**found.as_dict(), "functional_area": offline.functional_area})
         note = f"{online.name} failed ({found.message}); offline result"
         return GeocodeResult(**{**offline.as_dict(), "message": f"{note}. {offline.message}"})
 

@@ -20,12 +20,15 @@ def not_located(found: GeocodeResult) -> Label:
 
 
 def geocoded(found: GeocodeResult) -> Label:
-    """How an address was located, in both languages."""
+    """How an address was located, in both languages, with its functional area if any."""
     by = "离线地名库" if found.provider == "offline" else found.provider
     matched = found.matched or found.town or found.county
-    zh = f"按地址定位（{by}，匹配「{matched}」，可信度 {found.confidence}）"
+    area = found.functional_area
+    zh = f"按地址定位（{by}，匹配「{matched}」，可信度 {found.confidence}" + (
+        f"，功能区 {area}）" if area else "）")
     return Label(zh, f"geocoded ({found.provider}) from the address ({found.matched or found.message}"
-                     f", confidence {found.confidence})")
+                     f", confidence {found.confidence}"
+                     + (f", functional area {area})" if area else ")"))
 
 
 def messages(problems: list[Problem], note: Label | str) -> tuple[str, str]:
