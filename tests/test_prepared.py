@@ -126,11 +126,15 @@ def test_a_store_that_moved_on_while_reading_writes_no_snapshot(gpkg_store, stor
 def test_the_snapshot_is_written_whole_and_old_ones_pruned(gpkg_store, store_path, data_copy,
                                                           cache_dir):
     root = snapshot_root(str(store_path), cache_dir)
+    ds = _prepare(gpkg_store, root, data_copy, cache_dir)
+    other = SnapshotKey("another-store", 1, "371700", "d")  # a store sharing the folder (PostGIS)
+    prepared.write_snapshot(root, other, {n: getattr(ds, n) for n in prepared.FRAMES})
     for n in range(prepared.KEEP + 2):
-        _prepare(gpkg_store, root, data_copy, cache_dir, _key(gpkg_store, data=f"d{n}"))
+        ds = _prepare(gpkg_store, root, data_copy, cache_dir, _key(gpkg_store, data=f"d{n}"))
     kept = sorted(p.name for p in root.iterdir())
-    assert len(kept) == prepared.KEEP and not any(name.startswith(".") for name in kept)
-    manifest = json.loads((root / kept[0] / "manifest.json").read_text())
+    assert len(kept) == prepared.KEEP + 1 and not any(name.startswith(".") for name in kept)
+    assert other.name in kept
+    manifest = json.loads((root / kept[-1] / "manifest.json").read_text())
     assert set(manifest["files"]) == {"parks", "enterprises", "projects"}
 
 

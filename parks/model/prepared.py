@@ -27,7 +27,7 @@ from parks.model.validate import validation_context
 FORMAT = 1  # bump when the folder's layout changes
 FRAMES = ("parks", "enterprises", "projects")
 MANIFEST = "manifest.json"
-KEEP = 3  # snapshots kept per region: the newest, and a few an older server may still be reading
+KEEP = 3  # snapshots kept per store and region: the newest, and a few an older server may still be reading
 _ROOT = Path(__file__).resolve().parent.parent.parent
 # the code that derives the frames: a change to any of it makes every snapshot stale
 _CODE = ("parks/model/*.py", "parks/config.py", "geo/*.py")
@@ -58,9 +58,14 @@ class SnapshotKey:
 
     @property
     def name(self) -> str:
-        """The snapshot's folder name: region, version and a digest of the whole key."""
+        """The snapshot's folder name: store, region, version and a digest of the whole key."""
         digest = hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()
-        return f"{self.region}-v{self.version}-{digest[:16]}"
+        return f"{self.kind}-v{self.version}-{digest[:16]}"
+
+    @property
+    def kind(self) -> str:
+        """What the snapshots of one store and region share (a newer version replaces them)."""
+        return f"{self.region}-{self.store_id[:12]}"
 
 
 def snapshot_root(location: str, cache_dir: Path) -> Path:
@@ -96,13 +101,14 @@ def write_snapshot(root: Path, key: SnapshotKey, frames: Mapping[str, gpd.GeoDat
     finally:
         for leftover in [temp, *root.glob(".stale-*")]:
             shutil.rmtree(leftover, ignore_errors=True)
-    prune(root, key.region)
+    prune(root, key.kind)
     return final
 
 
-def prune(root: Path, region: str, keep: int = KEEP) -> None:
-    """Delete all but the newest `keep` snapshots of the region."""
-    found = sorted(root.glob(f"{region}-v*"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+def prune(root: Path, kind: str, keep: int = KEEP) -> None:
+    """Delete all but the newest `keep` snapshots of one store and region (SnapshotKey.kind):
+    the stores sharing a cache folder keep theirs."""
+    found = sorted(root.glob(f"{kind}-v*"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
     for old in found[keep:]:
         shutil.rmtree(old, ignore_errors=True)
 
