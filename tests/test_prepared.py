@@ -140,3 +140,10 @@ def test_the_snapshot_is_written_whole_and_old_ones_pruned(gpkg_store, store_pat
 
 def test_a_database_store_keeps_its_snapshots_in_the_cache_folder(tmp_path):
     assert snapshot_root("postgresql://u@db/heze", tmp_path) == tmp_path / "prepared"
+
+
+def test_every_store_says_its_id_and_a_reopened_store_the_same(store_location, data_copy):
+    with open_store(store_location, data_dir=data_copy) as opened:
+        first = opened.store_id()
+    with open_store(store_location, data_dir=data_copy) as again:
+        assert again.store_id() == first != ""
