@@ -174,3 +174,11 @@ def test_the_basemap_flag_adds_the_build_figures(monkeypatch: pytest.MonkeyPatch
     bench.run.main(["--sizes", "--no-million", "--json", "--basemap"])
     printed = json.loads(capsys.readouterr().out)
     assert printed["basemap"] == {"x": 1} and printed["targets"]["basemap_features_per_s"] == 50_000
+
+
+def test_report_lists_the_first_map_with_the_snapshot_present() -> None:
+    results = {"machine": {"date": "2026-12-03", "cpu": "Test CPU", "cores": 2, "memory_gb": 8.0,
+                           "chromium": "Chromium 1", "python": "3.11.7"},
+               "targets": {}, "first_map_snapshot_ms": {100_000: 11_700}}
+    row = next(line for line in table(results).splitlines() if "snapshot" in line)
+    assert row.split()[-4:] == ["100,000", "11,700", "—", "—"]

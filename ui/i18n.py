@@ -324,6 +324,12 @@ STRINGS: dict[str, Label] = EDIT_STRINGS | {
     "nearest_approximate": Label("近似", "Approximate"),
     "targets_source_text": Label("原文", "Source text"),
     "import_address": Label("地址（用于地理编码）", "Address (for geocoding)"),
+    # a prepared snapshot (issue 21)
+    "data_loading": Label("正在载入数据……", "Loading data…"),
+    "data_updating": Label("数据已更新，正在准备新版本；此处暂显示上一版本，稍后刷新即可看到更改。",
+                           "The data has changed and its new version is being prepared; this "
+                           "page shows the previous version until then: reload shortly to see "
+                           "the change."),
 }
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,7 +25,8 @@ from parks.display.map_look import MapLook
 from parks.display.popups import enterprise_details, prune, write_details
 from parks.display.records_map import base_map, located_count
 from parks.errors import DataValidationError
-from parks.model.dataset import Dataset, load_dataset
+from parks.model.dataset import Dataset
+from parks.model.prepared import SnapshotKey, prepare, snapshot_root
 from parks.model.validate import ValidationContext, validation_context
 from parks.store import open_store
 from parks.store.base import Store, StoreError
@@ -62,14 +65,14 @@ def store() -> Store:
     return _open_store(store_location(), str(data_dir()))
 
 
-# cache_resource: one copy per process, shared by every session (cache_data would unpickle
-# 100k records on every rerun); pages never modify a Dataset's frames (pure functions)
-@st.cache_resource(show_spinner="正在载入数据 / Loading data…", max_entries=8)
-def _load(region: str, fingerprint: str, folder: str, store_path: str, version: int,
-          cache: str) -> Dataset:
-    del fingerprint, version  # part of the cache key only: a new commit means new data
-    tables = _open_store(store_path, folder).read_tables()
-    return load_dataset(region, data_dir=Path(folder), cache_dir=Path(cache), tables=tables)
+def _builder(working: Store, key: SnapshotKey, folder: Path, location: str,
+             cache: Path) -> Callable[[], Dataset]:
+    """How the dataset for `key` is made (in a worker thread: no Streamlit calls): from its
+    snapshot, else read and validated from the store and the snapshot written."""
+    def build() -> Dataset:
+        return prepare(snapshot_root(location, cache), key, working.read_tables, data_dir=folder,
+                       cache_dir=cache, still=lambda: working.version() == key.version)
+    return build
 
 
 @st.cache_data(show_spinner=False)
@@ -82,28 +85,70 @@ def context_counties(region: str) -> gpd.GeoDataFrame:
     return _context_counties(region, str(cache_dir()))
 
 
-class LastGood:
-    """The last dataset that passed validation, per region and folder, shared by all sessions
-    (sessions are threads: one lock around the mapping)."""
+REBUILD_WAIT_S = 2.0  # a rerun waits this long for new data, then serves the old meanwhile
+BACKGROUND_FROM = 20_000  # enterprises; fewer rebuild in about the wait: waited for (edits show)
+
+
+def _started(build: Callable[[], Dataset]) -> Future[Dataset]:
+    """`build` run in a daemon thread of its own; its result or error in the future."""
+    future: Future[Dataset] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(build())
+        except BaseException as error:  # handed to whoever waits for it
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="heze-prepare", daemon=True).start()
+    return future
+
+
+class Serving:
+    """Per region and data folder: the dataset served now (the last one that loaded: the
+    fallback on bad data) and the one being prepared for a newer data version, shared by all
+    sessions (sessions are threads: one lock). The old one serves until the new one is whole."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._datasets: dict[str, Dataset] = {}
+        self._served: dict[str, tuple[SnapshotKey, Dataset]] = {}
+        self._jobs: dict[str, tuple[SnapshotKey, Future[Dataset]]] = {}
 
-    def get(self, key: str) -> Dataset | None:
-        """The last dataset that loaded for `key`, if any."""
+    def get(self, slot: str) -> Dataset | None:
+        """The dataset served for `slot`, if any."""
         with self._lock:
-            return self._datasets.get(key)
+            served = self._served.get(slot)
+        return served[1] if served else None
 
-    def keep(self, key: str, loaded: Dataset) -> None:
-        """Remember `loaded` as the fallback for `key`."""
+    def dataset(self, slot: str, key: SnapshotKey, build: Callable[[], Dataset],
+                wait: float | None) -> tuple[Dataset, bool]:
+        """The dataset for `key` (second item False); while it takes longer than `wait` seconds
+        to prepare, the one served before (True). The first dataset of a slot, and the first of
+        another store, are waited for."""
         with self._lock:
-            self._datasets[key] = loaded
+            served = self._served.get(slot)
+            if served is not None and served[0] == key:
+                return served[1], False
+            if served is None or served[0].store_id != key.store_id:
+                wait = None
+            job = self._jobs.get(slot)
+            if job is None or (job[0] != key and job[1].done()):
+                job = self._jobs[slot] = (key, _started(build))
+        try:
+            loaded = job[1].result(timeout=wait)
+        except TimeoutError:
+            return served[1], True  # type: ignore[index]  # only a slot with one waits a while
+        finally:
+            with self._lock:
+                if job[1].done() and self._jobs.get(slot) is job:
+                    del self._jobs[slot]  # an error is tried again on the next load
+        with self._lock:
+            self._served[slot] = (job[0], loaded)
+        return loaded, job[0] != key
 
 
 @st.cache_resource
-def _last_good() -> LastGood:
-    return LastGood()
+def _serving() -> Serving:
+    return Serving()
 
 
 def data_dir() -> Path:
@@ -117,21 +162,28 @@ def cache_dir() -> Path:
 
 
 def dataset(region: str) -> Dataset | None:
-    """The region's dataset; on bad data, show the problems and keep serving the last good one."""
-    folder = data_dir()
-    key = f"{region}:{folder}"
+    """The region's dataset, from its prepared snapshot when there is one; after an edit the
+    old one serves while the new one is prepared; on bad data, show the problems and keep
+    serving the last good one."""
+    folder, cache, location = data_dir(), cache_dir(), store_location()
+    slot, serving = f"{region}:{folder}:{location}", _serving()
+    served = serving.get(slot)
+    wait = REBUILD_WAIT_S if served is not None and len(served.enterprises) >= BACKGROUND_FROM else None
     try:
         working = store()
-        loaded = _load(region, data_fingerprint(folder), str(folder), store_location(),
-                       working.version(), str(cache_dir()))
+        key = SnapshotKey(working.store_id(), working.version(), region, data_fingerprint(folder))
+        with st.spinner(t("data_loading")):
+            loaded, updating = serving.dataset(slot, key, _builder(working, key, folder, location,
+                                                                   cache), wait)
     except StoreError as error:
         st.error(f"{t('store_error')}: {error.said(lang())}")
-        return _last_good().get(key)
+        return serving.get(slot)
     except DataValidationError as error:
-        fallback = _last_good().get(key)
+        fallback = serving.get(slot)
         show_data_error(error, have_fallback=fallback is not None)
         return fallback
-    _last_good().keep(key, loaded)
+    if updating:
+        st.caption(t("data_updating"))
     return loaded
 
 

@@ -8,4 +8,5 @@ validate    every problem of the record tables: cells, locations, references, ou
 dataset     Dataset and load_dataset: read, validate, locate; the search key
 edits       one record's edit (typed point, drawn outline, fields) as its new stored row
 synthetic   deterministic synthetic enterprises for benchmarks
+prepared    a region's validated frames as a Parquet snapshot per data version, read at start
 """

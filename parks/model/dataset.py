@@ -22,6 +22,7 @@ from parks.model.outlines import outline_areas
 from parks.model.schema import ENTERPRISES, PARKS, PROJECTS, TableSpec, legacy_renames
 from parks.model.text_rules import revive
 from parks.model.validate import (
+    ValidationContext,
     gazetteer_keys,
     numbers,
     town_keys,
@@ -192,6 +193,14 @@ def load_dataset(region_adcode: str | None = None, *, config: AppConfig = DEFAUL
     located = {name: locate(frame[frame["region_adcode"] == region.adcode].reset_index(drop=True),
                             here.gazetteer, here.counties)
                for name, frame in tables.items()}
+    return assemble(region, ctx, located, data_dir)
+
+
+def assemble(region: Region, ctx: ValidationContext, located: Mapping[str, gpd.GeoDataFrame],
+             data_dir: Path) -> Dataset:
+    """The Dataset of located record frames (from load_dataset or a prepared snapshot) with the
+    region's counties, gazetteer, taxonomy, targets and sources."""
+    here = ctx.regions[region.adcode]
     sources = pd.read_csv(data_dir / "sources.csv", dtype=str, keep_default_na=False)
     return Dataset(region, here.counties, located["parks"], located["enterprises"],
                    located["projects"], ctx.taxonomy,

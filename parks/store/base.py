@@ -84,6 +84,10 @@ class Store(Protocol):
         """A number that grows with every successful commit."""
         ...
 
+    def store_id(self) -> str:
+        """The store's identity, given at creation: a copy keeps it, another store differs."""
+        ...
+
     def revision(self, table: str, record_id: str) -> int:
         """The audit sequence number of the record's last change (0 when it has none)."""
         ...

@@ -100,6 +100,11 @@ class GeoPackageStore(Store):
             self._seen.version = max(self._seen.version, version)
             return version
 
+    def store_id(self) -> str:
+        """The store's identity kept in the file's meta table."""
+        with self._lock:
+            return _gpkg_sql.store_id(self._connection())
+
     def revision(self, table: str, record_id: str) -> int:
         """The audit sequence number of the record's last change (0 when it has none)."""
         with self._lock:

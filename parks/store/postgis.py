@@ -94,6 +94,11 @@ class PostGISStore(Store):
         with self._session(transaction=False) as conn:
             return read_version(conn, self._schema)
 
+    def store_id(self) -> str:
+        """The store's identity kept in the schema's meta table."""
+        with self._session(transaction=False) as conn:
+            return store_id(conn, self._schema)
+
     def revision(self, table: str, record_id: str) -> int:
         """The audit sequence number of the record's last change (0 when it has none)."""
         with self._session(transaction=False) as conn:

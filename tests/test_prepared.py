@@ -1,0 +1,149 @@
+"""Tests for parks.model.prepared: a snapshot is read instead of validating again, and a stale,
+partial, corrupted or foreign one is never used."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from geopandas.testing import assert_geodataframe_equal
+
+from parks.model import prepared
+from parks.model.prepared import SnapshotKey, load_prepared, prepare, snapshot_root
+from parks.store import open_store
+from tests.stores import AIRPORT_ID, park_record
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Calls of the validating loader, counted."""
+    calls = []
+    real = prepared.load_dataset
+
+    def load_dataset(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(prepared, "load_dataset", load_dataset)
+    return calls
+
+
+def _key(store, region="371700", data="d1"):
+    return SnapshotKey(store.store_id(), store.version(), region, data)
+
+
+def _prepare(store, root, data_copy, cache_dir, key=None):
+    return prepare(root, key or _key(store), store.read_tables, data_dir=data_copy,
+                   cache_dir=cache_dir)
+
+
+def test_second_load_reads_the_snapshot_without_validating(gpkg_store, store_path, data_copy,
+                                                            cache_dir, counted):
+    root = snapshot_root(str(store_path), cache_dir)
+    assert root == store_path.parent / "heze.gpkg.snapshot"
+    first = _prepare(gpkg_store, root, data_copy, cache_dir)
+    second = _prepare(gpkg_store, root, data_copy, cache_dir)
+    assert len(counted) == 1
+    for name in ("parks", "enterprises", "projects"):
+        assert_geodataframe_equal(getattr(second, name), getattr(first, name))
+        assert list(getattr(second, name).dtypes) == list(getattr(first, name).dtypes)
+    assert second.as_of == first.as_of and second.region == first.region
+    assert len(second.counties) == len(first.counties)
+
+
+def test_an_edit_makes_a_new_snapshot_that_shows_it(gpkg_store, store_path, data_copy, cache_dir,
+                                                   counted):
+    root = snapshot_root(str(store_path), cache_dir)
+    _prepare(gpkg_store, root, data_copy, cache_dir)
+    gpkg_store.commit({"parks": park_record(gpkg_store, AIRPORT_ID, name_zh="改过的机场")},
+                      user="lee", reason="test")
+    edited = _prepare(gpkg_store, root, data_copy, cache_dir)
+    assert len(counted) == 2
+    assert edited.parks.set_index("id").loc[AIRPORT_ID, "name_zh"] == "改过的机场"
+    again = load_prepared(root, _key(gpkg_store), data_dir=data_copy, cache_dir=cache_dir)
+    assert again.parks.set_index("id").loc[AIRPORT_ID, "name_zh"] == "改过的机场"
+
+
+@pytest.mark.parametrize("damage", ["bytes", "truncate", "manifest", "missing"])
+def test_a_damaged_snapshot_is_ignored_and_rebuilt(gpkg_store, store_path, data_copy, cache_dir,
+                                                   counted, damage):
+    root = snapshot_root(str(store_path), cache_dir)
+    key = _key(gpkg_store)
+    _prepare(gpkg_store, root, data_copy, cache_dir)
+    target = root / key.name / "enterprises.parquet"
+    if damage == "bytes":
+        data = bytearray(target.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        target.write_bytes(bytes(data))
+    elif damage == "truncate":
+        target.write_bytes(target.read_bytes()[:100])
+    elif damage == "manifest":
+        (root / key.name / "manifest.json").write_text("{not json")
+    else:
+        target.unlink()
+    assert load_prepared(root, key, data_dir=data_copy, cache_dir=cache_dir) is None
+    _prepare(gpkg_store, root, data_copy, cache_dir)
+    assert len(counted) == 2  # rebuilt …
+    assert load_prepared(root, key, data_dir=data_copy, cache_dir=cache_dir) is not None  # … whole
+
+
+def test_a_snapshot_of_another_key_is_never_used(gpkg_store, store_path, data_copy, cache_dir,
+                                                 counted):
+    root = snapshot_root(str(store_path), cache_dir)
+    key = _key(gpkg_store)
+    _prepare(gpkg_store, root, data_copy, cache_dir)
+    for other in (SnapshotKey("another-store", key.version, key.region, key.data),
+                  SnapshotKey(key.store_id, key.version, key.region, "other-data"),
+                  SnapshotKey(key.store_id, key.version, key.region, key.data, code="older")):
+        assert load_prepared(root, other, data_dir=data_copy, cache_dir=cache_dir) is None
+    # a snapshot copied under another key's folder name: its manifest says whose it is
+    foreign = SnapshotKey("another-store", key.version, key.region, key.data)
+    (root / key.name).rename(root / foreign.name)
+    assert load_prepared(root, foreign, data_dir=data_copy, cache_dir=cache_dir) is None
+
+
+def test_another_store_at_the_same_version_gets_its_own_snapshot(tmp_path, store_path, data_copy,
+                                                                 cache_dir):
+    other_path = tmp_path / "other" / "heze.gpkg"
+    with (open_store(other_path, data_dir=data_copy) as other,
+          open_store(store_path, data_dir=data_copy) as mine):
+        assert other.store_id() != mine.store_id()
+        assert other.version() == mine.version()
+        root = tmp_path / "shared-root"  # as under one cache folder (PostGIS)
+        _prepare(mine, root, data_copy, cache_dir)
+        assert load_prepared(root, _key(other), data_dir=data_copy, cache_dir=cache_dir) is None
+
+
+def test_a_store_that_moved_on_while_reading_writes_no_snapshot(gpkg_store, store_path, data_copy,
+                                                                cache_dir):
+    root = snapshot_root(str(store_path), cache_dir)
+    key = _key(gpkg_store)
+    prepare(root, key, gpkg_store.read_tables, data_dir=data_copy, cache_dir=cache_dir,
+            still=lambda: False)
+    assert not (root / key.name).exists()
+
+
+def test_the_snapshot_is_written_whole_and_old_ones_pruned(gpkg_store, store_path, data_copy,
+                                                          cache_dir):
+    root = snapshot_root(str(store_path), cache_dir)
+    ds = _prepare(gpkg_store, root, data_copy, cache_dir)
+    other = SnapshotKey("another-store", 1, "371700", "d")  # a store sharing the folder (PostGIS)
+    prepared.write_snapshot(root, other, {n: getattr(ds, n) for n in prepared.FRAMES})
+    for n in range(prepared.KEEP + 2):
+        ds = _prepare(gpkg_store, root, data_copy, cache_dir, _key(gpkg_store, data=f"d{n}"))
+    kept = sorted(p.name for p in root.iterdir())
+    assert len(kept) == prepared.KEEP + 1 and not any(name.startswith(".") for name in kept)
+    assert other.name in kept
+    manifest = json.loads((root / kept[-1] / "manifest.json").read_text())
+    assert set(manifest["files"]) == {"parks", "enterprises", "projects"}
+
+
+def test_a_database_store_keeps_its_snapshots_in_the_cache_folder(tmp_path):
+    assert snapshot_root("postgresql://u@db/heze", tmp_path) == tmp_path / "prepared"
+
+
+def test_every_store_says_its_id_and_a_reopened_store_the_same(store_location, data_copy):
+    with open_store(store_location, data_dir=data_copy) as opened:
+        first = opened.store_id()
+    with open_store(store_location, data_dir=data_copy) as again:
+        assert again.store_id() == first != ""
