@@ -33,12 +33,18 @@ def _throttle() -> Throttle:
 
 
 def current_editor() -> Editor | None:
-    """The logged-in editor of this session, or None; the account is read again on every run
-    (every save, import and admin action is one), so a removed editor, a new role or a new
-    password ends the session at the next action."""
+    """The logged-in editor of this session, or None (login_box has checked the account on
+    this run)."""
     editor = st.session_state.get(_KEY)
-    if not isinstance(editor, Editor):
-        return None
+    return editor if isinstance(editor, Editor) else None
+
+
+def _recheck() -> None:
+    """The account read again, once a run before any page (every save, import and admin action
+    is a run): a removed editor, a new role or a new password ends the session."""
+    editor = current_editor()
+    if editor is None:
+        return
     try:
         now = account_stamp(editor.name, path=settings().editors_file)
     except AuthError:
@@ -46,8 +52,6 @@ def current_editor() -> Editor | None:
     if now is None or now != st.session_state.get(_STAMP):
         _log_out()
         st.session_state["login_message"] = t("login_revoked")
-        return None
-    return editor
 
 
 def _admit(editor: Editor) -> None:
@@ -113,7 +117,9 @@ def _write_cookie() -> None:
 
 
 def login_box() -> Editor | None:
-    """Sidebar: who is logged in and a log-out button, or the log-in form."""
+    """Sidebar: who is logged in and a log-out button, or the log-in form (app.py draws it
+    before every page, so the account check here guards every page's writes)."""
+    _recheck()
     _from_cookie()
     _write_cookie()
     editor = current_editor()

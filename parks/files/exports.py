@@ -28,7 +28,7 @@ from parks.display.tables import in_park
 from parks.files.osm_area import MARGIN_DEG
 from parks.model.dataset import Dataset
 from parks.model.industries import Taxonomy
-from parks.model.schema import SPECS, field_heading
+from parks.model.schema import CODED, SPECS, field_heading
 from parks.model.text_rules import inert
 from parks.model.vocab import KIND, PRECISION, STAGE
 
@@ -167,7 +167,6 @@ def selection_table(frames: dict[str, pd.DataFrame], inside: Memberships | None 
 
 
 # the columns whose cells are codes: shown by their labels, the codes kept beside them
-CODED = ("layer", "kind", "industry", "subsector", "industries", "stage", "precision")
 HEADINGS = {"layer": Label("图层", "Layer"), "county": Label("县区", "County"),
             "county_adcode": Label("县区代码", "County code"),
             "in_park_id": Label("入园判定编号", "In park (outline) ID"),

@@ -8,6 +8,7 @@ in 1 MB pieces, never held whole, counting what openpyxl would build.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -85,8 +86,6 @@ def _scan(book: zipfile.ZipFile, name: str, limit_bytes: int) -> _Scan:
 
 def workbook_problems(data: bytes) -> list[str]:
     """Every limit an XLSX's parts pass, in words ([] when none); read without opening it."""
-    import io
-
     problems = []
     with zipfile.ZipFile(io.BytesIO(data)) as book:
         for info in book.infolist():

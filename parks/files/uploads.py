@@ -16,7 +16,7 @@ import pandas as pd
 from parks.errors import Problem
 from parks.files.sheet_limits import frame_problems, workbook_problems
 from parks.model.credit_code import looks_like_credit_codes
-from parks.model.schema import BILINGUAL, TableSpec
+from parks.model.schema import BILINGUAL, CODED, TableSpec
 from parks.model.text_rules import line_breaks
 
 MAX_MB = 20  # the one upload limit: read_upload refuses more, the app's uploaders say and enforce it
@@ -234,10 +234,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "confidence": ("可信度", "置信度", "confidence"),
     "note": ("备注", "说明", "note", "notes", "remark"),
 }
-# the code columns of parks.files.exports' tables (…_code), whatever table they came from
-_EXPORTED_CODES = frozenset(f"{c}code" for c in ("layer", "kind", "industry", "subsector",
-                                                 "industries", "stage", "county", "inpark",
-                                                 "precision", "approximate"))
 _STRIP = re.compile(r"[\s_\-:：（）()/\\]+")
 
 
@@ -293,7 +289,7 @@ def _candidates(spec: TableSpec) -> dict[str, str]:
 def _exported_elsewhere(key: str, known: Mapping[str, str]) -> bool:
     """A data export's code column of a field this table lacks: left out, never guessed (a
     parks export's industries_code is no enterprise's industries_text)."""
-    return key not in known and key in _EXPORTED_CODES
+    return key not in known and key in {_key(f"{column}_code") for column in CODED}
 
 
 def _holds_credit_codes(frame: pd.DataFrame | None, header: str, spec: TableSpec) -> bool:

@@ -236,3 +236,8 @@ def field_label(name: str, lang: str) -> str:
 def field_heading(name: str, lang: str) -> str:
     """The label of a record field with its unit, for table headings: 面积(km²)."""
     return field_column(name).heading.get(lang)
+
+
+# Columns the data exports show as labels and keep as codes in <column>_code (an import reads
+# those back as the field itself, or leaves them out where its table has no such field)
+CODED = ("layer", "kind", "industry", "subsector", "industries", "stage", "precision")

@@ -101,9 +101,9 @@ class GeoPackageStore(Store):
             return version
 
     def store_id(self) -> str:
-        """The store's identity kept in the file's meta table."""
-        with self._lock:
-            return _gpkg_sql.store_id(self._connection())
+        """The store's identity kept in the file's meta table, as read when it was opened (every
+        commit checks it is still the same: no query on every page run)."""
+        return self._seen.store_id
 
     def revision(self, table: str, record_id: str) -> int:
         """The audit sequence number of the record's last change (0 when it has none)."""

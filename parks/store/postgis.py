@@ -95,9 +95,9 @@ class PostGISStore(Store):
             return read_version(conn, self._schema)
 
     def store_id(self) -> str:
-        """The store's identity kept in the schema's meta table."""
-        with self._session(transaction=False) as conn:
-            return store_id(conn, self._schema)
+        """The store's identity kept in the schema's meta table, as read when it was opened
+        (every commit checks it is still the same: no query on every page run)."""
+        return self._seen.store_id
 
     def revision(self, table: str, record_id: str) -> int:
         """The audit sequence number of the record's last change (0 when it has none)."""

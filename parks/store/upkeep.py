@@ -13,7 +13,14 @@ from pathlib import Path
 from parks.config import DATA_DIR
 from parks.model.schema import TABLES
 from parks.store import _gpkg_sql
-from parks.store.base import StoreError, quote, sibling_tmp
+from parks.store.base import (
+    StoreError,
+    columns_problem,
+    legacy_columns,
+    quote,
+    renamed,
+    sibling_tmp,
+)
 
 
 @dataclass
@@ -62,17 +69,17 @@ def _holdings(conn: sqlite3.Connection, found: Checkup) -> None:
     row = conn.execute(f"SELECT value FROM {_gpkg_sql.META_TABLE} WHERE key = 'store_id'").fetchone()
     found.store_id = row[0] if row else ""
     found.version = _gpkg_sql.read_version(conn)
+    present = {spec.name: [r[1] for r in conn.execute(f"PRAGMA table_info({quote(spec.name)})")
+                           if r[1] not in ("fid", "geom")] for spec in TABLES}
+    problem, _ = columns_problem(renamed(present, legacy_columns(present, TABLES)), TABLES)
+    if problem:  # the check the store itself makes when it opens (an older layout is fine)
+        found.problems.append(f"{problem}: made by a newer version?")
+        return
     regions: set[str] = set()
     for spec in TABLES:
-        columns = {r[1] for r in conn.execute(f"PRAGMA table_info({quote(spec.name)})")}
-        unknown = columns - set(spec.names) - {"fid", "geom"} - {f"{c.removesuffix('_en')}"
-                                                                 for c in spec.names}
-        if unknown:
-            found.problems.append(f"{spec.name} has columns this app does not know "
-                                  f"({', '.join(sorted(unknown))}): made by a newer version?")
         found.records[spec.name] = conn.execute(
             f"SELECT count(*) FROM {quote(spec.name)}").fetchone()[0]
-        if "region_adcode" in columns:
+        if "region_adcode" in present[spec.name]:
             regions |= {r[0] for r in conn.execute(
                 f"SELECT DISTINCT region_adcode FROM {quote(spec.name)}") if r[0]}
     found.regions = sorted(regions)
