@@ -30,7 +30,8 @@ def _pan(page: Page, lat: float, lon: float, zoom: int) -> None:
     """Move the map as a reader would, once the (possibly new) map frame holds its map: after a
     rerun the frame can exist before its script has made the map (seen on a loaded machine)."""
     frame = map_frame(page, timeout_s=60)
-    frame.wait_for_function(f"() => {FIND_MAP} !== undefined", timeout=60_000)
+    frame.wait_for_function(f"() => typeof L !== \"undefined\" && {FIND_MAP} !== undefined",
+                            timeout=60_000)
     frame.evaluate(f"() => {{ {FIND_MAP}.setView([{lat}, {lon}], {zoom}); }}")
 
 
