@@ -1,35 +1,30 @@
-"""Data-quality page: precision and source counts, failing rows, likely duplicates, weak locations."""
-
-from pathlib import Path
+"""Data-quality page: precision, source and functional-area counts, failing rows, likely duplicates,
+weak locations."""
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from parks.analysis.stats import counts_by_precision, counts_by_source, likely_duplicates, place_words
-from parks.display.tables import display_table
-from parks.model.dataset import check_data
-from parks.model.schema import SPECS, field_label
+from parks.analysis.stats import (
+    counts_by_functional_area,
+    counts_by_precision,
+    counts_by_source,
+    likely_duplicates,
+    place_words,
+)
+from parks.display.tables import count_headings, display_table
+from parks.model.schema import SPECS
 from parks.model.vocab import PRECISION
 from ui import loaders
 from ui.i18n import lang, t
 from ui.session import region
-
-
-@st.cache_data(show_spinner=False)
-def _problems(folder: str, fingerprint: str, version: int, cache: str) -> pd.DataFrame:
-    del fingerprint, version  # cache key only
-    tables = loaders.store().read_tables()
-    found = check_data(Path(folder), cache_dir=Path(cache), tables=tables)
-    return pd.DataFrame([p.as_dict() for p in found],
-                        columns=["file", "row", "field", "value", "reason"])
-
 
 language = lang()
 dataset = loaders.dataset(region())
 if dataset is None:
     st.stop()
 frames = {"parks": dataset.parks, "enterprises": dataset.enterprises, "projects": dataset.projects}
+headings = {**count_headings(frames, language), "total": t("total")}
 st.title(t("quality_title"))
 
 left, right = st.columns(2)
@@ -46,15 +41,18 @@ with left:
         tooltip=["precision", "table", "value"]).properties(height=180), width="stretch")
 with right:
     st.subheader(t("by_source"))
-    by_source = counts_by_source(frames).rename(columns={**{n: SPECS[n].label.get(language) for n in frames},
-                                                          "source": field_label("source", language),
-                                                          "total": t("total")})
-    st.dataframe(by_source, hide_index=True, width="stretch", height=360, key="quality_source")
+    st.dataframe(counts_by_source(frames).rename(columns=headings), hide_index=True, width="stretch",
+                 height=360, key="quality_source")
+
+st.subheader(t("by_functional_area"))  # the zones Heze's statistics report beside the counties
+areas = counts_by_functional_area(frames)
+if areas.empty:
+    st.info(t("no_functional_area"))
+else:
+    st.dataframe(areas.rename(columns=headings), hide_index=True, width="stretch", key="quality_areas")
 
 st.subheader(t("failing_rows"))
-folder = loaders.data_dir()
-problems = _problems(str(folder), loaders.data_fingerprint(folder), loaders.store().version(),
-                     str(loaders.cache_dir()))
+problems = loaders.data_problems()
 if problems.empty:
     st.success(t("all_valid"))
 else:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
 from typing import NamedTuple
 
 import pandas as pd
@@ -22,11 +21,12 @@ _ROAD_ENTRY = Entry("road")
 _VILLAGE_FACTOR = 0.85
 
 
-@dataclass(frozen=True)
-class GeocodeResult:
+class GeocodeResult(NamedTuple):
     """The answer for one address. `precision` uses the records' vocabulary (town, county, or
     digitised for an online provider's address-level point); lon/lat are WGS-84;
-    `functional_area` is the zone (菏泽高新区 …) the address lies in, empty when none."""
+    `functional_area` is the zone (菏泽高新区 …) the address lies in, empty when none.
+    A named tuple, not a frozen dataclass: as immutable, and built in a quarter of the time
+    (a bulk import makes one per address)."""
 
     query: str
     status: str
@@ -44,7 +44,7 @@ class GeocodeResult:
 
     def as_dict(self) -> dict[str, object]:
         """The result as a plain dict, field name → value."""
-        return asdict(self)
+        return self._asdict()
 
 
 class Hit(NamedTuple):
@@ -65,31 +65,17 @@ def _after_province(hits: list[Hit], i: int) -> bool:
             and any(e.kind.startswith("province") for e in last.entries))
 
 
-def _sizes(text: str, i: int, index: AddressIndex) -> list[int]:
-    """Lengths of the names starting at i, longest first; grows the word only while it is the
-    start of some name, so a scan costs a few lookups per character whatever the index size."""
-    names, prefixes, found = index.names, index.prefixes, []
-    for end in range(i + 2, len(text) + 1):
-        word = text[i:end]
-        if word in names:
-            found.append(end - i)
-        if word not in prefixes:
-            break
-    return found[::-1]
-
-
-def _match(text: str, i: int, index: AddressIndex, hits: list[Hit]) -> Hit | None:
-    """The longest usable name at i; else the longest name skipped before a road word, as a
-    road (a false friend: 东明路, 单县路); else None."""
+def _match(text: str, i: int, words: list[str], index: AddressIndex,
+           hits: list[Hit]) -> Hit | None:
+    """The longest usable name of `words` (the names at i, shortest first); else the longest
+    name skipped before a road word, as a road (a false friend: 东明路, 单县路); else None."""
     road = None
-    for size in _sizes(text, i, index):
-        word = text[i:i + size]
-        entries = index.names[word]
+    for word in reversed(words):
         if word in index.plain:  # no entry is conditional: the common case, kept fast
-            return Hit(i, word, entries)
-        street = _ROAD.match(text, i + size)
-        usable = tuple(e for e in entries if not (e.guarded and street))
-        if any(e.at_start for e in usable) and not _after_province(hits, i):
+            return Hit(i, word, index.names[word])
+        street = _ROAD.match(text, i + len(word))
+        usable = index.unguarded[word] if street else index.names[word]
+        if word in index.anchored and not _after_province(hits, i):
             usable = tuple(e for e in usable if not e.at_start)
         if usable:
             return Hit(i, word, usable)
@@ -99,11 +85,24 @@ def _match(text: str, i: int, index: AddressIndex, hits: list[Hit]) -> Hit | Non
 
 
 def scan(text: str, index: AddressIndex) -> list[Hit]:
-    """Longest matches left to right; a short form before a road word is a road, not a place."""
+    """Longest matches left to right; a short form before a road word is a road, not a place.
+    At each start the word grows only while it begins some name, so a scan costs a few set
+    lookups per character whatever the index size."""
     hits: list[Hit] = []
-    i, starts = 0, index.starts
-    while i < len(text) - 1:
-        hit = _match(text, i, index, hits) if text[i:i + 2] in starts else None
+    names, prefixes, starts = index.names, index.prefixes, index.starts
+    i, size = 0, len(text)
+    while i < size - 1:
+        if text[i:i + 2] not in starts:
+            i += 1
+            continue
+        words = []
+        for end in range(i + 2, size + 1):
+            word = text[i:end]
+            if word in names:
+                words.append(word)
+            if word not in prefixes:
+                break
+        hit = _match(text, i, words, index, hits) if words else None
         if hit is None:
             i += 1
             continue
@@ -147,9 +146,13 @@ def _outside(hits: list[Hit]) -> Hit | None:
     return None
 
 
-def _pick(hits: list[Hit], kind: str, county: str = "") -> list[tuple[Hit, Entry]]:
-    return [(h, e) for h in hits for e in h.entries
-            if e.kind == kind and (not county or e.county == county)]
+def _first(hits: list[Hit], kind: str) -> tuple[Hit, Entry] | None:
+    """The first entry of `kind` in the address, with its hit."""
+    for hit in hits:
+        for entry in hit.entries:
+            if entry.kind == kind:
+                return hit, entry
+    return None
 
 
 def _unique(hits: list[Hit], kind: str) -> tuple[str, str]:
@@ -171,16 +174,16 @@ def _county(hits: list[Hit]) -> tuple[str, float, str]:
     """County adcode, confidence and the deciding text. A county name decides; then a town name
     found in only one county (鲁西新区陈集镇 is in 定陶区); then a named park or zone (a short
     zone name only beside other evidence of the region); then a unique village name."""
-    found = _pick(hits, "county")
+    found = _first(hits, "county")
     if found:
-        hit, entry = found[0]
+        hit, entry = found
         return entry.county, 0.95 * entry.weight, hit.text
     county, text = _unique(hits, "town")
     if county:
         return county, 0.9, text
-    found = _pick(hits, "place") or (_pick(hits, "zone") if _evidence(hits) else [])
+    found = _first(hits, "place") or (_first(hits, "zone") if _evidence(hits) else None)
     if found:
-        hit, entry = found[0]
+        hit, entry = found
         return entry.county, 0.85 * entry.weight, hit.text
     county, text = _unique(hits, "village")
     return (county, 0.75, text) if county else ("", 0.0, "")
@@ -202,10 +205,10 @@ def _town(hits: list[Hit], county: str) -> tuple[Entry | None, str]:
     """The entry naming the town in `county` (directly, through a named place, a village or a
     village name without 村, unique in the county) and its text."""
     for kind in ("town", "place", "village", "hamlet"):
-        for hit, entry in _pick(hits, kind, county):
-            towns = {e.town for e in hit.entries if e.kind == kind and e.county == county}
-            if entry.town and len(towns) == 1:
-                return entry, hit.text
+        for hit in hits:
+            mine = [e for e in hit.entries if e.kind == kind and e.county == county]
+            if mine and mine[0].town and all(e.town == mine[0].town for e in mine):
+                return mine[0], hit.text
     return None, ""
 
 
@@ -255,8 +258,8 @@ def _located(address: str, hits: list[Hit], found: tuple[str, float, str],
     lon, lat = point
     return GeocodeResult(
         address, "ok", county, index.county_names.get(county, ""), town,
-        None if lon is None else round(lon, 6), None if lat is None else round(lat, 6),
-        precision, "+".join(t for t in dict.fromkeys((matched, town_text)) if t),
+        lon, lat,
+        precision, matched if town_text in ("", matched) else f"{matched}+{town_text}",
         round(min(confidence, 1.0), 2), note, functional_area=_zone(hits, town_entry))
 
 
@@ -281,5 +284,5 @@ def geocode(address: str, index: AddressIndex) -> GeocodeResult:
 
 def geocode_many(addresses: Iterable[str], index: AddressIndex) -> pd.DataFrame:
     """One row per address (the GeocodeResult fields), in input order."""
-    rows = [geocode("" if a is None else str(a), index).as_dict() for a in addresses]
-    return pd.DataFrame(rows, columns=list(GeocodeResult.__dataclass_fields__))
+    rows = [geocode("" if a is None else str(a), index) for a in addresses]
+    return pd.DataFrame(rows, columns=list(GeocodeResult._fields))

@@ -45,6 +45,9 @@ class AddressIndex:
     seat_points: dict[str, tuple[float, float]] = field(default_factory=dict)
     central_county: str = ""  # where a city address without a county lies (the city seat's)
     plain: frozenset[str] = frozenset()  # names none of whose entries is guarded or at_start
+    # a name's entries that still count before a road word (none: the name is then a road)
+    unguarded: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
+    anchored: frozenset[str] = frozenset()  # names with an entry that counts only at the start
     prefixes: frozenset[str] = frozenset()  # every start (≥ 2 characters) of a longer name
     starts: frozenset[str] = frozenset()  # the first two characters of every name
 
@@ -132,13 +135,23 @@ def _town_forms(town: str, official: set[str]) -> list[tuple[str, bool]]:
     return forms
 
 
-def _add_towns(names: dict[str, list[Entry]], gaz: Gazetteer, zones: dict[str, str],
+def town_zones(towns: pd.DataFrame, aliases: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """(county adcode, town) → the functional area administering the town (towns.csv's unit,
+    when it is not the county), by the name the aliases give it (菏泽经济技术开发区 → 菏泽经济开发区);
+    towns a county administers itself are left out."""
+    zones = dict(zip(aliases["alias"], aliases["functional_area"], strict=True))
+    mine = towns[towns["unit_adcode"] != towns["county_adcode"]]
+    return {(c, t): zones.get(u) or u
+            for c, t, u in zip(mine["county_adcode"], mine["town"], mine["unit"], strict=True)}
+
+
+def _add_towns(names: dict[str, list[Entry]], gaz: Gazetteer, zones: dict[tuple[str, str], str],
                renamed: dict[tuple[str, str], str]) -> None:
     """Towns under every spelling; a town administered by a functional area carries it."""
     official = set(gaz.towns["town"])
     for row in gaz.towns.itertuples(index=False):
         town = row.town if row.current != "no" else _current_name(gaz, row, renamed)
-        zone = zones.get(row.unit, "") if row.unit_adcode != row.county_adcode else ""
+        zone = zones.get((row.county_adcode, row.town), "")
         _add(names, row.town, Entry("town", row.county_adcode, town, zone=zone))
         for form, weak in _town_forms(row.town, official):
             _add(names, form, Entry("town", row.county_adcode, town, 0.95, guarded=True,
@@ -179,7 +192,7 @@ def build_index(region_adcode: str, region_name: str, gazetteer: Gazetteer,
     names: dict[str, list[Entry]] = {}
     _add_outside(names, outside, str(region_adcode))
     _add_counties(names, gazetteer, aliases)
-    zones = dict(zip(aliases["alias"], aliases["functional_area"], strict=True))
+    zones = town_zones(gazetteer.towns, aliases)
     with_town = aliases[aliases["town"] != ""]
     renamed = dict(zip(zip(with_town["county_adcode"], with_town["alias"], strict=True),
                        with_town["town"], strict=True))
@@ -191,13 +204,18 @@ def build_index(region_adcode: str, region_name: str, gazetteer: Gazetteer,
     frozen = {k: tuple(v) for k, v in names.items()}
     seats = gazetteer.seats
     towns = gazetteer.town_points()
+    # points rounded once here, not on every answer
     return AddressIndex(
         str(region_adcode), region_name, frozen,
         dict(zip(seats["adcode"], seats["name_zh"], strict=True)),
-        {(r.county_adcode, r.town): (r.lon, r.lat) for r in towns.itertuples(index=False)},
-        {r.adcode: (float(r.lon), float(r.lat)) for r in seats.itertuples(index=False)},
+        {(r.county_adcode, r.town): (round(r.lon, 6), round(r.lat, 6))
+         for r in towns.itertuples(index=False)},
+        {r.adcode: (round(float(r.lon), 6), round(float(r.lat), 6))
+         for r in seats.itertuples(index=False)},
         central_county,
         frozenset(k for k, v in frozen.items() if not any(e.guarded or e.at_start for e in v)),
+        {k: tuple(e for e in v if not e.guarded) for k, v in frozen.items()},
+        frozenset(k for k, v in frozen.items() if any(e.at_start for e in v)),
         frozenset(k[:n] for k in frozen for n in range(2, len(k))),
         frozenset(k[:2] for k in frozen))
 

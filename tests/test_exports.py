@@ -17,7 +17,8 @@ from geo.snapshot import NoBrowserError, snapshot
 from geo.static_map import map_extent, nice_length
 from parks.analysis.query import Filters, Selection, filter_enterprises, filter_parks, filter_projects
 from parks.display.print_map import BriefingSpec
-from parks.files.exports import export, neutralise
+from parks.files.exports import export, neutralise, selection_csv, selection_xlsx
+from parks.files.reports import county_table
 
 CHEM = Filters(kinds=("chemical_park",))
 
@@ -320,3 +321,30 @@ def test_an_exported_csv_reads_back_through_the_import(heze, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "产业 → industry" in out and "县区代码 → county_adcode" in out
     assert f"{len(firms)} row(s) valid, 0 with errors" in out
+
+
+def test_csv_and_xlsx_have_a_functional_area_column(heze):
+    firms = heze.enterprises.assign(functional_area="")
+    firms.loc[firms.index[0], "functional_area"] = "菏泽高新区"
+    frames = {"parks": heze.parks.assign(functional_area=""), "enterprises": firms}
+    table = pd.read_csv(io.BytesIO(selection_csv(frames)), encoding="utf-8-sig", dtype=str,
+                        keep_default_na=False)
+    assert list(table["功能区"]).count("菏泽高新区") == 1
+    assert table.columns.get_loc("功能区") == table.columns.get_loc("乡镇/街道") + 1
+    book = openpyxl.load_workbook(io.BytesIO(selection_xlsx(frames)))
+    rows = list(book["enterprises"].values)
+    assert rows[1][rows[0].index("functional_area")] == "菏泽高新区"
+    assert "功能区" in next(iter(book["企业"].values))
+
+
+def test_the_briefing_counts_functional_areas_beside_the_counties(heze):
+    pypdf = pytest.importorskip("pypdf")
+    parks, projects = (f.assign(functional_area="") for f in (heze.parks, heze.projects))
+    firms = heze.enterprises.copy()
+    firms["functional_area"] = ["菏泽高新区" if i < 3 else "" for i in range(len(firms))]
+    selection = Selection(parks, firms, projects)
+    assert ["功能区：菏泽高新区", "0", "3", "0"] in county_table(heze, selection, "zh")
+    plain = county_table(heze, Selection(parks, firms.assign(functional_area=""), projects), "zh")
+    assert not any(row[0].startswith("功能区") for row in plain)  # no area, no row
+    reader = pypdf.PdfReader(io.BytesIO(export("pdf", heze, selection, BriefingSpec()).data))
+    assert re.search(r"功能区：菏泽高新区\s+0\s+3\s+0", reader.pages[0].extract_text())

@@ -1,5 +1,5 @@
 """The public address test set: ≥ 98% right county, ≥ 85% right town, every reject rejected;
-per category (functional areas, short and former names, villages, false friends)."""
+per category (functional areas, short and former names, villages, false friends); the speed."""
 
 from __future__ import annotations
 

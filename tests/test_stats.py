@@ -8,6 +8,7 @@ import pandas as pd
 
 from parks.analysis.stats import (
     counts_by_county,
+    counts_by_functional_area,
     counts_by_industry,
     counts_by_precision,
     counts_by_source,
@@ -86,3 +87,16 @@ def test_targets_wide_and_labels():
     assert target_label(360, "亿元", "力争") == "力争 360 亿元"
     assert target_label(8, "%", "左右") == "8%左右"
     assert targets_wide(targets, "NO-SUCH").empty
+
+
+def test_counts_by_functional_area_counts_records_in_a_zone_per_table():
+    frames = {"parks": pd.DataFrame({"functional_area": ["菏泽高新区", ""]}),
+              "enterprises": pd.DataFrame({"functional_area": ["菏泽经济开发区", "菏泽高新区",
+                                                               "菏泽经济开发区", ""]}),
+              "projects": pd.DataFrame({"county_adcode": ["371702"]})}  # never located: no column
+    table = counts_by_functional_area(frames)
+    assert table.to_dict("records") == [
+        {"functional_area": "菏泽经济开发区", "parks": 0, "enterprises": 2, "projects": 0, "total": 2},
+        {"functional_area": "菏泽高新区", "parks": 1, "enterprises": 1, "projects": 0, "total": 2}]
+    empty = counts_by_functional_area({"parks": pd.DataFrame({"functional_area": [""]})})
+    assert empty.empty and list(empty.columns) == ["functional_area", "parks", "total"]

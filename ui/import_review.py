@@ -10,6 +10,7 @@ import streamlit as st
 
 from geo.labels import Label
 from parks.analysis.query import Selection
+from parks.analysis.stats import FUNCTIONAL_AREA
 from parks.errors import DataValidationError
 from parks.files.importing import (
     LEGACY_NOTE,
@@ -72,7 +73,7 @@ class Progress:
 def preview_selection(dataset: Dataset, table: str, records: pd.DataFrame) -> Selection:
     """The valid rows of an import, located like stored records, alone on the map."""
     located = locate(records[records["region_adcode"] == dataset.region.adcode].reset_index(
-        drop=True), dataset.gazetteer, dataset.counties)
+        drop=True), dataset.gazetteer, dataset.counties, dataset.zones)
     frames = {"parks": dataset.parks.iloc[0:0], "enterprises": dataset.enterprises.iloc[0:0],
               "projects": dataset.projects.iloc[0:0]}
     frames[table] = located
@@ -83,7 +84,8 @@ def preview_selection(dataset: Dataset, table: str, records: pd.DataFrame) -> Se
 _REPORT_HEADERS = {"row": Label("行", "Row"), "status": Label("结果", "Result"),
                    "name": Label("名称", "Name"), "county": Label("县区代码", "County code"),
                    "message": Label("说明", "Message"),
-                   "changes": Label("对已有记录的改动", "Changes to the stored record")}
+                   "changes": Label("对已有记录的改动", "Changes to the stored record"),
+                   "functional_area": FUNCTIONAL_AREA}
 _STATUS = {"ok": Label("✔ 通过", "✔ ok"), "error": Label("✘ 错误", "✘ error")}
 
 

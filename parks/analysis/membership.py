@@ -119,11 +119,14 @@ class Memberships:
                             index=ids.index)
 
 
-def membership_of(dataset: Dataset, found: pd.DataFrame | None = None) -> Memberships:
-    """The dataset's Memberships; `found`: members(dataset) when already at hand."""
+def membership_of(dataset: Dataset, found: pd.DataFrame | None = None,
+                  per_park: pd.DataFrame | None = None) -> Memberships:
+    """The dataset's Memberships; `found`: members(dataset), `per_park`: park_members(dataset,
+    found), each when already at hand."""
     found = members(dataset) if found is None else found
+    per_park = park_members(dataset, found) if per_park is None else per_park
     names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
-    return Memberships(found, park_members(dataset, found), names)
+    return Memberships(found, per_park, names)
 
 
 def undecidable_by_county(dataset: Dataset, found: pd.DataFrame) -> pd.Series:

@@ -1,4 +1,5 @@
-"""Tables behind charts and the data-quality page: counts by county, industry, precision, source."""
+"""Tables behind charts and the data-quality page: counts by county, functional area, industry,
+precision, source."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from geo.labels import Label
 from parks.analysis.query import record_codes
 from parks.model.dataset import search_text
 from parks.model.industries import Taxonomy
@@ -30,6 +32,24 @@ def counts_by_county(frames: Mapping[str, pd.DataFrame], counties: pd.DataFrame)
         out[name] = out["adcode"].map(counts).fillna(0).astype(int)
     out["total"] = out[list(frames)].sum(axis=1) if frames else 0
     return out
+
+
+# a derived column (the zone administering a record's town), not a schema field
+FUNCTIONAL_AREA = Label("功能区", "Functional area")
+
+
+def counts_by_functional_area(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per functional area holding a record (functional_area, one column per frame,
+    total), largest first; records outside every area are not counted (they are the rest of
+    their county). Frames without the column (never located) count nothing."""
+    areas = {name: (f["functional_area"] if "functional_area" in f.columns
+                    else pd.Series(dtype=str)) for name, f in frames.items()}
+    found = sorted({a for col in areas.values() for a in col if a})
+    out = pd.DataFrame({"functional_area": found})
+    for name, col in areas.items():
+        out[name] = out["functional_area"].map(col.value_counts()).fillna(0).astype(int)
+    out["total"] = out[list(frames)].sum(axis=1) if frames else 0
+    return out.sort_values("total", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def counts_by_industry(frame: pd.DataFrame, taxonomy: Taxonomy, system: str = "sei") -> pd.Series:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 from geo.labels import Label
 from parks.analysis.membership import Memberships
 from parks.analysis.query import record_codes
+from parks.analysis.stats import FUNCTIONAL_AREA
 from parks.display.popups import INDUSTRIES, industry_text
 from parks.model.industries import Taxonomy
-from parks.model.schema import field_heading
+from parks.model.schema import SPECS, field_heading, field_label
 from parks.model.vocab import KIND, LEVEL, PRECISION, STAGE
 
 NAME = Label("名称", "Name")  # name_en in English where there is one, else name_zh
@@ -92,3 +95,10 @@ def display_table(frame: pd.DataFrame, table: str, taxonomy: Taxonomy, lang: str
     if inside is not None:
         out = _with_members(out, frame, table, lang, park_names or {}, inside)
     return out.reset_index(drop=True)
+
+
+def count_headings(tables: Iterable[str], lang: str) -> dict[str, str]:
+    """Headings of a count table in `lang`: each record table by its name, and the columns it
+    groups by (source, functional area)."""
+    return {**{name: SPECS[name].label.get(lang) for name in tables},
+            "source": field_label("source", lang), "functional_area": FUNCTIONAL_AREA.get(lang)}

@@ -21,6 +21,7 @@ from geo.vendor import DEFAULT_DEST
 from parks.analysis.compliance import Compliance, compliance
 from parks.analysis.membership import Memberships, membership_of
 from parks.analysis.query import Filters, Selection
+from parks.analysis.stats import FUNCTIONAL_AREA
 from parks.display.map_look import MapLook
 from parks.display.print_map import BriefingSpec, briefing_frame, map_png
 from parks.display.records_map import records_map
@@ -130,8 +131,8 @@ def permalink(base: str, region: str, filters: Filters, spec: BriefingSpec) -> s
 
 EXPORT_COLUMNS = ["layer", "id", "name_zh", "name_en", "kind", "industry", "subsector",
                   "industries", "stage", "investment_yi", "county_adcode", "county", "town",
-                  "in_park_id", "in_park", "precision", "approximate", "lon", "lat", "source",
-                  "as_of", "confidence"]
+                  "functional_area", "in_park_id", "in_park", "precision", "approximate", "lon",
+                  "lat", "source", "as_of", "confidence"]
 
 
 def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
@@ -171,7 +172,7 @@ HEADINGS = {"layer": Label("图层", "Layer"), "county": Label("县区", "County
             "county_adcode": Label("县区代码", "County code"),
             "in_park_id": Label("入园判定编号", "In park (outline) ID"),
             "in_park": Label("入园判定", "In park (outline)"),
-            "approximate": Label("近似位置", "Approximate")}
+            "approximate": Label("近似位置", "Approximate"), "functional_area": FUNCTIONAL_AREA}
 YES_NO = {True: Label("是", "yes"), False: Label("否", "no")}
 
 

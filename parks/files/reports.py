@@ -14,7 +14,12 @@ from geo.labels import Label
 from geo.static_map import cjk_font, draw_legend, draw_map, draw_qr, missing_note, qr_png
 from parks.analysis.membership import Memberships, membership_of
 from parks.analysis.query import Filters, Selection
-from parks.analysis.stats import counts_by_county, main_projects, records_by_industry
+from parks.analysis.stats import (
+    counts_by_county,
+    counts_by_functional_area,
+    main_projects,
+    records_by_industry,
+)
 from parks.display.print_map import (
     BriefingSpec,
     briefing_frame,
@@ -32,6 +37,8 @@ MAIN_PROJECTS = Label("主要项目（按阶段、投资）", "Main projects (by
 PROJECT = Label("项目", "Project")
 TOTAL = Label("合计", "Total")
 COUNTY_UNKNOWN = Label("县区未知", "County unknown")
+# a functional area's records, beside the counties (they are also in their county's row)
+AREA_ROW = Label("功能区：{name}", "Zone: {name}")
 NONE = Label("（无）", "(none)")
 GENERATED = Label("生成日期", "Generated")
 MORE = Label("另有 {n} 个项目未列出", "{n} more not listed")
@@ -43,11 +50,16 @@ def _counts_header(first: str, lang: str) -> list[str]:
 
 
 def county_table(dataset: Dataset, selection: Selection, lang: str) -> list[list[str]]:
-    """Rows of the county table: name and parks/enterprises/projects shown, then unknown and total."""
-    counts = counts_by_county(selection.frames(), dataset.counties)
+    """Rows of the county table: name and parks/enterprises/projects shown, then each functional
+    area holding a shown record (Heze's statistics report them beside the counties), unknown and
+    total."""
+    frames = selection.frames()
+    counts = counts_by_county(frames, dataset.counties)
     rows = [[r.name_zh, str(r.parks), str(r.enterprises), str(r.projects)]
             for r in counts.itertuples(index=False)]
-    frames = selection.frames()
+    rows += [[AREA_ROW.get(lang).format(name=r.functional_area), str(r.parks),
+              str(r.enterprises), str(r.projects)]
+             for r in counts_by_functional_area(frames).itertuples(index=False)]
     unknown = [str(int((frames[t]["county_adcode"] == "").sum()))
                for t in ("parks", "enterprises", "projects")]
     total = [TOTAL.get(lang), *(str(len(frames[t])) for t in ("parks", "enterprises",
