@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from ui import loaders
 from ui.i18n import lang, t
 from ui.login import login_box
 from ui.page_style import page_style
@@ -13,6 +14,7 @@ st.set_page_config(page_title=t("app_title", "zh"), layout="wide")
 page_style()
 settings()  # read once per session; bad values stop here, every problem listed
 init_session()
+loaders.prefetch(region())  # a server's first run: the data loads while the page is imported
 st.set_page_config(page_title=app_heading(lang(), region()))  # the tab names the chosen city
 sidebar_frame()
 editor = login_box()

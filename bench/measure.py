@@ -23,6 +23,9 @@ TARGETS = {"render_ms": {100_000: 1000, 10_000: 600}, "filter_ms": {100_000: 100
            "payload_bytes": {100_000: 3_000_000}, "server_rss_mb": {100_000: 400},
            "pip_points_per_s": 2_000_000, "load_p95_filter_ms": 3000,
            "basemap_features_per_s": TARGET_FEATURES_PER_S}
+# issue 21's targets for creating the store and a bulk import (bench/bulk_import.py)
+TARGETS |= {"store_create_ms": {100_000: 5000}, "import_ms": {100_000: 60_000},
+            "import_rss_mb": {100_000: 1024}}
 QUERIES = ("1", "23", "", "7", "45", "")  # consecutive values differ: each one is a change
 APP = ROOT / "app.py"
 BASELINE_APP = ROOT / "bench" / "baseline_app.py"
@@ -172,3 +175,25 @@ def first_map_ms(browser: object, work: Path, n: int) -> int:
         finally:
             context.close()
     return round((time.perf_counter() - start) * 1000)
+
+
+def first_map_figures(sizes: list[int], work: Path, *, repeats: int, log: TextIO) -> dict[str, object]:
+    """Only the server start → first map figures, per size: the first start (no snapshot yet,
+    first_map_ms), then `repeats` restarts with the snapshot present (median
+    first_map_snapshot_ms; every run in first_map_snapshot_runs)."""
+    got: dict[str, dict[int, object]] = {"first_map_ms": {}, "first_map_snapshot_ms": {},
+                                         "first_map_snapshot_runs": {}}
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            for n in sizes:
+                open_store(work / f"store-{n}.gpkg", data_dir=data_folder(work, n)).close()
+                got["first_map_ms"][n] = first_map_ms(browser, work, n)
+                runs = [first_map_ms(browser, work, n) for _ in range(repeats)]
+                got["first_map_snapshot_runs"][n] = runs
+                got["first_map_snapshot_ms"][n] = round(statistics.median(runs))
+                print(f"[bench] {n:>9,}: first map {got['first_map_ms'][n]} ms, with the snapshot "
+                      f"{runs} ms", file=log, flush=True)
+        finally:
+            browser.close()
+    return got

@@ -11,7 +11,10 @@ ROWS = (("render_ms", "map document: navigation → drawn (ms)"),
         ("first_map_snapshot_ms", "app: server start → map, snapshot (ms)"))
 PURE_ROWS = (("build_ms", "map build + render, one run (ms)"), ("html_bytes", "map HTML + update (bytes)"),
              ("load_ms", "load + validate the records (ms)"),
-             ("store_create_ms", "create the store from the CSVs (ms)"))
+             ("store_create_ms", "create the store from the CSVs (ms)"),
+             ("import_ms", "XLSX import with geocoding (ms)"),
+             ("import_cpu_ms", "XLSX import with geocoding (CPU ms)"),
+             ("import_rss_mb", "XLSX import, peak memory (MB)"))
 
 
 def _fmt(value: object) -> str:

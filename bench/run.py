@@ -5,6 +5,8 @@
     python bench/run.py --load     # also 20 browser sessions changing filters for 2 minutes
     python bench/run.py --load --load-table parks   # the same with the parks table open
     python bench/run.py --basemap  # also the OSM basemap build (bench/basemap.py)
+    python bench/run.py --import-rows 0   # without the 100k-row XLSX import
+    python bench/run.py --first-map --sizes 100000 --repeats 5   # only server start → first map
 
 Synthetic enterprises (parks.model.synthetic) are added to the real records; the server and the
 browser run on this machine only (nothing leaves localhost).
@@ -21,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.machine import machine_info
-from bench.measure import TARGETS, browser_figures, pure_figures
+from bench.measure import TARGETS, browser_figures, first_map_figures, pure_figures
 from bench.report import table
 from parks.model.schema import TABLES
 
@@ -29,8 +31,8 @@ SIZES = (1_000, 10_000, 100_000)
 PURE_ONLY = (1_000_000,)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark (and optionally the load test), print a table or JSON; returns the exit code."""
+def _parser() -> argparse.ArgumentParser:
+    """The command line: sizes, repeats and which figures besides the default ones."""
     cli = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     cli.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     cli.add_argument("--sizes", type=int, nargs="*", default=list(SIZES), help="enterprise counts")
@@ -43,16 +45,34 @@ def main(argv: list[str] | None = None) -> int:
                      help="seconds a load-test user looks at the map between changes")
     cli.add_argument("--load-table", choices=[spec.name for spec in TABLES], default=None,
                      help="load-test users open the page with this table open under the map")
+    cli.add_argument("--import-rows", type=int, default=100_000,
+                     help="rows of the XLSX import with geocoding (bench/bulk_import.py); 0 skips")
     cli.add_argument("--basemap", action="store_true",
                      help="also the OSM basemap build: features/s, bytes per 1,000 km²")
-    args = cli.parse_args(argv)
+    cli.add_argument("--first-map", action="store_true",
+                     help="only server start → first map (no snapshot, then --repeats restarts "
+                          "with it: first_map_snapshot_ms) for --sizes; nothing else")
+    return cli
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark (and optionally the load test), print a table or JSON; returns the exit code."""
+    args = _parser().parse_args(argv)
     log = sys.stderr if args.json else sys.stdout
     results: dict[str, object] = {"machine": machine_info(), "targets": TARGETS}
     with tempfile.TemporaryDirectory(prefix="heze-bench-") as tmp:
         work = Path(tmp)
-        pure_sizes = [*args.sizes, *([] if args.no_million else PURE_ONLY)]
-        results |= pure_figures(pure_sizes, work, log=log)
-        results |= browser_figures(args.sizes, work, repeats=args.repeats, log=log)
+        if args.first_map:
+            results |= first_map_figures(args.sizes, work, repeats=args.repeats, log=log)
+        else:
+            pure_sizes = [*args.sizes, *([] if args.no_million else PURE_ONLY)]
+            results |= pure_figures(pure_sizes, work, log=log)
+            results |= browser_figures(args.sizes, work, repeats=args.repeats, log=log)
+        if args.import_rows and not args.first_map:
+            from bench.bulk_import import FIGURES, measure
+
+            got = measure(args.import_rows)
+            results |= {key: {args.import_rows: got[key]} for key in FIGURES}
         if args.load:
             from bench.load import THINK_S, run_load
 

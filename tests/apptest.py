@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from parks.store import open_store
@@ -25,6 +27,28 @@ def private_store(monkeypatch: pytest.MonkeyPatch, folder: Path) -> Path:
     add_editor(*ADMIN, "admin", path=editors)
     add_editor(*EDITOR, "editor", path=editors)
     return folder / "heze.gpkg"
+
+
+def private_world(monkeypatch: pytest.MonkeyPatch, folder: Path, data: Path, cache: Path) -> Path:
+    """private_store, with this test's data folder and cache folder; returns the store's path."""
+    path = private_store(monkeypatch, folder)
+    monkeypatch.setenv("HEZE_DATA_DIR", str(data))
+    monkeypatch.setenv("HEZE_CACHE_DIR", str(cache))
+    return path
+
+
+def restarted(page: Callable[[], None]) -> AppTest:
+    """The page in a new server process, as far as the app can tell: every cache is gone."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    return AppTest.from_function(page, default_timeout=120)
+
+
+def shown(at: AppTest) -> str:
+    """Run the page (no exception allowed) and return the last text it wrote."""
+    at.run()
+    assert not at.exception, at.exception
+    return at.markdown[-1].value
 
 
 def login(at: AppTest, who: tuple[str, str] = EDITOR) -> AppTest:

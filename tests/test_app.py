@@ -126,6 +126,11 @@ def test_quality_page(monkeypatch):
     assert any("所有数据行均通过校验" in s.value for s in at.success)
     subheaders = [s.value for s in at.subheader]
     assert "仅定位到县区的记录" in subheaders
+    # data/'s zone parks (菏泽高新技术产业开发区 …) put them, their 片区 and their firms in a zone
+    assert "按功能区" in subheaders
+    [areas] = [d.value for d in at.dataframe if "功能区" in d.value.columns]
+    hitech = areas.set_index("功能区").loc["菏泽高新区"]
+    assert hitech["园区"] >= 1 and hitech["企业"] >= 1 and hitech["合计"] == hitech[:3].sum()
 
 
 def test_bad_data_is_shown_plainly_and_last_good_data_kept(monkeypatch, data_copy):
@@ -352,3 +357,18 @@ def test_link_opens_the_filters_it_carries_and_filters_are_written_back(monkeypa
     at.multiselect(key="map_counties__en").set_value(["371728", "371725"]).run()
     assert at.query_params["county"] == "371728,371725"
     assert at.query_params["lang"] == "en"
+
+
+def test_quality_page_groups_records_by_functional_area(monkeypatch, data_copy):
+    """A firm of 菏泽高新区 (its park) moved into 岳程街道, a street 菏泽经济技术开发区 administers, is
+    counted under 菏泽经济开发区: the town decides before the park."""
+    firms = data_copy / "enterprises.csv"
+    text = firms.read_text(encoding="utf-8")
+    firms.write_text(text.replace(",371702,,p-heze-hitech,", ",371702,岳程街道,p-heze-hitech,", 1),
+                     encoding="utf-8")
+    at = _app(monkeypatch, data_copy)
+    at.switch_page("app_pages/quality.py").run()
+    assert not at.exception
+    [areas] = [d.value for d in at.dataframe if "功能区" in d.value.columns]
+    count = areas.set_index("功能区")["企业"]
+    assert count["菏泽经济开发区"] == 1 and count["菏泽高新区"] >= 1

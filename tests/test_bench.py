@@ -72,7 +72,8 @@ def test_static_site_serves_documents_and_the_vendored_leaflet(tmp_path: Path) -
 def test_bench_command_line_documents_its_options() -> None:
     out = subprocess.run([sys.executable, "bench/run.py", "--help"], cwd=ROOT, capture_output=True,
                          text=True, timeout=120, check=True).stdout
-    for option in ("--json", "--load", "--sizes", "--repeats", "--no-million", "--think", "--load-table"):
+    for option in ("--json", "--load", "--sizes", "--repeats", "--no-million", "--think", "--load-table",
+                   "--import-rows", "--first-map"):
         assert option in out
 
 
@@ -84,9 +85,11 @@ def test_load_options_reach_the_load_test(monkeypatch: pytest.MonkeyPatch, capsy
     monkeypatch.setattr(bench.run, "pure_figures", lambda *a, **k: {})
     monkeypatch.setattr(bench.run, "browser_figures", lambda *a, **k: {})
     monkeypatch.setattr(bench.load, "run_load", lambda work, **k: got.update(k) or {"p95": 1})
-    bench.run.main(["--sizes", "--no-million", "--json", "--load", "--sessions", "3", "--think", "2", "5"])
+    bench.run.main(["--sizes", "--no-million", "--json", "--import-rows", "0", "--load",
+                    "--sessions", "3", "--think", "2", "5"])
     assert got["sessions"] == 3 and got["think_s"] == (2.0, 5.0) and got["table"] is None
-    bench.run.main(["--sizes", "--no-million", "--json", "--load", "--load-table", "parks"])
+    bench.run.main(["--sizes", "--no-million", "--json", "--import-rows", "0", "--load",
+                    "--load-table", "parks"])
     assert got["think_s"] == bench.load.THINK_S == (5.0, 15.0) and got["table"] == "parks"
     assert '"load"' in capsys.readouterr().out
 
@@ -131,7 +134,8 @@ def test_the_synthetic_county_builds_into_a_measured_archive(tmp_path: Path) -> 
     assert got["features"] == villages * each + 2  # a river and a railway; no road every 0.05°
     assert got["bytes"] == (tmp_path / "county.pmtiles").stat().st_size > 0
     assert got["bytes_per_1000_km2"] == round(got["bytes"] / area_km2(box) * 1000)
-    assert set(got["stages_s"]) == {"reading", "writing", "tippecanoe"}
+    # the buildings, encoded beside tippecanoe, are added to its zoom-14 tiles at the end
+    assert set(got["stages_s"]) == {"reading", "writing", "tippecanoe", "adding"}
     # seconds are printed to 0.01 s, features/s from the unrounded time
     # both sides are rounded (to 1/s and to 0.01 s): a few features a second differ by ~0.4
     assert got["features_per_s"] == pytest.approx(got["features"] / got["seconds"], rel=0.02, abs=1)
@@ -171,7 +175,7 @@ def test_the_basemap_flag_adds_the_build_figures(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(bench.run, "pure_figures", lambda *a, **k: {})
     monkeypatch.setattr(bench.run, "browser_figures", lambda *a, **k: {})
     monkeypatch.setattr(bench.basemap, "basemap_figures", lambda work, **k: {"basemap": {"x": 1}})
-    bench.run.main(["--sizes", "--no-million", "--json", "--basemap"])
+    bench.run.main(["--sizes", "--no-million", "--json", "--import-rows", "0", "--basemap"])
     printed = json.loads(capsys.readouterr().out)
     assert printed["basemap"] == {"x": 1} and printed["targets"]["basemap_features_per_s"] == 50_000
 
@@ -182,3 +186,34 @@ def test_report_lists_the_first_map_with_the_snapshot_present() -> None:
                "targets": {}, "first_map_snapshot_ms": {100_000: 11_700}}
     row = next(line for line in table(results).splitlines() if "snapshot" in line)
     assert row.split()[-4:] == ["100,000", "11,700", "—", "—"]
+
+
+def test_the_first_map_flag_measures_only_the_first_map(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    import bench.run
+
+    got: dict[str, object] = {}
+    monkeypatch.setattr(bench.run, "pure_figures", lambda *a, **k: pytest.fail("pure figures run"))
+    monkeypatch.setattr(bench.run, "browser_figures", lambda *a, **k: pytest.fail("browser run"))
+    monkeypatch.setattr(bench.run, "first_map_figures", lambda sizes, work, **k: got.update(
+        sizes=sizes, **k) or {"first_map_snapshot_ms": {100_000: 2900}})
+    bench.run.main(["--first-map", "--sizes", "100000", "--repeats", "3", "--json"])
+    assert got["sizes"] == [100_000] and got["repeats"] == 3
+    assert json.loads(capsys.readouterr().out)["first_map_snapshot_ms"] == {"100000": 2900}
+
+
+def test_the_json_run_adds_the_bulk_import_figures(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    import bench.bulk_import
+    import bench.run
+
+    asked: list[int] = []
+    monkeypatch.setattr(bench.run, "pure_figures", lambda *a, **k: {})
+    monkeypatch.setattr(bench.run, "browser_figures", lambda *a, **k: {})
+    monkeypatch.setattr(bench.bulk_import, "measure", lambda n: asked.append(n) or {
+        "n": n, "import_ms": 41_000, "import_cpu_ms": 40_000, "import_rss_mb": 738.0})
+    bench.run.main(["--sizes", "--no-million", "--json"])
+    printed = json.loads(capsys.readouterr().out)
+    assert asked == [100_000]
+    assert printed["import_ms"] == {"100000": 41_000} and printed["import_rss_mb"] == {"100000": 738.0}
+    assert printed["targets"]["import_ms"] == {"100000": 60_000}
+    bench.run.main(["--sizes", "--no-million", "--json", "--import-rows", "0"])
+    assert asked == [100_000] and "import_ms" not in json.loads(capsys.readouterr().out)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from geo.crs import distance_m
 from parks.errors import DataValidationError
 from parks.model.dataset import check_data, load_dataset
-from tests.records import AIRPORT, ENTERPRISE, PARK, PROJECT, UNLOCATED, mini_data
+from tests.records import AIRPORT, DATA, ENTERPRISE, PARK, PROJECT, UNLOCATED, mini_data
 
 
 def _load(folder, cache_dir):
@@ -116,3 +118,36 @@ def test_other_region_rows_are_validated_but_not_loaded(tmp_path, cache_dir):
     jds = load_dataset("370800", data_dir=tmp_path / "d", cache_dir=cache_dir)
     assert list(jds.enterprises["id"]) == ["e-jining"]
     assert len(jds.counties) == 11
+
+
+def test_a_record_in_a_town_a_zone_administers_carries_that_functional_area(tmp_path, cache_dir):
+    """岳程街道 is administered by 菏泽经济技术开发区 (towns.csv unit 371771), named as the geocoder
+    names it (place_aliases.csv); a 定陶区 record lies in no zone."""
+    zoned = ENTERPRISE | {"id": "e-zoned", "county_adcode": "371702", "town": "岳程街道"}
+    folder = mini_data(tmp_path / "d", enterprises=[ENTERPRISE, zoned])
+    bare = _load(folder, cache_dir)  # no place_aliases.csv: the unit's own name
+    assert list(bare.enterprises["functional_area"]) == ["", "菏泽经济技术开发区"]
+    shutil.copy(DATA / "place_aliases.csv", folder / "place_aliases.csv")
+    ds = _load(folder, cache_dir)
+    areas = dict(zip(ds.enterprises["id"], ds.enterprises["functional_area"], strict=True))
+    assert areas == {"e-saituo": "", "e-zoned": "菏泽经济开发区"}
+    assert ds.zones[("371702", "吕陵镇")] == "菏泽高新区"
+    assert set(ds.parks["functional_area"]) == {""}
+
+
+def test_a_park_named_as_a_functional_area_puts_its_parks_and_firms_in_it(tmp_path, cache_dir):
+    """A park whose name is a functional area's (place_aliases.csv) is in that area, and so are
+    its child parks and the firms it holds; a firm whose town gives an area keeps that one."""
+    zone = PARK | {"id": "p-zone", "name_zh": "菏泽高新技术产业开发区", "kind": "development_zone",
+                   "county_adcode": "371702", "town": "", "precision": "county"}
+    child = PARK | {"id": "p-child", "name_zh": "石墨烯产业园", "parent_id": "p-zone",
+                    "county_adcode": "371702", "town": "", "precision": "county"}
+    firm = ENTERPRISE | {"id": "e-in", "park_id": "p-child"}
+    town = ENTERPRISE | {"id": "e-town", "park_id": "p-zone", "county_adcode": "371702",
+                         "town": "岳程街道"}
+    folder = mini_data(tmp_path / "d", parks=[PARK, zone, child],
+                       enterprises=[ENTERPRISE, firm, town])
+    shutil.copy(DATA / "place_aliases.csv", folder / "place_aliases.csv")
+    ds = _load(folder, cache_dir)
+    assert list(ds.parks["functional_area"]) == ["", "菏泽高新区", "菏泽高新区"]
+    assert list(ds.enterprises["functional_area"]) == ["", "菏泽高新区", "菏泽经济开发区"]

@@ -92,7 +92,7 @@ def test_report_downloads_as_csv_with_bom(ctx):
     assert data.startswith(b"\xef\xbb\xbf")
     table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
     assert list(table.columns) == ["row", "status", "id", "name", "county", "town", "precision",
-                                   "message", "changes"]
+                                   "functional_area", "message", "changes"]
 
 
 def test_stable_ids_make_reimport_idempotent(ctx, tmp_path):
@@ -329,3 +329,15 @@ def test_an_old_sheet_with_one_english_column_per_field_imports_it_as_english(ct
     text = ImportRun(preview, matches, None).text
     assert "area_basis → area_basis_en (an old single-language column: imported as the English " \
            "text)" in text
+
+
+def test_the_report_has_a_functional_area_column_for_geocoded_rows(ctx):
+    sheet = ("企业名称,注册地址,行业\n区内公司,菏泽市牡丹区岳程街道长江路1号,生物医药\n"
+             "县里公司,郓城县随官屯镇,生物医药\n")
+    preview = _preview(sheet.encode("gbk"), ctx)
+    report = preview.report.set_index("row")
+    assert list(report["functional_area"]) == ["菏泽经济开发区", ""]
+    assert "functional_area" not in preview.records.columns  # the report's, not a record field
+    table = pd.read_csv(io.BytesIO(report_csv(preview)), dtype=str, keep_default_na=False,
+                        encoding="utf-8-sig")
+    assert list(table["functional_area"]) == ["菏泽经济开发区", ""]

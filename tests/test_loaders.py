@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from parks.model import prepared
 from parks.model.prepared import SnapshotKey
 from parks.store import open_store
-from tests.apptest import private_store
+from tests.apptest import private_world, restarted, shown
 from tests.stores import AIRPORT_ID, park_record
 from ui import loaders
 
@@ -28,18 +28,10 @@ def _page() -> None:
         st.write(loaded.parks.set_index("id").loc["p-heze-airport", "name_zh"])
 
 
-def _shown(at: AppTest) -> str:
-    at.run()
-    assert not at.exception, at.exception
-    return at.markdown[-1].value
-
-
 @pytest.fixture
 def world(monkeypatch, tmp_path, data_copy, cache_dir):
     """A private store and data folder; calls of the validating loader counted."""
-    path = private_store(monkeypatch, tmp_path / "store")
-    monkeypatch.setenv("HEZE_DATA_DIR", str(data_copy))
-    monkeypatch.setenv("HEZE_CACHE_DIR", str(cache_dir))
+    path = private_world(monkeypatch, tmp_path / "store", data_copy, cache_dir)
     calls = []
     real = prepared.load_dataset
     monkeypatch.setattr(prepared, "load_dataset", lambda *a, **k: calls.append(a) or real(*a, **k))
@@ -47,10 +39,7 @@ def world(monkeypatch, tmp_path, data_copy, cache_dir):
 
 
 def _restart() -> AppTest:
-    """A new server process, as far as the app can tell: every cached resource is gone."""
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    return AppTest.from_function(_page, default_timeout=120)
+    return restarted(_page)
 
 
 def _edit(path: Path, name: str) -> None:
@@ -61,20 +50,20 @@ def _edit(path: Path, name: str) -> None:
 
 def test_a_restart_reads_the_snapshot_and_does_not_validate(world):
     path, calls = world
-    first = _shown(_restart())
+    first = shown(_restart())
     assert len(calls) == 1
     assert any((path.parent / "heze.gpkg.snapshot").iterdir())
-    assert _shown(_restart()) == first
+    assert shown(_restart()) == first
     assert len(calls) == 1  # the second start read the snapshot
 
 
 def test_an_edit_shows_on_the_next_load(world):
     path, calls = world
     at = _restart()
-    _shown(at)
+    shown(at)
     _edit(path, "改过的机场")
-    assert _shown(at) == "改过的机场"
-    assert _shown(_restart()) == "改过的机场" and len(calls) == 2  # the restart reads it too
+    assert shown(at) == "改过的机场"
+    assert shown(_restart()) == "改过的机场" and len(calls) == 2  # the restart reads it too
 
 
 def test_the_old_data_serves_while_the_new_snapshot_is_built(world, monkeypatch):
@@ -86,18 +75,18 @@ def test_the_old_data_serves_while_the_new_snapshot_is_built(world, monkeypatch)
     monkeypatch.setattr(prepared, "load_dataset", lambda *a, **k: gate.wait(60) and real(*a, **k))
     at = _restart()
     gate.set()
-    old = _shown(at)
+    old = shown(at)
     gate.clear()
     _edit(path, "改过的机场")
-    assert _shown(at) == old  # the rebuild waits at the gate: the old data serves …
+    assert shown(at) == old  # the rebuild waits at the gate: the old data serves …
     assert any("正在准备新版本" in c.value for c in at.caption)
-    assert _shown(at) == old
+    assert shown(at) == old
     gate.set()
     for _ in range(100):  # … until the new one is whole
-        if _shown(at) == "改过的机场":
+        if shown(at) == "改过的机场":
             break
         threading.Event().wait(0.1)
-    assert _shown(at) == "改过的机场" and not at.caption
+    assert shown(at) == "改过的机场" and not at.caption
 
 
 def _key(store_id: str = "s1", version: int = 1) -> SnapshotKey:
@@ -128,3 +117,33 @@ def test_another_stores_data_is_never_served_meanwhile(heze):
     threading.Timer(0.3, gate.set).start()
     got, updating = serving.dataset("slot", _key("s2"), slow, 0.0)  # waits despite the 0 s
     assert got is heze and not updating and gate.is_set()
+
+
+def test_a_prefetch_starts_the_first_load_once_and_the_page_waits_for_it(heze):
+    serving, gate, built = loaders.Serving(), threading.Event(), []
+
+    def slow():
+        built.append(1)
+        gate.wait(60)
+        return heze
+
+    serving.start("slot", _key(), slow)
+    serving.start("slot", _key(), slow)  # already being prepared: not started twice
+    threading.Timer(0.3, gate.set).start()
+    assert serving.dataset("slot", _key(), slow, None) == (heze, False)
+    serving.start("slot", _key(), slow)  # served: nothing to start
+    assert len(built) == 1
+
+
+def test_the_app_prefetches_the_data_on_a_servers_first_run(world, monkeypatch):
+    _, calls = world
+    started = []
+    real = loaders.Serving.start
+    monkeypatch.setattr(loaders.Serving, "start", lambda *a: started.append(a[1]) or real(*a))
+    at = AppTest.from_file(str(Path(loaders.__file__).parent.parent / "app.py"),
+                           default_timeout=120)
+    st.cache_resource.clear()
+    at.run()
+    assert not at.exception, at.exception
+    at.run()  # served now: no second prefetch
+    assert len(started) == 1 and started[0].startswith("371700:") and len(calls) == 1

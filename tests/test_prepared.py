@@ -147,3 +147,41 @@ def test_every_store_says_its_id_and_a_reopened_store_the_same(store_location, d
         first = opened.store_id()
     with open_store(store_location, data_dir=data_copy) as again:
         assert again.store_id() == first != ""
+
+
+def test_a_kept_extra_is_read_only_for_its_key_code_and_checksum(gpkg_store, store_path,
+                                                                  data_copy, cache_dir):
+    root = snapshot_root(str(store_path), cache_dir)
+    key = _key(gpkg_store)
+    _prepare(gpkg_store, root, data_copy, cache_dir)
+    assert prepared.write_extra(root, key, "map.json", b"derived", "code-1")
+    assert prepared.read_extra(root, key, "map.json", "code-1") == b"derived"
+    assert prepared.read_extra(root, key, "map.json", "code-2") is None  # other code: stale
+    assert prepared.read_extra(root, key, "other.json", "code-1") is None
+    kept = root / key.name / "extra" / "map.json"
+    kept.write_bytes(b"damaged")
+    assert prepared.read_extra(root, key, "map.json", "code-1") is None
+
+
+def test_an_extra_of_another_data_version_is_never_used(gpkg_store, store_path, data_copy,
+                                                         cache_dir):
+    root = snapshot_root(str(store_path), cache_dir)
+    old, new = _key(gpkg_store, data="d1"), _key(gpkg_store, data="d2")
+    for key in (old, new):
+        _prepare(gpkg_store, root, data_copy, cache_dir, key)
+    assert prepared.write_extra(root, old, "map.json", b"old map", "c")
+    assert prepared.read_extra(root, new, "map.json", "c") is None
+    # the old version's file copied into the new one's folder: its sidecar says whose it is
+    (root / old.name / "extra").rename(root / new.name / "extra")
+    assert prepared.read_extra(root, new, "map.json", "c") is None
+
+
+def test_an_extra_is_kept_only_beside_a_whole_snapshot_of_its_key(gpkg_store, store_path,
+                                                                   data_copy, cache_dir):
+    root = snapshot_root(str(store_path), cache_dir)
+    key = _key(gpkg_store)
+    assert not prepared.write_extra(root, key, "map.json", b"x", "c")
+    assert not (root / key.name).exists()
+    _prepare(gpkg_store, root, data_copy, cache_dir)
+    (root / key.name / "manifest.json").write_text("{}")
+    assert not prepared.write_extra(root, key, "map.json", b"x", "c")

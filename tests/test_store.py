@@ -227,16 +227,16 @@ def test_a_failure_half_way_rolls_everything_back(gpkg_store, store_path, monkey
     sha = _sha(store_path)
     store = open_store(store_path)
     before, version, audit = store.read_tables(), store.version(), store.audit()
-    real_write = _gpkg_sql.write_record
+    real_write = _gpkg_sql.write_records
     calls = []
 
     def failing_write(*args: object, **kwargs: object) -> None:
         calls.append(args)
         if len(calls) > 1:
-            raise OSError("disk full")  # after the first row is written
+            raise OSError("disk full")  # after the first group of rows is written
         real_write(*args, **kwargs)
 
-    monkeypatch.setattr(_gpkg_sql, "write_record", failing_write)
+    monkeypatch.setattr(_gpkg_sql, "write_records", failing_write)
     changes = pd.concat([park_record(store, AIRPORT_ID, note="x"), park_record(store, "p-test-new")])
     with pytest.raises(OSError, match="disk full"):
         store.commit({"parks": changes}, user="t", reason="boom", validate=lambda tables: [])
@@ -245,7 +245,7 @@ def test_a_failure_half_way_rolls_everything_back(gpkg_store, store_path, monkey
         _assert_same_tables(other.read_tables(), before)
         assert other.version() == version
         pd.testing.assert_frame_equal(other.audit(), audit)
-    monkeypatch.setattr(_gpkg_sql, "write_record", real_write)
+    monkeypatch.setattr(_gpkg_sql, "write_records", real_write)
     _assert_same_tables(store.read_tables(), before)
     store.close()
     assert _sha(store_path) == sha

@@ -34,7 +34,7 @@ REFUSALS = {
 }
 AUDIT_WRITERS = {"gpkg": (_gpkg_sql, "write_audit"), "postgis": (pg_sql, "write_audit")}
 # A child process writes the rows, says so, then sleeps until it is killed mid-transaction.
-ROW_WRITERS = {"gpkg": ("parks.store._gpkg_sql", "write_record"),
+ROW_WRITERS = {"gpkg": ("parks.store._gpkg_sql", "write_records"),
                "postgis": ("parks.store._postgis_sql", "write_rows")}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import struct
 
@@ -11,6 +12,7 @@ import shapely
 
 from geo.crs import distance_m, gcj02_to_wgs84
 from parks.model.schema import PARKS
+from parks.store.base import AUDIT_JSON
 from tests.stores import AIRPORT, AIRPORT_ID, park_record, sql_rows
 
 
@@ -87,3 +89,22 @@ def test_gdal_reads_the_store(gpkg_store, store_path):
 
 # ---- commits ----
 
+
+
+def test_sqlite_audits_inserts_in_the_very_text_python_writes(gpkg_store):
+    """Inserted rows are audited by SQLite's json_object (one statement, not 100k encodings):
+    the text equals base.AUDIT_JSON of the record, for the baseline and for a later insert
+    whose text needs escaping."""
+    tricky = 'a "quoted" back\\slash\nnew line\ttab 😀 𠀀 /'
+    gpkg_store.commit({"parks": park_record(gpkg_store, "p-test-synthetic", note=tricky)},
+                      user="t", reason="insert", validate=lambda tables: [])
+    tables = gpkg_store.read_tables()
+    audit = gpkg_store.audit()
+    inserts = audit[audit["action"] == "insert"]
+    assert len(inserts) == sum(len(frame) for frame in tables.values())
+    for _, row in inserts.iterrows():
+        frame = tables[row["table_name"]]
+        record = frame[frame["id"] == row["record_id"]].iloc[0].to_dict()
+        assert row["after"] == AUDIT_JSON(record), row["record_id"]
+    assert json.loads(inserts[inserts["record_id"] == "p-test-synthetic"].iloc[0]["after"])[
+        "note"] == tricky

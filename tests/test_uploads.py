@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+from datetime import date, datetime
+from types import SimpleNamespace
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from parks.files.uploads import MAX_BYTES, UploadError, match_headers, read_upload
@@ -56,6 +59,30 @@ def test_merged_header_cells_are_named():
                          "m.xlsx")
     assert [(p.row, p.field) for p in upload.problems] == [(1, "A1:B1")]
     assert "merged header" in upload.problems[0].reason
+
+
+def test_merged_header_cells_are_named_by_both_readers():
+    # a formula sends the sheet through openpyxl (it alone tells which cell holds one)
+    upload = read_upload(_xlsx([["名称", None, "地址", None], ["甲", "x", "曹县", "=1+1"]],
+                               merge="C1:D1"), "m.xlsx")
+    assert [(p.row, p.field) for p in upload.problems if "merged" in p.reason] == [(1, "C1:D1")]
+
+
+def test_the_fast_reader_gives_openpyxls_cells(monkeypatch):
+    sheet = [[None, "名称", "日期", "数量", "备注"], [None, "甲", datetime(2025, 6, 1), 3.0, " 有空格 "],
+             [None, None, None], [None, "乙", date(2024, 12, 31), 2.5, None],
+             [None, "丙", "2025-06", 7, True]]
+    data = _xlsx(sheet)
+    fast = read_upload(data, "f.xlsx")
+    monkeypatch.setattr("parks.files.uploads.scan_workbook",
+                        lambda d: SimpleNamespace(problems=[], formulas=True))  # force openpyxl
+    slow = read_upload(data, "f.xlsx")
+    pd.testing.assert_frame_equal(fast.frame, slow.frame)
+    assert list(fast.frame.columns) == ["column 1", "名称", "日期", "数量", "备注"]
+    assert fast.frame["日期"].tolist() == ["2025-06-01", "2024-12-31", "2025-06"]
+    assert fast.frame["数量"].tolist() == ["3", "2.5", "7"]
+    assert fast.frame["备注"].tolist() == ["有空格", "", "True"]
+    assert list(fast.frame.index) == [0, 2, 3]  # the blank row dropped, numbers still the sheet's
 
 
 @pytest.mark.parametrize(("data", "fragment"), [

@@ -234,6 +234,10 @@ STRINGS: dict[str, Label] = EDIT_STRINGS | {
     "by_precision": Label("按定位精度", "By location precision"),
     "by_source": Label("按来源", "By source"),
     "total": Label("合计", "Total"),
+    "by_functional_area": Label("按功能区", "By functional area"),
+    "no_functional_area": Label("没有记录位于功能区（经开区、高新区所辖街道镇）",
+                                "No record lies in a functional area (the streets and towns the "
+                                "development zones administer)"),
     "failing_rows": Label("未通过校验的行", "Rows failing validation"),
     "all_valid": Label("所有数据行均通过校验。", "Every data row passes validation."),
     "duplicates": Label("疑似重复", "Likely duplicates"),

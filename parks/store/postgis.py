@@ -37,9 +37,9 @@ from parks.store.base import (
     audit_filters,
     check_commit_args,
     frames,
-    prepare_records,
     undo_last,
 )
+from parks.store.intake import prepare_records
 from parks.store.sighting import Sighting
 from parks.store.translations import bilingual_fills
 
