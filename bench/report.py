@@ -8,7 +8,8 @@ ROWS = (("render_ms", "map document: navigation → drawn (ms)"),
         ("app_render_ms", "app: navigation → map drawn (ms)"), ("filter_ms", "filter change → redrawn (ms)"),
         ("payload_bytes", "bytes sent to the browser"), ("server_rss_mb", "server peak memory (MB)"),
         ("first_map_ms", "app: first map after start (ms)"),
-        ("first_map_snapshot_ms", "app: server start → map, snapshot (ms)"))
+        ("first_map_snapshot_ms", "app: server start → map, snapshot (ms)"),
+        ("first_visit_later_ms", "app: first visit 5 s after start → map (ms)"))
 PURE_ROWS = (("build_ms", "map build + render, one run (ms)"), ("html_bytes", "map HTML + update (bytes)"),
              ("load_ms", "load + validate the records (ms)"),
              ("store_create_ms", "create the store from the CSVs (ms)"),

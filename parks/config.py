@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from geo.cloud import BIN_MIN
+from geo.grid_counts import BIN_MIN
 from geo.labels import Label
 
 REPO = Path(__file__).resolve().parent.parent

@@ -7,4 +7,4 @@ scripts/setup.sh
 # system one returns it (~60 MB less at peak); fewer malloc arenas for the session threads.
 export ARROW_DEFAULT_MEMORY_POOL="${ARROW_DEFAULT_MEMORY_POOL:-system}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-exec .venv/bin/streamlit run app.py "$@"
+exec .venv/bin/streamlit run serve.py "$@"  # app.py, with the first page warmed as the server starts

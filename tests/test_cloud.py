@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from geo.basemaps import resolve
-from geo.cloud import HOLLOW_BIT, CloudLayer, LayerUpdate, frame_bounds, grid_bins, mask_b64, pack, quantise
+from geo.cloud import HOLLOW_BIT, CloudLayer, LayerUpdate, frame_bounds, mask_b64, pack, quantise
 from geo.crs import distance_m, wgs84_to_gcj02
+from geo.grid_counts import grid_bins
 from geo.maps import build_map, display_layer
 
 RNG = np.random.default_rng(3)

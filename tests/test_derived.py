@@ -10,6 +10,7 @@ from pandas.testing import assert_frame_equal
 from streamlit.testing.v1 import AppTest
 
 from parks.model.prepared import FRAMES, SnapshotKey, write_snapshot
+from parks.store import open_store
 from tests.apptest import private_world, restarted, shown
 from tests.stores import AIRPORT_ID, park_record
 from ui import derived, loaders
@@ -108,7 +109,7 @@ def test_a_restart_reads_the_map_and_memberships_kept_with_the_snapshot(counted)
     assert calls == {"base_map": 1, "members": 1, "park_members": 1}
     assert shown(_restart()) == first
     assert calls == {"base_map": 1, "members": 1, "park_members": 1}  # read, not derived
-    with loaders.open_store(path) as store:
+    with open_store(path) as store:
         store.commit({"parks": park_record(store, AIRPORT_ID, name_zh="改过的机场")}, user="lee",
                      reason="test")
     assert shown(_restart()).startswith("改过的机场")  # a new version: derived again

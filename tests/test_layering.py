@@ -32,12 +32,12 @@ def test_importing_geo_and_parks_leaves_streamlit_out():
 def _modules() -> list[Path]:
     found = sorted(p for folder in ("geo", "parks", "ui", "app_pages")
                    for p in (ROOT / folder).rglob("*.py"))
-    return [*found, ROOT / "app.py"]
+    return [*found, ROOT / "app.py", ROOT / "serve.py"]
 
 
 def _layer(path: Path) -> str:
     rel = path.relative_to(ROOT)
-    return "app" if rel.parts[0] == "app.py" else rel.parts[0]
+    return "app" if rel.parts[0] in ("app.py", "serve.py") else rel.parts[0]
 
 
 def _imports(path: Path) -> set[str]:

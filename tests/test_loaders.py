@@ -15,7 +15,7 @@ from parks.model.prepared import SnapshotKey
 from parks.store import open_store
 from tests.apptest import private_world, restarted, shown
 from tests.stores import AIRPORT_ID, park_record
-from ui import loaders
+from ui import loaders, serving
 
 
 def _page() -> None:
@@ -68,8 +68,8 @@ def test_an_edit_shows_on_the_next_load(world):
 
 def test_the_old_data_serves_while_the_new_snapshot_is_built(world, monkeypatch):
     path, _ = world
-    monkeypatch.setattr(loaders, "BACKGROUND_FROM", 0)
-    monkeypatch.setattr(loaders, "REBUILD_WAIT_S", 0.0)
+    monkeypatch.setattr(serving, "BACKGROUND_FROM", 0)
+    monkeypatch.setattr(serving, "REBUILD_WAIT_S", 0.0)
     gate = threading.Event()
     real = prepared.load_dataset
     monkeypatch.setattr(prepared, "load_dataset", lambda *a, **k: gate.wait(60) and real(*a, **k))
@@ -94,7 +94,7 @@ def _key(store_id: str = "s1", version: int = 1) -> SnapshotKey:
 
 
 def test_a_failed_rebuild_is_raised_and_tried_again():
-    serving, built = loaders.Serving(), []
+    shared, built = serving.Serving(), []
 
     def broken():
         built.append(1)
@@ -102,44 +102,44 @@ def test_a_failed_rebuild_is_raised_and_tried_again():
 
     for _ in range(2):
         with pytest.raises(ValueError, match="bad"):
-            serving.dataset("slot", _key(), broken, None)
-    assert len(built) == 2 and serving.get("slot") is None
+            shared.dataset("slot", _key(), broken, None)
+    assert len(built) == 2 and shared.get("slot") is None
 
 
 def test_another_stores_data_is_never_served_meanwhile(heze):
-    serving, gate = loaders.Serving(), threading.Event()
-    serving.dataset("slot", _key("s1"), lambda: heze, None)
+    shared, gate = serving.Serving(), threading.Event()
+    shared.dataset("slot", _key("s1"), lambda: heze, None)
 
     def slow():
         gate.wait(60)
         return heze
 
     threading.Timer(0.3, gate.set).start()
-    got, updating = serving.dataset("slot", _key("s2"), slow, 0.0)  # waits despite the 0 s
+    got, updating = shared.dataset("slot", _key("s2"), slow, 0.0)  # waits despite the 0 s
     assert got is heze and not updating and gate.is_set()
 
 
 def test_a_prefetch_starts_the_first_load_once_and_the_page_waits_for_it(heze):
-    serving, gate, built = loaders.Serving(), threading.Event(), []
+    shared, gate, built = serving.Serving(), threading.Event(), []
 
     def slow():
         built.append(1)
         gate.wait(60)
         return heze
 
-    serving.start("slot", _key(), slow)
-    serving.start("slot", _key(), slow)  # already being prepared: not started twice
+    shared.start("slot", _key(), slow)
+    shared.start("slot", _key(), slow)  # already being prepared: not started twice
     threading.Timer(0.3, gate.set).start()
-    assert serving.dataset("slot", _key(), slow, None) == (heze, False)
-    serving.start("slot", _key(), slow)  # served: nothing to start
+    assert shared.dataset("slot", _key(), slow, None) == (heze, False)
+    shared.start("slot", _key(), slow)  # served: nothing to start
     assert len(built) == 1
 
 
 def test_the_app_prefetches_the_data_on_a_servers_first_run(world, monkeypatch):
     _, calls = world
     started = []
-    real = loaders.Serving.start
-    monkeypatch.setattr(loaders.Serving, "start", lambda *a: started.append(a[1]) or real(*a))
+    real = serving.Serving.start
+    monkeypatch.setattr(serving.Serving, "start", lambda *a: started.append(a[1]) or real(*a))
     at = AppTest.from_file(str(Path(loaders.__file__).parent.parent / "app.py"),
                            default_timeout=120)
     st.cache_resource.clear()

@@ -3,11 +3,7 @@ map page's base map."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import threading
-from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,34 +23,18 @@ from parks.display.popups import enterprise_details, prune, write_details
 from parks.display.records_map import base_map, located_count
 from parks.errors import DataValidationError
 from parks.model.dataset import Dataset, check_data
-from parks.model.prepared import SnapshotKey, prepare, snapshot_root
+from parks.model.prepared import data_fingerprint, snapshot_root
 from parks.model.validate import ValidationContext, validation_context
-from parks.store import open_store
 from parks.store.base import Store, StoreError
+from ui import serving
 from ui.derived import Place, kept_frame, kept_map
 from ui.i18n import lang, t
 from ui.map_widget import PreparedMap, Shelf, prepare_map, show_live
 from ui.settings import settings
 
-
-def data_fingerprint(data_dir: Path) -> str:
-    """Changes whenever a data file changes, so edited CSVs are re-read on the next run."""
-    digest = hashlib.sha1()
-    for path in sorted(data_dir.glob("*.csv")):
-        stat = path.stat()
-        digest.update(f"{path.name}:{stat.st_mtime_ns}:{stat.st_size};".encode())
-    return digest.hexdigest()
-
-
 CACHE_DIR = Path(__file__).resolve().parent.parent / "static" / "cache"  # served as …/app/static/cache
 DETAILS_DIR, MAPS_DIR = CACHE_DIR / "details", CACHE_DIR / "maps"
 BASEMAP_DIR = CACHE_DIR / "basemap"  # the OSM archive, linked here so Streamlit serves it
-
-
-@st.cache_resource
-def _open_store(location: str, folder: str) -> Store:
-    """One store connection per location for the whole server (the store locks its writes)."""
-    return open_store(location, data_dir=Path(folder))
 
 
 def store_location() -> str:
@@ -64,17 +44,7 @@ def store_location() -> str:
 
 def store() -> Store:
     """The working store, created from data/ on first use."""
-    return _open_store(store_location(), str(data_dir()))
-
-
-def _builder(working: Store, key: SnapshotKey, folder: Path, location: str,
-             cache: Path) -> Callable[[], Dataset]:
-    """How the dataset for `key` is made (in a worker thread: no Streamlit calls): from its
-    snapshot, else read and validated from the store and the snapshot written."""
-    def build() -> Dataset:
-        return prepare(snapshot_root(location, cache), key, working.read_tables, data_dir=folder,
-                       cache_dir=cache, still=lambda: working.version() == key.version)
-    return build
+    return serving.open_working_store(store_location(), str(data_dir()))
 
 
 @st.cache_data(show_spinner=False)
@@ -87,85 +57,6 @@ def context_counties(region: str) -> gpd.GeoDataFrame:
     return _context_counties(region, str(cache_dir()))
 
 
-REBUILD_WAIT_S = 2.0  # a rerun waits this long for new data, then serves the old meanwhile
-BACKGROUND_FROM = 20_000  # enterprises; fewer rebuild in about the wait: waited for (edits show)
-
-
-def _started(build: Callable[[], Dataset]) -> Future[Dataset]:
-    """`build` run in a daemon thread of its own; its result or error in the future."""
-    future: Future[Dataset] = Future()
-
-    def run() -> None:
-        try:
-            future.set_result(build())
-        except BaseException as error:  # handed to whoever waits for it
-            future.set_exception(error)
-
-    threading.Thread(target=run, name="heze-prepare", daemon=True).start()
-    return future
-
-
-class Serving:
-    """Per region and data folder: the dataset served now (the last one that loaded: the
-    fallback on bad data) and the one being prepared for a newer data version, shared by all
-    sessions (sessions are threads: one lock). The old one serves until the new one is whole."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._served: dict[str, tuple[SnapshotKey, Dataset]] = {}
-        self._jobs: dict[str, tuple[SnapshotKey, Future[Dataset]]] = {}
-
-    def get(self, slot: str) -> Dataset | None:
-        """The dataset served for `slot`, if any."""
-        with self._lock:
-            served = self._served.get(slot)
-        return served[1] if served else None
-
-    def key_of(self, loaded: Dataset) -> SnapshotKey | None:
-        """The key of `loaded` while it is served (None for a dataset not served here)."""
-        with self._lock:
-            return next((key for key, served in self._served.values() if served is loaded), None)
-
-    def start(self, slot: str, key: SnapshotKey, build: Callable[[], Dataset]) -> None:
-        """Start preparing `key` in the background unless it is served or something is being
-        prepared for `slot` already; returns at once (dataset() then waits for it)."""
-        with self._lock:
-            served = self._served.get(slot)
-            if (served is None or served[0] != key) and slot not in self._jobs:
-                self._jobs[slot] = (key, _started(build))
-
-    def dataset(self, slot: str, key: SnapshotKey, build: Callable[[], Dataset],
-                wait: float | None) -> tuple[Dataset, bool]:
-        """The dataset for `key` (second item False); while it takes longer than `wait` seconds
-        to prepare, the one served before (True). The first dataset of a slot, and the first of
-        another store, are waited for."""
-        with self._lock:
-            served = self._served.get(slot)
-            if served is not None and served[0] == key:
-                return served[1], False
-            if served is None or served[0].store_id != key.store_id:
-                wait = None
-            job = self._jobs.get(slot)
-            if job is None or (job[0] != key and job[1].done()):
-                job = self._jobs[slot] = (key, _started(build))
-        try:
-            loaded = job[1].result(timeout=wait)
-        except TimeoutError:
-            return served[1], True  # type: ignore[index]  # only a slot with one waits a while
-        finally:
-            with self._lock:
-                if job[1].done() and self._jobs.get(slot) is job:
-                    del self._jobs[slot]  # an error is tried again on the next load
-        with self._lock:
-            self._served[slot] = (job[0], loaded)
-        return loaded, job[0] != key
-
-
-@st.cache_resource
-def _serving() -> Serving:
-    return Serving()
-
-
 def data_dir() -> Path:
     """The data folder: HEZE_DATA_DIR if set (e.g. a shared drive), else the repository's data/."""
     return settings().data_dir
@@ -176,43 +67,34 @@ def cache_dir() -> Path:
     return settings().cache_dir
 
 
-def _slot(region: str) -> str:
-    return f"{region}:{data_dir()}:{store_location()}"
-
-
-def _job(region: str) -> tuple[SnapshotKey, Callable[[], Dataset]]:
-    """The key of the store's data for `region` now, and how its dataset is made."""
-    folder, cache, location = data_dir(), cache_dir(), store_location()
-    working = store()
-    key = SnapshotKey(working.store_id(), working.version(), region, data_fingerprint(folder))
-    return key, _builder(working, key, folder, location, cache)
+def _places() -> tuple[Path, Path, str]:
+    config = settings()
+    return config.data_dir, config.cache_dir, config.store_location
 
 
 def prefetch(region: str) -> None:
-    """On a server's first run, start preparing the region's dataset in the background so that
-    it loads while the page's imports and widgets run; its problems show when dataset() asks."""
-    slot, serving = _slot(region), _serving()
-    if serving.get(slot) is None:
-        with contextlib.suppress(StoreError, DataValidationError):  # dataset() shows them
-            serving.start(slot, *_job(region))
+    """On a server's first run, start preparing the region's dataset (ui.serving.prepare_early)."""
+    serving.prepare_early(region, *_places())
 
 
 def dataset(region: str) -> Dataset | None:
     """The region's dataset, from its prepared snapshot when there is one; after an edit the
     old one serves while the new one is prepared; on bad data, show the problems and keep
     serving the last good one."""
-    slot, serving = _slot(region), _serving()
-    served = serving.get(slot)
-    wait = REBUILD_WAIT_S if served is not None and len(served.enterprises) >= BACKGROUND_FROM else None
+    folder, cache, location = _places()
+    slot, shared = serving.slot_name(region, folder, location), serving.shared()
+    served = shared.get(slot)
+    wait = (serving.REBUILD_WAIT_S if served is not None
+            and len(served.enterprises) >= serving.BACKGROUND_FROM else None)
     try:
-        key, build = _job(region)
+        key, build = serving.job(region, folder, cache, location)
         with st.spinner(t("data_loading")):
-            loaded, updating = serving.dataset(slot, key, build, wait)
+            loaded, updating = shared.dataset(slot, key, build, wait)
     except StoreError as error:
         st.error(f"{t('store_error')}: {error.said(lang())}")
-        return serving.get(slot)
+        return shared.get(slot)
     except DataValidationError as error:
-        fallback = serving.get(slot)
+        fallback = shared.get(slot)
         show_data_error(error, have_fallback=fallback is not None)
         return fallback
     if updating:
@@ -277,7 +159,7 @@ def data_version() -> str:
 def _place(loaded: Dataset) -> Place | None:
     """Where what is derived from `loaded` is kept on disk: beside its snapshot (None when
     `loaded` is not served here)."""
-    key = _serving().key_of(loaded)
+    key = serving.shared().key_of(loaded)
     return None if key is None else Place(snapshot_root(store_location(), cache_dir()), key)
 
 

@@ -20,16 +20,30 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import folium
 import streamlit as st
-import streamlit_folium as sf
-from streamlit_folium import st_folium
 
 from geo import assets, vendor
 from ui.i18n import t
 
 VERIFIED_VERSION = "0.27.4"  # the pin in requirements.txt; the fast path was checked against it
+
+
+def _sf() -> ModuleType:
+    """streamlit_folium, imported at first use: it registers its component with the server only
+    when a script run imports it, and ui.warm_start imports this module before any run."""
+    import streamlit_folium
+
+    return streamlit_folium
+
+
+def st_folium(fmap: folium.Map, **keywords: object) -> dict | None:
+    """streamlit_folium.st_folium (see _sf)."""
+    return _sf().st_folium(fmap, **keywords)
+
+
 # streamlit-folium names the fast path uses that st_folium's documentation does not promise
 # (get_full_id and generate_js_hash are public names but undocumented)
 PRIVATE_NAMES = ("_component_func", "_get_html", "_get_header", "_get_map_string",
@@ -129,6 +143,7 @@ def prepare_map(fmap: folium.Map, key: str) -> PreparedMap:
     """What st_folium(fmap, key=key) would compute (streamlit-folium 0.27's own steps)."""
     fmap.get_root().render()
     fmap.render()
+    sf = _sf()
     html, header = sf._get_html(fmap), sf._get_header(fmap)
     script = sf._get_map_string(fmap)
     css, js = [], []
@@ -200,8 +215,8 @@ def show_prepared(prepared: PreparedMap, *, height: int = 700,
         script, js_links = shelve(prepared, shelf)
     group = None
     if update is not None:  # rendered into a stand-in map: its id becomes st_folium's "map_div"
-        group = sf._get_feature_group_string(update, map=folium.Map(tiles=None))
-    sf._component_func(**component_args(prepared, script=script, js_links=js_links,
+        group = _sf()._get_feature_group_string(update, map=folium.Map(tiles=None))
+    _sf()._component_func(**component_args(prepared, script=script, js_links=js_links,
                                         feature_group=group, height=height))
 
 
@@ -227,7 +242,7 @@ def st_folium_keywords() -> frozenset[str] | None:
     """The keywords the installed st_folium passes to `_component_func` (read from its source),
     or None when its source cannot be read."""
     try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(sf.st_folium)))
+        tree = ast.parse(textwrap.dedent(inspect.getsource(_sf().st_folium)))
     except (OSError, TypeError, SyntaxError):
         return None
     calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and "_component_func"
@@ -238,7 +253,7 @@ def st_folium_keywords() -> frozenset[str] | None:
 def fast_path_problems() -> list[str]:
     """What keeps the fast path from matching the installed streamlit-folium; [] when it does."""
     problems = [f"streamlit_folium.{name} is gone" for name in PRIVATE_NAMES
-                if not hasattr(sf, name)]
+                if not hasattr(_sf(), name)]
     sent = st_folium_keywords()
     if sent is None:
         return [*problems, "st_folium's call of _component_func cannot be read from its source"]
@@ -247,7 +262,7 @@ def fast_path_problems() -> list[str]:
     if absent := sorted(sent - COMPONENT_KEYWORDS - _CALLBACK_KEYWORDS):
         problems.append(f"st_folium sends {absent} to its component; this module does not")
     try:
-        inspect.signature(sf._component_func).bind(**dict.fromkeys(COMPONENT_KEYWORDS))
+        inspect.signature(_sf()._component_func).bind(**dict.fromkeys(COMPONENT_KEYWORDS))
     except (AttributeError, TypeError, ValueError) as error:
         problems.append(f"_component_func does not take the keywords sent: {error}")
     return problems

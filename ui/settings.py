@@ -28,3 +28,12 @@ def settings() -> Settings:
             st.error("\n".join(["配置有误 / Bad settings:", *(f"- {p}" for p in error.problems)]))
             st.stop()
     return st.session_state[_KEY]
+
+
+def server_settings() -> Settings | None:
+    """The settings as the server starts, before any session; None when they are bad (the
+    first page lists the problems)."""
+    try:
+        return process_settings(_secrets())
+    except SettingsError:
+        return None

@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from geo.basemaps import Basemap
-from geo.cloud import CloudLayer, LayerUpdate, drawable_bins, mask_b64
+from geo.cloud import CloudLayer, LayerUpdate, mask_b64
 from geo.crs import wgs84_to_gcj02
+from geo.grid_counts import drawable_bins
 from geo.labels import Label
 from geo.layers import ChoroplethLayer, OutlineLayer, PointLayer, choropleth_group
 from geo.maps import Layer, build_map, display_layer, fit_update

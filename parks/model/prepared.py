@@ -50,6 +50,15 @@ def code_version() -> str:
     return code_digest(_CODE, _LIBRARIES)
 
 
+def data_fingerprint(data_dir: Path) -> str:
+    """Changes whenever a data file changes, so edited CSVs are re-read on the next run."""
+    digest = hashlib.sha1()
+    for path in sorted(data_dir.glob("*.csv")):
+        stat = path.stat()
+        digest.update(f"{path.name}:{stat.st_mtime_ns}:{stat.st_size};".encode())
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True)
 class SnapshotKey:
     """Everything that changes a region's prepared frames: the store (its id, so a snapshot of

@@ -20,7 +20,7 @@ from .test_offline_assets import map_frame
 
 pytestmark = pytest.mark.browser
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+APP = Path(__file__).resolve().parents[2] / "serve.py"  # the app as scripts/run_app.sh serves it
 N = 3000
 QUERY = f"{NAME_PREFIX}0001"  # 合成企业00010 … 合成企业00019
 # Each keyed layer reports its last draw in window.hzDrawnBy[key] (geo/templates/cloud.js,

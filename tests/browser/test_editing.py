@@ -19,7 +19,7 @@ from .test_offline_assets import BROKEN_IMAGES, FAILED_RESOURCES, map_frame
 
 pytestmark = pytest.mark.browser
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+APP = Path(__file__).resolve().parents[2] / "serve.py"  # the app as scripts/run_app.sh serves it
 PARK = "p-yuncheng-chem"
 DRAWN = re.compile(r"标绘面积 ([\d.]+) km²")
 

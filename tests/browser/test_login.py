@@ -15,7 +15,7 @@ from .test_editing import log_in
 
 pytestmark = pytest.mark.browser
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+APP = Path(__file__).resolve().parents[2] / "serve.py"  # the app as scripts/run_app.sh serves it
 
 
 def test_a_login_survives_a_reload_and_logging_out_ends_it(page: Page, tmp_path: Path,

@@ -23,7 +23,7 @@ from .test_offline_assets import BROKEN_IMAGES, FAILED_RESOURCES, map_frame
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
+APP = ROOT / "serve.py"  # the app as scripts/run_app.sh serves it
 ARTIFACTS = ROOT / "test-artifacts"
 EVIL = '<img src=x onerror="window.__xss=1">测试园区'
 FIND_MAP = "Object.values(window).find(v => v instanceof L.Map)"

@@ -15,7 +15,7 @@ from .test_offline_assets import map_frame
 
 pytestmark = pytest.mark.browser
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+APP = Path(__file__).resolve().parents[2] / "serve.py"  # the app as scripts/run_app.sh serves it
 SYMBOLS = ".hz-parks, .hz-chemical-parks, .hz-projects"
 # each park and project symbol: what lies on top at the centre of its drawn shape — another
 # symbol of the same point, a cluster count, or (`elsewhere`) a symbol of another point

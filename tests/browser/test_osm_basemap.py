@@ -26,7 +26,7 @@ from .test_offline_assets import FAILED_RESOURCES, map_frame
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
+APP = ROOT / "serve.py"  # the app as scripts/run_app.sh serves it
 ROAD, WATER, INDUSTRIAL = (0xF6, 0xE7, 0xC2), (0xBC, 0xD5, 0xE8), (0xEA, 0xDB, 0xE6)
 
 

@@ -20,7 +20,7 @@ from .test_offline_assets import map_frame
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
+APP = ROOT / "serve.py"  # the app as scripts/run_app.sh serves it
 FIRM = "e-synthetic-chem"  # invented for this test
 
 

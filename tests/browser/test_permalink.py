@@ -15,7 +15,7 @@ from .test_offline_assets import map_frame
 
 pytestmark = pytest.mark.browser
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+APP = Path(__file__).resolve().parents[2] / "serve.py"  # the app as scripts/run_app.sh serves it
 
 
 def _view(page: Page) -> tuple[float, float, float]:

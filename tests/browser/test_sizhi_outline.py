@@ -20,7 +20,7 @@ from .test_offline_assets import FAILED_RESOURCES
 
 pytestmark = pytest.mark.browser
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+APP = Path(__file__).resolve().parents[2] / "serve.py"  # the app as scripts/run_app.sh serves it
 PARK = "p-yuncheng-chem"
 
 
