@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -78,3 +79,17 @@ def test_serve_py_is_an_st_app_of_app_py_that_streamlit_run_finds():
     assert len(calls) == 1 and ast.unparse(calls[0].func) == "st.App"
     assert "app.py" in ast.unparse(calls[0].args[0])
     assert "serve.py" in (ROOT / "scripts" / "run_app.sh").read_text(encoding="utf-8")
+
+
+def test_only_the_warm_threads_missing_context_notes_are_dropped():
+    from ui.warm_start import _THREAD, _NoContextNotes
+
+    def note(thread: str, text: str) -> logging.LogRecord:
+        record = logging.LogRecord("streamlit", logging.WARNING, __file__, 1, text, None, None)
+        record.threadName = thread
+        return record
+
+    quiet = _NoContextNotes()
+    assert not quiet.filter(note(_THREAD, "Thread 'x': missing ScriptRunContext! …"))
+    assert quiet.filter(note("ScriptRunner.scriptThread", "missing ScriptRunContext!"))
+    assert quiet.filter(note(_THREAD, "something else went wrong"))

@@ -12,6 +12,15 @@ from collections.abc import Iterable
 from pathlib import Path
 
 _LOG = logging.getLogger(__name__)
+_THREAD = "heze-warm-start"
+
+
+class _NoContextNotes(logging.Filter):
+    """Drops Streamlit's note that this thread has no script run: it has none by design (its
+    cached loaders are shared by all sessions), and the note would greet every server start."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.threadName != _THREAD or "ScriptRunContext" not in record.getMessage()
 
 
 def imported_modules(scripts: Iterable[Path]) -> list[str]:
@@ -60,7 +69,9 @@ def warm(scripts: Iterable[Path], *, data: bool = True) -> threading.Thread:
     """Start preparing the default region's dataset (with `data`) and importing what `scripts`
     import, in a daemon thread; returns it. Nothing here is needed for correctness: a page that
     runs before it ends imports and loads as it would without it."""
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        _NoContextNotes())
     worker = threading.Thread(target=_warm, args=(imported_modules(scripts),),
-                              kwargs={"data": data}, name="heze-warm-start", daemon=True)
+                              kwargs={"data": data}, name=_THREAD, daemon=True)
     worker.start()
     return worker
