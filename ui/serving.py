@@ -122,8 +122,8 @@ def slot_name(region: str, folder: Path, location: str) -> str:
     return f"{region}:{folder}:{location}"
 
 
-def job(region: str, folder: Path, cache: Path, location: str
-         ) -> tuple[SnapshotKey, Callable[[], Dataset]]:
+def job(region: str, folder: Path, cache: Path,
+        location: str) -> tuple[SnapshotKey, Callable[[], Dataset]]:
     """The key of the store's data for `region` now, and how its dataset is made."""
     working = open_working_store(location, str(folder))
     key = SnapshotKey(working.store_id(), working.version(), region, data_fingerprint(folder))
