@@ -155,6 +155,21 @@ def test_snapshot_without_browser_is_a_clear_error(monkeypatch):
         snapshot("<html></html>")
 
 
+def test_an_xlsx_over_the_row_limit_is_refused_and_csv_still_carries_every_row(
+        heze, everything, monkeypatch):
+    import parks.files.exports as module
+
+    most = max(len(frame) for frame in everything.frames().values())
+    monkeypatch.setattr(module, "XLSX_MAX_ROWS", most - 1)
+    with pytest.raises(module.TooManyRowsError) as refused:
+        export("xlsx", heze, everything, BriefingSpec())
+    assert (refused.value.rows, refused.value.limit) == (most, most - 1)
+    rows = pd.read_csv(io.BytesIO(export("csv", heze, everything, BriefingSpec()).data))
+    assert len(rows) == sum(len(frame) for frame in everything.frames().values())
+    monkeypatch.setattr(module, "XLSX_MAX_ROWS", most)
+    assert export("xlsx", heze, everything, BriefingSpec()).data[:2] == b"PK"
+
+
 def test_unknown_format_is_refused(heze, everything):
     with pytest.raises(ValueError, match="choose one of"):
         export("bmp", heze, everything, BriefingSpec())

@@ -65,3 +65,15 @@ def test_the_map_page_dates_what_it_shows(monkeypatch, heze):
     chemical = heze.parks[heze.parks["kind"] == "chemical_park"]
     date = next(m.value for m in at.metric if m.label == "数据日期")
     assert date == max(d for d in chemical["as_of"] if d)
+
+
+def test_an_xlsx_over_the_row_limit_says_so_and_offers_csv(monkeypatch):
+    import parks.files.exports
+
+    monkeypatch.setattr(parks.files.exports, "XLSX_MAX_ROWS", 10)  # the seed data has more
+    at = _panel(monkeypatch, None)
+    at.button(key="map_export_make_xlsx").click().run()
+    assert not at.exception, at.exception
+    said = " ".join(e.value for e in at.error)
+    assert "最多 10 条记录" in said and "CSV" in said
+    assert not [b for b in at.get("download_button") if "xlsx" in b.proto.label]

@@ -265,6 +265,11 @@ STRINGS: dict[str, Label] = EDIT_STRINGS | {
                                  "region is exported."),
     "export_making": Label("正在生成", "Making"),
     "export_no_browser": Label("没有可用的浏览器", "No browser available"),
+    "export_too_many_rows": Label(
+        "{fmt} 每个图层最多 {limit:,} 条记录（导入能读回的上限），当前视图有 {rows:,} 条：请缩小筛选"
+        "范围，或导出 CSV / GeoJSON（条数不限）",
+        "{fmt} takes at most {limit:,} records per layer (what an import reads back); this view "
+        "has {rows:,}: narrow the filters, or export CSV / GeoJSON (any number)"),
     "page_edit": Label("编辑数据", "Edit records"),
     "page_admin": Label("账户与基线", "Editors & baseline"),
     "login_title": Label("编辑登录", "Editor login"),

@@ -13,7 +13,7 @@ from geo.snapshot import NoBrowserError
 from parks.analysis.query import Filters, Selection
 from parks.analysis.stats import data_date
 from parks.display.print_map import BriefingSpec
-from parks.files.exports import FORMATS, export
+from parks.files.exports import FORMATS, TooManyRowsError, export
 from parks.model.dataset import Dataset
 from ui import loaders
 from ui.i18n import t
@@ -102,5 +102,10 @@ def _make(fmt: str, dataset: Dataset, selection: Selection, spec: BriefingSpec,
         except NoBrowserError as error:
             status.update(label=t("export_no_browser"), state="error")
             st.error(plain(error))
+            return
+        except TooManyRowsError as error:
+            status.update(label=f"{label(fmt)} ✘", state="error")
+            st.error(t("export_too_many_rows").format(fmt=label(fmt), rows=error.rows,
+                                                       limit=error.limit))
             return
         status.update(label=f"{label(fmt)} ✔", state="complete")

@@ -27,6 +27,7 @@ from parks.display.print_map import BriefingSpec, briefing_frame, map_png
 from parks.display.records_map import records_map
 from parks.display.tables import in_park
 from parks.files.osm_area import MARGIN_DEG
+from parks.files.sheet_limits import MAX_ROWS
 from parks.model.dataset import Dataset
 from parks.model.industries import Taxonomy
 from parks.model.schema import CODED, SPECS, field_heading
@@ -80,11 +81,27 @@ def standalone_html(dataset: Dataset, selection: Selection, spec: BriefingSpec,
     return inline_html(fmap.get_root().render(), vendor)
 
 
+class TooManyRowsError(ValueError):
+    """A layer holds more records than a sheet format takes (`rows` of it against `limit`)."""
+
+    def __init__(self, fmt: str, rows: int, limit: int) -> None:
+        super().__init__(f"{fmt}: {rows:,} records in one layer, at most {limit:,} (csv and "
+                         "geojson take any number)")
+        self.fmt, self.rows, self.limit = fmt, rows, limit
+
+
+# An XLSX export is at most what the import reads back; openpyxl also builds the whole
+# workbook in memory, which a register of 10^6 records must not cost the server
+XLSX_MAX_ROWS = MAX_ROWS
+
+
 def export(fmt: str, dataset: Dataset, selection: Selection, spec: BriefingSpec,
            filters: Filters | None = None, *, basemap: Basemap | None = None,
            name: str = "heze-map", inside: Memberships | None = None) -> Export:
     """One export of the selection; the data formats carry the rows the map shows and who is
-    inside which park, the briefings the 入园率 line. `inside`: the memberships when at hand."""
+    inside which park, the briefings the 入园率 line. `inside`: the memberships when at hand.
+    TooManyRowsError for an XLSX with a layer over XLSX_MAX_ROWS records (CSV and GeoJSON
+    take any number)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     from parks.files.reports import briefing_pdf, briefing_pptx  # matplotlib: loaded on first export
@@ -95,6 +112,8 @@ def export(fmt: str, dataset: Dataset, selection: Selection, spec: BriefingSpec,
         spec = replace(spec, tiles=base.tiles[0])  # static maps use the chosen basemap too
     if base.archive is not None and not spec.archive:
         spec = replace(spec, archive=base.archive.path)  # and draw the offline OSM geography
+    if fmt == "xlsx" and (rows := max(map(len, shown.frames().values()), default=0)) > XLSX_MAX_ROWS:
+        raise TooManyRowsError(fmt, rows, XLSX_MAX_ROWS)
     found = inside or membership_of(dataset)
     makers = {
         "png": lambda: map_png(dataset, shown, spec, filters, inside=found),
