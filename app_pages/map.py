@@ -36,7 +36,7 @@ def map_view() -> None:
     for col, name in zip(cols, ("parks", "enterprises", "projects"), strict=False):
         col.metric(SPECS[name].label.get(language), len(selection.frames()[name]))
     cols[3].metric(t("data_date"), data_date(selection.frames()) or "—")  # of what is shown
-    if note := empty_note(dataset, filters, options.layers, language):
+    if note := empty_note(dataset, selection, filters, options.layers, language):
         st.info(note)
 
     look = MapLook(options.basemap, language, options.system, tuple(options.layers),

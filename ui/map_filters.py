@@ -133,13 +133,15 @@ def select(dataset: Dataset, filters: Filters, layers: tuple[str, ...]) -> Selec
                      filter_projects(dataset.projects, filters, tax)).visible(layers)
 
 
-def empty_note(dataset: Dataset, filters: Filters, layers: tuple[str, ...], lang: str) -> str:
-    """What to say when the filters keep nothing: which filter to relax, the one whose removal
-    would show the most records; "" when something is shown or nothing could be."""
+def empty_note(dataset: Dataset, selection: Selection, filters: Filters,
+               layers: tuple[str, ...], lang: str) -> str:
+    """What to say when the filters keep nothing (`selection`, what they keep): which filter to
+    relax, the one whose removal would show the most records; "" when something is shown or
+    nothing could be."""
     def count(chosen: Filters) -> int:
         return sum(len(f) for f in select(dataset, chosen, layers).frames().values())
 
-    if count(filters) or not count(Filters()):
+    if any(len(f) for f in selection.frames().values()) or not count(Filters()):
         return ""
     active = [f.name for f in fields(Filters) if getattr(filters, f.name)]
     freed = {name: count(replace(filters, **{name: type(getattr(filters, name))()}))

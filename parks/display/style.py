@@ -204,12 +204,20 @@ def choropleth_frame(dataset: Dataset, selection: Selection, lang: str) -> gpd.G
 def legend_keys(selection: Selection, taxonomy: Taxonomy, system: str) -> frozenset[str]:
     """The legend rows the selection's drawn (located) records need: their park kinds, industry
     colours, project stages and location precisions (LegendItem.key)."""
-    frames = {name: f[f.geometry.notna()] if len(f) else f for name, f in selection.frames().items()}
-    keys = {f"kind:{k}" for k in frames["parks"]["kind"]}
-    keys |= {f"colour:{taxonomy.colour(c, system)}" for c in pd.unique(frames["enterprises"]["industry"])}
-    keys |= {f"stage:{s}" for s in frames["projects"]["stage"]}
-    for frame in frames.values():
-        approximate = frame["precision"].isin(APPROXIMATE)
+    frames = selection.frames()
+    # the columns asked, of the located rows: not a copy of whole frames (at 10^6 enterprises
+    # that copy was a quarter of a second on every filter change, measured)
+    drawn = {name: f.geometry.notna().to_numpy() if len(f) else np.ones(0, bool)
+             for name, f in frames.items()}
+
+    def column(name: str, field: str) -> pd.Series:
+        return frames[name][field][drawn[name]]
+
+    keys = {f"kind:{k}" for k in pd.unique(column("parks", "kind"))}
+    keys |= {f"colour:{taxonomy.colour(c, system)}" for c in pd.unique(column("enterprises", "industry"))}
+    keys |= {f"stage:{s}" for s in pd.unique(column("projects", "stage"))}
+    for name in frames:
+        approximate = column(name, "precision").isin(APPROXIMATE)
         keys |= {"precision:approx"} if approximate.any() else set()
         keys |= {"precision:exact"} if (~approximate).any() else set()
     return frozenset(keys)
