@@ -164,8 +164,25 @@ def _one_size(browser: object, work: Path, n: int, repeats: int, site_url: str,
             into[key][n] = got[key]
         if name == "ours":  # the first start wrote the prepared snapshot: a restart reads it
             ours.setdefault("first_map_snapshot_ms", {})[n] = first_map_ms(browser, work, n)
+            ours.setdefault("server_rss_restart_mb", {})[n] = restart_peak_mb(browser, work, n)
         print(f"[bench] {n:>9,} {name:>5}: render_ms {into['render_ms'][n]}, "
               + ", ".join(f"{k} {v}" for k, v in got.items()), file=log, flush=True)
+
+
+def restart_peak_mb(browser: object, work: Path, n: int) -> float:
+    """The peak memory of a server started with the prepared snapshot present (as after every
+    restart but the first), after a first map and two filter changes; server_rss_mb is the
+    first start's, which also reads and validates the store and writes the snapshot."""
+    with AppServer(APP, work, app_env(work, n)) as server:
+        context = new_context(browser)
+        try:
+            tab = open_map(context, server.url, timeout_s=240)[0]
+            for query in QUERIES[:2]:
+                change_filter(tab, query)
+            close(tab)
+        finally:
+            context.close()
+        return round(server.peak_rss_mb(), 1)
 
 
 def first_map_ms(browser: object, work: Path, n: int, *, settle_s: float = 0.0) -> int:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 ROWS = (("render_ms", "map document: navigation → drawn (ms)"),
         ("app_render_ms", "app: navigation → map drawn (ms)"), ("filter_ms", "filter change → redrawn (ms)"),
         ("payload_bytes", "bytes sent to the browser"), ("server_rss_mb", "server peak memory (MB)"),
+        ("server_rss_restart_mb", "server peak memory after a restart (MB)"),
         ("first_map_ms", "app: first map after start (ms)"),
         ("first_map_snapshot_ms", "app: server start → map, snapshot (ms)"),
         ("first_visit_later_ms", "app: first visit 5 s after start → map (ms)"))
