@@ -68,8 +68,7 @@ def cache_dir() -> Path:
 
 
 def _places() -> tuple[Path, Path, str]:
-    config = settings()
-    return config.data_dir, config.cache_dir, config.store_location
+    return data_dir(), cache_dir(), store_location()
 
 
 def prefetch(region: str) -> None:

@@ -58,11 +58,10 @@ def _warm(modules: list[str], *, data: bool) -> None:
     for name in modules:
         try:
             importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:  # else a name inside a module, not a module
-                _LOG.warning("warm start: importing %s failed: %s", name, error)
         except Exception as error:  # the page that imports it shows the error
-            _LOG.warning("warm start: importing %s failed: %s", name, error)
+            if not (isinstance(error, ModuleNotFoundError) and error.name == name):
+                _LOG.warning("warm start: importing %s failed: %s", name, error)
+            # else `name` is a name inside a module, not a module
 
 
 def warm(scripts: Iterable[Path], *, data: bool = True) -> threading.Thread:

@@ -167,8 +167,8 @@ def locate(frame: pd.DataFrame, gaz: Gazetteer, counties: gpd.GeoDataFrame,
            zones: Mapping[tuple[str, str], str] | None = None) -> gpd.GeoDataFrame:
     """A GeoDataFrame of validated text records: typed numbers, WGS-84 points, county names,
     and the functional area of the record's town (`zones`, from region_zones; "" when none)."""
-    out = frame.copy()
-    out["functional_area"] = [(zones or {}).get(key, "") for key in
+    out, zone_of = frame.copy(), zones or {}
+    out["functional_area"] = [zone_of.get(key, "") for key in
                               zip(out["county_adcode"], out["town"], strict=True)]
     out["lon"], out["lat"] = _points(out, gaz)
     out["crs"] = np.where(np.isnan(out["lon"]), "", "WGS84")
