@@ -1,4 +1,4 @@
-"""Load test: many browser sessions on the running app (10k enterprises) changing filters at once."""
+"""Load test: many browser sessions on the running app (10k or 100k enterprises) changing filters at once."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from bench.measure import APP, QUERIES, app_env
 from bench.server import AppServer
 from parks.store import open_store
 
-LOAD_N = 10_000
+LOAD_N = 10_000  # the default size; issue 21 asks for 100k too (--load-n 100000)
 REDRAW_TIMEOUT_S = 30.0
 ARRIVAL_TIMEOUT_S = 240.0  # 20 pages opening at once on 2 cores take a while: not a filter change
 ARRIVAL_GAP_S = 1.0  # users arrive one second apart; the two minutes start once all are in
@@ -156,22 +156,23 @@ def summarise(users: list[Session], *, sessions: int, minutes: float, think_s: t
 
 def run_load(work: Path, *, sessions: int = 20, minutes: float = 2.0,
              think_s: tuple[float, float] = THINK_S, table: str | None = None,
-             log: TextIO) -> dict[str, object]:
-    """`sessions` browser tabs change filters for `minutes` on the 10k app; figures per change.
+             n: int = LOAD_N, log: TextIO) -> dict[str, object]:
+    """`sessions` browser tabs change filters for `minutes` on the app with `n` enterprises;
+    figures per change.
     The map's iframe must survive filter changes (ours does; a stock st_folium app's does not).
     With `table` (parks, enterprises, projects), every user opens the page with that table open
     under the map (through the link), as a user who reads the table while filtering does."""
-    env = app_env(work, LOAD_N)
+    env = app_env(work, n)
     open_store(env["HEZE_STORE_PATH"], data_dir=Path(env["HEZE_DATA_DIR"])).close()
     with AppServer(APP, work, env) as server:
-        print(f"[bench] load: {sessions} sessions for {minutes} min on {LOAD_N:,} enterprises, "
+        print(f"[bench] load: {sessions} sessions for {minutes} min on {n:,} enterprises, "
               f"{think_s[0]:g}–{think_s[1]:g} s between changes, table {table or 'closed'} …",
               file=log, flush=True)
         url = f"{server.url}/?{urlencode({'table': table})}" if table else server.url
         users = asyncio.run(_run(url, sessions, minutes * 60, think_s))
         rss = server.peak_rss_mb()
     result = summarise(users, sessions=sessions, minutes=minutes, think_s=think_s, rss_mb=rss)
-    result["table"] = table
+    result["table"], result["enterprises"] = table, n
     errors = [f"session {u.number}: {e}" for u in users for e in u.errors]
     for line in errors[:10]:
         print(f"[bench] load error: {line}", file=log, flush=True)

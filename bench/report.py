@@ -63,8 +63,7 @@ def table(results: Mapping) -> str:
     if "floor" in results:
         lines += ["", "floor (Streamlit + st_folium, a 2-point map): "
                   + ", ".join(f"{k} {_fmt(v)}" for k, v in results["floor"].items())]
-    if "load" in results:
-        load = results["load"]
+    for load in (results.get("load_by_n") or {"": results["load"]} if "load" in results else {}).values():
         lines += ["", "load: " + ", ".join(f"{k} {_fmt(v)}" for k, v in load.items())]
     if "basemap" in results:
         lines += ["", *basemap_lines(results["basemap"])]

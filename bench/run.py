@@ -4,6 +4,7 @@ enterprises, and ours alone at 1M.
     python bench/run.py            # table for people
     python bench/run.py --json     # one JSON object (render_ms, filter_ms, payload_bytes, …)
     python bench/run.py --load     # also 20 browser sessions changing filters for 2 minutes
+    python bench/run.py --load --load-n 10000 100000   # … on the 10k and on the 100k app
     python bench/run.py --load --load-table parks   # the same with the parks table open
     python bench/run.py --basemap  # also the OSM basemap build (bench/basemap.py)
     python bench/run.py --import-rows 0   # without the 100k-row XLSX import
@@ -40,7 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     cli.add_argument("--no-million", action="store_true",
                      help="skip 1,000,000 (the pure steps and the live app)")
     cli.add_argument("--repeats", type=int, default=5, help="navigations and filter changes per size")
-    cli.add_argument("--load", action="store_true", help="also the 20-session load test (10k)")
+    cli.add_argument("--load", action="store_true", help="also the 20-session load test")
+    cli.add_argument("--load-n", type=int, nargs="*", default=[10_000], metavar="N",
+                     help="enterprises in the load test's app, one run per N (default 10000)")
     cli.add_argument("--sessions", type=int, default=20)
     cli.add_argument("--minutes", type=float, default=2.0)
     cli.add_argument("--think", type=float, nargs=2, default=None, metavar=("MIN", "MAX"),
@@ -79,8 +82,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench.load import THINK_S, run_load
 
             think = tuple(args.think) if args.think else THINK_S
-            results["load"] = run_load(work, sessions=args.sessions, minutes=args.minutes,
-                                       think_s=think, table=args.load_table, log=log)
+            runs = {n: run_load(work, sessions=args.sessions, minutes=args.minutes, think_s=think,
+                                table=args.load_table, n=n, log=log) for n in args.load_n}
+            results["load"] = runs[args.load_n[0]]  # the key earlier results files have
+            results["load_by_n"] = runs
         if args.basemap:
             from bench.basemap import basemap_figures
 

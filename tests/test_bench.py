@@ -73,7 +73,7 @@ def test_bench_command_line_documents_its_options() -> None:
     out = subprocess.run([sys.executable, "bench/run.py", "--help"], cwd=ROOT, capture_output=True,
                          text=True, timeout=120, check=True).stdout
     for option in ("--json", "--load", "--sizes", "--repeats", "--no-million", "--think", "--load-table",
-                   "--import-rows", "--first-map"):
+                   "--import-rows", "--first-map", "--load-n"):
         assert option in out
 
 
@@ -91,7 +91,15 @@ def test_load_options_reach_the_load_test(monkeypatch: pytest.MonkeyPatch, capsy
     bench.run.main(["--sizes", "--no-million", "--json", "--import-rows", "0", "--load",
                     "--load-table", "parks"])
     assert got["think_s"] == bench.load.THINK_S == (5.0, 15.0) and got["table"] == "parks"
+    assert got["n"] == bench.load.LOAD_N == 10_000
     assert '"load"' in capsys.readouterr().out
+    sizes: list[object] = []
+    monkeypatch.setattr(bench.load, "run_load", lambda work, **k: sizes.append(k["n"]) or {"n": k["n"]})
+    bench.run.main(["--sizes", "--no-million", "--json", "--import-rows", "0", "--load",
+                    "--load-n", "10000", "100000"])
+    out = json.loads(capsys.readouterr().out)
+    assert sizes == [10_000, 100_000] and out["load"] == {"n": 10_000}
+    assert out["load_by_n"] == {"10000": {"n": 10_000}, "100000": {"n": 100_000}}
 
 
 def test_load_summary_keeps_first_changes_apart() -> None:
