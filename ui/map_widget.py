@@ -213,10 +213,10 @@ def show_prepared(prepared: PreparedMap, *, height: int = 700,
     script, js_links = (prepared.script, list(prepared.js_links))
     if shelf is not None:
         script, js_links = shelve(prepared, shelf)
-    group = None
+    group, sf = None, _sf()
     if update is not None:  # rendered into a stand-in map: its id becomes st_folium's "map_div"
-        group = _sf()._get_feature_group_string(update, map=folium.Map(tiles=None))
-    _sf()._component_func(**component_args(prepared, script=script, js_links=js_links,
+        group = sf._get_feature_group_string(update, map=folium.Map(tiles=None))
+    sf._component_func(**component_args(prepared, script=script, js_links=js_links,
                                         feature_group=group, height=height))
 
 

@@ -81,7 +81,7 @@ def _common_mask(frame: pd.DataFrame, filters: Filters, taxonomy: Taxonomy) -> p
     return mask
 
 
-def _kept(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+def kept_rows(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
     """The rows of `mask`, as a new frame; no copy of the data when every row is kept (pandas'
     copy-on-write keeps the caller's frame safe either way)."""
     return frame.copy(deep=False) if bool(mask.all()) else frame[mask]
@@ -92,13 +92,13 @@ def filter_parks(parks: pd.DataFrame, filters: Filters, taxonomy: Taxonomy) -> p
     mask = _common_mask(parks, filters, taxonomy)
     if filters.kinds:
         mask &= parks["kind"].isin(filters.kinds)
-    return _kept(parks, mask)
+    return kept_rows(parks, mask)
 
 
 def filter_enterprises(enterprises: pd.DataFrame, filters: Filters,
                        taxonomy: Taxonomy) -> pd.DataFrame:
     """Enterprises matching the filters; park kind and project stage do not apply to them."""
-    return _kept(enterprises, _common_mask(enterprises, filters, taxonomy))
+    return kept_rows(enterprises, _common_mask(enterprises, filters, taxonomy))
 
 
 def filter_projects(projects: pd.DataFrame, filters: Filters, taxonomy: Taxonomy) -> pd.DataFrame:
@@ -106,7 +106,7 @@ def filter_projects(projects: pd.DataFrame, filters: Filters, taxonomy: Taxonomy
     mask = _common_mask(projects, filters, taxonomy)
     if filters.stages:
         mask &= projects["stage"].isin(filters.stages)
-    return _kept(projects, mask)
+    return kept_rows(projects, mask)
 
 
 def located(frame: pd.DataFrame) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from geo.labels import Label
+from parks.analysis.query import kept_rows
 from parks.model.industries import Taxonomy
 from parks.model.outlines import AREA_TOLERANCE
 from parks.model.schema import BILINGUAL, bilingual_text, field_label
@@ -193,9 +194,8 @@ def enterprise_details(enterprises: pd.DataFrame, taxonomy: Taxonomy, lang: str,
                        park_names: dict[str, str], profile_url: str = "") -> Iterator[list[str]]:
     """[name, popup HTML] of each located enterprise, in drawing order (geo.cloud), one at a
     time: 100k popups held at once would cost the server ~80 MB."""
-    placed = enterprises.geometry.notna()
     # all placed (the usual case): no copy — a masked copy of 1M rows cost the server ~0.4 GB
-    located = enterprises if placed.all() else enterprises[placed]
+    located = kept_rows(enterprises, enterprises.geometry.notna()) if len(enterprises) else enterprises
     return ([display_name(r, lang),
              enterprise_popup(r, taxonomy, lang, park_names.get(r.park_id, ""), profile_url)]
             for r in located.itertuples(index=False))
