@@ -8,6 +8,7 @@ from parks.display.tables import display_table
 from parks.model.schema import SPECS, field_label
 from ui import loaders
 from ui.i18n import lang, t
+from ui.map_tables import shown_rows
 from ui.park_widgets import nearby_map, park_label, park_options
 from ui.permalink import limits, publish, restore
 from ui.plain_text import plain
@@ -71,7 +72,8 @@ park_names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True
 for name, frame in (("parks", nearby.parks), ("enterprises", nearby.enterprises),
                     ("projects", nearby.projects)):
     if len(frame):
-        table = display_table(frame, name, dataset.taxonomy, language, park_names)
-        table.insert(2, t("chem_distance"), km_column(frame, t("nearby_same_seat")))
         st.markdown(f"**{SPECS[name].label.get(language)}**")
+        shown = shown_rows(frame)  # the nearest
+        table = display_table(shown, name, dataset.taxonomy, language, park_names)
+        table.insert(2, t("chem_distance"), km_column(shown, t("nearby_same_seat")))
         st.dataframe(table, hide_index=True, width="stretch", key=f"nearby_table_{name}")

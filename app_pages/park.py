@@ -3,9 +3,9 @@
 import streamlit as st
 
 from parks.analysis.profile import park_profile
-from parks.display.tables import display_table
 from ui import loaders
 from ui.i18n import lang, t
+from ui.map_tables import record_table
 from ui.park_profile import (
     facts_and_map,
     nearest_places,
@@ -46,8 +46,8 @@ with two:
 park_names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
 for name, frame in (("enterprises", profile.enterprises), ("projects", profile.projects)):
     if len(frame):
-        st.dataframe(display_table(frame, name, dataset.taxonomy, language, park_names),
-                     hide_index=True, width="stretch", key=f"park_table_{name}")
+        record_table(frame, name, dataset.taxonomy, language, park_names,
+                     key=f"park_table_{name}")
 
 st.subheader(t("park_sources"))
 for item in profile.sources:

@@ -2,21 +2,20 @@
 weak locations."""
 
 import altair as alt
-import pandas as pd
 import streamlit as st
 
+from parks.analysis.duplicates import search_method
 from parks.analysis.stats import (
     counts_by_functional_area,
     counts_by_precision,
     counts_by_source,
-    likely_duplicates,
-    place_words,
 )
-from parks.display.tables import count_headings, display_table
+from parks.display.tables import count_headings
 from parks.model.schema import SPECS
 from parks.model.vocab import PRECISION
 from ui import loaders
 from ui.i18n import lang, t
+from ui.map_tables import record_table, shown_rows
 from ui.session import region
 
 language = lang()
@@ -52,20 +51,22 @@ else:
     st.dataframe(areas.rename(columns=headings), hide_index=True, width="stretch", key="quality_areas")
 
 st.subheader(t("failing_rows"))
-problems = loaders.data_problems()
+problems = loaders.data_problems(dataset)
 if problems.empty:
     st.success(t("all_valid"))
 else:
     st.dataframe(problems, hide_index=True, width="stretch", key="quality_problems")
 
 st.subheader(t("duplicates"))
-places = place_words(dataset.region.label.zh, list(dataset.counties["name_zh"]))
-dupes = pd.concat([likely_duplicates(f, places=places).assign(table=SPECS[name].label.get(language))
-                   for name, f in frames.items()])
+dupes = loaders.duplicates(dataset)
+if (biggest := max(len(f) for f in frames.values())) and search_method(biggest) != "every_pair":
+    st.caption(t(f"duplicates_{search_method(biggest)}").format(n=biggest))
 if dupes.empty:
     st.success(t("no_duplicates"))
 else:
-    st.dataframe(dupes, hide_index=True, width="stretch", key="quality_dupes")
+    shown = shown_rows(dupes)
+    st.dataframe(shown.assign(table=shown["table"].map(lambda n: SPECS[n].label.get(language))),
+                 hide_index=True, width="stretch", key="quality_dupes")
 
 park_names = dict(zip(dataset.parks["id"], dataset.parks["name_zh"], strict=True))
 for precision, title in (("county", "county_only"), ("town", "town_only")):
@@ -73,6 +74,6 @@ for precision, title in (("county", "county_only"), ("town", "town_only")):
     for name, frame in frames.items():
         weak = frame[frame["precision"] == precision]
         if len(weak):
-            st.markdown(f"**{SPECS[name].label.get(language)}** ({len(weak)})")
-            st.dataframe(display_table(weak, name, dataset.taxonomy, language, park_names),
-                         hide_index=True, width="stretch", key=f"quality_{precision}_{name}")
+            st.markdown(f"**{SPECS[name].label.get(language)}** ({len(weak):,})")
+            record_table(weak, name, dataset.taxonomy, language, park_names,
+                         key=f"quality_{precision}_{name}")

@@ -359,6 +359,27 @@ def test_link_opens_the_filters_it_carries_and_filters_are_written_back(monkeypa
     assert at.query_params["lang"] == "en"
 
 
+def test_quality_page_says_how_a_large_table_was_searched_and_how_much_it_shows(monkeypatch):
+    import dataclasses
+
+    from parks.analysis import duplicates
+    from ui import map_tables
+    # data/ as a large register: 10 records count as many, tables show 3 rows
+    monkeypatch.setattr(duplicates, "EVERY_PAIR_UP_TO", 5)
+    monkeypatch.setattr(duplicates, "NEIGHBOURS_UP_TO", 10)
+    monkeypatch.setattr(map_tables, "DEFAULT_CONFIG",
+                        dataclasses.replace(map_tables.DEFAULT_CONFIG, table_rows=3))
+    at = _app(monkeypatch)
+    at.switch_page("app_pages/quality.py").run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "只列出同一县区内去除通用词后名称相同的记录" in captions
+    assert "表中只列出前 3 条" in captions
+    assert all(len(d.value) <= 3 for d in at.dataframe if "id_a" in d.value.columns)
+    weak = [d.value for d in at.dataframe if "编号" in d.value.columns]
+    assert weak and all(len(frame) <= 3 for frame in weak)
+
+
 def test_quality_page_groups_records_by_functional_area(monkeypatch, data_copy):
     """A firm of 菏泽高新区 (its park) moved into 岳程街道, a street 菏泽经济技术开发区 administers, is
     counted under 菏泽经济开发区: the town decides before the park."""

@@ -147,3 +147,31 @@ def test_the_app_prefetches_the_data_on_a_servers_first_run(world, monkeypatch):
     assert not at.exception, at.exception
     at.run()  # served now: no second prefetch
     assert len(started) == 1 and started[0].startswith("371700:") and len(calls) == 1
+
+
+def _problems_page() -> None:
+    import streamlit as st
+
+    from ui import loaders
+
+    loaded = loaders.dataset("371700")
+    st.write(f"{len(loaders.data_problems(loaded))} problems")
+
+
+def _problems_page_without_the_dataset() -> None:
+    import streamlit as st
+
+    from ui import loaders
+
+    st.write(f"{len(loaders.data_problems())} problems")
+
+
+def test_failing_rows_are_not_looked_for_again_in_the_data_being_served(world, monkeypatch):
+    checked = []
+    real = loaders.check_data
+    monkeypatch.setattr(loaders, "check_data", lambda *a, **k: checked.append(1) or real(*a, **k))
+    # served for this version: it passed every check, so the store is not read again
+    assert shown(restarted(_problems_page)) == "0 problems"
+    assert checked == []
+    assert shown(AppTest.from_function(_problems_page_without_the_dataset)) == "0 problems"
+    assert checked == [1]

@@ -1,4 +1,4 @@
-"""Tests for parks.analysis.stats: counts by county, industry, precision, source; duplicates; targets."""
+"""Tests for parks.analysis.stats: counts by county, industry, precision, source; targets."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from parks.analysis.stats import (
     counts_by_industry,
     counts_by_precision,
     counts_by_source,
-    likely_duplicates,
-    place_words,
     target_label,
     targets_wide,
 )
@@ -56,27 +54,6 @@ def test_counts_by_source_splits_seed_keys_and_hosts():
     assert table.loc["seed-002", "total"] == 2
     assert table.loc["gxt.shandong.gov.cn", "total"] == 1
     assert table.loc["(other)", "total"] == 1
-
-
-def test_likely_duplicates_finds_variants_but_not_parent_child():
-    frame = pd.DataFrame({
-        "id": ["p-a", "p-b", "p-c", "p-d", "p-e", "p-f", "p-g"],
-        "name_zh": ["菏泽现代医药港", "现代医药港", "东明石化产业园", "东明石化产业园（主片区）",
-                    "郓城化工产业园", "鄄城化工产业园", "山东步长制药产业园"],
-        "parent_id": ["", "", "", "p-c", "", "", ""],
-        "county_adcode": ["371702", "", "371728", "371728", "371725", "371726", "371702"],
-    })
-    places = place_words("菏泽市", ["郓城县", "鄄城县", "东明县", "牡丹区"])
-    pairs = likely_duplicates(frame, places=places)
-    assert {(r.id_a, r.id_b) for r in pairs.itertuples()} == {("p-a", "p-b")}
-    # same distinctive name in two counties is two places
-    other = frame.assign(name_zh=["步长制药", "步长制药", "x", "y", "z", "w", "v"],
-                         county_adcode=["371702", "371703", "", "", "", "", ""])
-    assert likely_duplicates(other, places=places).empty
-
-
-def test_place_words_strip_suffixes_longest_first():
-    assert place_words("菏泽市", ["曹县", "郓城县"]) == ("菏泽市", "郓城县", "曹县", "菏泽", "郓城")
 
 
 def test_targets_wide_and_labels():

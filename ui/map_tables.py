@@ -34,7 +34,7 @@ def record_tables(frames: dict[str, pd.DataFrame], taxonomy: Taxonomy, lang: str
     if chosen is None:
         return
     if chosen != UNLOCATED:
-        _table(frames[chosen], chosen, taxonomy, lang, park_names, key=f"{key}_{chosen}",
+        record_table(frames[chosen], chosen, taxonomy, lang, park_names, key=f"{key}_{chosen}",
                inside=inside)
         return
     st.caption(t("unlocated_help"))
@@ -44,22 +44,31 @@ def record_tables(frames: dict[str, pd.DataFrame], taxonomy: Taxonomy, lang: str
     for name, frame in missing.items():
         if len(frame):
             st.markdown(f"**{SPECS[name].label.get(lang)}** ({len(frame):,})")
-            _table(frame, name, taxonomy, lang, park_names, key=f"{key}_unlocated_{name}",
+            record_table(frame, name, taxonomy, lang, park_names, key=f"{key}_unlocated_{name}",
                    inside=inside)
 
 
-def _table(frame: pd.DataFrame, name: str, taxonomy: Taxonomy, lang: str,
-           park_names: dict[str, str], *, key: str, inside: Memberships | None) -> None:
+def record_table(frame: pd.DataFrame, name: str, taxonomy: Taxonomy, lang: str,
+           park_names: dict[str, str], *, key: str, inside: Memberships | None = None) -> None:
+    """The records as a table of their first `table_rows` rows, saying so when there are more
+    (a million-row table stalls the browser; exports carry them all)."""
     if frame.empty:
         st.info(t("no_match"))
         return
+    shown = shown_rows(frame)
+    if inside is not None:
+        _inside_caption(frame, name, inside)
+    st.dataframe(display_table(shown, name, taxonomy, lang, park_names, inside),
+                 hide_index=True, width="stretch", key=key)
+
+
+def shown_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The first `table_rows` rows of a table about to be shown, with a caption saying so when
+    there are more: a browser table of 10^5 rows stalls the page."""
     rows = DEFAULT_CONFIG.table_rows
     if len(frame) > rows:
         st.caption(t("table_truncated").format(shown=rows, total=len(frame)))
-    if inside is not None:
-        _inside_caption(frame, name, inside)
-    st.dataframe(display_table(frame.head(rows), name, taxonomy, lang, park_names, inside),
-                 hide_index=True, width="stretch", key=key)
+    return frame.head(rows)
 
 
 def _inside_caption(frame: pd.DataFrame, name: str, inside: Memberships) -> None:

@@ -1,27 +1,22 @@
 """Tables behind charts and the data-quality page: counts by county, functional area, industry,
-precision, source."""
+precision, source; targets."""
 
 from __future__ import annotations
 
-import difflib
 import re
+from collections import Counter
 from collections.abc import Mapping
 
 import pandas as pd
 
 from geo.labels import Label
 from parks.analysis.query import record_codes
-from parks.model.dataset import search_text
 from parks.model.industries import Taxonomy
 from parks.model.vocab import PRECISION
 
 _URL = re.compile(r"https?://([^/\s;)]+)")
 _SEED = re.compile(r"\bseed-\d{3}\b")
-# Words that make two names of one place look different, or two different places look alike;
-# what is left after removing them (and place names) is the distinctive part of a name.
-_NOISE = re.compile(
-    r"[（(].*?[)）]|山东省?|有限公司|股份|集团|项目|·|科技|高新技术产业开发区|经济技术开发区|"
-    r"经济开发区|开发区|高新区|产业园区|产业园|工业园区|工业园|园区|化工|作业区|港区|物流园|新区")
+
 
 
 def counts_by_county(frames: Mapping[str, pd.DataFrame], counties: pd.DataFrame) -> pd.DataFrame:
@@ -54,11 +49,12 @@ def counts_by_functional_area(frames: Mapping[str, pd.DataFrame]) -> pd.DataFram
 
 def counts_by_industry(frame: pd.DataFrame, taxonomy: Taxonomy, system: str = "sei") -> pd.Series:
     """Records per top-level industry of a system; a record with several codes counts once each."""
-    tops = record_codes(frame).map(
-        lambda cs: sorted({taxonomy.in_system(c, system) for c in cs} - {""}))
-    exploded = tops.explode().dropna()
+    per_top: Counter[str] = Counter()
+    for codes, records in record_codes(frame).value_counts().items():  # per distinct code set
+        for top in {taxonomy.in_system(c, system) for c in codes} - {""}:
+            per_top[top] += int(records)
     order = [i.code for i in taxonomy.system_members(system)]
-    return exploded.value_counts().reindex(order, fill_value=0).astype(int)
+    return pd.Series([per_top[c] for c in order], index=order, dtype=int, name="count")
 
 
 def counts_by_precision(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
@@ -77,61 +73,20 @@ def source_keys(source: str) -> list[str]:
 
 def counts_by_source(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """How many records cite each seed document or web host."""
-    rows = []
+    counted: Counter[tuple[str, str]] = Counter()
     for name, frame in frames.items():
-        for key in frame["source"].map(lambda s: sorted(set(source_keys(s)))).explode():
-            rows.append((key, name))
-    table = pd.DataFrame(rows, columns=["source", "table"])
-    if table.empty:
+        for source, records in frame["source"].value_counts().items():  # per distinct text
+            for key in set(source_keys(source)):
+                counted[key, name] += int(records)
+    if not counted:
         return pd.DataFrame(columns=["source", *frames, "total"])
-    pivot = table.pivot_table(index="source", columns="table", aggfunc="size", fill_value=0)
+    table = pd.DataFrame([(key, name, n) for (key, name), n in counted.items()],
+                         columns=["source", "table", "n"])
+    pivot = table.pivot_table(index="source", columns="table", values="n", aggfunc="sum",
+                              fill_value=0)
     pivot = pivot.reindex(columns=list(frames), fill_value=0)
     pivot["total"] = pivot.sum(axis=1)
     return pivot.sort_values("total", ascending=False).reset_index()
-
-
-def place_words(city: str, counties: list[str] | tuple[str, ...]) -> tuple[str, ...]:
-    """City and county names with and without their 市/县/区 suffix, longest first."""
-    words = {city, *counties}
-    words |= {w[:-1] for w in words if len(w) > 2 and w[-1] in "市县区"}
-    return tuple(sorted(words, key=lambda w: (-len(w), w)))
-
-
-def _core(name: str, places: tuple[str, ...]) -> str:
-    core = _NOISE.sub("", name)
-    for place in places:
-        core = core.replace(place, "")
-    return search_text(core)
-
-
-def _similar(core_a: str, core_b: str, threshold: float) -> float | None:
-    """Similarity of two distinctive cores, or None when they do not look alike."""
-    if not core_a or not core_b:
-        return None
-    ratio = difflib.SequenceMatcher(None, core_a, core_b).ratio()
-    shorter = min(core_a, core_b, key=len)
-    if ratio >= threshold or (len(shorter) >= 3 and (core_a in core_b or core_b in core_a)):
-        return round(ratio, 2)
-    return None
-
-
-def likely_duplicates(frame: pd.DataFrame, *, places: tuple[str, ...] = (),
-                      threshold: float = 0.85) -> pd.DataFrame:
-    """Pairs of records whose names, once generic words and `places` (city and county names)
-    are removed, are near-identical; records in different counties and parent/child pairs are
-    never pairs."""
-    rows = []
-    items = [(r.id, r.name_zh, _core(r.name_zh, places), getattr(r, "parent_id", ""),
-              getattr(r, "county_adcode", "")) for r in frame.itertuples(index=False)]
-    for i, (id_a, name_a, core_a, parent_a, county_a) in enumerate(items):
-        for id_b, name_b, core_b, parent_b, county_b in items[i + 1:]:
-            if id_a == parent_b or id_b == parent_a or (county_a and county_b
-                                                        and county_a != county_b):
-                continue
-            similarity = _similar(core_a, core_b, threshold)
-            if similarity is not None:
-                rows.append((id_a, name_a, id_b, name_b, similarity))
-    return pd.DataFrame(rows, columns=["id_a", "name_a", "id_b", "name_b", "similarity"])
 
 
 def target_label(value: float, unit: str, qualifier: str) -> str:
