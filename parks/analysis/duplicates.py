@@ -57,17 +57,20 @@ def _similar(core_a: str, core_b: str, threshold: float) -> float | None:
     return None
 
 
-def _cores(names: pd.Series, places: tuple[str, ...]) -> np.ndarray:
-    """The distinctive core of each name, worked out once per distinct name."""
-    at, distinct = pd.factorize(names.astype(str), use_na_sentinel=False)
-    return np.array([_core(name, places) for name in distinct] + [""], dtype=object)[at]
+def _cores(names: pd.Series, places: tuple[str, ...]) -> pd.Series:
+    """The distinctive core of each name (Arrow text, numbered from 0), worked out once per
+    distinct name."""
+    at, distinct = pd.factorize(names.astype("str"), use_na_sentinel=False)
+    return pd.Series([_core(name, places) for name in distinct], dtype="str").take(at
+                                                                                ).reset_index(drop=True)
 
 
-def _identical(cores: np.ndarray, county: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _identical(cores: pd.Series, county: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Positions (a, b), a < b: each record paired with the first of its group of the same
     non-empty core and county (a star, not every pair: linear in the group's size)."""
-    group, _ = pd.factorize(pd.Series(cores.astype(str)) + "\x1f" + pd.Series(county.astype(str)))
-    group = np.where(cores == "", -1, group)
+    # Arrow text throughout: a Python string per cell was 0.5 GB at 1M (measured)
+    group, _ = pd.factorize(cores + "\x1f" + county.astype("str").reset_index(drop=True))
+    group = np.where((cores == "").to_numpy(), -1, group)
     order = np.lexsort((np.arange(len(group)), group))
     first = np.r_[True, group[order][1:] != group[order][:-1]]
     head = np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
@@ -80,7 +83,7 @@ def _neighbours(cores: np.ndarray) -> Iterable[tuple[int, int]]:
     """Positions (a, b), a < b, of records within NEIGHBOURS of each other in core order and
     in reversed-core order: names sharing a beginning or an ending meet there."""
     for key in (cores, np.array([c[::-1] for c in cores], dtype=object)):
-        order = np.argsort(key.astype(str), kind="stable")
+        order = np.argsort(key, kind="stable")
         for step in range(1, NEIGHBOURS + 1):
             for x, y in zip(order[:-step], order[step:], strict=True):
                 yield (int(min(x, y)), int(max(x, y)))
@@ -96,26 +99,36 @@ def likely_duplicates(frame: pd.DataFrame, *, places: tuple[str, ...] = (),
     are removed, are near-identical; records in different counties and parent/child pairs are
     never pairs. Which pairs are looked at depends on the table's size (search_method)."""
     n = len(frame)
-    ids, names = frame["id"].to_numpy(dtype=object), frame["name_zh"].to_numpy(dtype=object)
-    parent = (frame["parent_id"] if "parent_id" in frame.columns
-              else pd.Series("", index=frame.index)).to_numpy(dtype=object)
-    county = (frame["county_adcode"] if "county_adcode" in frame.columns
-              else pd.Series("", index=frame.index)).to_numpy(dtype=object)
-    cores = _cores(frame["name_zh"], places) if n else np.array([], dtype=object)
+    empty = pd.Series("", index=frame.index, dtype="str")
+    county = frame.get("county_adcode", empty)
+    cores = _cores(frame["name_zh"], places)
     method = search_method(n)
     a, b = _identical(cores, county) if method != "every_pair" else (np.array([], int),) * 2
     similarity = np.ones(len(a))
     if method != "identical":
-        found = {(int(x), int(y)) for x, y in zip(a, b, strict=True)}
-        pairs = _every_pair(n) if method == "every_pair" else set(_neighbours(cores)) - found
-        scored = [(x, y, r) for x, y in pairs
-                  if (not county[x] or not county[y] or county[x] == county[y])
-                  and (r := _similar(cores[x], cores[y], threshold)) is not None]
+        scored = _scored(cores.to_numpy(dtype=object), county.to_numpy(dtype=object), method,
+                         {(int(x), int(y)) for x, y in zip(a, b, strict=True)}, threshold)
         a = np.r_[a, [x for x, _, _ in scored]].astype(int)
         b = np.r_[b, [y for _, y, _ in scored]].astype(int)
         similarity = np.r_[similarity, [r for _, _, r in scored]]
-    keep = (ids[a] != parent[b]) & (ids[b] != parent[a])
+    parent = frame.get("parent_id", empty)
+    ids = frame["id"]
+    keep = ((ids.iloc[a].to_numpy(dtype=object) != parent.iloc[b].to_numpy(dtype=object))
+            & (ids.iloc[b].to_numpy(dtype=object) != parent.iloc[a].to_numpy(dtype=object)))
     order = np.lexsort((b[keep], a[keep]))
     a, b, similarity = a[keep][order], b[keep][order], similarity[keep][order]
-    return pd.DataFrame({"id_a": ids[a], "name_a": names[a], "id_b": ids[b], "name_b": names[b],
+    return pd.DataFrame({"id_a": ids.iloc[a].to_numpy(dtype=object),
+                         "name_a": frame["name_zh"].iloc[a].to_numpy(dtype=object),
+                         "id_b": ids.iloc[b].to_numpy(dtype=object),
+                         "name_b": frame["name_zh"].iloc[b].to_numpy(dtype=object),
                          "similarity": similarity}, columns=COLUMNS)
+
+
+def _scored(cores: np.ndarray, county: np.ndarray, method: str, found: set[tuple[int, int]],
+            threshold: float) -> list[tuple[int, int, float]]:
+    """(a, b, similarity) of the pairs `method` looks at besides `found`, in one county (or
+    without one) and alike."""
+    pairs = _every_pair(len(cores)) if method == "every_pair" else set(_neighbours(cores)) - found
+    return [(x, y, r) for x, y in pairs
+            if (not county[x] or not county[y] or county[x] == county[y])
+            and (r := _similar(cores[x], cores[y], threshold)) is not None]
