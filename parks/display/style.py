@@ -12,7 +12,7 @@ from geo.cloud import CloudLayer
 from geo.labels import Label
 from geo.layers import seat_offsets, spread_coincident
 from geo.maps import Legend, LegendItem, LegendSection
-from parks.analysis.query import Selection
+from parks.analysis.query import Selection, kept_rows
 from parks.analysis.stats import counts_by_county
 from parks.config import DEFAULT_CONFIG
 from parks.display.popups import (
@@ -127,7 +127,9 @@ def enterprise_cloud(enterprises: pd.DataFrame, taxonomy: Taxonomy, lang: str, s
                      name: str, detail_url: str = "",
                      bin_min: int = DEFAULT_CONFIG.bin_min) -> CloudLayer:
     """Many enterprises as one canvas layer: colour by industry, hollow when approximate."""
-    located = enterprises[enterprises.geometry.notna()] if len(enterprises) else enterprises
+    # the four columns drawn, not a row copy of every column (0.4 GB at 1M, measured)
+    drawn = pd.DataFrame(enterprises[["industry", "lon", "lat", "precision"]])
+    located = kept_rows(drawn, enterprises.geometry.notna()) if len(enterprises) else drawn
     colours_of = {code: taxonomy.colour(code, system) for code in pd.unique(located["industry"])}
     palette = tuple(dict.fromkeys(colours_of.values())) or (UNCLASSIFIED_COLOUR,)
     index = {colour: i for i, colour in enumerate(palette)}
