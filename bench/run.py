@@ -20,6 +20,7 @@ import argparse
 import json
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -28,6 +29,8 @@ from bench.machine import machine_info
 from bench.measure import TARGETS, browser_figures, first_map_figures, pure_figures
 from bench.report import table
 from parks.model.schema import TABLES
+
+RESULTS = Path(__file__).resolve().parent / "results"
 
 SIZES = (1_000, 10_000, 100_000)
 MILLION = (1_000_000,)  # also run unless --no-million: the pure steps, and the live app (ours alone)
@@ -54,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="rows of the XLSX import with geocoding (bench/bulk_import.py); 0 skips")
     cli.add_argument("--basemap", action="store_true",
                      help="also the OSM basemap build: features/s, bytes per 1,000 km²")
+    cli.add_argument("--results", type=Path, default=RESULTS,
+                     help="folder the run's JSON is written to (one file per run)")
     cli.add_argument("--first-map", action="store_true",
                      help="only server start → first map (no snapshot, then --repeats restarts "
                           "with it: first_map_snapshot_ms) for --sizes; nothing else")
@@ -90,11 +95,25 @@ def main(argv: list[str] | None = None) -> int:
             from bench.basemap import basemap_figures
 
             results |= basemap_figures(work, log=log)
+    saved = write_results(results, args.results)
+    print(f"[bench] results written to {saved}", file=log)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1))
     else:
         print(table(results))
     return 0
+
+
+def write_results(results: dict[str, object], folder: Path) -> Path:
+    """The run's JSON as `folder`/<UTC date and time>.json (a new file per run, never replaced)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = f"{datetime.now(UTC):%Y-%m-%d-%H%M%S}"
+    path, more = folder / f"{stamp}.json", 1
+    while path.exists():  # two runs in one second
+        more += 1
+        path = folder / f"{stamp}-{more}.json"
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return path
 
 
 if __name__ == "__main__":

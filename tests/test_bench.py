@@ -18,6 +18,14 @@ from bench.site import StaticSite
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def results_elsewhere(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """bench/run.py's results go to a temporary folder, never into the repository's."""
+    import bench.run
+
+    monkeypatch.setattr(bench.run, "RESULTS", tmp_path / "results")
+
+
 def test_ratios_divide_ours_by_stock_per_size_and_skip_missing_baselines() -> None:
     ours = {"render_ms": {1000: 300.0, 10_000: 500.0}, "html_bytes": {1000: 10.0}}
     stock = {"render_ms": {1000: 600.0, 10_000: 0.0}}
@@ -77,29 +85,40 @@ def test_bench_command_line_documents_its_options() -> None:
         assert option in out
 
 
-def test_load_options_reach_the_load_test(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+def test_page_tour_command_line_documents_its_options() -> None:
+    out = subprocess.run([sys.executable, "bench/pages.py", "--help"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120, check=True).stdout
+    for option in ("--n", "--json", "--shots", "--work"):
+        assert option in out
+
+
+def test_load_options_reach_the_load_test(monkeypatch: pytest.MonkeyPatch, capsys, tmp_path) -> None:
     import bench.load
     import bench.run
 
     got: dict[str, object] = {}
+    quiet = ["--results", str(tmp_path), "--sizes", "--no-million", "--json", "--import-rows", "0"]
     monkeypatch.setattr(bench.run, "pure_figures", lambda *a, **k: {})
     monkeypatch.setattr(bench.run, "browser_figures", lambda *a, **k: {})
     monkeypatch.setattr(bench.load, "run_load", lambda work, **k: got.update(k) or {"p95": 1})
-    bench.run.main(["--sizes", "--no-million", "--json", "--import-rows", "0", "--load",
+    bench.run.main([*quiet, "--load",
                     "--sessions", "3", "--think", "2", "5"])
     assert got["sessions"] == 3 and got["think_s"] == (2.0, 5.0) and got["table"] is None
-    bench.run.main(["--sizes", "--no-million", "--json", "--import-rows", "0", "--load",
+    bench.run.main([*quiet, "--load",
                     "--load-table", "parks"])
     assert got["think_s"] == bench.load.THINK_S == (5.0, 15.0) and got["table"] == "parks"
     assert got["n"] == bench.load.LOAD_N == 10_000
     assert '"load"' in capsys.readouterr().out
     sizes: list[object] = []
     monkeypatch.setattr(bench.load, "run_load", lambda work, **k: sizes.append(k["n"]) or {"n": k["n"]})
-    bench.run.main(["--sizes", "--no-million", "--json", "--import-rows", "0", "--load",
+    bench.run.main([*quiet, "--load",
                     "--load-n", "10000", "100000"])
     out = json.loads(capsys.readouterr().out)
     assert sizes == [10_000, 100_000] and out["load"] == {"n": 10_000}
     assert out["load_by_n"] == {"10000": {"n": 10_000}, "100000": {"n": 100_000}}
+    # every run leaves its JSON in the results folder, the same object it printed
+    written = [json.loads(p.read_text()) for p in sorted(tmp_path.glob("*.json"))]
+    assert len(written) == 3 and out in written
 
 
 def test_load_summary_keeps_first_changes_apart() -> None:
