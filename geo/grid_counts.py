@@ -9,6 +9,21 @@ import numpy as np
 
 BIN_DEG = 0.01  # grid cell of the density view: ~1.1 km × 0.9 km at Heze's latitude
 BIN_MIN = 20_000  # more points in view than this (below bin_zoom): counts per cell instead
+# the density colours, light to dark, as geo/templates/cloud.js draws them
+RAMP = ("#fee8c8", "#fdbb84", "#fc8d59", "#e34a33", "#b30000")
+
+
+def in_box(lon: np.ndarray, lat: np.ndarray, bounds: tuple[float, float, float, float]) -> np.ndarray:
+    """Which points lie inside W, S, E, N `bounds`."""
+    lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+    return (lon >= bounds[0]) & (lon <= bounds[2]) & (lat >= bounds[1]) & (lat <= bounds[3])
+
+
+def ramp_steps(counts: np.ndarray) -> np.ndarray:
+    """The RAMP colour of each count (log scale up to the largest), as the live map picks it."""
+    counts = np.asarray(counts, float)
+    top = np.log(counts.max() + 1) if len(counts) else 1.0
+    return np.minimum(len(RAMP) - 1, np.floor(np.log(counts + 1) / top * len(RAMP))).astype(int)
 
 
 def b64(array: np.ndarray) -> str:
@@ -35,3 +50,27 @@ def grid_bins(lon: np.ndarray, lat: np.ndarray, cell_deg: float = BIN_DEG) -> di
     cells, counts = np.unique(iy * nx + ix, return_counts=True)
     return {"x0": x0, "y0": y0, "d": cell_deg, "nx": nx, "i": b64(cells.astype("<u4")),
             "n": b64(counts.astype("<u4")), "max": int(counts.max())}
+
+
+def cell_counts(lon: np.ndarray, lat: np.ndarray) -> tuple[float, float, np.ndarray]:
+    """Points per BIN_DEG cell, the cells of grid_bins: (west, south, counts[row, column])."""
+    lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    lon, lat = lon[ok], lat[ok]
+    if not len(lon):
+        return 0.0, 0.0, np.zeros((0, 0))
+    x0 = float(np.floor(lon.min() / BIN_DEG) * BIN_DEG)
+    y0 = float(np.floor(lat.min() / BIN_DEG) * BIN_DEG)
+    ix, iy = ((lon - x0) / BIN_DEG).astype(np.int64), ((lat - y0) / BIN_DEG).astype(np.int64)
+    counts = np.zeros((int(iy.max()) + 1, int(ix.max()) + 1))
+    np.add.at(counts, (iy, ix), 1)
+    return x0, y0, counts
+
+
+def ramp_ranges(top: int) -> list[tuple[str, int, int]]:
+    """(colour, fewest, most) points per cell that each RAMP colour stands for when the fullest
+    cell holds `top`; colours no count reaches are left out."""
+    counts = np.arange(1, max(int(top), 1) + 1)
+    steps = ramp_steps(counts)
+    return [(RAMP[k], int(counts[steps == k].min()), int(counts[steps == k].max()))
+            for k in range(len(RAMP)) if (steps == k).any()]

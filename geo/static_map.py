@@ -15,19 +15,15 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrow, Rectangle
 from matplotlib.patches import Polygon as MplPolygon
-from pyproj import Transformer
 
 from geo.basemaps import TileSource
 from geo.cloud import CloudLayer
 from geo.geography import ArchiveUnreadableError
 from geo.layers import ChoroplethLayer, OutlineLayer, PointLayer
 from geo.maps import Legend, LegendItem
+from geo.static_marks import MARKERS, draw_cloud, draw_points, to_mercator
 from geo.tiles import TilesUnavailableError, mosaic
 from geo.underlay import draw_underlay
-
-WEB_MERCATOR = "EPSG:3857"
-_TO_3857 = Transformer.from_crs("EPSG:4326", WEB_MERCATOR, always_xy=True)
-_MARKERS = {"circle": "o", "square": "s", "diamond": "D", "triangle": "^"}
 
 
 @cache
@@ -59,11 +55,6 @@ class Frame:
     north: str = "N"  # label of the north arrow
     tiles_missing: str = "Basemap tiles unreachable: outlines only"
     archive_missing: str = "OSM basemap unreadable: outlines only"
-
-
-def to_mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """lon/lat (WGS-84 degrees) as Web Mercator x/y metres."""
-    return _TO_3857.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
 
 
 def _rings(geometry) -> list[np.ndarray]:
@@ -99,38 +90,6 @@ def draw_labels(ax: Axes, frame, size: float) -> None:
 
 def _halo() -> patheffects.withStroke:
     return patheffects.withStroke(linewidth=2.5, foreground="white")
-
-
-def draw_points(ax: Axes, layer: PointLayer, size_pt: float) -> None:
-    """The layer's markers, grouped by shape and hollow (approximate) or filled."""
-    frame = layer.frame
-    if frame.empty:
-        return
-    x, y = to_mercator(frame["lon"].to_numpy(), frame["lat"].to_numpy())
-    for shape, marker in _MARKERS.items():
-        for hollow in (True, False):
-            pick = ((frame["shape"] == shape) & (frame["hollow"] == hollow)).to_numpy()
-            if not pick.any():
-                continue
-            colours = frame["colour"].to_numpy()[pick]
-            # in print a hollow marker is approximate enough: dashes blur at this size
-            ax.scatter(x[pick], y[pick], s=size_pt ** 2, marker=marker, zorder=5,
-                       facecolors="white" if hollow else colours,
-                       edgecolors=colours if hollow else "#222222",
-                       linewidths=1.3 if hollow else 0.6)
-
-
-def draw_cloud(ax: Axes, layer: CloudLayer, size_pt: float) -> None:
-    """Many points as one scatter per colour; approximate ones hollow."""
-    x, y = to_mercator(np.asarray(layer.lon, float), np.asarray(layer.lat, float))
-    category, hollow = np.asarray(layer.category), np.asarray(layer.hollow, bool)
-    for index, colour in enumerate(layer.colours):
-        for open_ in (True, False):
-            pick = (category == index) & (hollow == open_)
-            if pick.any():
-                ax.scatter(x[pick], y[pick], s=size_pt ** 2, marker="o", zorder=4, linewidths=0.4,
-                           facecolors="white" if open_ else colour,
-                           edgecolors=colour if open_ else "none", rasterized=True)
 
 
 def nice_length(span_m: float) -> float:
@@ -190,7 +149,7 @@ def _legend_marker(ax: Axes, x: float, y: float, item: LegendItem, size: float) 
         ax.add_patch(Rectangle((x - 0.03, y - tall / 2), 0.06, tall, facecolor=item.colour,
                                edgecolor="#555555", linewidth=0.4))
         return
-    ax.scatter([x], [y], s=size ** 2 * 1.1, marker=_MARKERS.get(item.shape, "o"),
+    ax.scatter([x], [y], s=size ** 2 * 1.1, marker=MARKERS.get(item.shape, "o"),
                facecolors="white" if item.hollow else item.colour,
                edgecolors=item.colour if item.hollow else "#222222",
                linewidths=1.1 if item.hollow else 0.5)
@@ -250,7 +209,7 @@ def draw_map(ax: Axes, layers: list, bounds: tuple[float, float, float, float], 
         if isinstance(layer, PointLayer):
             draw_points(ax, layer, point_size)
         elif isinstance(layer, CloudLayer):
-            draw_cloud(ax, layer, point_size * 0.45)
+            draw_cloud(ax, layer, point_size * 0.45, bounds)
     draw_scale_bar(ax, (bounds[1] + bounds[3]) / 2)
     draw_north_arrow(ax, north)
     # last, though drawn beneath: the basemap's place names make way for the texts already placed

@@ -199,7 +199,7 @@ def test_cli_export(tmp_path, capsys):
 def _map_pixel(spec: BriefingSpec, bounds, lon: float, lat: float) -> tuple[int, int]:
     """Row and column of (lon, lat) on a briefing PNG: the map fills 0.03–0.75 × 0.11–0.89 of
     the sheet (geo.static_map.compose with a title, a source line and a legend)."""
-    from geo.static_map import to_mercator
+    from geo.static_marks import to_mercator
 
     width, height = spec.width_px * 0.72, spec.height_px * 0.78
     x0, x1, y0, y1 = map_extent(bounds, width / height)

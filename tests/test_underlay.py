@@ -11,7 +11,8 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from PIL import Image
 
-from geo.static_map import Frame, compose, to_mercator, to_png
+from geo.static_map import Frame, compose, to_png
+from geo.static_marks import to_mercator
 from geo.underlay import INDUSTRIAL, LAND, WATER, draw_underlay, place_name
 from tests.osm_fixture import CITY
 

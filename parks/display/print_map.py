@@ -10,9 +10,10 @@ import pandas as pd
 
 from geo.basemaps import TileSource
 from geo.cloud import CloudLayer
+from geo.grid_counts import cell_counts, ramp_ranges
 from geo.labels import Label
 from geo.layers import PointLayer
-from geo.maps import Legend, LegendSection
+from geo.maps import Legend, LegendItem, LegendSection
 from parks.analysis.compliance import compliance
 from parks.analysis.membership import Memberships, membership_of
 from parks.analysis.query import Filters, Selection
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from geo.static_map import Frame
 
 # the frame around a briefing map
+Bounds = tuple[float, float, float, float]  # W, S, E, N
 TITLE = Label("{region}产业园区、企业与项目分布图", "Parks, enterprises and projects of {region}")
 ALL = Label("全部记录", "All records")
 COUNT = {"parks": Label("园区 {n}", "{n} parks"), "enterprises": Label("企业 {n}", "{n} enterprises"),
@@ -43,6 +45,7 @@ DATE = Label("数据日期：截至 {date}（所示记录的最新日期）",
              "Data date: as of {date} (the newest date of the records shown)")
 NO_DATE = Label("数据日期：所示记录均未注明日期", "Data date: none of the records shown is dated")
 NORTH = Label("北", "N")
+DENSITY = Label("企业数量（每格约 1 km²）", "Enterprises per cell (~1 km²)")
 SCAN = Label("扫码打开在线地图（同一视图）", "Scan: this map online")
 TILES_MISSING = Label("底图瓦片无法访问，仅绘县界", "Basemap tiles unreachable: outlines only")
 OSM_CREDIT = Label("底图：© OpenStreetMap 贡献者 (ODbL)", "Basemap: © OpenStreetMap contributors (ODbL)")
@@ -197,13 +200,17 @@ def briefing_frame(dataset: Dataset, selection: Selection, spec: BriefingSpec,
         note=NOTE.format(lang, a=approx, u=unlocated),
         figures=figures_line(dataset, selection, lang, inside),
         legend=drawn_legend(build_legend(dataset.taxonomy, lang, spec.system, spec.layers),
-                            map_layers(dataset, shown, spec, spec.width_px * 0.72), lang),
+                            map_layers(dataset, shown, spec, spec.width_px * 0.72), lang,
+                            map_bounds(dataset, spec)),
         link=spec.link, link_label=SCAN.get(lang), north=NORTH.get(lang),
         tiles_missing=TILES_MISSING.get(lang), archive_missing=ARCHIVE_MISSING.get(lang))
 
 
-def _symbols(layers: list) -> tuple[set[tuple[str, str]], set[bool]]:
-    """The (colour, shape) pairs the point layers draw, and which of hollow/filled occur."""
+def _symbols(layers: list, bounds: Bounds) -> tuple[set[tuple[str, str]], set[bool]]:
+    """The (colour, shape) pairs the point layers draw, and which of hollow/filled occur (a
+    cloud drawn as counts per cell draws neither)."""
+    from geo.static_marks import prints_binned
+
     pairs: set[tuple[str, str]] = set()
     fills: set[bool] = set()
     for layer in layers:
@@ -211,16 +218,28 @@ def _symbols(layers: list) -> tuple[set[tuple[str, str]], set[bool]]:
             frame = layer.frame
             pairs |= set(zip(frame["colour"].str.lower(), frame["shape"], strict=True))
             fills |= {bool(h) for h in frame["hollow"].unique()}
-        elif isinstance(layer, CloudLayer) and len(layer.lon):
+        elif isinstance(layer, CloudLayer) and len(layer.lon) and not prints_binned(layer, bounds):
             pairs |= {(layer.colours[int(c)].lower(), "circle") for c in set(layer.category)}
             fills |= {bool(h) for h in set(layer.hollow)}
     return pairs, fills
 
 
-def drawn_legend(legend: Legend, layers: list, lang: str) -> Legend:
-    """Only the legend rows of symbols the map draws (a kind, industry or stage with nothing
-    shown is left out; exact/approximate as they occur); lines stay; no folding note."""
-    pairs, fills = _symbols(layers)
+def _density(layers: list, bounds: Bounds, lang: str) -> list[LegendSection]:
+    """A section per cloud the print of `bounds` draws as counts per cell: what each colour counts."""
+    from geo.static_marks import prints_binned
+
+    return [LegendSection(DENSITY.get(lang), tuple(
+        LegendItem(f"{low:,}" if low == high else f"{low:,}–{high:,}", colour, "fill")
+        for colour, low, high in ramp_ranges(int(cell_counts(layer.lon, layer.lat)[2].max()))))
+        for layer in layers if isinstance(layer, CloudLayer) and len(layer.lon)
+        and prints_binned(layer, bounds)]
+
+
+def drawn_legend(legend: Legend, layers: list, lang: str, bounds: Bounds) -> Legend:
+    """Only the legend rows of symbols the map of `bounds` draws (a kind, industry or stage with
+    nothing shown is left out; exact/approximate as they occur); lines stay; no folding note.
+    A cloud drawn as counts per cell gets a section saying what its colours count."""
+    pairs, fills = _symbols(layers, bounds)
     precision = {EXACT.get(lang): False, APPROX.get(lang): True}
     sections = []
     for section in legend.sections:
@@ -230,14 +249,14 @@ def drawn_legend(legend: Legend, layers: list, lang: str) -> Legend:
                           else (item.colour.lower(), item.shape) in pairs))
         if items:
             sections.append(LegendSection(section.title, items))
-    return replace(legend, sections=tuple(sections), note="")
+    return replace(legend, sections=(*sections, *_density(layers, bounds, lang)), note="")
 
 
 def static_config(bounds: tuple[float, ...], map_width_px: float,
                   config: AppConfig = DEFAULT_CONFIG) -> AppConfig:
     """Records sharing a point are fanned out about a marker apart at the print scale of a map
     of `bounds` (W, S, E, N)."""
-    from geo.static_map import to_mercator
+    from geo.static_marks import to_mercator
 
     minx, _, maxx, _ = bounds
     xs, _ = to_mercator([minx, maxx], [0.0, 0.0])
