@@ -4,7 +4,6 @@ shared by all sessions, the last good one kept serving while a newer one is prep
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -25,9 +24,8 @@ from parks.store.base import Store, StoreError
 # Arrow's buffers (every text column) from the C allocator, which hands freed ones back to the
 # system: Arrow's own pool (mimalloc) kept them, and the 1M server stayed at 1.40 GB against
 # 1.19 GB after the same visits (peak 1.46 against 1.40 GB, measured). Set as the server starts,
-# before any record is read; ARROW_DEFAULT_MEMORY_POOL in the environment still overrides it.
-if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
-    pa.set_memory_pool(pa.system_memory_pool())
+# before any record is read.
+pa.set_memory_pool(pa.system_memory_pool())
 
 
 @st.cache_resource
