@@ -61,8 +61,8 @@ def _cores(names: pd.Series, places: tuple[str, ...]) -> pd.Series:
     """The distinctive core of each name (Arrow text, numbered from 0), worked out once per
     distinct name."""
     at, distinct = pd.factorize(names.astype("str"), use_na_sentinel=False)
-    return pd.Series([_core(name, places) for name in distinct], dtype="str").take(at
-                                                                                ).reset_index(drop=True)
+    cores = pd.Series([_core(name, places) for name in distinct], dtype="str")
+    return cores.take(at).reset_index(drop=True)
 
 
 def _identical(cores: pd.Series, county: pd.Series) -> tuple[np.ndarray, np.ndarray]:
