@@ -59,8 +59,9 @@ else:
 
 st.subheader(t("duplicates"))
 dupes = loaders.duplicates(dataset)
-if (biggest := max(len(f) for f in frames.values())) and search_method(biggest) != "every_pair":
-    st.caption(t(f"duplicates_{search_method(biggest)}").format(n=biggest))
+biggest, largest = max((len(f), name) for name, f in frames.items())  # the narrowest search
+if (method := search_method(biggest)) != "every_pair":
+    st.caption(t(f"duplicates_{method}").format(n=biggest, table=SPECS[largest].label.get(language)))
 if dupes.empty:
     st.success(t("no_duplicates"))
 else:

@@ -243,13 +243,15 @@ STRINGS: dict[str, Label] = EDIT_STRINGS | {
     "duplicates": Label("疑似重复", "Likely duplicates"),
     "no_duplicates": Label("未发现疑似重复。", "No likely duplicates found."),
     "duplicates_neighbours": Label(
-        "记录较多（{n:,} 条）：只比较按名称排序相邻的记录（及名称相同者），不逐对比较。",
-        "{n:,} records: only names next to each other in sorted order (and identical ones) "
-        "are compared, not every pair."),
+        "{table}记录较多（{n:,} 条）：只比较按名称排序相邻的记录（及名称相同者），不逐对比较；"
+        "较小的表仍逐对比较。",
+        "{table}: {n:,} records, so only names next to each other in sorted order (and identical "
+        "ones) are compared, not every pair; smaller tables still are."),
     "duplicates_identical": Label(
-        "记录较多（{n:,} 条）：只列出同一县区内去除通用词后名称相同的记录。",
-        "{n:,} records: only records of one county whose names are the same once generic "
-        "words are removed are listed."),
+        "{table}记录较多（{n:,} 条）：只列出同一县区内去除通用词后名称相同的记录；较小的表"
+        "比较范围更广。",
+        "{table}: {n:,} records, so only records of one county whose names are the same once "
+        "generic words are removed are listed; smaller tables are searched more widely."),
     "county_only": Label("仅定位到县区的记录", "Records located only to county"),
     "town_only": Label("仅定位到乡镇的记录", "Records located only to town"),
     "export_title": Label("导出（图片、简报、数据）", "Export (images, briefings, data)"),
