@@ -37,15 +37,21 @@ def drawable_bins(lon: np.ndarray, lat: np.ndarray, bin_min: int = BIN_MIN) -> d
     return grid_bins(lon, lat) if len(lon) > bin_min else None
 
 
+def _cells(lon: np.ndarray, lat: np.ndarray, cell_deg: float) -> tuple[float, float, np.ndarray,
+                                                                       np.ndarray]:
+    """The grid's south-west corner (a multiple of cell_deg) and each point's column and row."""
+    x0 = float(np.floor(lon.min() / cell_deg) * cell_deg)
+    y0 = float(np.floor(lat.min() / cell_deg) * cell_deg)
+    return (x0, y0, ((lon - x0) / cell_deg).astype(np.int64),
+            ((lat - y0) / cell_deg).astype(np.int64))
+
+
 def grid_bins(lon: np.ndarray, lat: np.ndarray, cell_deg: float = BIN_DEG) -> dict[str, object]:
     """Counts per grid cell (only cells with points): origin, cell size, cell ids and counts."""
     lon, lat = np.asarray(lon, float), np.asarray(lat, float)
     if not len(lon):
         return {"x0": 0.0, "y0": 0.0, "d": cell_deg, "nx": 1, "i": "", "n": "", "max": 0}
-    x0 = float(np.floor(lon.min() / cell_deg) * cell_deg)
-    y0 = float(np.floor(lat.min() / cell_deg) * cell_deg)
-    ix = ((lon - x0) / cell_deg).astype(np.int64)
-    iy = ((lat - y0) / cell_deg).astype(np.int64)
+    x0, y0, ix, iy = _cells(lon, lat, cell_deg)
     nx = int(ix.max()) + 1
     cells, counts = np.unique(iy * nx + ix, return_counts=True)
     return {"x0": x0, "y0": y0, "d": cell_deg, "nx": nx, "i": b64(cells.astype("<u4")),
@@ -59,9 +65,7 @@ def cell_counts(lon: np.ndarray, lat: np.ndarray) -> tuple[float, float, np.ndar
     lon, lat = lon[ok], lat[ok]
     if not len(lon):
         return 0.0, 0.0, np.zeros((0, 0))
-    x0 = float(np.floor(lon.min() / BIN_DEG) * BIN_DEG)
-    y0 = float(np.floor(lat.min() / BIN_DEG) * BIN_DEG)
-    ix, iy = ((lon - x0) / BIN_DEG).astype(np.int64), ((lat - y0) / BIN_DEG).astype(np.int64)
+    x0, y0, ix, iy = _cells(lon, lat, BIN_DEG)
     counts = np.zeros((int(iy.max()) + 1, int(ix.max()) + 1))
     np.add.at(counts, (iy, ix), 1)
     return x0, y0, counts

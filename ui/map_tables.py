@@ -49,7 +49,8 @@ def record_tables(frames: dict[str, pd.DataFrame], taxonomy: Taxonomy, lang: str
 
 
 def record_table(frame: pd.DataFrame, name: str, taxonomy: Taxonomy, lang: str,
-           park_names: dict[str, str], *, key: str, inside: Memberships | None = None) -> None:
+                 park_names: dict[str, str], *, key: str, inside: Memberships | None = None
+                 ) -> None:
     """The records as a table of their first `table_rows` rows, saying so when there are more
     (a million-row table stalls the browser; exports carry them all)."""
     if frame.empty:

@@ -128,7 +128,7 @@ def enterprise_cloud(enterprises: pd.DataFrame, taxonomy: Taxonomy, lang: str, s
                      bin_min: int = DEFAULT_CONFIG.bin_min) -> CloudLayer:
     """Many enterprises as one canvas layer: colour by industry, hollow when approximate."""
     # the four columns drawn, not a row copy of every column (0.4 GB at 1M, measured)
-    drawn = pd.DataFrame(enterprises[["industry", "lon", "lat", "precision"]])
+    drawn = enterprises[["industry", "lon", "lat", "precision"]]
     located = kept_rows(drawn, enterprises.geometry.notna()) if len(enterprises) else drawn
     colours_of = {code: taxonomy.colour(code, system) for code in pd.unique(located["industry"])}
     palette = tuple(dict.fromkeys(colours_of.values())) or (UNCLASSIFIED_COLOUR,)

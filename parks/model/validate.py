@@ -18,7 +18,7 @@ from geo.crs import gcj02_to_wgs84
 from geo.gazetteer import Gazetteer, load_gazetteer
 from parks.config import DEFAULT_CONFIG, AppConfig, Region
 from parks.errors import Problem
-from parks.model.arrow_text import among, number, numbers
+from parks.model.arrow_text import among, numbers
 from parks.model.credit_code import credit_code_problem
 from parks.model.industries import Taxonomy, load_taxonomy
 from parks.model.outlines import OutlineError, outside_county, parse_outline
@@ -74,10 +74,6 @@ def _cell_problem(col: Column, value: str, ctx: ValidationContext) -> str:
     """Reason a non-empty cell is bad, or '' when it is fine."""
     if col.allowed and value not in col.allowed:
         return f"not one of: {', '.join(col.allowed)}"
-    if col.dtype == "float" and number(value) is None:
-        return "not a number"
-    if col.dtype == "float" and col.name in ("area_km2", "investment_yi") and number(value) < 0:
-        return "must not be negative"
     if col.dtype == "int" and not value.isdigit():
         return "not a whole number"
     if col.dtype == "date" and not _DATE.match(value):
@@ -93,8 +89,9 @@ def _cell_problem(col: Column, value: str, ctx: ValidationContext) -> str:
 
 
 def _checked(col: Column) -> bool:
-    """Whether _cell_problem can find fault with a non-empty cell of this column at all."""
-    return bool(col.allowed) or col.dtype in ("float", "int", "date", "id", "codes", "uscc") or (
+    """Whether _cell_problem can find fault with a non-empty cell of this column at all (numbers
+    are checked a whole column at once, in _column_reasons)."""
+    return bool(col.allowed) or col.dtype in ("int", "date", "id", "codes", "uscc") or (
         col.dtype == "code" and col.name in ("industry", "subsector"))
 
 
@@ -104,16 +101,17 @@ def _column_reasons(values: pd.Series, col: Column, ctx: ValidationContext) -> n
     filled = (values != "").to_numpy()
     if col.required:
         reasons[~filled] = "required value is empty"
-    if col.dtype == "float" and not col.allowed:  # one Arrow parse: 1M distinct points otherwise
-        x = numbers(values)
-        reasons[filled & np.isnan(x)] = "not a number"
-        if col.name in ("area_km2", "investment_yi"):
-            reasons[filled & (x < 0)] = "must not be negative"
-    elif _checked(col):
+    if _checked(col):
         bad = {v: r for v in values[filled].unique() if (r := _cell_problem(col, v, ctx))}
         if bad:
             hit = values.isin(list(bad)).to_numpy()
             reasons[hit] = values[hit].map(bad).to_numpy(dtype=object)
+    if col.dtype == "float":  # one Arrow parse: a Python float() per distinct point was 1M calls
+        x = numbers(values)
+        unreasoned = filled & (reasons == "")  # a value not allowed is said first
+        reasons[unreasoned & np.isnan(x)] = "not a number"
+        if col.name in ("area_km2", "investment_yi"):
+            reasons[unreasoned & (x < 0)] = "must not be negative"
     return reasons
 
 
