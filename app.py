@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from ui import loaders
+from ui import first_paint, loaders
 from ui.i18n import lang, t
-from ui.login import login_box
+from ui.login import login_box, session_editor
 from ui.page_style import page_style
 from ui.permalink import entering
 from ui.session import app_heading, init_session, region, sidebar_frame
@@ -16,11 +16,10 @@ settings()  # read once per session; bad values stop here, every problem listed
 init_session()
 loaders.prefetch(region())  # a server's first run: the data loads while the page is imported
 st.set_page_config(page_title=app_heading(lang(), region()))  # the tab names the chosen city
-sidebar_frame()
-editor = login_box()
+editor = session_editor()
+map_page = st.Page("app_pages/map.py", title=t("page_map", lang()), default=True, url_path="map")
 pages = [
-    st.Page("app_pages/map.py", title=t("page_map", lang()), default=True,
-            url_path="map"),
+    map_page,
     st.Page("app_pages/explorer.py", title=t("page_explorer", lang()), url_path="explorer"),
     st.Page("app_pages/park.py", title=t("page_park", lang()), url_path="park"),
     st.Page("app_pages/nearby.py", title=t("page_nearby", lang()), url_path="nearby"),
@@ -38,5 +37,8 @@ pages = [
             visibility="visible" if editor is not None and editor.is_admin else "hidden"),
 ]
 page = st.navigation(pages)
+if not first_paint.begin(map_page=page is map_page):  # a first map: the sidebar once the map is drawn
+    sidebar_frame()
+    login_box()
 entering(page.url_path)  # links are read when a page is entered, not on its reruns
 page.run()

@@ -6,7 +6,7 @@ from parks.analysis.stats import data_date
 from parks.display.map_look import MapLook
 from parks.display.records_map import filter_update
 from parks.model.schema import SPECS
-from ui import loaders
+from ui import first_paint, loaders
 from ui.i18n import lang, t
 from ui.map_export import export_panel
 from ui.map_filters import empty_note, filter_widgets, map_option_widgets, select
@@ -26,13 +26,14 @@ def map_view() -> None:
     dataset = loaders.dataset(region())
     if dataset is None:
         return
-    filters = filter_widgets(dataset, language)
-    options = map_option_widgets(language)
+    first = first_paint.active()  # the page down to the map, the rest once the map is drawn
+    filters = filter_widgets(dataset, language, shown=not first)
+    options = map_option_widgets(language, shown=not first)
     tax = dataset.taxonomy
     selection = select(dataset, filters, options.layers)
 
     st.title(app_heading(language, dataset.region.adcode))
-    cols = st.columns(4)
+    cols = st.columns(4)  # on the first paint too: the map does not move when the rest comes
     for col, name in zip(cols, ("parks", "enterprises", "projects"), strict=False):
         col.metric(SPECS[name].label.get(language), len(selection.frames()[name]))
     cols[3].metric(t("data_date"), data_date(selection.frames()) or "—")  # of what is shown
@@ -42,7 +43,10 @@ def map_view() -> None:
     look = MapLook(options.basemap, language, options.system, tuple(options.layers),
                    view_scope=f"map-{dataset.region.adcode}")
     update = filter_update(dataset, selection, look, counties=filters.counties)
-    loaders.show_base_map(dataset, look, update=update, key="map_main")
+    if loaders.show_base_map(dataset, look, update=update, key="map_main") and first:
+        first_paint.drawn()
+    if first:
+        return
     st.caption(t("approx_caption"))
     export_panel(dataset, selection, filters, lang=language, system=options.system,
                  layers=options.layers, basemap=options.basemap)

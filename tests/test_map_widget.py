@@ -31,7 +31,10 @@ def test_the_script_goes_to_a_file_and_the_page_gets_a_stub(tmp_path):
     path = tmp_path / f"{prepared.script_hash}.js"
     assert links == [*prepared.js_links, f"/app/static/cache/maps/{path.name}"]
     assert _text_in(path) == prepared.script
-    assert len(stub) < 300 and prepared.script_hash in stub and "L.map" not in stub
+    assert len(stub) < 600 and prepared.script_hash in stub and "L.map" not in stub
+    # and, once per frame, it tells the page the map is drawn (ui.first_paint)
+    assert "streamlit:setComponentValue" in stub and "drawn: true" in stub
+    assert stub.index("appendChild") < stub.index("postMessage")
 
 
 def test_a_file_removed_meanwhile_is_written_again(tmp_path):

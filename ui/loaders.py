@@ -220,15 +220,15 @@ def _base_map(version: str, region: str, look: MapLook, key: str, _loaded: Datas
 
 
 def show_base_map(loaded: Dataset, look: MapLook, *, update: folium.FeatureGroup,
-                  key: str) -> None:
+                  key: str) -> bool:
     """The map page's map of every record, built once per data version and look, with this
-    run's `update` (the filters) applied inside it."""
+    run's `update` (the filters) applied inside it; True once the browser has drawn it."""
     version = data_version()  # one look at the store and the files per rerun
     drawn = replace(look, layers=look.drawn, asset_base_url=asset_base_url(),
                     detail_url=_detail_url(loaded, look.lang, version),
                     profile_url=profile_url(look.lang, loaded.region.adcode))
     region = loaded.region.adcode
-    show_live(lambda: _base_map(version, region, drawn, key, loaded),
+    return show_live(lambda: _base_map(version, region, drawn, key, loaded),
               lambda: base_map(loaded, drawn, context=context_counties(region)),
               key=key, update=update, shelf=map_shelf())
 

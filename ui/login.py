@@ -33,8 +33,8 @@ def _throttle() -> Throttle:
 
 
 def current_editor() -> Editor | None:
-    """The logged-in editor of this session, or None (login_box has checked the account on
-    this run)."""
+    """The logged-in editor of this session, or None (session_editor has checked the account
+    on this run)."""
     editor = st.session_state.get(_KEY)
     return editor if isinstance(editor, Editor) else None
 
@@ -116,11 +116,17 @@ def _write_cookie() -> None:
             unsafe_allow_javascript=True)
 
 
-def login_box() -> Editor | None:
-    """Sidebar: who is logged in and a log-out button, or the log-in form (app.py draws it
-    before every page, so the account check here guards every page's writes)."""
+def session_editor() -> Editor | None:
+    """The session's editor after this run's account check and a login carried by the
+    browser's cookie (app.py asks before every page, so the check guards every page's writes)."""
     _recheck()
     _from_cookie()
+    return current_editor()
+
+
+def login_box() -> Editor | None:
+    """Sidebar: who is logged in and a log-out button, or the log-in form (after
+    session_editor() on the same run)."""
     _write_cookie()
     editor = current_editor()
     box = st.sidebar.expander(t("login_title"), expanded=editor is not None)

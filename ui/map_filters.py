@@ -50,9 +50,28 @@ def _industry_label(dataset: Dataset, code: str, lang: str) -> str:
     return f"· {ind.label.get(lang)}" if ind.parent else ind.label.get(lang)
 
 
-def filter_widgets(dataset: Dataset, lang: str) -> Filters:
-    """Sidebar filters; keys are prefixed 'map_' so other pages never collide with them."""
-    side = st.sidebar
+class _Unshown:
+    """Stands in for the sidebar when the widgets are not drawn on this run (ui.first_paint):
+    each call returns the value its widget would, from the key lang_key has seeded."""
+
+    def multiselect(self, _label: str, _options: object, *, key: str, **_: object) -> list:
+        return list(st.session_state[key])
+
+    def value(self, _label: str, _options: object = None, *, key: str, **_: object) -> object:
+        return st.session_state[key]
+
+    radio = selectbox = text_input = value
+
+    def subheader(self, *_: object, **__: object) -> None:
+        return None
+
+    caption = subheader
+
+
+def filter_widgets(dataset: Dataset, lang: str, *, shown: bool = True) -> Filters:
+    """Sidebar filters (their values only when not `shown`); keys are prefixed 'map_' so other
+    pages never collide with them."""
+    side = st.sidebar if shown else _Unshown()
     side.subheader(t("filters"))
     names = dict(zip(dataset.counties["adcode"], dataset.counties["name_zh"], strict=True))
     en = dataset.gazetteer.seats.set_index("adcode")["name_en"].to_dict()
@@ -88,14 +107,16 @@ def filter_widgets(dataset: Dataset, lang: str) -> Filters:
                    text)
 
 
-def basemap_select(lang: str, *, sidebar: bool = True, name: str = "map_basemap") -> Basemap:
+def basemap_select(lang: str, *, sidebar: bool = True, name: str = "map_basemap",
+                   shown: bool = True) -> Basemap:
     """The basemap chooser: the offline OSM basemap first when there is one, else the county
-    outlines, and tile servers when configured; without an OSM archive it says how to add one."""
+    outlines, and tile servers when configured; without an OSM archive it says how to add one.
+    When not `shown`, the chosen basemap without drawing the chooser."""
     bases = available_basemaps(settings().services, loaders.osm_archive())
     keys = [b.key for b in bases]
     if st.session_state.get(name) not in keys:  # e.g. a key removed from settings
         st.session_state.pop(name, None)
-    where = st.sidebar if sidebar else st
+    where = (st.sidebar if sidebar else st) if shown else _Unshown()
     chosen = remember(name, where.selectbox(
         t("basemap"), keys, key=lang_key(name, lang, keys[0], keys),
         format_func=lambda k: next(b for b in bases if b.key == k).label.get(lang),
@@ -105,10 +126,11 @@ def basemap_select(lang: str, *, sidebar: bool = True, name: str = "map_basemap"
     return next(b for b in bases if b.key == chosen)
 
 
-def map_option_widgets(lang: str) -> MapOptions:
-    """The sidebar's basemap and layer pickers, remembered across pages, with the industry system."""
-    side = st.sidebar
-    basemap = basemap_select(lang)
+def map_option_widgets(lang: str, *, shown: bool = True) -> MapOptions:
+    """The sidebar's basemap and layer pickers, remembered across pages, with the industry
+    system (the choices only when not `shown`)."""
+    side = st.sidebar if shown else _Unshown()
+    basemap = basemap_select(lang, shown=shown)
     layer_keys = [layer.key for layer in DEFAULT_CONFIG.layers if layer.key != "counties"]
     default = [layer.key for layer in DEFAULT_CONFIG.layers
                if layer.default_on and layer.key != "counties"]

@@ -114,15 +114,17 @@ def show_map(fmap: folium.Map, *, key: str, height: int = 700,
 
 def show_live(prepare: Callable[[], PreparedMap], build: Callable[[], folium.Map], *, key: str,
               update: folium.FeatureGroup | None, shelf: Shelf | None = None,
-              height: int = 700) -> None:
+              height: int = 700) -> bool:
     """The map page's map: `prepare`d once (fast path) while this streamlit-folium is the one
-    verified, else `build` shown through plain st_folium (slower: prepared on every run)."""
+    verified, else `build` shown through plain st_folium (slower: prepared on every run).
+    True once the browser has said the map is drawn (the fast path with a `shelf` only)."""
     if not assets_ready():
-        return
+        return False
     if fast_path_ready():
-        show_prepared(prepare(), update=update, shelf=shelf, height=height)
-    else:
-        show_map(build(), key=key, height=height, update=update)
+        told = show_prepared(prepare(), update=update, shelf=shelf, height=height)
+        return bool(isinstance(told, dict) and told.get("drawn"))
+    show_map(build(), key=key, height=height, update=update)
+    return False
 
 
 @dataclass(frozen=True)
@@ -165,9 +167,14 @@ class Shelf:
 
 # Runs in the map's frame in place of the script: the script file (loaded before it, like
 # Leaflet) left the text in window.__hzMaps; a script element runs it as st_folium would.
+# Its frame then tells the page, once, that the map is drawn: the component's value becomes
+# {"drawn": true} (ui.first_paint waits for it to send the rest of a first page).
 _RUN_SHELVED = ("(function () {{ const s = document.createElement('script'); "
                 "s.text = window.__hzMaps[{name}]; delete window.__hzMaps[{name}]; "
-                "document.body.appendChild(s); }})();")
+                "document.body.appendChild(s); if (window.__hzToldDrawn) return; "
+                "window.__hzToldDrawn = true; window.parent.postMessage({{isStreamlitMessage: true, "
+                "type: 'streamlit:setComponentValue', value: {{drawn: true}}, dataType: 'json'}}, '*'); "
+                "}})();")
 
 
 def shelve(prepared: PreparedMap, shelf: Shelf) -> tuple[str, list[str]]:
@@ -207,16 +214,17 @@ def _prune(shelf: Shelf) -> None:
 
 
 def show_prepared(prepared: PreparedMap, *, height: int = 700,
-                  update: folium.FeatureGroup | None = None, shelf: Shelf | None = None) -> None:
-    """Show a prepared map with this run's `update`; nothing is returned (no rerun on pan).
-    With a `shelf`, the map's script goes there as a file instead of into every rerun."""
+                  update: folium.FeatureGroup | None = None, shelf: Shelf | None = None) -> object:
+    """Show a prepared map with this run's `update`; no rerun on pan. With a `shelf`, the map's
+    script goes there as a file instead of into every rerun, and the value returned becomes
+    {"drawn": True} once the browser has drawn the map."""
     script, js_links = (prepared.script, list(prepared.js_links))
     if shelf is not None:
         script, js_links = shelve(prepared, shelf)
     group, sf = None, _sf()
     if update is not None:  # rendered into a stand-in map: its id becomes st_folium's "map_div"
         group = sf._get_feature_group_string(update, map=folium.Map(tiles=None))
-    sf._component_func(**component_args(prepared, script=script, js_links=js_links,
+    return sf._component_func(**component_args(prepared, script=script, js_links=js_links,
                                         feature_group=group, height=height))
 
 

@@ -1,0 +1,53 @@
+"""A visitor's first map page in Chromium: the map is drawn before the rest of the page, which
+then follows without drawing the map again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from .test_offline_assets import map_frame
+
+pytestmark = pytest.mark.browser
+
+APP = Path(__file__).resolve().parents[2] / "serve.py"  # the app as scripts/run_app.sh serves it
+# Polls the page (and the map's frame, same origin) for when each first shows.
+WATCH = """
+(() => {
+  if (window !== window.top || window.__hzSeen) return;
+  window.__hzSeen = {};
+  const note = (name, found) => {
+    if (found && !window.__hzSeen[name]) window.__hzSeen[name] = performance.now();
+  };
+  setInterval(() => {
+    const frame = document.querySelector('iframe[title*="st_folium"]');
+    const doc = frame && frame.contentDocument;
+    note('map', doc && doc.querySelector('.leaflet-container path.hz-outline'));
+    note('search', document.querySelector('input[aria-label="名称搜索"]'));
+    note('language', document.querySelector('[data-testid="stSidebar"] [role="radiogroup"]'));
+    note('counts', document.querySelector('[data-testid="stMetric"]'));
+  }, 5);
+})();
+"""
+
+
+def test_the_first_map_comes_before_the_rest_of_the_page(page: Page,
+                                                       streamlit_app: Callable[..., str]):
+    page.add_init_script(WATCH)
+    page.goto(streamlit_app(APP))
+    frame = map_frame(page, timeout_s=60)
+    frame.wait_for_selector(".leaflet-container path.hz-outline")
+    frame.evaluate("window.__hzSameFrame = true")
+    page.get_by_role("textbox", name="名称搜索").wait_for(timeout=60_000)
+    page.wait_for_function("() => ['search', 'language'].every(k => window.__hzSeen[k])",
+                           timeout=60_000)
+    seen = page.evaluate("window.__hzSeen")
+    assert seen["counts"] < seen["map"] < min(seen["search"], seen["language"]), seen
+    page.wait_for_timeout(500)  # the second run has ended: the map's frame is the first one
+    assert map_frame(page, timeout_s=10).evaluate("window.__hzSameFrame === true")
+    assert page.locator('iframe[title*="st_folium"]').count() == 1
+    assert page.get_by_text("编辑登录").count() == 1  # the sidebar's login box came too
+
