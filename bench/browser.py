@@ -68,6 +68,13 @@ class MapPage:
 
     page: Page
     ws_bytes: list[int] = field(default_factory=lambda: [0])
+    started: float = 0.0  # epoch ms of the navigation
+
+    def search_shown_ms(self, timeout_s: float = 60.0) -> float:
+        """ms from the navigation until the name search box is on the page (the whole page:
+        the map page's first paint draws the map before its sidebar, ui.first_paint)."""
+        self.page.get_by_role("textbox", name=SEARCH_LABEL).wait_for(timeout=timeout_s * 1000)
+        return time.time() * 1000 - self.started
 
     def stamps(self) -> tuple[int, int]:
         """(first, last) paint of an enterprise layer over all frames, ms since the epoch (0: none)."""
@@ -117,7 +124,7 @@ def open_map(context: BrowserContext, url: str, timeout_s: float = 90.0) -> tupl
     tab = MapPage(page)
     page.on("websocket", lambda ws: ws.on("framereceived", lambda data: _count(tab, data)))
     page.on("request", lambda request: _count_map_file(tab, request.url))
-    start = time.time() * 1000
+    start = tab.started = time.time() * 1000
     page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
     drawn = tab.wait_drawn(start, timeout_s, first=True)
     return tab, drawn - start

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 ROWS = (("render_ms", "map document: navigation → drawn (ms)"),
-        ("app_render_ms", "app: navigation → map drawn (ms)"), ("filter_ms", "filter change → redrawn (ms)"),
+        ("app_render_ms", "app: navigation → map drawn (ms)"),
+        ("page_ready_ms", "app: navigation → name search shown (ms)"),
+        ("filter_ms", "filter change → redrawn (ms)"),
         ("payload_bytes", "bytes sent to the browser"), ("server_rss_mb", "server peak memory (MB)"),
         ("server_rss_restart_mb", "server peak memory after a restart (MB)"),
         ("first_map_ms", "app: first map after start (ms)"),
