@@ -51,3 +51,32 @@ def test_park_kind_and_stage_filters_say_which_layers_they_act_on():
     assert "仅作用于项目图层" in at.multiselect(key="map_stages__zh").help
     en = _map("en")
     assert "parks only" in en.multiselect(key="map_kinds__en").help
+
+
+def _filters_unshown_and_shown() -> None:
+    """A page reading the sidebar's values without widgets (a first paint), then with them."""
+    import streamlit as st
+
+    from ui import loaders
+    from ui.map_filters import filter_widgets, map_option_widgets
+    from ui.session import init_session, region
+
+    init_session()
+    dataset = loaders.dataset(region())
+    unshown = filter_widgets(dataset, "zh", shown=False), map_option_widgets("zh", shown=False)
+    st.session_state["unshown"] = unshown
+    st.session_state["shown"] = filter_widgets(dataset, "zh"), map_option_widgets("zh")
+
+
+def test_a_first_paint_reads_the_values_the_sidebar_widgets_then_show():
+    at = AppTest.from_function(_filters_unshown_and_shown, default_timeout=120)
+    at.session_state["map_counties"] = ["371722"]  # as a link leaves them (ui.permalink)
+    at.session_state["map_search"] = "生物"
+    at.session_state["map_layers"] = ["parks", "enterprises"]
+    at.run()
+    assert not at.exception
+    (filters, options) = at.session_state["unshown"]
+    assert (filters, options) == at.session_state["shown"]
+    assert filters.counties == ("371722",) and filters.text == "生物"
+    assert options.layers == ("parks", "enterprises")
+    assert at.sidebar.multiselect(key="map_counties__zh").value == ["371722"]  # the widget agrees

@@ -229,8 +229,8 @@ def show_base_map(loaded: Dataset, look: MapLook, *, update: folium.FeatureGroup
                     profile_url=profile_url(look.lang, loaded.region.adcode))
     region = loaded.region.adcode
     return show_live(lambda: _base_map(version, region, drawn, key, loaded),
-              lambda: base_map(loaded, drawn, context=context_counties(region)),
-              key=key, update=update, shelf=map_shelf())
+                     lambda: base_map(loaded, drawn, context=context_counties(region)),
+                     key=key, update=update, shelf=map_shelf())
 
 
 def map_shelf() -> Shelf:
