@@ -27,6 +27,8 @@ def map_view() -> None:
     if dataset is None:
         return
     first = first_paint.active()  # the page down to the map, the rest once the map is drawn
+    if first and first_paint.told():
+        first_paint.drawn()
     filters = filter_widgets(dataset, language, shown=not first)
     options = map_option_widgets(language, shown=not first)
     tax = dataset.taxonomy

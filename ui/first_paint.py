@@ -8,6 +8,7 @@ from ui.map_widget import fast_path_ready, missing_assets
 
 _PAINTED = "_first_paint_done"  # this session has shown a whole page
 _NOW = "_first_paint_now"  # this session's runs are showing the map first
+_BEGUN = "_first_paint_begun"  # begin() ran on this run (a fragment's own rerun skips it)
 
 # Why: the browser builds every widget of a page before it starts the map's frame, and the
 # map's own scripts then wait for the page's. At 1k enterprises navigation → map drawn took
@@ -23,9 +24,18 @@ def begin(*, map_page: bool) -> bool:
     first = (not st.session_state.get(_PAINTED) and map_page
              and bool(st.context.headers.get("User-Agent"))
              and fast_path_ready() and not missing_assets())
-    st.session_state[_NOW] = first
+    st.session_state[_NOW] = st.session_state[_BEGUN] = first
     st.session_state[_PAINTED] = not first
     return first
+
+
+def told() -> bool:
+    """On a first paint, whether this run came from the map's frame: the map part's own rerun
+    (no begin() before it), which on a first paint only the frame's drawn message starts. Asked
+    before the filters and the map's update are worked out again, for nothing."""
+    begun = st.session_state.get(_BEGUN, False)
+    st.session_state[_BEGUN] = False
+    return not begun
 
 
 def active() -> bool:
