@@ -6,8 +6,7 @@ import streamlit as st
 
 from ui.map_widget import fast_path_ready, missing_assets
 
-_PAINTED = "_first_paint_done"  # this session has shown a whole page
-_NOW = "_first_paint_now"  # this session's runs are showing the map first
+_PAINTED = "_first_paint_done"  # False while a first paint waits for the map, else True
 _BEGUN = "_first_paint_begun"  # begin() ran on this run (a fragment's own rerun skips it)
 
 # Why: the browser builds every widget of a page before it starts the map's frame, and the
@@ -24,7 +23,7 @@ def begin(*, map_page: bool) -> bool:
     first = (not st.session_state.get(_PAINTED) and map_page
              and bool(st.context.headers.get("User-Agent"))
              and fast_path_ready() and not missing_assets())
-    st.session_state[_NOW] = st.session_state[_BEGUN] = first
+    st.session_state[_BEGUN] = first
     st.session_state[_PAINTED] = not first
     return first
 
@@ -39,8 +38,9 @@ def told() -> bool:
 
 
 def active() -> bool:
-    """True while the map page should show its map only (set by begin on this session)."""
-    return bool(st.session_state.get(_NOW)) and not st.session_state.get(_PAINTED)
+    """True while the map page should show its map only (begin decided so on this session and
+    the map has not said it is drawn yet)."""
+    return st.session_state.get(_PAINTED) is False
 
 
 def drawn() -> None:

@@ -206,11 +206,8 @@ def briefing_frame(dataset: Dataset, selection: Selection, spec: BriefingSpec,
         tiles_missing=TILES_MISSING.get(lang), archive_missing=ARCHIVE_MISSING.get(lang))
 
 
-def _symbols(layers: list, bounds: Bounds) -> tuple[set[tuple[str, str]], set[bool]]:
-    """The (colour, shape) pairs the point layers draw, and which of hollow/filled occur (a
-    cloud drawn as counts per cell draws neither)."""
-    from geo.static_marks import prints_binned
-
+def _symbols(layers: list) -> tuple[set[tuple[str, str]], set[bool]]:
+    """The (colour, shape) pairs the point layers draw, and which of hollow/filled occur."""
     pairs: set[tuple[str, str]] = set()
     fills: set[bool] = set()
     for layer in layers:
@@ -218,28 +215,29 @@ def _symbols(layers: list, bounds: Bounds) -> tuple[set[tuple[str, str]], set[bo
             frame = layer.frame
             pairs |= set(zip(frame["colour"].str.lower(), frame["shape"], strict=True))
             fills |= {bool(h) for h in frame["hollow"].unique()}
-        elif isinstance(layer, CloudLayer) and len(layer.lon) and not prints_binned(layer, bounds):
+        elif isinstance(layer, CloudLayer) and len(layer.lon):
             pairs |= {(layer.colours[int(c)].lower(), "circle") for c in set(layer.category)}
             fills |= {bool(h) for h in set(layer.hollow)}
     return pairs, fills
 
 
-def _density(layers: list, bounds: Bounds, lang: str) -> list[LegendSection]:
-    """A section per cloud the print of `bounds` draws as counts per cell: what each colour counts."""
-    from geo.static_marks import prints_binned
-
+def _density(clouds: list[CloudLayer], lang: str) -> list[LegendSection]:
+    """A section per cloud drawn as counts per cell: what each colour counts."""
     return [LegendSection(DENSITY.get(lang), tuple(
         LegendItem(f"{low:,}" if low == high else f"{low:,}–{high:,}", colour, "fill")
         for colour, low, high in ramp_ranges(int(cell_counts(layer.lon, layer.lat)[2].max()))))
-        for layer in layers if isinstance(layer, CloudLayer) and len(layer.lon)
-        and prints_binned(layer, bounds)]
+        for layer in clouds]
 
 
 def drawn_legend(legend: Legend, layers: list, lang: str, bounds: Bounds) -> Legend:
     """Only the legend rows of symbols the map of `bounds` draws (a kind, industry or stage with
     nothing shown is left out; exact/approximate as they occur); lines stay; no folding note.
-    A cloud drawn as counts per cell gets a section saying what its colours count."""
-    pairs, fills = _symbols(layers, bounds)
+    A cloud drawn as counts per cell draws no symbols: its section says what its colours count."""
+    from geo.static_marks import prints_binned
+
+    binned = [layer for layer in layers
+              if isinstance(layer, CloudLayer) and len(layer.lon) and prints_binned(layer, bounds)]
+    pairs, fills = _symbols([layer for layer in layers if all(layer is not b for b in binned)])
     precision = {EXACT.get(lang): False, APPROX.get(lang): True}
     sections = []
     for section in legend.sections:
@@ -249,7 +247,7 @@ def drawn_legend(legend: Legend, layers: list, lang: str, bounds: Bounds) -> Leg
                           else (item.colour.lower(), item.shape) in pairs))
         if items:
             sections.append(LegendSection(section.title, items))
-    return replace(legend, sections=(*sections, *_density(layers, bounds, lang)), note="")
+    return replace(legend, sections=(*sections, *_density(binned, lang)), note="")
 
 
 def static_config(bounds: tuple[float, ...], map_width_px: float,
