@@ -6,7 +6,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import streamlit as st
+from starlette.middleware import Middleware
 
+from ui.http_cache import ImmutableFiles
 from ui.warm_start import warm
 
 _ROOT = Path(__file__).resolve().parent
@@ -22,4 +24,4 @@ async def _warm_start(_app: object) -> AsyncIterator[None]:
     yield
 
 
-app = st.App(_ROOT / "app.py", lifespan=_warm_start)
+app = st.App(_ROOT / "app.py", lifespan=_warm_start, middleware=[Middleware(ImmutableFiles)])

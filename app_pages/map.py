@@ -11,6 +11,7 @@ from ui.i18n import lang, t
 from ui.map_export import export_panel
 from ui.map_filters import empty_note, filter_widgets, map_option_widgets, select
 from ui.map_tables import record_tables
+from ui.map_widget import MapUpdate
 from ui.permalink import publish, restore
 from ui.session import app_heading, region
 
@@ -44,7 +45,8 @@ def map_view() -> None:
 
     look = MapLook(options.basemap, language, options.system, tuple(options.layers),
                    view_scope=f"map-{dataset.region.adcode}")
-    update = filter_update(dataset, selection, look, counties=filters.counties)
+    update = MapUpdate(lambda: filter_update(dataset, selection, look, counties=filters.counties),
+                       key=(filters, look))
     if loaders.show_base_map(dataset, look, update=update, key="map_main") and first:
         first_paint.drawn()
     if first:

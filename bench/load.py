@@ -14,8 +14,9 @@ from urllib.parse import urlencode
 from playwright.async_api import Browser, Frame, Page, async_playwright
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from bench.apps import APP, app_env
 from bench.browser import CANVAS_PROBE, CHROMIUM, CHROMIUM_ARGS, QUIET_MS, SEARCH_LABEL
-from bench.measure import APP, QUERIES, app_env
+from bench.measure import QUERIES
 from bench.server import AppServer
 from parks.store import open_store
 

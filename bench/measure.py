@@ -10,12 +10,13 @@ from typing import TextIO
 from playwright.sync_api import BrowserContext, sync_playwright
 
 from bench import pure
+from bench.apps import APP, BASELINE_APP, FLOOR_APP, app_env, data_folder
 from bench.basemap import TARGET_FEATURES_PER_S
 from bench.browser import change_filter, close, launch, new_context, open_map
-from bench.server import ROOT, AppServer
+from bench.restart import Start, first_map_ms
+from bench.server import AppServer
 from bench.site import StaticSite
 from parks.model.dataset import load_dataset
-from parks.model.synthetic import write_synthetic_data
 from parks.store import open_store
 
 # The issue's targets, by size.
@@ -27,27 +28,9 @@ TARGETS = {"render_ms": {100_000: 1000, 10_000: 600}, "filter_ms": {100_000: 100
 TARGETS |= {"store_create_ms": {100_000: 5000}, "import_ms": {100_000: 60_000},
             "import_rss_mb": {100_000: 1024}}
 QUERIES = ("1", "23", "", "7", "45", "")  # consecutive values differ: each one is a change
-APP = ROOT / "serve.py"  # app.py as scripts/run_app.sh serves it (ui.warm_start)
-BASELINE_APP = ROOT / "bench" / "baseline_app.py"
-FLOOR_APP = ROOT / "bench" / "floor_app.py"
 STOCK_UP_TO = 100_000  # larger N: our app alone (a full run stays under 35 minutes)
-SETTLE_S = 5.0  # first_visit_later_ms: a visit this long after the server answered
 APP_KEYS = ("app_render_ms", "page_ready_ms", "filter_ms", "payload_bytes", "server_rss_mb",
             "first_map_ms")
-
-
-def data_folder(work: Path, n: int) -> Path:
-    """The real records plus n synthetic enterprises (made once per run and size)."""
-    folder = work / f"data-{n}"
-    if not (folder / "enterprises.csv").exists():
-        write_synthetic_data(folder, n, seed=0)
-    return folder
-
-
-def app_env(work: Path, n: int) -> dict[str, str]:
-    """Environment for the app under test: a data folder of `n` enterprises and its own GeoPackage."""
-    return {"HEZE_DATA_DIR": str(data_folder(work, n)), "HEZE_STORE_PATH": str(work / f"store-{n}.gpkg"),
-            "DATABASE_URL": ""}  # the GeoPackage store even where PostGIS is configured
 
 
 def ratios(ours: dict[str, dict[int, float]], stock: dict[str, dict[int, float]]) -> dict[str, dict]:
@@ -167,7 +150,8 @@ def _one_size(browser: object, work: Path, n: int, repeats: int, site_url: str,
         for key in APP_KEYS:
             into[key][n] = got[key]
         if name == "ours":  # the first start wrote the prepared snapshot: a restart reads it
-            ours.setdefault("first_map_snapshot_ms", {})[n] = first_map_ms(browser, work, n)
+            ours.setdefault("first_map_snapshot_ms", {})[n] = first_map_ms(
+                browser, work, Start(APP, app_env(work, n)))
             ours.setdefault("server_rss_restart_mb", {})[n] = restart_peak_mb(browser, work, n)
         print(f"[bench] {n:>9,} {name:>5}: render_ms {into['render_ms'][n]}, "
               + ", ".join(f"{k} {v}" for k, v in got.items()), file=log, flush=True)
@@ -187,48 +171,3 @@ def restart_peak_mb(browser: object, work: Path, n: int) -> float:
         finally:
             context.close()
         return round(server.peak_rss_mb(), 1)
-
-
-def first_map_ms(browser: object, work: Path, n: int, *, settle_s: float = 0.0) -> int:
-    """ms from a server start to the first map drawn, with the store's prepared snapshot there;
-    with `settle_s`, the first visit comes that long after the server answered, and the ms are
-    from that visit's navigation (what a user arriving after a restart waits)."""
-    start = time.perf_counter()
-    with AppServer(APP, work, app_env(work, n)) as server:
-        if settle_s:
-            time.sleep(settle_s)
-            start = time.perf_counter()
-        context = new_context(browser)
-        try:
-            tab = open_map(context, server.url, timeout_s=240)[0]
-            drawn = time.perf_counter()  # not the server's stop after it
-            close(tab)
-        finally:
-            context.close()
-    return round((drawn - start) * 1000)
-
-
-def first_map_figures(sizes: list[int], work: Path, *, repeats: int, log: TextIO) -> dict[str, object]:
-    """Only the server start → first map figures, per size: the first start (no snapshot yet,
-    first_map_ms), then `repeats` restarts with the snapshot present (median
-    first_map_snapshot_ms; every run in first_map_snapshot_runs), then `repeats` restarts visited
-    SETTLE_S after the server answered (first_visit_later_ms, from that navigation)."""
-    got: dict[str, dict[int, object]] = {"first_map_ms": {}, "first_map_snapshot_ms": {},
-                                         "first_map_snapshot_runs": {}, "first_visit_later_ms": {}}
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            for n in sizes:
-                open_store(work / f"store-{n}.gpkg", data_dir=data_folder(work, n)).close()
-                got["first_map_ms"][n] = first_map_ms(browser, work, n)
-                runs = [first_map_ms(browser, work, n) for _ in range(repeats)]
-                got["first_map_snapshot_runs"][n] = runs
-                got["first_map_snapshot_ms"][n] = round(statistics.median(runs))
-                later = [first_map_ms(browser, work, n, settle_s=SETTLE_S) for _ in range(repeats)]
-                got["first_visit_later_ms"][n] = round(statistics.median(later))
-                print(f"[bench] {n:>9,}: first map {got['first_map_ms'][n]} ms, with the snapshot "
-                      f"{runs} ms; visiting {SETTLE_S:.0f} s after the start: "
-                      f"{got['first_visit_later_ms'][n]} ms", file=log, flush=True)
-        finally:
-            browser.close()
-    return got

@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import Page, sync_playwright
 
+from bench.apps import APP, app_env
 from bench.browser import launch
 from bench.machine import machine_info
-from bench.measure import APP, app_env
 from bench.server import AppServer
 
 PAGES = ("", "explorer", "park", "nearby", "compare", "targets", "chemical", "quality", "import",

@@ -12,6 +12,7 @@ ROWS = (("render_ms", "map document: navigation → drawn (ms)"),
         ("server_rss_restart_mb", "server peak memory after a restart (MB)"),
         ("first_map_ms", "app: first map after start (ms)"),
         ("first_map_snapshot_ms", "app: server start → map, snapshot (ms)"),
+        ("first_map_returning_ms", "app: the same, a returning browser (ms)"),
         ("first_visit_later_ms", "app: first visit 5 s after start → map (ms)"))
 PURE_ROWS = (("build_ms", "map build + render, one run (ms)"), ("html_bytes", "map HTML + update (bytes)"),
              ("load_ms", "load + validate the records (ms)"),
@@ -62,6 +63,11 @@ def table(results: Mapping) -> str:
             goal = results["targets"].get(key)
             lines.append(f"{label:<48} {_fmt(results[key]):>12} {_fmt(stock.get(key)):>12} {ratio:>7.2f} "
                          f"{'≥ ' + format(goal, ',') if goal else '':>10}")
+    restarts = {k: results[k] for k in ("floor_first_map_ms", "floor_first_map_returning_ms")
+                if k in results}
+    if restarts:  # bench/restart.py: the floor's own restart, the yardstick for ours
+        lines += ["", "floor, server start → map: " + ", ".join(
+            f"{k.removeprefix('floor_')} {_fmt(v)}" for k, v in restarts.items())]
     if "floor" in results:
         lines += ["", "floor (Streamlit + st_folium, a 2-point map): "
                   + ", ".join(f"{k} {_fmt(v)}" for k, v in results["floor"].items())]

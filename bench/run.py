@@ -26,8 +26,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.machine import machine_info
-from bench.measure import TARGETS, browser_figures, first_map_figures, pure_figures
+from bench.measure import TARGETS, browser_figures, pure_figures
 from bench.report import table
+from bench.restart import first_map_figures
 from parks.model.schema import TABLES
 
 RESULTS = Path(__file__).resolve().parent / "results"

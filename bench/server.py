@@ -47,11 +47,13 @@ def run_dir(script: Path, work: Path) -> Path:
 
 
 class AppServer:
-    """`streamlit run script` with extra environment, as a context manager; `.url` once started."""
+    """`streamlit run script` with extra environment, as a context manager; `.url` once started.
+    On a free port unless one is given (a browser keeps its cache per origin)."""
 
-    def __init__(self, script: Path, work: Path, env: dict[str, str]) -> None:
+    def __init__(self, script: Path, work: Path, env: dict[str, str], *,
+                 port: int | None = None) -> None:
         self.script, self.work, self.env = Path(script).resolve(), Path(work), env
-        self.port = free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = self.work / f"{self.script.stem}-{self.port}.log"
         self.process: subprocess.Popen[bytes] | None = None

@@ -213,6 +213,12 @@ def test_report_lists_the_first_map_with_the_snapshot_present() -> None:
                "targets": {}, "first_map_snapshot_ms": {100_000: 11_700}}
     row = next(line for line in table(results).splitlines() if "snapshot" in line)
     assert row.split()[-4:] == ["100,000", "11,700", "—", "—"]
+    results |= {"first_map_returning_ms": {100_000: 3_400}, "floor_first_map_ms": 3_500,
+                "floor_first_map_returning_ms": 2_600}
+    lines = table(results).splitlines()
+    row = next(line for line in lines if "returning browser" in line)
+    assert row.split()[-4:] == ["100,000", "3,400", "—", "—"]
+    assert "floor, server start → map: first_map_ms 3,500, first_map_returning_ms 2,600" in lines
 
 
 def test_the_first_map_flag_measures_only_the_first_map(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
@@ -244,3 +250,23 @@ def test_the_json_run_adds_the_bulk_import_figures(monkeypatch: pytest.MonkeyPat
     assert printed["targets"]["import_ms"] == {"100000": 60_000}
     bench.run.main(["--sizes", "--no-million", "--json", "--import-rows", "0"])
     assert asked == [100_000] and "import_ms" not in json.loads(capsys.readouterr().out)
+
+
+def test_a_returning_browser_visits_every_restart_on_one_port_after_a_first_visit(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import bench.restart
+
+    class Context:
+        closed = False
+
+        def close(self) -> None:
+            self.closed = True
+
+    context, starts = Context(), []
+    monkeypatch.setattr(bench.restart, "new_context", lambda browser: context)
+    monkeypatch.setattr(bench.restart, "first_map_ms", lambda browser, work, start, visitor=None:
+                        starts.append((start, visitor)) or 100 * len(starts))
+    got = bench.restart.returning_ms(None, Path("/tmp"), bench.restart.Start(Path("app.py")), 3)
+    assert got == [200, 300, 400]  # the first visit fills the cache and is not counted
+    assert {visitor for _, visitor in starts} == {context} and context.closed
+    assert len({start.port for start, _ in starts}) == 1 and starts[0][0].port

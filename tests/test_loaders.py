@@ -66,6 +66,38 @@ def test_an_edit_shows_on_the_next_load(world):
     assert shown(_restart()) == "改过的机场" and len(calls) == 2  # the restart reads it too
 
 
+def _map_page() -> None:
+    import folium
+    import streamlit as st
+
+    from parks.display.map_look import MapLook
+    from tests.stores import AIRPORT_ID
+    from ui import loaders
+    from ui.map_widget import MapUpdate
+
+    loaded = loaders.dataset("371700")
+    made = st.session_state.setdefault("made", [])  # what each update was made from
+
+    def make() -> folium.FeatureGroup:
+        made.append(loaded.parks.set_index("id").loc[AIRPORT_ID, "name_zh"])
+        return folium.FeatureGroup(name="filters", control=False)
+
+    loaders.show_base_map(loaded, MapLook(), update=MapUpdate(make, key="default view"), key="m")
+
+
+def test_the_maps_update_is_kept_for_the_data_served_and_made_again_after_an_edit(world):
+    path, _ = world
+    at = restarted(_map_page)
+    for _ in range(2):
+        at.run()
+        assert not at.exception, at.exception
+    assert len(at.session_state["made"]) == 1  # the rerun sent the kept one
+    _edit(path, "改过的机场")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["made"][1:] == ["改过的机场"]  # the new data's, not the old kept
+
+
 def test_the_old_data_serves_while_the_new_snapshot_is_built(world, monkeypatch):
     path, _ = world
     monkeypatch.setattr(serving, "BACKGROUND_FROM", 0)

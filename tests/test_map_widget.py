@@ -1,16 +1,27 @@
 """ui.map_widget: a prepared map's script served as a file (written once, kept while in use); st_folium's
-payload read."""
+payload read; filter updates kept by key."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import folium
 
-from ui.map_widget import MapInput, PreparedMap, Shelf, prepare_map, shelve
+from ui.map_widget import (
+    KEPT_UPDATES,
+    MapInput,
+    MapUpdate,
+    PreparedMap,
+    Shelf,
+    prepare_map,
+    shelve,
+    update_script,
+)
 
 
 def _prepared(name: str) -> PreparedMap:
@@ -72,3 +83,34 @@ def test_st_folium_payload_becomes_a_click_and_drawings():
     assert taken.clicked == (115.4, 35.2) and taken.drawings == [{"type": "Feature"}]
     assert MapInput.from_st_folium(None) == MapInput()
     assert MapInput.from_st_folium({"last_clicked": None}).clicked is None
+
+
+def _made(made: list[str], text: str) -> MapUpdate:
+    """An update that notes each time it is made (a circle with `text` as its tooltip)."""
+    def make() -> folium.FeatureGroup:
+        made.append(text)
+        group = folium.FeatureGroup(name="filters", control=False)
+        folium.CircleMarker([35.3, 115.6], radius=4, tooltip=text).add_to(group)
+        return group
+    return MapUpdate(make, key=("synthetic", text))
+
+
+def test_an_update_under_a_key_is_made_once_and_sent_alike_to_every_run():
+    made: list[str] = []
+    first = update_script(_made(made, f"甲 {uuid.uuid4()}"))
+    again = update_script(replace(_made(made, "never made"), key=_made([], made[0]).key))
+    assert again == first and len(made) == 1 and made[0] in first
+    unkept = replace(_made(made, "乙"), key=None)
+    assert update_script(unkept) == update_script(unkept) and made[1:] == ["乙", "乙"]
+
+
+def test_only_the_newest_updates_are_kept():
+    made: list[str] = []
+    texts = [f"{i} {uuid.uuid4()}" for i in range(KEPT_UPDATES + 1)]
+    for text in texts:
+        update_script(_made(made, text))
+    update_script(_made(made, texts[-1]))
+    update_script(_made(made, texts[1]))
+    assert made == texts  # both still kept
+    update_script(_made(made, texts[0]))
+    assert made == [*texts, texts[0]]  # the oldest was let go

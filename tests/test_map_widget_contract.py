@@ -77,7 +77,7 @@ def test_the_fast_path_sends_what_st_folium_sends_for_the_same_map(monkeypatch):
     sf.st_folium(fmap, key="k", returned_objects=[], use_container_width=True,
                  feature_group_to_add=update)
     fmap, update = _map()
-    mw.show_prepared(mw.prepare_map(fmap, "k"), update=update)
+    mw.show_prepared(mw.prepare_map(fmap, "k"), update=mw.MapUpdate(lambda: update))
     theirs, ours = ({k: _ids_out(v) for k, v in call.items() if k != "on_change"} for call in calls)
     assert theirs.keys() == ours.keys()
     differ = sorted(k for k in theirs if theirs[k] != ours[k])

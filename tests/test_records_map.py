@@ -85,6 +85,14 @@ def test_many_enterprises_become_a_canvas_layer_with_bins(heze):
     assert "bins" not in _update(_live(heze, _select(heze)))["enterprises"]  # markers: no bins
 
 
+def test_a_canvas_keeping_every_point_is_told_so_without_a_mask_or_counts(heze):
+    assert _update(_live(heze, _select(heze), FEW))["enterprises"] == {"all": True}
+    dongming = _update(_live(heze, _select(heze, counties=("371728",)), FEW))["enterprises"]
+    assert "all" not in dongming and {"mask", "bins"} <= dongming.keys()
+    markers = _update(_live(heze, _select(heze)))["enterprises"]  # DOM markers: always a mask
+    assert "all" not in markers and _bits(markers["mask"], 1).size == 1
+
+
 def test_grid_counts_are_sent_only_for_more_points_than_bin_min(heze):
     dongming = _select(heze, counties=("371728",))
     located = int(dongming.enterprises.geometry.notna().sum())

@@ -7,7 +7,6 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
-import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -30,7 +29,7 @@ from parks.store.base import Store, StoreError
 from ui import serving
 from ui.derived import Place, kept_frame, kept_map
 from ui.i18n import lang, t
-from ui.map_widget import PreparedMap, Shelf, prepare_map, show_live
+from ui.map_widget import MapUpdate, PreparedMap, Shelf, prepare_map, show_live
 from ui.settings import settings
 
 CACHE_DIR = Path(__file__).resolve().parent.parent / "static" / "cache"  # served as …/app/static/cache
@@ -219,11 +218,15 @@ def _base_map(version: str, region: str, look: MapLook, key: str, _loaded: Datas
         base_map(_loaded, look, context=context_counties(region)), key))
 
 
-def show_base_map(loaded: Dataset, look: MapLook, *, update: folium.FeatureGroup,
+def show_base_map(loaded: Dataset, look: MapLook, *, update: MapUpdate | None,
                   key: str) -> bool:
     """The map page's map of every record, built once per data version and look, with this
-    run's `update` (the filters) applied inside it; True once the browser has drawn it."""
+    run's `update` (the filters) applied inside it; True once the browser has drawn it. The
+    update is kept under its key and the served dataset's own (never another version's)."""
     version = data_version()  # one look at the store and the files per rerun
+    if update is not None and update.key is not None:
+        served = serving.shared().key_of(loaded)
+        update = replace(update, key=None if served is None else (served, update.key))
     drawn = replace(look, layers=look.drawn, asset_base_url=asset_base_url(),
                     detail_url=_detail_url(loaded, look.lang, version),
                     profile_url=profile_url(look.lang, loaded.region.adcode))

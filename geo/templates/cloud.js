@@ -19,9 +19,9 @@
     u[i] = (b[0] + xs[i] * sx + 180) / 360;
     v[i] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
   }
-  var shown = new Int32Array(n);
-  for (var i = 0; i < n; i++) shown[i] = i;
-  var bins = unpackBins({{ this.bins }});
+  var every = new Int32Array(n);
+  for (var i = 0; i < n; i++) every[i] = i;
+  var shown = every, baseBins = unpackBins({{ this.bins }}), bins = baseBins;
   var dpr = window.devicePixelRatio || 1, r = opts.radius, seq = 0;
 
   function unpackBins(g) { return {x0: g.x0, y0: g.y0, d: g.d, nx: g.nx, i: u32(g.i), n: u32(g.n), max: g.max}; }
@@ -172,6 +172,7 @@
       details(hits.slice(0, 10), function(rows) { popup.setContent(content(hits, rows)); });
     },
     update: function(change) {
+      if (change.all) { shown = every; bins = baseBins; }  // no filter: the layer's own points
       if (change.mask !== undefined) {
         var bits = bytes(change.mask), list = [];
         for (var i = 0; i < n; i++) if (bits[i >> 3] & (1 << (i & 7))) list.push(i);

@@ -136,3 +136,8 @@ def test_name_search_updates_the_same_map(page: Page, cloud_map: Frame,
     assert cloud_map.evaluate("() => window.__mark") == 1  # … and the page inside it
     after = cloud_map.evaluate(DRAWN)
     assert after["n"] == expected and after["layer"] == "enterprises"
+    search.fill("")  # no filter again: the update says "all", and every point is back
+    search.press("Enter")
+    cloud_map.wait_for_function(f"() => {CLOUD}.seq > {after['seq']} && {CLOUD}.n == {len(located)}",
+                                timeout=TIMEOUT_MS)
+    assert cloud_map.evaluate("() => window.__mark") == 1
