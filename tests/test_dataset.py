@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import shutil
 
+import pandas as pd
 import pytest
 
 from geo.crs import distance_m
 from parks.errors import DataValidationError
-from parks.model.dataset import check_data, load_dataset
+from parks.model.dataset import CODED, check_data, coded, load_dataset
 from tests.records import AIRPORT, DATA, ENTERPRISE, PARK, PROJECT, UNLOCATED, mini_data
 
 
@@ -151,3 +152,13 @@ def test_a_park_named_as_a_functional_area_puts_its_parks_and_firms_in_it(tmp_pa
     ds = _load(folder, cache_dir)
     assert list(ds.parks["functional_area"]) == ["", "菏泽高新区", "菏泽高新区"]
     assert list(ds.enterprises["functional_area"]) == ["", "菏泽高新区", "菏泽经济开发区"]
+
+
+def test_the_enterprises_repeated_texts_are_held_dictionary_encoded(tmp_path, cache_dir):
+    ds = _load(mini_data(tmp_path / "d"), cache_dir)
+    ents = ds.enterprises
+    assert [c for c in CODED if not isinstance(ents[c].dtype, pd.CategoricalDtype)] == []
+    assert coded(ents) is ents  # encoded once: a snapshot read back is not encoded again
+    by_id = ents.set_index("id")
+    assert by_id.loc["e-kunhetang", "precision"] == "unlocated"
+    assert set(ents.loc[ents["county"] == "定陶区", "id"]) == {"e-saituo"}

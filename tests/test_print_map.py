@@ -7,8 +7,8 @@ from dataclasses import replace
 import pandas as pd
 
 from parks.analysis.query import Filters, Selection, filter_enterprises, filter_parks, filter_projects
-from parks.analysis.stats import data_date
-from parks.display.print_map import BriefingSpec, briefing_frame
+from parks.analysis.stats import data_date, source_keys
+from parks.display.print_map import BriefingSpec, briefing_frame, source_line
 
 
 def _select(ds, filters: Filters) -> Selection:
@@ -65,3 +65,12 @@ def test_legend_lists_only_the_symbols_drawn(heze):
     assert not any("开发区" in label for label in labels)  # no development zone is drawn
     stages = set(heze.projects.loc[heze.projects["geometry"].notna(), "stage"])
     assert ("谋划" in labels) == ("planned" in stages)
+
+
+def test_the_source_line_of_enterprises_alone_names_the_documents_they_cite(heze):
+    shown = _select(heze, Filters(counties=("371728",))).enterprises
+    selection = Selection(heze.parks.iloc[:0], shown, heze.projects.iloc[:0])
+    titles = dict(zip(heze.sources["key"], heze.sources["short_title"], strict=True))
+    cited = {titles[k] for s in set(shown["source"]) for k in source_keys(s) if k in titles}
+    line = source_line(selection, heze, "zh")
+    assert cited and all(title in line for title in cited)

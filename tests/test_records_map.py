@@ -17,6 +17,7 @@ import pytest
 from geo.basemaps import resolve
 from parks.analysis.query import Filters, Selection, filter_enterprises, filter_parks, filter_projects
 from parks.config import DEFAULT_CONFIG, RECORD_LAYERS
+from parks.display import popups
 from parks.display.map_look import MapLook
 from parks.display.popups import enterprise_details, prune, write_details
 from parks.display.records_map import base_map, filter_update, layer_updates
@@ -239,3 +240,19 @@ def test_the_update_frames_the_chosen_counties_or_the_region(heze):
     assert fitted() == pytest.approx(tuple(heze.counties.total_bounds), abs=1e-4)
     html = _live(heze, _select(heze)).base.get_root().render()
     assert 'window.hzLayers["_fit"]' in html and "window.hzViewRestored" in html
+
+
+def test_details_come_a_chunk_of_rows_at_a_time_in_drawing_order(heze, monkeypatch):
+    monkeypatch.setattr(popups, "CHUNK", 7)  # several chunks from the seed's enterprises
+    names = dict(zip(heze.parks["id"], heze.parks["name_zh"], strict=True))
+    rows = list(enterprise_details(heze.enterprises, heze.taxonomy, "zh", names))
+    located = heze.enterprises[heze.enterprises.geometry.notna()]
+    assert len(located) > 2 * 7
+    assert [r[0] for r in rows] == list(located["name_zh"])
+
+
+def test_details_already_written_read_no_record(tmp_path):
+    folder = tmp_path / "details" / "k1"
+    assert write_details(iter([["甲", "<p>甲</p>"]]), folder) == 1
+    not_a_frame = object()  # reading it would fail: a restart finding the files reads nothing
+    assert write_details(enterprise_details(not_a_frame, None, "zh", {}), folder) == 1

@@ -77,3 +77,12 @@ def test_counts_by_functional_area_counts_records_in_a_zone_per_table():
         {"functional_area": "菏泽高新区", "parks": 1, "enterprises": 1, "projects": 0, "total": 2}]
     empty = counts_by_functional_area({"parks": pd.DataFrame({"functional_area": [""]})})
     assert empty.empty and list(empty.columns) == ["functional_area", "parks", "total"]
+
+
+def test_counts_by_source_of_a_filtered_categorical_column_counts_only_what_its_rows_cite():
+    # the enterprise frame holds `source` as a categorical: a filter keeps every category
+    cited = pd.DataFrame({"source": pd.Series(["seed-001", "seed-002", "seed-002"],
+                                              dtype="category")}).iloc[1:]
+    table = counts_by_source({"enterprises": cited})
+    assert table["source"].tolist() == ["seed-002"]
+    assert table["total"].tolist() == [2]

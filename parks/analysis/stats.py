@@ -75,7 +75,8 @@ def counts_by_source(frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """How many records cite each seed document or web host."""
     counted: Counter[tuple[str, str]] = Counter()
     for name, frame in frames.items():
-        for source, records in frame["source"].value_counts().items():  # per distinct text
+        # per distinct text; a categorical column also counts the texts its rows no longer hold
+        for source, records in frame["source"].value_counts().loc[lambda n: n > 0].items():
             for key in set(source_keys(source)):
                 counted[key, name] += int(records)
     if not counted:

@@ -193,12 +193,16 @@ DONE = "complete"  # written last: a folder without it is rebuilt
 def enterprise_details(enterprises: pd.DataFrame, taxonomy: Taxonomy, lang: str,
                        park_names: dict[str, str], profile_url: str = "") -> Iterator[list[str]]:
     """[name, popup HTML] of each located enterprise, in drawing order (geo.cloud), one at a
-    time: 100k popups held at once would cost the server ~80 MB."""
+    time: 100k popups held at once would cost the server ~80 MB. Nothing is read before the
+    first row is asked for (a restart finds the files written)."""
     # all placed (the usual case): no copy — a masked copy of 1M rows cost the server ~0.4 GB
     located = kept_rows(enterprises, enterprises.geometry.notna()) if len(enterprises) else enterprises
-    return ([display_name(r, lang),
-             enterprise_popup(r, taxonomy, lang, park_names.get(r.park_id, ""), profile_url)]
-            for r in located.itertuples(index=False))
+    # a chunk of rows at a time: itertuples turns each categorical column into Python strings
+    # all at once, 0.85 GB at 1M enterprises (measured at a server start)
+    for start in range(0, len(located), CHUNK):
+        for r in located.iloc[start:start + CHUNK].itertuples(index=False):
+            yield [display_name(r, lang),
+                   enterprise_popup(r, taxonomy, lang, park_names.get(r.park_id, ""), profile_url)]
 
 
 def write_details(rows: Iterable[list[str]], folder: Path, chunk: int = CHUNK) -> int:

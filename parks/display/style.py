@@ -130,10 +130,12 @@ def enterprise_cloud(enterprises: pd.DataFrame, taxonomy: Taxonomy, lang: str, s
     # the four columns drawn, not a row copy of every column (0.4 GB at 1M, measured)
     drawn = enterprises[["industry", "lon", "lat", "precision"]]
     located = kept_rows(drawn, enterprises.geometry.notna()) if len(enterprises) else drawn
-    colours_of = {code: taxonomy.colour(code, system) for code in pd.unique(located["industry"])}
-    palette = tuple(dict.fromkeys(colours_of.values())) or (UNCLASSIFIED_COLOUR,)
+    # codes of the industries present (a categorical column also lists the filtered-out ones)
+    codes, present = pd.factorize(located["industry"])
+    colours = [taxonomy.colour(str(code), system) for code in present]
+    palette = tuple(dict.fromkeys(colours)) or (UNCLASSIFIED_COLOUR,)
     index = {colour: i for i, colour in enumerate(palette)}
-    category = located["industry"].map(lambda c: index[colours_of[c]]).to_numpy(np.uint8)
+    category = np.array([index[c] for c in colours], dtype=np.uint8)[codes]
     return CloudLayer(name, "enterprises", located["lon"].to_numpy(float),
                       located["lat"].to_numpy(float), category,
                       located["precision"].isin(APPROXIMATE).to_numpy(), palette,

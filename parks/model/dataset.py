@@ -233,6 +233,21 @@ def load_dataset(region_adcode: str | None = None, *, config: AppConfig = DEFAUL
     return assemble(region, ctx, with_park_zones(located, aliases), data_dir, zones)
 
 
+# The enterprise columns whose values come from a short list (codes, counties, towns, sources,
+# dates), held dictionary-encoded: at 1,000,000 enterprises one takes ~1 MB instead of ~16 MB
+# as text, 220 MB of the frame's 396 MB (measured on the synthetic register).
+CODED = ("region_adcode", "county_adcode", "county", "county_en", "crs", "precision",
+         "confidence", "industry", "subsector", "as_of", "source", "town", "functional_area",
+         "park_id", "industries_text")
+
+
+def coded(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The frame with its CODED columns as categoricals (the frame itself when they are)."""
+    text = [c for c in CODED if c in frame.columns
+            and not isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    return frame.astype(dict.fromkeys(text, "category")) if text else frame
+
+
 def _of_region(frame: pd.DataFrame, adcode: str) -> pd.DataFrame:
     """The rows of one region, numbered from 0; no row copy when every row is of it (the usual
     case: a copy of 1M rows was 0.5 GB at the load's peak)."""
@@ -247,7 +262,7 @@ def assemble(region: Region, ctx: ValidationContext, located: Mapping[str, gpd.G
     them (derived here when not given)."""
     here = ctx.regions[region.adcode]
     sources = pd.read_csv(data_dir / "sources.csv", dtype=str, keep_default_na=False)
-    return Dataset(region, here.counties, located["parks"], located["enterprises"],
+    return Dataset(region, here.counties, located["parks"], coded(located["enterprises"]),
                    located["projects"], ctx.taxonomy,
                    load_targets(data_dir / "targets.csv", ctx.taxonomy), sources, here.gazetteer,
                    region_zones(data_dir, here.gazetteer) if zones is None else zones)
