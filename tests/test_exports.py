@@ -363,3 +363,14 @@ def test_the_briefing_counts_functional_areas_beside_the_counties(heze):
     assert not any(row[0].startswith("功能区") for row in plain)  # no area, no row
     reader = pypdf.PdfReader(io.BytesIO(export("pdf", heze, selection, BriefingSpec()).data))
     assert re.search(r"功能区：菏泽高新区\s+0\s+3\s+0", reader.pages[0].extract_text())
+
+
+def test_formulas_in_categorical_columns_are_neutralised(heze):
+    coded = pd.DataFrame({"s": pd.Series(["=1+2", "ok", "=1+2"], dtype="category")})
+    assert list(neutralise(coded)["s"]) == ["'=1+2", "ok", "'=1+2"]
+    firms = heze.enterprises.head(3).copy()  # `source` is one of the enterprises' categoricals
+    firms["source"] = pd.Series(["=cmd|' /C calc'!A0", "seed-002", "seed-002"],
+                                index=firms.index, dtype="category")
+    selection = Selection(heze.parks.iloc[0:0], firms, heze.projects.iloc[0:0])
+    data = export("csv", heze, selection, BriefingSpec()).data.decode("utf-8-sig")
+    assert "'=cmd|' /C calc'!A0" in data and ",=cmd" not in data
