@@ -42,3 +42,12 @@ def test_parks_count_their_members_and_a_park_without_outline_shows_a_dash(heze)
 def test_without_memberships_the_table_is_as_before(heze):
     table = display_table(heze.enterprises, "enterprises", heze.taxonomy, "zh")
     assert IN_PARK.zh not in table.columns
+
+
+def test_the_enterprises_categoricals_become_text_with_empty_cells_empty(heze):
+    # Streamlit's table shows an empty category as "None": the table hands it text
+    shown = heze.enterprises[heze.enterprises["town"] == ""].head(5)
+    assert len(shown) and isinstance(shown["town"].dtype, pd.CategoricalDtype)
+    table = display_table(shown, "enterprises", heze.taxonomy, "zh")
+    assert not [c for c in table.columns if isinstance(table[c].dtype, pd.CategoricalDtype)]
+    assert set(table["乡镇/街道"]) == {""}

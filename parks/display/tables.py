@@ -94,7 +94,9 @@ def display_table(frame: pd.DataFrame, table: str, taxonomy: Taxonomy, lang: str
     out[field_heading("as_of", lang)] = frame["as_of"]
     if inside is not None:
         out = _with_members(out, frame, table, lang, park_names or {}, inside)
-    return out.reset_index(drop=True)
+    # categoricals as text: Streamlit's table shows an empty category as "None"
+    coded = [c for c in out.columns if isinstance(out[c].dtype, pd.CategoricalDtype)]
+    return out.astype(dict.fromkeys(coded, "str")).reset_index(drop=True)
 
 
 def count_headings(tables: Iterable[str], lang: str) -> dict[str, str]:
