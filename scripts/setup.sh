@@ -190,4 +190,8 @@ ensure_requirements
 [ "$DEV" -eq 0 ] || ! want_postgis || ensure_test_database
 # geo/ reads no environment: the mirror (if any) is passed in
 .venv/bin/python -m geo assets fetch --dest static/vendor --registry "${HEZE_NPM_REGISTRY:-}"
+# The app's own bytecode, compiled ahead: a server that may not write its checkout (or runs with
+# PYTHONDONTWRITEBYTECODE) compiled ~120 modules from source at every start, 0.12 s of the
+# interpreter's time before the first map (py-spy, 100k). A no-op when nothing changed.
+.venv/bin/python -m compileall -q -j 0 app.py serve.py app_pages ui parks geo >/dev/null
 log "ready"
