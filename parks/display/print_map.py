@@ -152,8 +152,7 @@ def date_line(selection: Selection, lang: str) -> str:
 def source_line(selection: Selection, dataset: Dataset, lang: str, *, osm: bool = False) -> str:
     """The documents and hosts the shown records cite, most cited first; with `osm`, the
     OpenStreetMap credit its licence asks for."""
-    cited = pd.concat([f["source"].astype(object) for f in selection.frames().values()])
-    cited = cited.map(source_keys)  # as objects: a categorical would map to lists as categories
+    cited = pd.concat([f["source"] for f in selection.frames().values()]).map(source_keys)
     counts = cited.explode().value_counts()
     titles = dict(zip(dataset.sources["key"], dataset.sources["short_title"], strict=True))
     seeds = [titles[k] for k in counts.index if k in titles]
