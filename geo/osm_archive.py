@@ -105,8 +105,15 @@ class BuildReport:
 def tag_values(other_tags: pd.Series, key: str) -> pd.Series:
     """The value of `key` in each GDAL `other_tags` cell ("k"=>"v",…); "" where absent."""
     pattern = re.compile(rf'"{re.escape(key)}"=>"((?:[^"\\]|\\.)*)"')
-    found = other_tags.fillna("").str.extract(pattern, expand=False)
-    return found.fillna("").str.replace('\\"', '"', regex=False)
+    text = other_tags.fillna("")
+    # The regex only where the key's text occurs: a plain search is ~10x faster, and most
+    # features (buildings: 177,600 of 217,624 in bench/basemap.py's county) carry no such tag.
+    holds = text.str.contains(f'"{key}"=>', regex=False).to_numpy(dtype=bool)
+    found = pd.Series("", index=other_tags.index, dtype=object)
+    if holds.any():
+        values = text[holds].str.extract(pattern, expand=False).fillna("")
+        found[holds] = values.str.replace('\\"', '"', regex=False).to_numpy()
+    return found
 
 
 def _varint(data: bytes, at: int) -> tuple[int, int]:

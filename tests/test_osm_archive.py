@@ -102,6 +102,9 @@ def test_tag_values_reads_gdal_other_tags():
     tags = pd.Series(['"name:zh"=>"东明","ref"=>"S\\"1"', None, '"ref"=>"G3"'])
     assert tag_values(tags, "name:zh").tolist() == ["东明", "", ""]
     assert tag_values(tags, "ref").tolist() == ['S"1', "", "G3"]
+    kept = tags.set_axis([5, 7, 9])  # the rows a layer kept: their index stays
+    assert tag_values(kept, "ref").to_dict() == {5: 'S"1', 7: "", 9: "G3"}
+    assert tag_values(kept, "name:en").to_dict() == {5: "", 7: "", 9: ""}  # held by none
 
 
 def test_bbox_text_is_checked_and_every_problem_named():
