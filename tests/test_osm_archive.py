@@ -153,7 +153,7 @@ def test_a_failed_tile_build_leaves_no_partial_archive(helsinki, tmp_path, monke
     failing = tmp_path / "tippecanoe"
     failing.write_text("#!/bin/sh\necho 'No space left on device' >&2\nexit 28\n")
     failing.chmod(0o755)
-    monkeypatch.setattr("geo.osm_archive.tippecanoe_path", lambda: str(failing))
+    monkeypatch.setattr("geo.tippecanoe_cli.tippecanoe_path", lambda: str(failing))
     with pytest.raises(BasemapBuildError, match=r"tippecanoe failed \(28\): No space left on device"):
         build_basemap(HELSINKI, out, (24.93, 60.16, 24.95, 60.17))  # another box: not a no-op
     assert out.read_bytes() == before
@@ -206,7 +206,7 @@ def test_an_interrupted_build_keeps_the_archive_and_its_leftovers_are_swept(hels
     def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt  # Ctrl-C while tippecanoe runs
 
-    monkeypatch.setattr("geo.osm_archive._tippecanoe", interrupted)
+    monkeypatch.setattr("geo.osm_archive.run_tippecanoe", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build_basemap(HELSINKI, out, (24.93, 60.16, 24.95, 60.175))
     assert out.read_bytes() == before
