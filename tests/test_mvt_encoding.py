@@ -16,7 +16,7 @@ from pmtiles.reader import MmapSource, Reader, all_tiles
 from shapely.geometry import shape
 
 from geo.archive_layers import add_layers
-from geo.mvt_encoding import EXTENT, polygon_layer
+from geo.mvt_encoding import EXTENT, column_span, polygon_layer
 from geo.tippecanoe_cli import tippecanoe_path
 
 # A synthetic town around a zoom-14 tile corner (115.13672°E, 35.74651°N): houses
@@ -78,6 +78,15 @@ def test_polygons_land_in_the_tiles_tippecanoe_puts_them_in(tmp_path):
         assert [tags for _, tags in ours[tile]] == [tags for _, tags in theirs[tile]]
     same = sum(len(set(ours[t]) & set(theirs[t])) for t in theirs)
     assert same >= 0.95 * sum(map(len, theirs.values()))  # tippecanoe nudges a few edge corners
+
+
+def test_a_large_layer_encoded_in_bands_of_tile_columns_gives_the_same_tiles():
+    frame = synthetic_houses()  # houses on both sides of a tile column edge, a field across it
+    whole = polygon_layer(frame, "houses", 14)
+    low, high = column_span(frame.geometry.to_numpy(), 14)
+    assert (high > low).any()  # some features reach two columns: both bands cut them
+    for rows in (1, 7, 150):
+        assert polygon_layer(frame, "houses", 14, band_rows=rows) == whole
 
 
 def test_exteriors_wind_positive_and_holes_negative_in_tile_units():
