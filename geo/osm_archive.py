@@ -181,9 +181,10 @@ def _features(frame: gpd.GeoDataFrame, layer: TileLayer) -> gpd.GeoDataFrame:
     return out.reset_index(drop=True)
 
 
-def read_layers(pbf: Path, bbox: Bbox, layers: tuple[TileLayer, ...] = LAYERS
-                ) -> dict[str, gpd.GeoDataFrame]:
-    """Every basemap layer's features inside bbox, read from the PBF file."""
+def read_layers(pbf: Path, bbox: Bbox, layers: tuple[TileLayer, ...] = LAYERS,
+                progress: Callable[[str], None] = lambda _: None) -> dict[str, gpd.GeoDataFrame]:
+    """Every basemap layer's features inside bbox, read from the PBF file; progress is told
+    as each of GDAL's passes ends (a province's take half a minute, with nothing to say)."""
     # Each GDAL layer is a whole pass over the file; the Arrow path releases the GIL, so the
     # passes overlap: 4.4 s instead of 7.9 s for bench/basemap.py's synthetic county, 2 cores.
     # Only the columns the layers use (GDAL's other 20 are empty cells, 8 bytes each), and each
@@ -191,16 +192,21 @@ def read_layers(pbf: Path, bbox: Bbox, layers: tuple[TileLayer, ...] = LAYERS
     # multipolygons held 3.1 GB.
     names = list(dict.fromkeys(layer.ogr_layer for layer in layers))
     with ThreadPoolExecutor(len(names)) as pool:
-        taken = list(pool.map(lambda name: _take(pbf, name, bbox, layers), names))
+        taken = list(pool.map(lambda name: _take(pbf, name, bbox, layers, progress), names))
     out = {name: frame for part in taken for name, frame in part.items()}
     return {layer.name: out[layer.name] for layer in layers}
 
 
-def _take(pbf: Path, ogr_layer: str, bbox: Bbox, layers: tuple[TileLayer, ...]
-          ) -> dict[str, gpd.GeoDataFrame]:
+def _take(pbf: Path, ogr_layer: str, bbox: Bbox, layers: tuple[TileLayer, ...],
+          progress: Callable[[str], None]) -> dict[str, gpd.GeoDataFrame]:
     """The features of the layers read from one GDAL layer (its whole frame freed on return)."""
+    started = time.perf_counter()
     raw = _read(pbf, ogr_layer, bbox, _columns(ogr_layer, layers))
-    return {layer.name: _features(raw, layer) for layer in layers if layer.ogr_layer == ogr_layer}
+    taken = {layer.name: _features(raw, layer) for layer in layers
+             if layer.ogr_layer == ogr_layer}
+    counts = ", ".join(f"{len(frame):,} {name}" for name, frame in taken.items())
+    progress(f"reading: {ogr_layer} done in {time.perf_counter() - started:.0f} s ({counts})")
+    return taken
 
 
 def _columns(ogr_layer: str, layers: tuple[TileLayer, ...]) -> list[str]:
@@ -353,7 +359,7 @@ def build_basemap(pbf: Path, out: Path, bbox: Bbox, *, min_zoom: int = MIN_ZOOM,
                            time.perf_counter() - started, str(out), unchanged=True)
     box = ", ".join(f"{v:.4f}" for v in bbox)
     progress(f"reading {pbf.name} inside {box}")
-    frames = read_layers(pbf, bbox)
+    frames = read_layers(pbf, bbox, progress=progress)
     counts = {name: len(frame) for name, frame in frames.items()}
     if not sum(counts.values()):
         raise BasemapBuildError(f"{pbf.name} has no map features inside {box}: "

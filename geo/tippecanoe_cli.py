@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from importlib.util import find_spec
 from pathlib import Path
+from typing import IO
 
 
 class TippecanoeError(RuntimeError):
@@ -56,7 +57,7 @@ def run_tippecanoe(args: list[str], out: Path, zooms: tuple[int, int], *,
         raise TippecanoeError(f"tippecanoe failed ({run.returncode}): {tail.strip()[-400:]}")
 
 
-def _follow(stream, progress: Callable[[str], None]) -> str:
+def _follow(stream: IO[bytes], progress: Callable[[str], None]) -> str:
     """Pass tippecanoe's percentage on every 10 %; return the rest of what it said (errors)."""
     said, step, pending = [], 10, b""
     for chunk in iter(lambda: stream.read1(1 << 14), b""):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import re
 from pathlib import Path
 
 import mapbox_vector_tile
@@ -230,6 +231,9 @@ def test_the_build_passes_on_tippecanoe_progress_and_the_cli_defaults_to_zoom_14
                  "--out", str(out)]) == 0
     printed = capsys.readouterr()
     assert json.loads(printed.out)["max_zoom"] == 14
+    passes = [line for line in printed.err.splitlines() if line.startswith("reading: ")]
+    assert {line.split()[1] for line in passes} == {"points", "lines", "multipolygons"}
+    assert any(re.search(r"lines done in \d+ s \([\d,]+ roads, ", line) for line in passes)
     steps = [line for line in printed.err.splitlines() if line.startswith("tippecanoe: ")]
     assert steps[0] == "tippecanoe: zooms 5–14" and steps[-1].startswith("tippecanoe: 100 %")
     percents = [int(line.split()[1]) for line in steps[1:]]
