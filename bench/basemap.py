@@ -192,18 +192,30 @@ def estimates(low_per_1000: float, high_per_1000: float) -> dict[str, object]:
                                  for name, km2 in AREAS_KM2.items()}}
 
 
+def _synthetic(path: Path, box: Bbox, log: TextIO) -> Path:
+    """write_county_pbf over box, saying how long it took and how big the file is."""
+    start = time.perf_counter()
+    write_county_pbf(path, box)
+    print(f"[bench] {path.name} written in {time.perf_counter() - start:.0f} s "
+          f"({path.stat().st_size:,} B)", file=log, flush=True)
+    return path
+
+
+def _built(name: str, got: dict[str, object], log: TextIO) -> None:
+    """One line on a measured build (and its peak memory, when measured)."""
+    peak = f", peak {got['peak_rss_mb']:,} MB" if "peak_rss_mb" in got else ""
+    print(f"[bench] basemap {name}: {got['features']:,} features in {got['seconds']} s = "
+          f"{got['features_per_s']:,}/s {got['stages_s']}, {got['bytes']:,} B, "
+          f"{got['bytes_per_1000_km2']:,} B per 1,000 km²{peak}", file=log, flush=True)
+
+
 def basemap_figures(work: Path, *, county_box: Bbox = COUNTY_BOX, log: TextIO) -> dict[str, object]:
     """Build Helsinki's whole extract and the synthetic county; figures and size estimates."""
-    start = time.perf_counter()
-    county = write_county_pbf(work / "synthetic-county.osm.pbf", county_box)
-    print(f"[bench] synthetic county written in {time.perf_counter() - start:.0f} s "
-          f"({county.stat().st_size:,} B)", file=log, flush=True)
+    county = _synthetic(work / "synthetic-county.osm.pbf", county_box, log)
     runs = {}
     for name, pbf in (("helsinki", HELSINKI), ("synthetic_county", county)):
-        runs[name] = got = measure(pbf, file_bbox(pbf), work / f"{name}.pmtiles")
-        print(f"[bench] basemap {name}: {got['features']:,} features in {got['seconds']} s = "
-              f"{got['features_per_s']:,}/s {got['stages_s']}, {got['bytes']:,} B, "
-              f"{got['bytes_per_1000_km2']:,} B per 1,000 km²", file=log, flush=True)
+        runs[name] = measure(pbf, file_bbox(pbf), work / f"{name}.pmtiles")
+        _built(name, runs[name], log)
     return {"basemap": {**runs, "target_features_per_s": TARGET_FEATURES_PER_S,
                         "estimates": estimates(runs["synthetic_county"]["bytes_per_1000_km2"],
                                                runs["helsinki"]["bytes_per_1000_km2"])}}
@@ -213,15 +225,10 @@ def province_figures(work: Path, *, log: TextIO) -> dict[str, object]:
     """The synthetic county's villages over a province-sized box: how long its build takes,
     how big its archive is, and this process's peak memory (the build runs in it; tippecanoe's
     own stays near 0.15 GB)."""
-    start = time.perf_counter()
-    pbf = write_county_pbf(work / "synthetic-province.osm.pbf", PROVINCE_BOX)
-    print(f"[bench] synthetic province written in {time.perf_counter() - start:.0f} s "
-          f"({pbf.stat().st_size:,} B)", file=log, flush=True)
+    pbf = _synthetic(work / "synthetic-province.osm.pbf", PROVINCE_BOX, log)
     got = measure(pbf, PROVINCE_BOX, work / "province.pmtiles")
     got["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    print(f"[bench] basemap synthetic_province: {got['features']:,} features in {got['seconds']} s"
-          f" = {got['features_per_s']:,}/s {got['stages_s']}, {got['bytes']:,} B, peak "
-          f"{got['peak_rss_mb']:,} MB", file=log, flush=True)
+    _built("synthetic_province", got, log)
     return {"basemap": {"synthetic_province": got}}
 
 

