@@ -23,7 +23,7 @@ import shapely
 
 from geo.archive_layers import add_layers
 from geo.mvt_encoding import polygon_layer
-from geo.tippecanoe_cli import TippecanoeError, run_tippecanoe
+from geo.tippecanoe_cli import TippecanoeError, run_tippecanoe, scratch_folder
 
 Bbox = tuple[float, float, float, float]  # west, south, east, north (WGS-84)
 # Tiles stop at zoom 14 and the browser enlarges them beyond: a zoom-14 tile's 4096 units are
@@ -307,9 +307,10 @@ def _tile(frames: Mapping[str, gpd.GeoDataFrame], folder: Path, stamp: str,
     partial, whole = folder / "tippecanoe.pmtiles", folder / "archive.pmtiles"
     args = _write_inputs(frames, folder, skip=direct)
     about = (*ABOUT, STAMP_PREFIX + stamp)
+    scratch = scratch_folder(sum(path.stat().st_size for path in folder.glob("*.geojsonl")))
     with ThreadPoolExecutor(1) as pool:
         tiling = pool.submit(run_tippecanoe, args, partial if direct else whole, zooms,
-                             about=about, progress=progress)
+                             about=about, progress=progress, scratch=scratch)
         encoded = {name: polygon_layer(frames[name], name, zooms[1]) for name in direct}
         try:
             tiling.result()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -31,10 +32,30 @@ def tippecanoe_path() -> str:
 _PERCENT = re.compile(rb"(\d+(?:\.\d+)?)%\s+(\d+)/\d+/\d+")
 
 
+# tippecanoe makes ~600 temporary files as it starts, whatever the input: 0.3-0.5 s of system
+# time where /tmp is a disk (ext4 mounted with discard here: an unlink took up to 4 ms), 0.07 s
+# in memory. Its peak use was 0.55x its inputs' size (69 MB for bench/basemap.py --province's
+# 127 MB); memory is used only with room for twice that and a margin (Docker's /dev/shm: 64 MB).
+MEMORY_SCRATCH = Path("/dev/shm")
+_SCRATCH_MARGIN = 64 << 20
+
+
+def scratch_folder(input_bytes: int, candidate: Path = MEMORY_SCRATCH) -> Path | None:
+    """Where tippecanoe keeps its temporary files: candidate (a folder in memory) when it is
+    writable and has room for inputs of input_bytes; else None (tippecanoe's own default)."""
+    try:
+        free = shutil.disk_usage(candidate).free
+    except OSError:
+        return None
+    enough = free >= 2 * input_bytes + _SCRATCH_MARGIN
+    return candidate if enough and os.access(candidate, os.W_OK | os.X_OK) else None
+
+
 def run_tippecanoe(args: list[str], out: Path, zooms: tuple[int, int], *,
-                   about: tuple[str, str, str], progress: Callable[[str], None]) -> None:
+                   about: tuple[str, str, str], progress: Callable[[str], None],
+                   scratch: Path | None = None) -> None:
     """Tile the -L layers in args at zooms into the archive out; about is its name,
-    attribution and description."""
+    attribution and description; scratch, where its temporary files go (None: its default)."""
     # tippecanoe was ~75 % of a build (bench/basemap.py: 11.6 of 16.6 s for a synthetic county of
     # 217,624 features, before its buildings were encoded beside it); -P,
     # --no-tiny-polygon-reduction, -pC, --no-tile-stats, -t /dev/shm and a second tippecanoe for
@@ -43,7 +64,8 @@ def run_tippecanoe(args: list[str], out: Path, zooms: tuple[int, int], *,
     # tile limit, which the layers' class zooms keep far away.
     name, attribution, description = about
     command = [tippecanoe_path(), "-o", str(out), "--force", f"-Z{zooms[0]}", f"-z{zooms[1]}",
-               "--no-tile-size-limit", "-n", name, "-A", attribution, "-N", description, *args]
+               "--no-tile-size-limit", "-n", name, "-A", attribution, "-N", description,
+               *(["-t", str(scratch)] if scratch else []), *args]
     progress(f"tippecanoe: zooms {zooms[0]}–{zooms[1]}")
     # Every tile's every layer allocates two 512 KiB tables; glibc maps each afresh (page faults,
     # zeroing): 5 of its 10 s were the kernel's. A higher mmap threshold reuses them: 0.3 s.
