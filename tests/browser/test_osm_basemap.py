@@ -54,10 +54,15 @@ def _pixels_like(image: np.ndarray, colour: tuple[int, int, int], tolerance: int
     return int((np.abs(image - np.array(colour)).max(axis=2) <= tolerance).sum())
 
 
+@pytest.mark.parametrize(("query", "credit"), [("", "OpenStreetMap 贡献者"),
+                                               ("/?lang=en", "OpenStreetMap contributors")])
 def test_the_osm_basemap_is_drawn_offline_at_the_region_view(page: Page, archive: Path,
-                                                             streamlit_app: Callable[..., str]):
-    frame, image = _drawn_map(page, streamlit_app(APP, env={"HEZE_BASEMAP": str(archive)}))
+                                                             streamlit_app: Callable[..., str],
+                                                             query: str, credit: str):
+    base = streamlit_app(APP, env={"HEZE_BASEMAP": str(archive)})
+    frame, image = _drawn_map(page, base + query)
     assert _pixels_like(image, ROAD) > 2000  # the synthetic trunk-road grid (~5,000 px)
+    assert credit in frame.locator(".leaflet-control-attribution").inner_text()
     # the basemap lies in the tile pane, under the app's outlines and markers
     assert frame.locator(".leaflet-tile-pane canvas").count() > 0
     assert frame.locator(".leaflet-overlay-pane path.hz-outline").count() == 9
