@@ -173,71 +173,81 @@ def _length(payload: bytes) -> bytes:
     return _SMALL[len(payload)] if len(payload) < 1 << 14 else _varint(len(payload))
 
 
-def layer_message(name: str, tag_sets: list[list[tuple[str, str]]],
-                  features: list[tuple[int, bytes]]) -> bytes:
-    """One MVT Layer of polygons: each feature's tag set (an index into tag_sets, lists of
-    (key, value) strings) and its geometry."""
-    keys: dict[str, int] = {}
-    values: dict[str, int] = {}
-    pairs: dict[int, bytes] = {}  # a tag set's encoded indexes in this layer
-    body = [b"\x78\x02", _field(1, name.encode())]  # version 2, name
-    for tag_set, geometry in features:
-        if tag_set not in pairs:
-            pairs[tag_set] = _field(2, b"".join(
+class LayerMessage:
+    """One tile's MVT Layer of polygons, written a feature at a time (rows of later chunks
+    follow those of earlier ones: the same bytes as in one go)."""
+
+    __slots__ = ("body", "keys", "pairs", "values")
+
+    def __init__(self) -> None:
+        self.keys: dict[str, int] = {}
+        self.values: dict[str, int] = {}
+        self.pairs: dict[int, bytes] = {}  # a tag set's encoded indexes in this layer
+        self.body = bytearray()
+
+    def add(self, tag_set: int, tags: list[tuple[str, str]], geometry: bytes) -> None:
+        """A feature: its tag set (an id, the same for the same tags) and its geometry."""
+        pair = self.pairs.get(tag_set)
+        if pair is None:
+            keys, values = self.keys, self.values
+            pair = self.pairs[tag_set] = _field(2, b"".join(
                 _varint(keys.setdefault(k, len(keys))) + _varint(values.setdefault(v, len(values)))
-                for k, v in tag_sets[tag_set])) + b"\x18\x03\x22"  # tags, type 3: polygon
-        feature = pairs[tag_set] + _length(geometry) + geometry
-        body += [b"\x12", _length(feature), feature]
-    body += [_field(3, k.encode()) for k in keys]
-    body += [_field(4, _field(1, v.encode())) for v in values]
-    body.append(b"\x28" + _varint(EXTENT))
-    return b"".join(body)
+                for k, v in tags)) + b"\x18\x03\x22"  # tags, type 3: polygon, geometry
+        feature = pair + _length(geometry) + geometry
+        self.body += b"\x12" + _length(feature) + feature
 
+    def finish(self, name: str) -> bytes:
+        """The layer's bytes: version 2, its name, features, keys, values and extent."""
+        return b"".join([b"\x78\x02", _field(1, name.encode()), self.body,
+                         *(_field(3, k.encode()) for k in self.keys),
+                         *(_field(4, _field(1, v.encode())) for v in self.values),
+                         b"\x28" + _varint(EXTENT)])
 
-# Rows encoded at once: a band of tile columns at a time bounds the arrays. A Shandong-sized
-# extract's 2.8 M buildings in one go peaked at 7.7 GB (bench/basemap.py --province); and
-# smaller arrays stay in the CPU's caches: the county's 177,600 took 1.0 CPU-s in bands of
-# 50,000 rows, 1.7-2.8 s at once (20,000 or 10,000 rows: 1.1-1.4 s).
+# Rows encoded at once bound the arrays: a Shandong-sized extract's 2.8 M buildings in one go
+# peaked at 7.7 GB (bench/basemap.py --province); and smaller arrays stay in the CPU's caches:
+# the county's 177,600 took 1.0 CPU-s in chunks of 50,000 rows, 1.7-2.8 s at once (20,000 or
+# 10,000 rows: 1.1-1.4 s).
 BAND_ROWS = 50_000
+WKB = "wkb"  # a frame's column of polygons kept as WKB until encoded (~3x smaller than shapely)
 
 
-def polygon_layer(frame: gpd.GeoDataFrame, name: str, zoom: int, *,
+def polygons(frame: pd.DataFrame) -> np.ndarray:
+    """A frame's polygons: its geometry, or its WKB column decoded (None where GEOS refuses)."""
+    if isinstance(frame, gpd.GeoDataFrame):
+        return frame.geometry.to_numpy()
+    return shapely.from_wkb(np.asarray(frame[WKB].array, dtype=object), on_invalid="ignore")
+
+
+def polygon_layer(frame: pd.DataFrame, name: str, zoom: int, *,
                   band_rows: int = BAND_ROWS) -> dict[Tile, bytes]:
-    """Each tile's MVT layer `name` at zoom from a frame of polygons (WGS-84) whose other
-    columns are strings: those that are not empty become the feature's tags. A large frame is
-    encoded a band of tile columns at a time (about band_rows features each): the same bytes."""
-    if len(frame) <= band_rows:
-        return _polygon_tiles(frame, name, zoom)
-    low, high = column_span(frame.geometry.to_numpy(), zoom)
-    ordered = np.sort(low)
-    edges = np.unique(np.r_[ordered[::band_rows], high.max() + 1])
-    out: dict[Tile, bytes] = {}
-    for first, stop in zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True):
-        reach = (low < stop) & (high >= first)  # a feature in two bands is cut in both
-        tiles = _polygon_tiles(frame[reach], name, zoom)
-        out |= {tile: message for tile, message in tiles.items() if first <= tile[0] < stop}
-    return out
+    """Each tile's MVT layer `name` at zoom from a frame of polygons (WGS-84: a GeoDataFrame,
+    or WKB in a column `wkb`) whose other columns are strings: those that are not empty become
+    the feature's tags. A large frame is encoded band_rows rows at a time: the same bytes."""
+    tiles: dict[Tile, LayerMessage] = {}
+    tag_ids: dict[tuple[tuple[str, str], ...], int] = {}
+    for start in range(0, len(frame), band_rows):
+        _add_rows(tiles, tag_ids, frame.iloc[start:start + band_rows], zoom)
+    return {tile: message.finish(name) for tile, message in tiles.items()}
 
 
-def column_span(geoms: np.ndarray, zoom: int) -> tuple[np.ndarray, np.ndarray]:
-    """The first and last tile column at zoom each geometry's buffered bounds reach."""
-    bounds = shapely.bounds(geoms)
-    west = world_units(bounds[:, [0, 1]], zoom)[:, 0]
-    east = world_units(bounds[:, [2, 3]], zoom)[:, 0]
-    return (np.floor((west - BUFFER) / EXTENT).astype(np.int64),
-            np.floor((east + BUFFER) / EXTENT).astype(np.int64))
-
-
-def _polygon_tiles(frame: gpd.GeoDataFrame, name: str, zoom: int) -> dict[Tile, bytes]:
-    points, ring, ring_piece, exterior, rows, tiles = tile_rings(frame.geometry.to_numpy(), zoom)
+def _add_rows(tiles: dict[Tile, LayerMessage], tag_ids: dict[tuple[tuple[str, str], ...], int],
+              frame: pd.DataFrame, zoom: int) -> None:
+    points, ring, ring_piece, exterior, rows, tile_of = tile_rings(polygons(frame), zoom)
     points, ring = oriented(points, ring, exterior)
     geometry = geometry_bytes(points, ring, ring_piece, len(rows))
-    columns = [c for c in frame.columns if c != frame.geometry.name]
+    shapes = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else WKB
+    columns = [c for c in frame.columns if c != shapes]
     codes, sets = pd.MultiIndex.from_frame(frame[columns]).factorize()  # most rows share tags
     tag_sets = [[(c, v) for c, v in zip(columns, values, strict=True) if v] for values in sets]
-    by_tile: dict[Tile, list[tuple[int, bytes]]] = {}
-    for code, tx, ty, shape in zip(codes[rows].tolist(), tiles[:, 0].tolist(),
-                                   tiles[:, 1].tolist(), geometry, strict=True):
+    ids = [tag_ids.setdefault(tuple(tags), len(tag_ids)) for tags in tag_sets]
+    # in row order within each tile (pieces cut at tile edges come last from tile_rings): the
+    # order is then the same whatever the chunks
+    order = np.argsort(rows, kind="stable")
+    for code, tx, ty, piece in zip(codes[rows[order]].tolist(), tile_of[order, 0].tolist(),
+                                   tile_of[order, 1].tolist(), order.tolist(), strict=True):
+        shape = geometry[piece]
         if shape:
-            by_tile.setdefault((tx, ty), []).append((code, shape))
-    return {tile: layer_message(name, tag_sets, features) for tile, features in by_tile.items()}
+            message = tiles.get((tx, ty))
+            if message is None:
+                message = tiles[(tx, ty)] = LayerMessage()
+            message.add(ids[code], tag_sets[code], shape)

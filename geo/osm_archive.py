@@ -18,11 +18,13 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyogrio
 import shapely
 
 from geo.archive_layers import add_layers
-from geo.mvt_encoding import polygon_layer
+from geo.mvt_encoding import BAND_ROWS, WKB, polygon_layer, polygons
+from geo.pbf_blocks import truncation
 from geo.tippecanoe_cli import TippecanoeError, run_tippecanoe, scratch_folder
 
 Bbox = tuple[float, float, float, float]  # west, south, east, north (WGS-84)
@@ -115,95 +117,77 @@ def tag_values(other_tags: pd.Series, key: str) -> pd.Series:
     return found
 
 
-def _varint(data: bytes, at: int) -> tuple[int, int]:
-    value = shift = 0
-    while at < len(data):
-        value |= (data[at] & 0x7F) << shift
-        at, shift = at + 1, shift + 7
-        if not data[at - 1] & 0x80:
-            break
-    return value, at
-
-
-def _blob_size(header: bytes) -> int:
-    """The datasize field of a PBF BlobHeader (protobuf: 1 type, 2 indexdata, 3 datasize)."""
-    at = 0
-    while at < len(header):
-        key, at = _varint(header, at)
-        if key >> 3 == 3 and key & 7 == 0:
-            return _varint(header, at)[0]
-        length, at = _varint(header, at) if key & 7 == 2 else (0, _varint(header, at)[1])
-        at += length
-    return 0
-
-
-def truncation(pbf: Path) -> str | None:
-    """Where a PBF file's chain of blocks overruns its end (a copy cut short), else None.
-    Reads only the block headers: GDAL's Arrow reader logs such errors without raising."""
-    size, at = pbf.stat().st_size, 0
-    with pbf.open("rb") as handle:
-        while at < size:
-            handle.seek(at)
-            head = handle.read(4)
-            length = int.from_bytes(head, "big") if len(head) == 4 else size
-            header = handle.read(length) if length < 65536 else b""  # the format's limit: 64 KiB
-            end = at + 4 + length + _blob_size(header)
-            if len(header) != length or end > size:
-                return (f"the block at byte {at} runs past the file's end at byte {size}: "
-                        "cut short, or not a PBF file")
-            at = end
-    return None
-
-
-def _read(pbf: Path, ogr_layer: str, bbox: Bbox, columns: list[str]) -> gpd.GeoDataFrame:
+def _read(pbf: Path, ogr_layer: str, bbox: Bbox, columns: list[str]
+          ) -> tuple[pd.DataFrame, pa.ChunkedArray]:
+    """One GDAL layer's attributes, and its geometries as WKB (decoded for the rows kept only)."""
     with warnings.catch_warnings():  # GDAL warns about every unclosed ring of a clipped extract
         warnings.simplefilter("ignore", RuntimeWarning)
         try:
-            return pyogrio.read_dataframe(pbf, layer=ogr_layer, bbox=bbox, columns=columns,
-                                          on_invalid="ignore", use_arrow=True)
+            meta, table = pyogrio.read_arrow(pbf, layer=ogr_layer, bbox=bbox, columns=columns)
         except Exception as exc:  # GDAL's own error types differ by version: say what failed
             raise BasemapBuildError(f"{pbf.name}: cannot be read as an OSM PBF file "
                                     f"({type(exc).__name__}: {exc})") from exc
+    shapes = meta["geometry_name"] or "wkb_geometry"
+    return table.drop_columns([shapes]).to_pandas(), table[shapes]
 
 
-def _features(frame: gpd.GeoDataFrame, layer: TileLayer) -> gpd.GeoDataFrame:
-    """The features of one layer with the attributes the style needs."""
-    other = frame.get("other_tags", pd.Series("", index=frame.index))
-    cls = frame[layer.key] if layer.key in frame.columns else tag_values(other, layer.key)
+def _valid_wkb(wkb: pa.Array) -> np.ndarray:
+    """Which WKB geometries GEOS reads (a clipped extract has rings it refuses), decoded a
+    chunk at a time so that no more than a chunk's shapely objects are held."""
+    return np.concatenate([~shapely.is_missing(shapely.from_wkb(
+        np.asarray(wkb.slice(at, BAND_ROWS), dtype=object), on_invalid="ignore"))
+        for at in range(0, len(wkb), BAND_ROWS)] or [np.zeros(0, bool)])
+
+
+def _features(attrs: pd.DataFrame, wkb: pa.ChunkedArray, layer: TileLayer, *,
+              packed: bool = False) -> pd.DataFrame:
+    """The features of one layer with the attributes the style needs: a GeoDataFrame, or with
+    packed a frame whose polygons stay WKB (geo.mvt_encoding.WKB) until they are encoded."""
+    other = attrs.get("other_tags", pd.Series("", index=attrs.index))
+    cls = attrs[layer.key] if layer.key in attrs.columns else tag_values(other, layer.key)
     cls = cls.fillna("")
-    keep = (cls != "") if layer.values == ("",) else cls.isin(layer.values)
-    keep &= frame.geometry.notna()
-    kept, other = frame[keep], other[keep]  # tags are looked up in the kept rows only
-    out = gpd.GeoDataFrame({"class": cls[keep], "name": kept["name"].fillna("")},
-                           geometry=kept.geometry, crs="EPSG:4326")
+    keep = ((cls != "") if layer.values == ("",) else cls.isin(layer.values)).to_numpy()
+    keep = keep & wkb.is_valid().to_numpy(zero_copy_only=False)  # is_valid: not null
+    shapes = wkb.filter(pa.array(keep)).combine_chunks()
+    kept, other = attrs[keep], other[keep]  # tags are looked up in the kept rows only
+    out = pd.DataFrame({"class": cls[keep], "name": kept["name"].fillna("")})
     for tag in _KEPT_TAGS:
         out[tag] = (kept[tag] if tag in kept.columns else tag_values(other, tag)).fillna("")
-    return out.reset_index(drop=True)
+    if packed:
+        valid = _valid_wkb(shapes)
+        out = out[valid].assign(**{WKB: pd.arrays.ArrowExtensionArray(shapes.filter(valid))})
+        return out.reset_index(drop=True)
+    geometry = shapely.from_wkb(np.asarray(shapes, dtype=object), on_invalid="ignore")
+    out = gpd.GeoDataFrame(out, geometry=geometry, crs="EPSG:4326")
+    return out[out.geometry.notna()].reset_index(drop=True)
 
 
 def read_layers(pbf: Path, bbox: Bbox, layers: tuple[TileLayer, ...] = LAYERS,
-                progress: Callable[[str], None] = lambda _: None) -> dict[str, gpd.GeoDataFrame]:
-    """Every basemap layer's features inside bbox, read from the PBF file; progress is told
-    as each of GDAL's passes ends (a province's take half a minute, with nothing to say)."""
+                progress: Callable[[str], None] = lambda _: None, *,
+                packed: frozenset[str] = frozenset()) -> dict[str, pd.DataFrame]:
+    """Every basemap layer's features inside bbox, read from the PBF file: GeoDataFrames, but
+    the layers named in packed keep their polygons as WKB; progress is told as each of GDAL's
+    passes ends (a province's take half a minute, with nothing to say)."""
     # Each GDAL layer is a whole pass over the file; the Arrow path releases the GIL, so the
     # passes overlap: 4.4 s instead of 7.9 s for bench/basemap.py's synthetic county, 2 cores.
     # Only the columns the layers use (GDAL's other 20 are empty cells, 8 bytes each), and each
-    # pass's frame dropped once its layers are taken: a Shandong-sized extract's 2.9 M
-    # multipolygons held 3.1 GB.
+    # pass's table dropped once its layers are taken. Shapely objects only for rows kept, and
+    # none for packed layers: a Shandong-sized extract's 2.8 M buildings held 2.1 GB as shapely.
     names = list(dict.fromkeys(layer.ogr_layer for layer in layers))
     with ThreadPoolExecutor(len(names)) as pool:
-        taken = list(pool.map(lambda name: _take(pbf, name, bbox, layers, progress), names))
+        taken = list(pool.map(lambda name: _take(pbf, name, bbox, layers, progress, packed),
+                              names))
     out = {name: frame for part in taken for name, frame in part.items()}
     return {layer.name: out[layer.name] for layer in layers}
 
 
 def _take(pbf: Path, ogr_layer: str, bbox: Bbox, layers: tuple[TileLayer, ...],
-          progress: Callable[[str], None]) -> dict[str, gpd.GeoDataFrame]:
-    """The features of the layers read from one GDAL layer (its whole frame freed on return)."""
+          progress: Callable[[str], None], packed: frozenset[str]) -> dict[str, pd.DataFrame]:
+    """The features of the layers read from one GDAL layer (its whole table freed on return)."""
     started = time.perf_counter()
-    raw = _read(pbf, ogr_layer, bbox, _columns(ogr_layer, layers))
-    taken = {layer.name: _features(raw, layer) for layer in layers
-             if layer.ogr_layer == ogr_layer}
+    attrs, wkb = _read(pbf, ogr_layer, bbox, _columns(ogr_layer, layers))
+    taken = {layer.name: _features(attrs, wkb, layer, packed=layer.name in packed)
+             for layer in layers if layer.ogr_layer == ogr_layer}
     counts = ", ".join(f"{len(frame):,} {name}" for name, frame in taken.items())
     progress(f"reading: {ogr_layer} done in {time.perf_counter() - started:.0f} s ({counts})")
     return taken
@@ -272,7 +256,7 @@ def area_names(frames: Mapping[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     return areas.set_geometry(areas.geometry.representative_point())
 
 
-def _write_inputs(frames: Mapping[str, gpd.GeoDataFrame], folder: Path,
+def _write_inputs(frames: Mapping[str, pd.DataFrame], folder: Path,
                   skip: tuple[str, ...] = ()) -> list[str]:
     # bench/basemap.py's synthetic county (217,624 features): GeoDataFrame.to_json and a json
     # round trip took 38 of the build's 96 s; vectorised strings, a line per feature, take 2 s.
@@ -288,24 +272,32 @@ def _write_inputs(frames: Mapping[str, gpd.GeoDataFrame], folder: Path,
     return args
 
 
-def last_zoom_layers(frames: Mapping[str, gpd.GeoDataFrame], max_zoom: int) -> tuple[str, ...]:
-    """The polygon layers drawn at the last zoom alone, when other layers go to tippecanoe:
-    encoded in numpy (geo.mvt_encoding) beside it. tippecanoe carries a feature through every
-    zoom above its own (it splits tiles zoom by zoom): 10 of its 11.6 s for the synthetic
-    county were its 177,600 buildings, which numpy encodes in 2 s of CPU."""
-    last = tuple(layer.name for layer in LAYERS if layer.ogr_layer == "multipolygons"
-                 and layer.min_zoom == max_zoom and not layer.class_zooms
-                 and not frames[layer.name].empty)
-    rest = any(not frame.empty for name, frame in frames.items() if name not in last)
-    return last if rest else ()
+def last_zoom_layers(max_zoom: int) -> frozenset[str]:
+    """The polygon layers drawn at the last zoom alone: read as WKB, and encoded in numpy
+    (geo.mvt_encoding) beside tippecanoe. tippecanoe carries a feature through every zoom
+    above its own (it splits tiles zoom by zoom): 10 of its 11.6 s for the synthetic county
+    were its 177,600 buildings, which numpy encodes in 1 s of CPU."""
+    return frozenset(layer.name for layer in LAYERS if layer.ogr_layer == "multipolygons"
+                     and layer.min_zoom == max_zoom and not layer.class_zooms)
 
 
-def _tile(frames: Mapping[str, gpd.GeoDataFrame], folder: Path, stamp: str,
+def _geoframe(frame: pd.DataFrame) -> gpd.GeoDataFrame:
+    """A layer's frame with shapely polygons (decoded from WKB when it was read packed)."""
+    if isinstance(frame, gpd.GeoDataFrame):
+        return frame
+    return gpd.GeoDataFrame(frame.drop(columns=WKB), geometry=polygons(frame), crs="EPSG:4326")
+
+
+def _tile(frames: Mapping[str, pd.DataFrame], folder: Path, stamp: str,
           zooms: tuple[int, int], progress: Callable[[str], None]) -> Path:
-    """The archive, in folder: tippecanoe's tiles, with the last-zoom layers encoded meanwhile."""
-    direct = last_zoom_layers(frames, zooms[1])
+    """The archive, in folder: tippecanoe's tiles, with the last-zoom layers encoded meanwhile
+    (unless they are all there is: tippecanoe then tiles them, to write the archive)."""
+    direct = tuple(name for name in sorted(last_zoom_layers(zooms[1])) if not frames[name].empty)
+    if all(frames[name].empty for name in frames if name not in direct):
+        direct = ()
     partial, whole = folder / "tippecanoe.pmtiles", folder / "archive.pmtiles"
-    args = _write_inputs(frames, folder, skip=direct)
+    tiled = {name: frame if name in direct else _geoframe(frame) for name, frame in frames.items()}
+    args = _write_inputs(tiled, folder, skip=direct)
     about = (*ABOUT, STAMP_PREFIX + stamp)
     scratch = scratch_folder(sum(path.stat().st_size for path in folder.glob("*.geojsonl")))
     with ThreadPoolExecutor(1) as pool:
@@ -360,7 +352,7 @@ def build_basemap(pbf: Path, out: Path, bbox: Bbox, *, min_zoom: int = MIN_ZOOM,
                            time.perf_counter() - started, str(out), unchanged=True)
     box = ", ".join(f"{v:.4f}" for v in bbox)
     progress(f"reading {pbf.name} inside {box}")
-    frames = read_layers(pbf, bbox, progress=progress)
+    frames = read_layers(pbf, bbox, progress=progress, packed=last_zoom_layers(max_zoom))
     counts = {name: len(frame) for name, frame in frames.items()}
     if not sum(counts.values()):
         raise BasemapBuildError(f"{pbf.name} has no map features inside {box}: "

@@ -11,12 +11,14 @@ from pathlib import Path
 import geopandas as gpd
 import mapbox_vector_tile
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 import shapely
 from pmtiles.reader import MmapSource, Reader, all_tiles
 from shapely.geometry import shape
 
 from geo.archive_layers import add_layers
-from geo.mvt_encoding import EXTENT, column_span, polygon_layer
+from geo.mvt_encoding import EXTENT, WKB, polygon_layer
 from geo.tippecanoe_cli import tippecanoe_path
 
 # A synthetic town around a zoom-14 tile corner (115.13672°E, 35.74651°N): houses
@@ -80,13 +82,28 @@ def test_polygons_land_in_the_tiles_tippecanoe_puts_them_in(tmp_path):
     assert same >= 0.95 * sum(map(len, theirs.values()))  # tippecanoe nudges a few edge corners
 
 
-def test_a_large_layer_encoded_in_bands_of_tile_columns_gives_the_same_tiles():
-    frame = synthetic_houses()  # houses on both sides of a tile column edge, a field across it
+def test_a_large_layer_encoded_a_chunk_of_rows_at_a_time_gives_the_same_tiles():
+    frame = synthetic_houses()  # houses on both sides of tile edges, a field across four tiles
     whole = polygon_layer(frame, "houses", 14)
-    low, high = column_span(frame.geometry.to_numpy(), 14)
-    assert (high > low).any()  # some features reach two columns: both bands cut them
+    assert len(whole) == 4
     for rows in (1, 7, 150):
         assert polygon_layer(frame, "houses", 14, band_rows=rows) == whole
+
+
+def test_polygons_kept_as_wkb_give_the_same_tiles():
+    frame = synthetic_houses()
+    packed = pd.DataFrame(frame.drop(columns="geometry")).assign(**{
+        WKB: pd.arrays.ArrowExtensionArray(pa.array(shapely.to_wkb(frame.geometry.to_numpy())))})
+    assert polygon_layer(packed, "houses", 14, band_rows=50) == polygon_layer(frame, "houses", 14)
+
+
+def test_wkb_that_geos_refuses_is_left_out():
+    frame = synthetic_houses().iloc[[0, 1]]
+    wkb = list(shapely.to_wkb(frame.geometry.to_numpy()))
+    wkb[0] = shapely.to_wkb(shapely.Polygon([(115.1, 35.7), (115.1001, 35.7)] * 2))[:-16]  # cut
+    packed = pd.DataFrame(frame.drop(columns="geometry")).assign(
+        **{WKB: pd.arrays.ArrowExtensionArray(pa.array(wkb))})
+    assert polygon_layer(packed, "houses", 14) == polygon_layer(frame.iloc[[1]], "houses", 14)
 
 
 def test_exteriors_wind_positive_and_holes_negative_in_tile_units():
