@@ -203,11 +203,12 @@ class LayerMessage:
                          *(_field(4, _field(1, v.encode())) for v in self.values),
                          b"\x28" + _varint(EXTENT)])
 
+
 # Rows encoded at once bound the arrays: a Shandong-sized extract's 2.8 M buildings in one go
 # peaked at 7.7 GB (bench/basemap.py --province); and smaller arrays stay in the CPU's caches:
 # the county's 177,600 took 1.0 CPU-s in chunks of 50,000 rows, 1.7-2.8 s at once (20,000 or
 # 10,000 rows: 1.1-1.4 s).
-BAND_ROWS = 50_000
+CHUNK_ROWS = 50_000
 WKB = "wkb"  # a frame's column of polygons kept as WKB until encoded (~3x smaller than shapely)
 
 
@@ -219,14 +220,15 @@ def polygons(frame: pd.DataFrame) -> np.ndarray:
 
 
 def polygon_layer(frame: pd.DataFrame, name: str, zoom: int, *,
-                  band_rows: int = BAND_ROWS) -> dict[Tile, bytes]:
+                  chunk_rows: int = CHUNK_ROWS) -> dict[Tile, bytes]:
     """Each tile's MVT layer `name` at zoom from a frame of polygons (WGS-84: a GeoDataFrame,
     or WKB in a column `wkb`) whose other columns are strings: those that are not empty become
-    the feature's tags. A large frame is encoded band_rows rows at a time: the same bytes."""
+    the feature's tags. A large frame is encoded chunk_rows rows at a time: the same bytes
+    whatever the chunks (features in row order within each tile)."""
     tiles: dict[Tile, LayerMessage] = {}
     tag_ids: dict[tuple[tuple[str, str], ...], int] = {}
-    for start in range(0, len(frame), band_rows):
-        _add_rows(tiles, tag_ids, frame.iloc[start:start + band_rows], zoom)
+    for start in range(0, len(frame), chunk_rows):
+        _add_rows(tiles, tag_ids, frame.iloc[start:start + chunk_rows], zoom)
     return {tile: message.finish(name) for tile, message in tiles.items()}
 
 

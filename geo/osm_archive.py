@@ -23,7 +23,7 @@ import pyogrio
 import shapely
 
 from geo.archive_layers import add_layers
-from geo.mvt_encoding import BAND_ROWS, WKB, polygon_layer, polygons
+from geo.mvt_encoding import CHUNK_ROWS, WKB, polygon_layer, polygons
 from geo.pbf_blocks import truncation
 from geo.tippecanoe_cli import TippecanoeError, run_tippecanoe, scratch_folder
 
@@ -135,8 +135,8 @@ def _valid_wkb(wkb: pa.Array) -> np.ndarray:
     """Which WKB geometries GEOS reads (a clipped extract has rings it refuses), decoded a
     chunk at a time so that no more than a chunk's shapely objects are held."""
     return np.concatenate([~shapely.is_missing(shapely.from_wkb(
-        np.asarray(wkb.slice(at, BAND_ROWS), dtype=object), on_invalid="ignore"))
-        for at in range(0, len(wkb), BAND_ROWS)] or [np.zeros(0, bool)])
+        np.asarray(wkb.slice(at, CHUNK_ROWS), dtype=object), on_invalid="ignore"))
+        for at in range(0, len(wkb), CHUNK_ROWS)] or [np.zeros(0, bool)])
 
 
 def _features(attrs: pd.DataFrame, wkb: pa.ChunkedArray, layer: TileLayer, *,

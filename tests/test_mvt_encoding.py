@@ -87,14 +87,14 @@ def test_a_large_layer_encoded_a_chunk_of_rows_at_a_time_gives_the_same_tiles():
     whole = polygon_layer(frame, "houses", 14)
     assert len(whole) == 4
     for rows in (1, 7, 150):
-        assert polygon_layer(frame, "houses", 14, band_rows=rows) == whole
+        assert polygon_layer(frame, "houses", 14, chunk_rows=rows) == whole
 
 
 def test_polygons_kept_as_wkb_give_the_same_tiles():
     frame = synthetic_houses()
     packed = pd.DataFrame(frame.drop(columns="geometry")).assign(**{
         WKB: pd.arrays.ArrowExtensionArray(pa.array(shapely.to_wkb(frame.geometry.to_numpy())))})
-    assert polygon_layer(packed, "houses", 14, band_rows=50) == polygon_layer(frame, "houses", 14)
+    assert polygon_layer(packed, "houses", 14, chunk_rows=50) == polygon_layer(frame, "houses", 14)
 
 
 def test_wkb_that_geos_refuses_is_left_out():
