@@ -12,10 +12,19 @@ from pathlib import Path
 import mapbox_vector_tile
 import pyrosm
 import pytest
+import shapely
 from pmtiles.reader import MmapSource, Reader
 
 from geo.boundaries import load_counties
-from geo.osm_archive import LAYERS, BasemapBuildError, build_basemap, tag_values
+from geo.mvt_encoding import WKB
+from geo.osm_archive import (
+    KEPT_TAGS,
+    LAYERS,
+    BasemapBuildError,
+    build_basemap,
+    osm_config,
+    read_layers,
+)
 from parks.__main__ import main
 from parks.files.osm_area import parse_bbox, region_bbox
 from tests.osm_fixture import CITY, REGION_BOX, region_heze_pbf, tiny_heze_pbf
@@ -97,15 +106,28 @@ def test_chinese_names_reach_the_tiles(tmp_path):
     assert town["name:en"] == "Hecheng"
 
 
-def test_tag_values_reads_gdal_other_tags():
-    import pandas as pd
+def test_each_layer_reads_the_tags_it_uses_as_fields(tmp_path):
+    pbf = tiny_heze_pbf(tmp_path / "synthetic-tiny.osm.pbf")
+    frames = read_layers(pbf, (115.3, 35.1, 115.6, 35.3), packed=frozenset({"landuse"}))
+    road = frames["roads"].iloc[0]
+    assert (road["class"], road["name:zh"], road["ref"], road["name:en"]) == (
+        "primary", "合成大道", "G220", "")
+    assert frames["places"].iloc[0][["class", "name", "name:en"]].tolist() == [
+        "town", "合成镇", "Hecheng"]
+    area = frames["landuse"]  # packed: its polygon stays WKB, its tags are the same
+    assert area.columns.tolist() == ["class", "name", *KEPT_TAGS, WKB]
+    assert area.iloc[0]["name"] == "合成工业园" and not hasattr(area, "geometry")
+    assert shapely.from_wkb(area.iloc[0][WKB]).area > 0
 
-    tags = pd.Series(['"name:zh"=>"东明","ref"=>"S\\"1"', None, '"ref"=>"G3"'])
-    assert tag_values(tags, "name:zh").tolist() == ["东明", "", ""]
-    assert tag_values(tags, "ref").tolist() == ['S"1', "", "G3"]
-    kept = tags.set_axis([5, 7, 9])  # the rows a layer kept: their index stays
-    assert tag_values(kept, "ref").to_dict() == {5: 'S"1', 7: "", 9: "G3"}
-    assert tag_values(kept, "name:en").to_dict() == {5: "", 7: "", 9: ""}  # held by none
+
+def test_the_driver_is_told_exactly_the_tags_the_layers_use():
+    sections = dict(re.findall(r"\[(\w+)\]\nosm_id=no\nattributes=([^\n]+)\nother_tags=no",
+                               osm_config()))
+    assert set(sections) == {"points", "lines", "multipolygons", "multilinestrings",
+                             "other_relations"}
+    assert sections["lines"].split(",") == ["name", "highway", "railway", "waterway",
+                                            *KEPT_TAGS]
+    assert sections["other_relations"] == "name"
 
 
 def test_bbox_text_is_checked_and_every_problem_named():
