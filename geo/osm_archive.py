@@ -18,6 +18,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyogrio
 import shapely
 
@@ -122,9 +123,8 @@ def osm_config(layers: tuple[TileLayer, ...] = LAYERS) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _read(pbf: Path, ogr_layer: str, bbox: Bbox, config: Path
-          ) -> tuple[pd.DataFrame, pa.ChunkedArray]:
-    """One GDAL layer's attributes, and its geometries as WKB (decoded for the rows kept only)."""
+def _read(pbf: Path, ogr_layer: str, bbox: Bbox, config: Path) -> pa.Table:
+    """One GDAL layer as Arrow: its fields, and its geometries as WKB in a column `wkb`."""
     with warnings.catch_warnings():  # GDAL warns about every unclosed ring of a clipped extract
         warnings.simplefilter("ignore", RuntimeWarning)
         try:
@@ -134,7 +134,7 @@ def _read(pbf: Path, ogr_layer: str, bbox: Bbox, config: Path
             raise BasemapBuildError(f"{pbf.name}: cannot be read as an OSM PBF file "
                                     f"({type(exc).__name__}: {exc})") from exc
     shapes = meta["geometry_name"] or "wkb_geometry"
-    return table.drop_columns([shapes]).to_pandas(), table[shapes]
+    return table.rename_columns({shapes: WKB}) if shapes != WKB else table
 
 
 def _valid_wkb(wkb: pa.Array) -> np.ndarray:
@@ -145,21 +145,23 @@ def _valid_wkb(wkb: pa.Array) -> np.ndarray:
         for at in range(0, len(wkb), CHUNK_ROWS)] or [np.zeros(0, bool)])
 
 
-def _features(attrs: pd.DataFrame, wkb: pa.ChunkedArray, layer: TileLayer, *,
-              packed: bool = False) -> pd.DataFrame:
+def _features(table: pa.Table, layer: TileLayer, *, packed: bool = False) -> pd.DataFrame:
     """The features of one layer with the attributes the style needs: a GeoDataFrame, or with
     packed a frame whose polygons stay WKB (geo.mvt_encoding.WKB) until they are encoded."""
-    cls = attrs[layer.key].fillna("")
-    keep = ((cls != "") if layer.values == ("",) else cls.isin(layer.values)).to_numpy()
-    keep = keep & wkb.is_valid().to_numpy(zero_copy_only=False)  # is_valid: not null
-    shapes = wkb.filter(pa.array(keep)).combine_chunks()
-    kept = attrs[keep]
-    out = pd.DataFrame({"class": cls[keep], **{tag: kept[tag].fillna("") for tag in
-                                               ("name", *KEPT_TAGS)}})
+    # Rows are chosen and empty tags filled in Arrow, then the kept rows alone become pandas:
+    # on a Shandong-sized extract pandas' fillna and conversion of every row took 3.2 s.
+    cls = pc.fill_null(table[layer.key], "")
+    keep = (pc.not_equal(cls, "") if layer.values == ("",)
+            else pc.is_in(cls, value_set=pa.array(layer.values)))
+    keep = pc.and_(keep, pc.is_valid(table[WKB]))
+    kept = table.select(["name", *KEPT_TAGS, WKB]).filter(keep)
+    shapes = kept[WKB].combine_chunks()
+    out = pa.table({"class": cls.filter(keep), **{
+        tag: pc.fill_null(kept[tag], "") for tag in ("name", *KEPT_TAGS)}}).to_pandas()
     if packed:
         valid = _valid_wkb(shapes)
-        out = out[valid].assign(**{WKB: pd.arrays.ArrowExtensionArray(shapes.filter(valid))})
-        return out.reset_index(drop=True)
+        return out[valid].reset_index(drop=True).assign(
+            **{WKB: pd.arrays.ArrowExtensionArray(shapes.filter(valid))})
     geometry = shapely.from_wkb(np.asarray(shapes, dtype=object), on_invalid="ignore")
     out = gpd.GeoDataFrame(out, geometry=geometry, crs="EPSG:4326")
     return out[out.geometry.notna()].reset_index(drop=True)
@@ -201,8 +203,8 @@ class _Reading:
     def take(self, ogr_layer: str) -> dict[str, pd.DataFrame]:
         """The features of the layers read from one GDAL layer (its table freed on return)."""
         started = time.perf_counter()
-        attrs, wkb = _read(self.pbf, ogr_layer, self.bbox, self.config)
-        taken = {layer.name: _features(attrs, wkb, layer, packed=layer.name in self.packed)
+        table = _read(self.pbf, ogr_layer, self.bbox, self.config)
+        taken = {layer.name: _features(table, layer, packed=layer.name in self.packed)
                  for layer in self.layers if layer.ogr_layer == ogr_layer}
         counts = ", ".join(f"{len(frame):,} {name}" for name, frame in taken.items())
         self.progress(f"reading: {ogr_layer} done in {time.perf_counter() - started:.0f} s "
