@@ -29,6 +29,7 @@ from bench.machine import machine_info
 from bench.measure import TARGETS, browser_figures, pure_figures
 from bench.report import table
 from bench.restart import first_map_figures
+from geo.arrow_memory import use_system_allocator
 from parks.model.schema import TABLES
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark (and optionally the load test), print a table or JSON; returns the exit code."""
     args = _parser().parse_args(argv)
+    use_system_allocator()  # as scripts/bench.sh, the app's server and `python -m parks` have it
     log = sys.stderr if args.json else sys.stdout
     results: dict[str, object] = {"machine": machine_info(), "targets": TARGETS}
     with tempfile.TemporaryDirectory(prefix="heze-bench-") as tmp:
