@@ -212,11 +212,17 @@ CHUNK_ROWS = 50_000
 WKB = "wkb"  # a frame's column of polygons kept as WKB until encoded (~3x smaller than shapely)
 
 
+def decoded(wkb: object) -> np.ndarray:
+    """Shapely geometries from WKB (an Arrow array or anything numpy reads): None where GEOS
+    refuses one (a clipped extract has rings it will not read)."""
+    return shapely.from_wkb(np.asarray(wkb, dtype=object), on_invalid="ignore")
+
+
 def polygons(frame: pd.DataFrame) -> np.ndarray:
     """A frame's polygons: its geometry, or its WKB column decoded (None where GEOS refuses)."""
     if isinstance(frame, gpd.GeoDataFrame):
         return frame.geometry.to_numpy()
-    return shapely.from_wkb(np.asarray(frame[WKB].array, dtype=object), on_invalid="ignore")
+    return decoded(frame[WKB].array)
 
 
 def polygon_layer(frame: pd.DataFrame, name: str, zoom: int, *,

@@ -23,7 +23,7 @@ import pyogrio
 import shapely
 
 from geo.archive_layers import add_layers
-from geo.mvt_encoding import CHUNK_ROWS, WKB, polygon_layer, polygons
+from geo.mvt_encoding import CHUNK_ROWS, WKB, decoded, polygon_layer, polygons
 from geo.pbf_blocks import truncation
 from geo.tippecanoe_cli import TippecanoeError, run_tippecanoe, scratch_folder
 
@@ -140,9 +140,8 @@ def _read(pbf: Path, ogr_layer: str, bbox: Bbox, config: Path) -> pa.Table:
 def _valid_wkb(wkb: pa.Array) -> np.ndarray:
     """Which WKB geometries GEOS reads (a clipped extract has rings it refuses), decoded a
     chunk at a time so that no more than a chunk's shapely objects are held."""
-    return np.concatenate([~shapely.is_missing(shapely.from_wkb(
-        np.asarray(wkb.slice(at, CHUNK_ROWS), dtype=object), on_invalid="ignore"))
-        for at in range(0, len(wkb), CHUNK_ROWS)] or [np.zeros(0, bool)])
+    return np.concatenate([~shapely.is_missing(decoded(wkb.slice(at, CHUNK_ROWS)))
+                           for at in range(0, len(wkb), CHUNK_ROWS)] or [np.zeros(0, bool)])
 
 
 def _features(table: pa.Table, layer: TileLayer, *, packed: bool = False) -> pd.DataFrame:
@@ -162,8 +161,7 @@ def _features(table: pa.Table, layer: TileLayer, *, packed: bool = False) -> pd.
         valid = _valid_wkb(shapes)
         return out[valid].reset_index(drop=True).assign(
             **{WKB: pd.arrays.ArrowExtensionArray(shapes.filter(valid))})
-    geometry = shapely.from_wkb(np.asarray(shapes, dtype=object), on_invalid="ignore")
-    out = gpd.GeoDataFrame(out, geometry=geometry, crs="EPSG:4326")
+    out = gpd.GeoDataFrame(out, geometry=decoded(shapes), crs="EPSG:4326")
     return out[out.geometry.notna()].reset_index(drop=True)
 
 

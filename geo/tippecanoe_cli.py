@@ -58,10 +58,10 @@ def run_tippecanoe(args: list[str], out: Path, zooms: tuple[int, int], *,
     attribution and description; scratch, where its temporary files go (None: its default)."""
     # tippecanoe was ~75 % of a build (bench/basemap.py: 11.6 of 16.6 s for a synthetic county of
     # 217,624 features, before its buildings were encoded beside it); -P,
-    # --no-tiny-polygon-reduction, -pC, --no-tile-stats, -t /dev/shm and a second tippecanoe for
-    # the buildings saved nothing. --drop-densest-as-needed cost 2.6 of 13.8 s and dropped
-    # nothing (4.00 vs 4.01 MB): without a size limit it only guards the 200,000-features-per-
-    # tile limit, which the layers' class zooms keep far away.
+    # --no-tiny-polygon-reduction, -pC, --no-tile-stats and a second tippecanoe for the
+    # buildings saved nothing (-t: see scratch_folder). --drop-densest-as-needed cost 2.6 of
+    # 13.8 s and dropped nothing (4.00 vs 4.01 MB): without a size limit it only guards the
+    # 200,000-features-per-tile limit, which the layers' class zooms keep far away.
     name, attribution, description = about
     command = [tippecanoe_path(), "-o", str(out), "--force", f"-Z{zooms[0]}", f"-z{zooms[1]}",
                "--no-tile-size-limit", "-n", name, "-A", attribution, "-N", description,
