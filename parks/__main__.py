@@ -173,9 +173,11 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     selection = Selection(filter_parks(dataset.parks, filters, tax),
                           filter_enterprises(dataset.enterprises, filters, tax),
                           filter_projects(dataset.projects, filters, tax))
+    # the OSM archive's geography under the map when there is one, as the app's default basemap
+    archive = str(settings.basemap_path) if settings.basemap_path.is_file() else ""
     spec = BriefingSpec(lang=args.lang, title=args.title or "", width_px=args.width,
                         height_px=args.height, dpi=args.dpi, layers=tuple(args.layers),
-                        bbox=_bbox(args.bbox))
+                        bbox=_bbox(args.bbox), archive=archive)
     spec = replace(spec, link=permalink(settings.public_url, args.region, filters, spec))
     result = export(args.format, dataset, selection, spec, filters)
     Path(args.out).write_bytes(result.data)

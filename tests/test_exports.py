@@ -196,6 +196,22 @@ def test_cli_export(tmp_path, capsys):
                  "不存在", "--store", store]) == 2
 
 
+def test_cli_export_draws_the_osm_archive_when_there_is_one(tmp_path, monkeypatch,
+                                                           region_archive):
+    from geo.underlay import MAJOR
+    from parks.__main__ import main
+
+    pngs = {}
+    for name, archive in (("with", region_archive), ("without", tmp_path / "none.pmtiles")):
+        monkeypatch.setenv("HEZE_BASEMAP", str(archive))
+        pngs[name] = tmp_path / f"{name}.png"
+        assert main(["export", "--format", "png", "--out", str(pngs[name]), "--width", "900",
+                     "--height", "700", "--dpi", "100",
+                     "--store", str(tmp_path / "s.gpkg")]) == 0
+    roads = {name: _near(_png(path.read_bytes()), MAJOR).sum() for name, path in pngs.items()}
+    assert roads["with"] > 500 and roads["without"] < 50
+
+
 def _map_pixel(spec: BriefingSpec, bounds, lon: float, lat: float) -> tuple[int, int]:
     """Row and column of (lon, lat) on a briefing PNG: the map fills 0.03–0.75 × 0.11–0.89 of
     the sheet (geo.static_map.compose with a title, a source line and a legend)."""
