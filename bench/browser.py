@@ -118,9 +118,11 @@ def new_context(browser: Browser) -> BrowserContext:
     return context
 
 
-def open_map(context: BrowserContext, url: str, timeout_s: float = 90.0) -> tuple[MapPage, float]:
-    """A new tab on `url`; returns it and ms from navigation to the enterprise layer drawn."""
-    page = context.new_page()
+def open_map(context: BrowserContext, url: str, timeout_s: float = 90.0, *,
+             page: Page | None = None) -> tuple[MapPage, float]:
+    """A new tab (or `page`, opened earlier and blank) on `url`; returns it and ms from
+    navigation to the enterprise layer drawn."""
+    page = page or context.new_page()
     tab = MapPage(page)
     page.on("websocket", lambda ws: ws.on("framereceived", lambda data: _count(tab, data)))
     page.on("request", lambda request: _count_map_file(tab, request.url))
