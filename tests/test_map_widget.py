@@ -3,6 +3,7 @@ payload read; filter updates kept by key."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import folium
 
+from ui.http_cache import gzipped
 from ui.map_widget import (
     KEPT_UPDATES,
     MapInput,
@@ -58,6 +60,22 @@ def test_a_file_removed_meanwhile_is_written_again(tmp_path):
     assert not list(tmp_path.glob("*.tmp"))
 
 
+def test_each_file_is_written_with_a_gzipped_copy_of_the_same_bytes(tmp_path):
+    prepared = _prepared("牡丹区")
+    shelve(prepared, Shelf(tmp_path, "/m"))
+    path = tmp_path / f"{prepared.script_hash}.js"
+    assert gzip.decompress(gzipped(path).read_bytes()) == path.read_bytes()
+
+
+def test_a_file_shelved_without_its_gzipped_copy_gets_one_when_used(tmp_path):
+    prepared, shelf = _prepared("a"), Shelf(tmp_path, "/m")
+    shelve(prepared, shelf)
+    path = tmp_path / f"{prepared.script_hash}.js"
+    gzipped(path).unlink()  # as a version before the copies left it
+    shelve(prepared, shelf)
+    assert gzip.decompress(gzipped(path).read_bytes()) == path.read_bytes()
+
+
 def test_prune_keeps_the_newest_and_the_map_in_use(tmp_path):
     shelf = Shelf(tmp_path, "/m", keep=2)
     maps = [_prepared(name) for name in ("a", "b", "c")]
@@ -69,6 +87,7 @@ def test_prune_keeps_the_newest_and_the_map_in_use(tmp_path):
     shelve(_prepared("d"), shelf)  # a third file: the least recently used one goes
     left = {p.stem for p in tmp_path.glob("*.js")}
     assert left == {maps[0].script_hash, _prepared("d").script_hash}
+    assert {p.name for p in tmp_path.glob("*.gz")} == {f"{name}.js.gz" for name in left}
 
 
 def test_different_maps_get_different_files(tmp_path):

@@ -28,12 +28,12 @@ from parks.model.validate import ValidationContext, validation_context
 from parks.store.base import Store, StoreError
 from ui import serving
 from ui.derived import Place, kept_frame, kept_map
+from ui.http_cache import CACHE_DIR, MAPS_DIR
 from ui.i18n import lang, t
 from ui.map_widget import MapUpdate, PreparedMap, Shelf, prepare_map, show_live
 from ui.settings import settings
 
-CACHE_DIR = Path(__file__).resolve().parent.parent / "static" / "cache"  # served as …/app/static/cache
-DETAILS_DIR, MAPS_DIR = CACHE_DIR / "details", CACHE_DIR / "maps"
+DETAILS_DIR = CACHE_DIR / "details"
 BASEMAP_DIR = CACHE_DIR / "basemap"  # the OSM archive, linked here so Streamlit serves it
 
 

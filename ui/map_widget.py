@@ -26,6 +26,7 @@ import folium
 import streamlit as st
 
 from geo import assets, vendor
+from ui.http_cache import gzipped, write_gzipped
 from ui.i18n import t
 
 VERIFIED_VERSION = "0.27.4"  # the pin in requirements.txt; the fast path was checked against it
@@ -218,6 +219,8 @@ def shelve(prepared: PreparedMap, shelf: Shelf) -> tuple[str, list[str]]:
     path = shelf.folder / name
     try:
         os.utime(path)  # in use: the prune keeps the newest
+        if not gzipped(path).exists():  # shelved by a version that wrote no gzipped copy
+            write_gzipped(path, path.read_bytes())
     except FileNotFoundError:  # new, or pruned or cleaned away meanwhile: checked every run
         _write_script(path, prepared)
         _prune(shelf)
@@ -232,6 +235,7 @@ def _write_script(path: Path, prepared: PreparedMap) -> None:
     # sessions are threads of one process: two may write the same map at once
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
+        write_gzipped(path, text.encode("utf-8"))  # first: served in place of the file once there
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)  # a browser never reads half a file
     finally:
@@ -242,6 +246,7 @@ def _prune(shelf: Shelf) -> None:
     files = sorted(shelf.folder.glob("*.js"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in files[shelf.keep:]:
         old.unlink(missing_ok=True)
+        gzipped(old).unlink(missing_ok=True)
 
 
 def show_prepared(prepared: PreparedMap, *, height: int = 700,

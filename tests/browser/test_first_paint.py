@@ -65,6 +65,9 @@ def test_the_maps_script_is_served_as_never_changing(page: Page, streamlit_app: 
     assert len(scripts) == 1, fetched  # the map's script: a file named by its content
     response = page.request.get(scripts[0])
     assert response.ok and response.headers["cache-control"] == IMMUTABLE
+    # sent from the gzipped copy written beside it: whole (a length), not gzipped on the fly
+    assert response.headers.get("content-encoding") == "gzip"
+    assert int(response.headers["content-length"]) < len(response.body()) / 1.5
     # (routing every request, as these tests do, turns Chromium's cache off: the bench's
     # page views show the script kept; vendored files keep Streamlit's revalidation)
     vendored = next(url for url in fetched if "/vendor/leaflet/" in url)
