@@ -35,8 +35,8 @@ def _map_page(monkeypatch: pytest.MonkeyPatch, basemap: Path, page: str = "") ->
 def _map_args(at: AppTest) -> str:
     """The map scripts the page handed to its map component, with those it served as files."""
     args = "".join(element.proto.json_args for element in at.get("component_instance"))
-    shelved = re.findall(r'__hzMaps\[\\"([0-9a-f]+)', args)
-    return args + "".join((MAPS_DIR / f"{name}.js").read_text(encoding="utf-8") for name in shelved)
+    shelved = dict.fromkeys(re.findall(r"/cache/maps/([0-9a-f]{64}\.js)", args))
+    return args + "".join((MAPS_DIR / name).read_text(encoding="utf-8") for name in shelved)
 
 
 def test_with_an_archive_the_osm_basemap_is_the_default(monkeypatch, archive):

@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import folium
+import pytest
 
 from ui.http_cache import gzipped
 from ui.map_widget import (
@@ -74,6 +75,53 @@ def test_a_file_shelved_without_its_gzipped_copy_gets_one_when_used(tmp_path):
     gzipped(path).unlink()  # as a version before the copies left it
     shelve(prepared, shelf)
     assert gzip.decompress(gzipped(path).read_bytes()) == path.read_bytes()
+
+
+def _vendor(tmp_path: Path) -> tuple[str, Path]:
+    """A synthetic vendor folder: two scripts, the first naming its source map."""
+    folder = tmp_path / "vendor"
+    (folder / "a").mkdir(parents=True)
+    (folder / "a" / "one.js").write_text("var one = 1;\n//# sourceMappingURL=one.js.map\n")
+    (folder / "two.js").write_text("var two = one + 1;")
+    return "/v", folder
+
+
+def test_the_vendored_scripts_a_map_starts_with_go_into_its_file(tmp_path):
+    prefix, folder = _vendor(tmp_path)
+    prepared = replace(_prepared("a"), js_links=(f"{prefix}/a/one.js", f"{prefix}/two.js",
+                                                 "https://elsewhere/x.js", f"{prefix}/two.js"))
+    stub, links = shelve(prepared, Shelf(tmp_path / "maps", "/m", vendor=(prefix, folder)))
+    name = links[0].removeprefix("/m/")
+    # one request for both vendored scripts and the map; the links after them stay in order
+    assert links == [f"/m/{name}", "https://elsewhere/x.js", f"{prefix}/two.js"]
+    assert re.fullmatch(r"[0-9a-f]{64}\.js", name) and name != f"{prepared.script_hash}.js"
+    text = (tmp_path / "maps" / name).read_text(encoding="utf-8")
+    assert text.index("var one = 1;") < text.index("var two = one + 1;") < text.index("__hzMaps")
+    assert "sourceMappingURL" not in text
+    assert json.loads(text.rstrip().splitlines()[-1].split("] = ", 1)[1].removesuffix(";")) \
+        == prepared.script
+    assert prepared.script_hash in stub  # the stub runs the same script
+
+
+def test_a_vendored_script_set_up_again_makes_a_new_file(tmp_path):
+    prefix, folder = _vendor(tmp_path)
+    prepared, shelf = replace(_prepared("a"), js_links=(f"{prefix}/two.js",)), Shelf(
+        tmp_path / "maps", "/m", vendor=(prefix, folder))
+    first = shelve(prepared, shelf)[1]
+    assert shelve(prepared, shelf)[1] == first  # reused while nothing changed
+    (folder / "two.js").write_text("var two = 2;")
+    os.utime(folder / "two.js", ns=(1, 1))
+    second = shelve(prepared, shelf)[1]
+    assert second != first and "var two = 2;" in (tmp_path / "maps" / second[0][3:]).read_text()
+
+
+@pytest.mark.parametrize("first", ["/v/missing.js", "/v/../outside.js", "/other/two.js"])
+def test_links_that_are_not_vendored_files_stay_links(tmp_path, first):
+    prefix, folder = _vendor(tmp_path)
+    (tmp_path / "outside.js").write_text("var outside = 1;")
+    prepared = replace(_prepared("a"), js_links=(first, f"{prefix}/two.js"))
+    links = shelve(prepared, Shelf(tmp_path / "maps", "/m", vendor=(prefix, folder)))[1]
+    assert links == [first, f"{prefix}/two.js", f"/m/{prepared.script_hash}.js"]
 
 
 def test_prune_keeps_the_newest_and_the_map_in_use(tmp_path):

@@ -30,7 +30,7 @@ from ui import serving
 from ui.derived import Place, kept_frame, kept_map
 from ui.http_cache import CACHE_DIR, MAPS_DIR
 from ui.i18n import lang, t
-from ui.map_widget import MapUpdate, PreparedMap, Shelf, prepare_map, show_live
+from ui.map_widget import VENDOR_DIR, MapUpdate, PreparedMap, Shelf, prepare_map, show_live
 from ui.settings import settings
 
 DETAILS_DIR = CACHE_DIR / "details"
@@ -238,7 +238,7 @@ def show_base_map(loaded: Dataset, look: MapLook, *, update: MapUpdate | None,
 
 def map_shelf() -> Shelf:
     """Where prepared map scripts are served from (ui.map_widget.shelve)."""
-    return Shelf(MAPS_DIR, cache_url(MAPS_DIR))
+    return Shelf(MAPS_DIR, cache_url(MAPS_DIR), vendor=(asset_base_url(), VENDOR_DIR))
 
 
 def cache_url(folder: Path) -> str:

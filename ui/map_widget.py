@@ -10,6 +10,7 @@ blank map; when the vendored Leaflet files are missing, every map says so instea
 from __future__ import annotations
 
 import ast
+import hashlib
 import importlib.metadata
 import inspect
 import json
@@ -195,6 +196,10 @@ class Shelf:
     folder: Path
     url: str
     keep: int = 32  # newest files kept: more than the prepared maps cached at once
+    # the vendored files' URL prefix and folder: a map's file then begins with the vendored
+    # scripts its links start with. st_folium loads its links one after another (Leaflet, then
+    # Control.FullScreen, then the map's file: 30-50 ms each on a server start, measured).
+    vendor: tuple[str, Path] | None = None
 
 
 # Runs in the map's frame in place of the script: the script file (loaded before it, like
@@ -215,23 +220,55 @@ def shelve(prepared: PreparedMap, shelf: Shelf) -> tuple[str, list[str]]:
     st_folium runs the script only when its frame has no map yet, but Streamlit sends every
     argument on every rerun: 0.4 MB per filter change at 10k. A file is fetched once per frame
     and cached by the browser (17 KB per filter change instead of 475 KB, measured)."""
-    name = f"{prepared.script_hash}.js"
-    path = shelf.folder / name
+    files, after = _vendored(prepared.js_links, shelf.vendor)
+    path = shelf.folder / f"{_file_name(prepared.script_hash, files)}.js"
     try:
         os.utime(path)  # in use: the prune keeps the newest
         if not gzipped(path).exists():  # shelved by a version that wrote no gzipped copy
             write_gzipped(path, path.read_bytes())
     except FileNotFoundError:  # new, or pruned or cleaned away meanwhile: checked every run
-        _write_script(path, prepared)
+        _write_script(path, prepared, files)
         _prune(shelf)
     stub = _RUN_SHELVED.format(name=json.dumps(prepared.script_hash))
-    return stub, [*prepared.js_links, f"{shelf.url}/{name}"]
+    if files:
+        return stub, [f"{shelf.url}/{path.name}", *after]
+    return stub, [*prepared.js_links, f"{shelf.url}/{path.name}"]
 
 
-def _write_script(path: Path, prepared: PreparedMap) -> None:
+def _vendored(links: Sequence[str], vendor: tuple[str, Path] | None) -> tuple[list[Path], list[str]]:
+    """The files of the leading links that are vendored scripts, and the links after them."""
+    files: list[Path] = []
+    if vendor is not None:
+        prefix, folder = vendor
+        for link in links:
+            path = folder / link.removeprefix(f"{prefix}/")
+            if not link.startswith(f"{prefix}/") or not path.is_file() \
+                    or not path.resolve().is_relative_to(folder.resolve()):
+                break
+            files.append(path)
+    return files, list(links[len(files):])
+
+
+def _file_name(script_hash: str, files: Sequence[Path]) -> str:
+    """The script's hash; with vendored files in it, a hash of that and of each file's name,
+    size and time (a vendored package set up again makes a new file: browsers keep the old)."""
+    if not files:
+        return script_hash
+    stamps = [(p.as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
+    return hashlib.sha256(json.dumps([script_hash, stamps]).encode()).hexdigest()
+
+
+def _vendored_text(path: Path) -> str:
+    # the source map a file names is relative to its own URL, not to the map's file
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return "\n".join(line for line in lines if not line.startswith("//# sourceMappingURL=")) + "\n;\n"
+
+
+def _write_script(path: Path, prepared: PreparedMap, files: Sequence[Path] = ()) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = (f"(window.__hzMaps = window.__hzMaps || {{}})[{json.dumps(prepared.script_hash)}] = "
-            f"{json.dumps(prepared.script)};\n")
+    text = "".join(_vendored_text(file) for file in files) + (
+        f"(window.__hzMaps = window.__hzMaps || {{}})[{json.dumps(prepared.script_hash)}] = "
+        f"{json.dumps(prepared.script)};\n")
     # sessions are threads of one process: two may write the same map at once
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
