@@ -150,6 +150,22 @@ def test_without_the_vendored_assets_a_map_page_says_how_to_fix_it(monkeypatch, 
     assert not at.get("component_instance")  # no map frame left empty
 
 
+def test_a_vendored_folder_linked_from_elsewhere_is_named_not_left_empty(monkeypatch, tmp_path):
+    """A static/vendor that is a symbolic link out of static/: Streamlit refuses every file
+    through it (400), though all are there. The page says so instead of an empty map frame."""
+    import ui.map_widget
+
+    (tmp_path / "static").mkdir()
+    linked = tmp_path / "static" / "vendor"
+    linked.symlink_to(ui.map_widget.VENDOR_DIR.resolve(), target_is_directory=True)
+    monkeypatch.setattr(ui.map_widget, "VENDOR_DIR", linked)
+    at = _page(monkeypatch, "app_pages/map.py")
+    assert not at.exception
+    (message,) = [e.value for e in at.error if "符号链接" in e.value]
+    assert str(linked) in message and "setup.sh" in message
+    assert not at.get("component_instance")
+
+
 def test_the_chemical_page_in_english_names_counties_in_english(monkeypatch):
     at = _page(monkeypatch, "app_pages/chemical.py", lang="en")
     counties = list(at.dataframe[0].value["County"])

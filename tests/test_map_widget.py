@@ -181,3 +181,22 @@ def test_only_the_newest_updates_are_kept():
     assert made == texts  # both still kept
     update_script(_made(made, texts[0]))
     assert made == [*texts, texts[0]]  # the oldest was let go
+
+
+def test_a_vendored_folder_linked_out_of_static_is_not_servable(tmp_path, monkeypatch):
+    """Streamlit answers 400 for files through such a link: no map frame, and no first paint
+    waiting for one (ui.first_paint asks assets_servable)."""
+    import ui.map_widget
+
+    monkeypatch.setattr(ui.map_widget, "missing_assets", list)  # every file there
+    (tmp_path / "static").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    linked = tmp_path / "static" / "vendor"
+    linked.symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    monkeypatch.setattr(ui.map_widget, "VENDOR_DIR", linked)
+    assert ui.map_widget.linked_away(linked) == (tmp_path / "elsewhere").resolve()
+    assert not ui.map_widget.assets_servable()
+    inside = tmp_path / "static" / "copied"
+    inside.mkdir()
+    monkeypatch.setattr(ui.map_widget, "VENDOR_DIR", inside)
+    assert ui.map_widget.linked_away(inside) is None and ui.map_widget.assets_servable()

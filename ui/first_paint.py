@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.map_widget import fast_path_ready, missing_assets
+from ui.map_widget import assets_servable, fast_path_ready
 
 _PAINTED = "_first_paint_done"  # False while a first paint waits for the map, else True
 _BEGUN = "_first_paint_begun"  # begin() ran on this run (a fragment's own rerun skips it)
@@ -22,7 +22,7 @@ def begin(*, map_page: bool) -> bool:
     Any other run shows its whole page, as do all later ones."""
     first = (not st.session_state.get(_PAINTED) and map_page
              and bool(st.context.headers.get("User-Agent"))
-             and fast_path_ready() and not missing_assets())
+             and fast_path_ready() and assets_servable())
     st.session_state[_BEGUN] = first
     st.session_state[_PAINTED] = not first
     return first

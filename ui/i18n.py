@@ -328,6 +328,13 @@ STRINGS: dict[str, Label] = EDIT_STRINGS | {
                                 "The map cannot be shown: {n} map asset files are missing from {dir} "
                                 "({files}). Run ./scripts/setup.sh in the project folder (or python -m "
                                 "geo assets fetch), then reload the page."),
+    "map_assets_linked": Label("地图无法显示：{dir} 是指向 {target} 的符号链接，"
+                               "Streamlit 不会经由它提供文件。"
+                               "请把这些文件复制到 {dir}（或删除该链接后运行 ./scripts/setup.sh），"
+                               "然后刷新页面。",
+                               "The map cannot be shown: {dir} is a symbolic link to {target}, and "
+                               "Streamlit does not serve files through it. Copy the files into {dir} "
+                               "(or remove the link and run ./scripts/setup.sh), then reload the page."),
     # investor pages (issue 18 item 5)
     "explorer_parts": Label("片区数", "Parts"),
     "explorer_part": Label("片区 {name}：{score:.1f} 分", "Part {name}: {score:.1f} points"),

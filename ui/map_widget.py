@@ -89,9 +89,25 @@ def missing_assets() -> list[str]:
     return absent
 
 
+def linked_away(folder: Path) -> Path | None:
+    """Where `folder` leads when it is a symbolic link out of the folder Streamlit serves it
+    from, else None. Streamlit answers 400 for every file through such a link (measured), so
+    the map would stay an empty frame with its files all present."""
+    target = folder.resolve()
+    return None if target.is_relative_to(folder.parent.resolve()) else target
+
+
+def assets_servable() -> bool:
+    """True when the vendored files are all there and Streamlit will serve them (no message)."""
+    return linked_away(VENDOR_DIR) is None and not missing_assets()
+
+
 def assets_ready() -> bool:
     """True when maps can load; otherwise an error on the page names what is missing and how to
     fetch it (a map without its Leaflet files is an empty space and no message)."""
+    if (target := linked_away(VENDOR_DIR)) is not None:
+        st.error(t("map_assets_linked").format(dir=VENDOR_DIR, target=target))
+        return False
     absent = missing_assets()
     if absent:
         first = sorted(absent, key=lambda entry: (entry != assets.LEAFLET_JS, entry))
