@@ -38,15 +38,20 @@ def gzipped(path: Path) -> Path:
     return path.with_name(f"{path.name}.gz")
 
 
-def write_gzipped(path: Path, data: bytes) -> None:
-    """Write `data` gzipped to gzipped(path), whole or not at all (a browser may ask at once)."""
-    target = gzipped(path)
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+def write_whole(path: Path, data: bytes) -> None:
+    """Write `data` to path whole or not at all: a browser may ask for it at once, and two
+    sessions (threads of one process) may write the same file together."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        tmp.write_bytes(gzip.compress(data, GZIP_LEVEL, mtime=0))
-        tmp.replace(target)
+        tmp.write_bytes(data)
+        tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_gzipped(path: Path, data: bytes) -> None:
+    """Write `data` gzipped to gzipped(path), whole or not at all."""
+    write_whole(gzipped(path), gzip.compress(data, GZIP_LEVEL, mtime=0))
 
 
 def accepts_gzip(headers: Iterable[tuple[bytes, bytes]]) -> bool:

@@ -16,7 +16,6 @@ import inspect
 import json
 import os
 import textwrap
-import uuid
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -27,7 +26,7 @@ import folium
 import streamlit as st
 
 from geo import assets, vendor
-from ui.http_cache import gzipped, write_gzipped
+from ui.http_cache import gzipped, write_gzipped, write_whole
 from ui.i18n import t
 
 VERIFIED_VERSION = "0.27.4"  # the pin in requirements.txt; the fast path was checked against it
@@ -270,7 +269,8 @@ def _file_name(script_hash: str, files: Sequence[Path]) -> str:
     size and time (a vendored package set up again makes a new file: browsers keep the old)."""
     if not files:
         return script_hash
-    stamps = [(p.as_posix(), p.stat().st_size, p.stat().st_mtime_ns) for p in files]
+    stats = [(p.as_posix(), p.stat()) for p in files]
+    stamps = [(name, stat.st_size, stat.st_mtime_ns) for name, stat in stats]
     return hashlib.sha256(json.dumps([script_hash, stamps]).encode()).hexdigest()
 
 
@@ -285,14 +285,9 @@ def _write_script(path: Path, prepared: PreparedMap, files: Sequence[Path] = ())
     text = "".join(_vendored_text(file) for file in files) + (
         f"(window.__hzMaps = window.__hzMaps || {{}})[{json.dumps(prepared.script_hash)}] = "
         f"{json.dumps(prepared.script)};\n")
-    # sessions are threads of one process: two may write the same map at once
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        write_gzipped(path, text.encode("utf-8"))  # first: served in place of the file once there
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)  # a browser never reads half a file
-    finally:
-        tmp.unlink(missing_ok=True)
+    data = text.encode("utf-8")
+    write_gzipped(path, data)  # first: served in place of the file once there
+    write_whole(path, data)
 
 
 def _prune(shelf: Shelf) -> None:
