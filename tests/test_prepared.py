@@ -3,7 +3,9 @@ partial, corrupted or foreign one is never used."""
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 
 import pytest
 from geopandas.testing import assert_geodataframe_equal
@@ -185,3 +187,25 @@ def test_an_extra_is_kept_only_beside_a_whole_snapshot_of_its_key(gpkg_store, st
     _prepare(gpkg_store, root, data_copy, cache_dir)
     (root / key.name / "manifest.json").write_text("{}")
     assert not prepared.write_extra(root, key, "map.json", b"x", "c")
+
+
+def test_a_dataset_read_from_its_snapshot_is_freed_without_the_cycle_collector(
+        gpkg_store, store_path, data_copy, cache_dir):
+    # ui.warm_start freezes what the server has loaded when its imports end (gc.freeze), which
+    # may include the first dataset: a reference cycle through it would then keep a dataset
+    # replaced after an edit in memory for good
+    root = snapshot_root(str(store_path), cache_dir)
+    _prepare(gpkg_store, root, data_copy, cache_dir)
+    ds = load_prepared(root, _key(gpkg_store), data_dir=data_copy, cache_dir=cache_dir)
+    assert ds is not None and ds.as_of  # a cached property filled, as a page does
+    assert len(ds.enterprises.geometry) and len(ds.parks.set_index("id"))
+    gone = [weakref.ref(x) for x in (ds, ds.parks, ds.enterprises, ds.projects, ds.counties,
+                                     ds.gazetteer, ds.enterprises.geometry.values)]
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        del ds
+        assert [ref() is None for ref in gone] == [True] * len(gone)
+    finally:
+        if was_on:
+            gc.enable()

@@ -22,9 +22,13 @@ from pathlib import Path
 from parks.config import DEFAULT_CONFIG, process_settings
 from ui.warm_start import warm
 
-warm([Path("app.py"), Path("app_pages/map.py")]).join(240)
+import gc
+worker = warm([Path("app.py"), Path("app_pages/map.py")])
+paused = not gc.isenabled()
+worker.join(240)
 loaded = {"map_filters": "ui.map_filters" in sys.modules and "ui.loaders" in sys.modules,
-          "streamlit_folium": "streamlit_folium" in sys.modules}
+          "streamlit_folium": "streamlit_folium" in sys.modules,
+          "collector": [paused, gc.isenabled(), gc.get_freeze_count() > 10_000]}
 from ui import serving
 try:
     config = process_settings()
@@ -57,11 +61,14 @@ def test_the_warm_start_prepares_the_default_regions_data_and_the_first_pages_im
     assert got["map_filters"]  # imported by app_pages/map.py
     # streamlit-folium registers its component only when a script run imports it
     assert not got["streamlit_folium"]
+    # the cycle collector pauses while the libraries load, then is on with what loaded frozen
+    assert got["collector"] == [True, True, True]
 
 
 def test_with_bad_settings_the_warm_start_only_imports(tmp_path):
     got = _probe(tmp_path, HEZE_GEOCODER="baidu")
-    assert got == {"map_filters": True, "streamlit_folium": False, "served": None}
+    assert got == {"map_filters": True, "streamlit_folium": False, "served": None,
+                   "collector": [True, True, True]}
 
 
 def test_the_modules_a_script_imports_are_read_in_order_once(tmp_path):
