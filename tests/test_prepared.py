@@ -7,6 +7,7 @@ import gc
 import json
 import weakref
 
+import pyproj
 import pytest
 from geopandas.testing import assert_geodataframe_equal
 
@@ -209,3 +210,15 @@ def test_a_dataset_read_from_its_snapshot_is_freed_without_the_cycle_collector(
     finally:
         if was_on:
             gc.enable()
+
+
+def test_a_snapshots_crs_is_read_by_its_epsg_code_and_otherwise_whole():
+    wgs84 = pyproj.CRS.from_epsg(4326)
+    as_written = json.dumps(wgs84.to_json_dict())  # geopandas writes PROJJSON, with its id
+    assert prepared._crs(as_written) == wgs84
+    assert prepared._crs(as_written) is prepared._crs(as_written)  # parsed once
+    custom = pyproj.CRS.from_proj4("+proj=tmerc +lat_0=0 +lon_0=117 +k=1 +x_0=500000 "
+                                   "+y_0=0 +ellps=GRS80 +units=m +no_defs")
+    assert prepared._crs(json.dumps(custom.to_json_dict())) == custom  # no id: parsed whole
+    assert prepared._crs("null") is None
+    assert prepared._crs(json.dumps("OGC:CRS84")) == pyproj.CRS.from_user_input("OGC:CRS84")
