@@ -11,9 +11,12 @@ import pyproj
 import pytest
 from geopandas.testing import assert_geodataframe_equal
 
+from parks.config import DEFAULT_CONFIG
 from parks.model import prepared
 from parks.model.prepared import SnapshotKey, load_prepared, prepare, snapshot_root
+from parks.model.validate import validation_context
 from parks.store import open_store
+from tests.records import DATA
 from tests.stores import AIRPORT_ID, park_record
 
 
@@ -222,3 +225,12 @@ def test_a_snapshots_crs_is_read_by_its_epsg_code_and_otherwise_whole():
     assert prepared._crs(json.dumps(custom.to_json_dict())) == custom  # no id: parsed whole
     assert prepared._crs("null") is None
     assert prepared._crs(json.dumps("OGC:CRS84")) == pyproj.CRS.from_user_input("OGC:CRS84")
+
+
+def test_a_snapshot_is_assembled_with_its_own_regions_context_only(cache_dir):
+    every = validation_context(DATA, cache_dir=cache_dir)
+    assert set(every.regions) == {r.adcode for r in DEFAULT_CONFIG.regions}
+    assert len(every.regions) > 1  # else the test below shows nothing
+    one = validation_context(DATA, cache_dir=cache_dir, only="371700")
+    assert set(one.regions) == {"371700"}
+    assert one.regions["371700"].counties.equals(every.regions["371700"].counties)

@@ -184,8 +184,9 @@ def load_prepared(root: Path, key: SnapshotKey, *, config: AppConfig = DEFAULT_C
     if frames is None:
         return None
     folder = data_dir or config.data_dir
-    ctx = validation_context(folder, config, cache_dir)
-    return assemble(config.region(key.region), ctx, frames, folder)
+    region = config.region(key.region)  # its context only: a start reads no other region's files
+    ctx = validation_context(folder, config, cache_dir, only=region.adcode)
+    return assemble(region, ctx, frames, folder)
 
 
 def prepare(root: Path, key: SnapshotKey, tables: Callable[[], Mapping[str, pd.DataFrame]], *,

@@ -320,10 +320,13 @@ def validate_tables(tables: Mapping[str, pd.DataFrame], ctx: ValidationContext) 
 
 
 def validation_context(data_dir: Path, config: AppConfig = DEFAULT_CONFIG,
-                       cache_dir: Path | None = None) -> ValidationContext:
-    """Taxonomy, counties and gazetteer of every configured region: what validation needs."""
+                       cache_dir: Path | None = None, *,
+                       only: str | None = None) -> ValidationContext:
+    """Taxonomy, counties and gazetteer of every configured region (of region `only` when
+    given, an adcode): what validation needs."""
     taxonomy = load_taxonomy(data_dir / "industries.csv")
-    contexts = {r.adcode: region_context(r, data_dir, config, cache_dir) for r in config.regions}
+    contexts = {r.adcode: region_context(r, data_dir, config, cache_dir) for r in config.regions
+                if only is None or r.adcode == only}
     return ValidationContext(taxonomy, contexts)
 
 
