@@ -56,27 +56,50 @@ def write_sheet(path: Path, n: int, seed: int = 0) -> Path:
     return path
 
 
-def run_import(sheet: Path, store: Path) -> dict[str, float]:
-    """Import the sheet into a new store in a child process: seconds, its CPU and its own peak
-    RSS (os.wait4: RUSAGE_CHILDREN's peak is the largest of every child so far, and inside
-    bench/run.py that was a 1M server or a browser, 3.3 GB)."""
+# Runs the command and writes its peak RSS (kB) to the file named first. On Linux a child's
+# ru_maxrss starts at its parent's resident size (the high-water mark is carried across fork and
+# exec; measured: 1,513 MB for `python -c pass` under a 1.5 GB parent), and inside bench/run.py
+# the parent holds ~3 GB; this launcher is small, so its child's peak is the child's own.
+_LAUNCH = ("import resource, subprocess, sys\n"
+           "code = subprocess.call(sys.argv[2:])\n"
+           "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+           "open(sys.argv[1], 'w').write(str(peak))\n"
+           "sys.exit(code)")
+
+
+def run_measured(command: list[str]) -> dict[str, object]:
+    """Run `command` from the repository: its seconds, CPU seconds (its own and the small
+    launcher's, ~30 ms), peak RSS in MB of its own, exit code, stdout and stderr."""
     start = time.perf_counter()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        child = subprocess.Popen([sys.executable, "-m", "parks", "import", str(sheet), "--kind",
-                                  "enterprises", "--store", str(store), "--user", "bench",
-                                  "--accept-guesses"], cwd=ROOT, stdout=out, stderr=err)
+    with (tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err,
+          tempfile.TemporaryDirectory() as tmp):
+        peak_file = Path(tmp) / "peak"
+        child = subprocess.Popen([sys.executable, "-c", _LAUNCH, str(peak_file), *command],
+                                 cwd=ROOT, stdout=out, stderr=err)
         _, status, used = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
         seconds = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         out.seek(0)
         err.seek(0)
-        said, problems = out.read().decode(errors="replace"), err.read().decode(errors="replace")
-    if child.returncode != 0:
-        raise SystemExit(f"the import failed ({child.returncode}): {problems[-600:]}")
-    return {"import_ms": round(seconds * 1000),
-            "import_cpu_ms": round((used.ru_utime + used.ru_stime) * 1000),
-            "import_rss_mb": round(used.ru_maxrss / 1024, 1),  # Linux: kilobytes
-            "said": said.strip().splitlines()[-1:]}
+        peak_kb = int(peak_file.read_text() or 0) if peak_file.exists() else 0
+        return {"seconds": seconds, "cpu_seconds": used.ru_utime + used.ru_stime,
+                "peak_mb": round(peak_kb / 1024, 1), "code": child.returncode,
+                "out": out.read().decode(errors="replace"),
+                "err": err.read().decode(errors="replace")}
+
+
+def run_import(sheet: Path, store: Path) -> dict[str, float]:
+    """Import the sheet into a new store in a child process: seconds, its CPU and its own peak
+    RSS (run_measured)."""
+    run = run_measured([sys.executable, "-m", "parks", "import", str(sheet), "--kind",
+                        "enterprises", "--store", str(store), "--user", "bench",
+                        "--accept-guesses"])
+    if run["code"] != 0:
+        raise SystemExit(f"the import failed ({run['code']}): {str(run['err'])[-600:]}")
+    return {"import_ms": round(float(run["seconds"]) * 1000),  # type: ignore[arg-type]
+            "import_cpu_ms": round(float(run["cpu_seconds"]) * 1000),  # type: ignore[arg-type]
+            "import_rss_mb": run["peak_mb"],
+            "said": str(run["out"]).strip().splitlines()[-1:]}
 
 
 def measure(n: int) -> dict[str, object]:

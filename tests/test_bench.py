@@ -270,3 +270,17 @@ def test_a_returning_browser_visits_every_restart_on_one_port_after_a_first_visi
     assert got == [200, 300, 400]  # the first visit fills the cache and is not counted
     assert {visitor for _, visitor in starts} == {context} and context.closed
     assert len({start.port for start, _ in starts}) == 1 and starts[0][0].port
+
+
+def test_a_measured_commands_peak_memory_is_its_own_not_its_parents() -> None:
+    from bench.bulk_import import run_measured
+
+    held = bytearray(400 * 1024 * 1024)  # a large parent, as bench/run.py is (~3 GB)
+    held[:: 4096] = b"x" * len(held[:: 4096])  # resident, not just reserved
+    run = run_measured([sys.executable, "-c", "big = bytearray(150 * 1024 * 1024); "
+                        "big[::4096] = b'y' * len(big[::4096])"])
+    assert run["code"] == 0, run["err"]
+    assert 150 <= run["peak_mb"] < 300  # the child's own 150 MB, not the parent's 400 MB
+    failed = run_measured([sys.executable, "-c", "import sys; print('said'); sys.exit(3)"])
+    assert failed["code"] == 3 and failed["out"].strip() == "said"
+    del held
