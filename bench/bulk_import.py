@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -67,9 +68,21 @@ _LAUNCH = ("import resource, subprocess, sys\n"
            "sys.exit(code)")
 
 
-def run_measured(command: list[str]) -> dict[str, object]:
-    """Run `command` from the repository: its seconds, CPU seconds (its own and the small
-    launcher's, ~30 ms), peak RSS in MB of its own, exit code, stdout and stderr."""
+@dataclass(frozen=True)
+class Measured:
+    """A command's run: seconds, CPU seconds (its own and the small launcher's, ~30 ms), its
+    own peak RSS in MB, exit code, stdout and stderr."""
+
+    seconds: float
+    cpu_seconds: float
+    peak_mb: float
+    code: int
+    out: str
+    err: str
+
+
+def run_measured(command: list[str]) -> Measured:
+    """Run `command` from the repository under the small launcher (_LAUNCH)."""
     start = time.perf_counter()
     with (tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err,
           tempfile.TemporaryDirectory() as tmp):
@@ -82,24 +95,21 @@ def run_measured(command: list[str]) -> dict[str, object]:
         out.seek(0)
         err.seek(0)
         peak_kb = int(peak_file.read_text() or 0) if peak_file.exists() else 0
-        return {"seconds": seconds, "cpu_seconds": used.ru_utime + used.ru_stime,
-                "peak_mb": round(peak_kb / 1024, 1), "code": child.returncode,
-                "out": out.read().decode(errors="replace"),
-                "err": err.read().decode(errors="replace")}
+        return Measured(seconds, used.ru_utime + used.ru_stime, round(peak_kb / 1024, 1),
+                        child.returncode, out.read().decode(errors="replace"),
+                        err.read().decode(errors="replace"))
 
 
-def run_import(sheet: Path, store: Path) -> dict[str, float]:
+def run_import(sheet: Path, store: Path) -> dict[str, object]:
     """Import the sheet into a new store in a child process: seconds, its CPU and its own peak
     RSS (run_measured)."""
     run = run_measured([sys.executable, "-m", "parks", "import", str(sheet), "--kind",
                         "enterprises", "--store", str(store), "--user", "bench",
                         "--accept-guesses"])
-    if run["code"] != 0:
-        raise SystemExit(f"the import failed ({run['code']}): {str(run['err'])[-600:]}")
-    return {"import_ms": round(float(run["seconds"]) * 1000),  # type: ignore[arg-type]
-            "import_cpu_ms": round(float(run["cpu_seconds"]) * 1000),  # type: ignore[arg-type]
-            "import_rss_mb": run["peak_mb"],
-            "said": str(run["out"]).strip().splitlines()[-1:]}
+    if run.code != 0:
+        raise SystemExit(f"the import failed ({run.code}): {run.err[-600:]}")
+    return {"import_ms": round(run.seconds * 1000), "import_cpu_ms": round(run.cpu_seconds * 1000),
+            "import_rss_mb": run.peak_mb, "said": run.out.strip().splitlines()[-1:]}
 
 
 def measure(n: int) -> dict[str, object]:

@@ -279,8 +279,8 @@ def test_a_measured_commands_peak_memory_is_its_own_not_its_parents() -> None:
     held[:: 4096] = b"x" * len(held[:: 4096])  # resident, not just reserved
     run = run_measured([sys.executable, "-c", "big = bytearray(150 * 1024 * 1024); "
                         "big[::4096] = b'y' * len(big[::4096])"])
-    assert run["code"] == 0, run["err"]
-    assert 150 <= run["peak_mb"] < 300  # the child's own 150 MB, not the parent's 400 MB
+    assert run.code == 0, run.err
+    assert 150 <= run.peak_mb < 300  # the child's own 150 MB, not the parent's 400 MB
     failed = run_measured([sys.executable, "-c", "import sys; print('said'); sys.exit(3)"])
-    assert failed["code"] == 3 and failed["out"].strip() == "said"
+    assert failed.code == 3 and failed.out.strip() == "said"
     del held

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 from pyarrow import parquet
 
-from parks.model.prepared import SnapshotKey, code_digest, read_extra, write_extra
+from parks.model.prepared import SnapshotKey, code_digest, read_extra, whole_table, write_extra
 from ui.map_widget import PreparedMap
 
 # the code a kept map or membership frame comes from: a change to any of it makes them stale
@@ -84,7 +84,6 @@ def _frame_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def _frame_from(data: bytes) -> pd.DataFrame:
-    # read whole: parquet.read_table goes through pyarrow.dataset (47 ms to import on a start)
-    table = parquet.ParquetFile(pa.BufferReader(data)).read()
+    table = whole_table(data)
     objects = json.loads(table.schema.metadata[_OBJECTS])
     return table.to_pandas().astype(dict.fromkeys(objects, object))
